@@ -1,0 +1,1 @@
+"""Deployable Lambda entry points: thin, one per game (plus console and worker later)."""

@@ -1,0 +1,19 @@
+"""Lucky wheel [大转盘]: one server-side draw per chance from a shared prize pool.
+
+Other skins of the same mechanic (smash the golden egg, scratch card, blind box) are the
+same plug-in with another page.
+"""
+
+from games.lucky_wheel.config import WheelConfig
+from games.lucky_wheel.routes import router
+from plugins.registry import GamePlugin
+
+plugin = GamePlugin(
+    name="lucky-wheel",
+    title="Lucky wheel",
+    config_model=WheelConfig,
+    router=router,
+    description="Draw prizes from a weighted pool with stock, caps, budget and chances per player.",
+)
+
+__all__ = ["WheelConfig", "plugin"]

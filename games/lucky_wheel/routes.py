@@ -1,0 +1,124 @@
+"""The wheel's routes on its function URL (all JSON; errors use the shared envelope)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel, ConfigDict, Field
+
+from games.lucky_wheel.service import GAME, draw, public_prize, wheel_of
+from plugins.actions import history
+from plugins.antifraud import quota_left
+from plugins.runtime import runtime
+from plugins.web import current_player, idempotency_key, metrics, optional_player
+
+router = LambdaFunctionUrlRouter()
+CampaignId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="campaign id")]
+IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key",
+                                              description="unique per draw; retries reuse it")]
+Authorization = Annotated[str | None, Header(alias="authorization",
+                                             description="Bearer <player token>")]
+
+
+class PrizeView(BaseModel):
+    id: str
+    name: str
+    value: str
+    image: str | None = None
+    reward: dict[str, Any] | None = None
+
+
+class Chances(BaseModel):
+    per_day: int | None
+    total: int | None
+    left_today: int | None = None
+    left_total: int | None = None
+
+
+class CampaignView(BaseModel):
+    campaign_id: str
+    name: str
+    open: bool
+    starts_at: str
+    ends_at: str
+    timezone: str
+    prizes: list[PrizeView]
+    chances: Chances
+
+
+class DrawRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str | None = Field(default=None, max_length=40, description="where the page runs")
+
+
+class DrawView(BaseModel):
+    draw_id: str
+    drawn_at: str
+    prize: PrizeView
+    reward: dict[str, Any] | None
+    fallback: bool
+
+
+class DrawList(BaseModel):
+    draws: list[DrawView]
+
+
+def _json(status: int, payload: Any, **headers: str) -> Response[str]:
+    return Response(status_code=status, content_type="application/json",
+                    body=json.dumps(payload, ensure_ascii=False), headers=headers or None)
+
+
+@router.get("/campaigns/<campaign_id>", summary="What the page shows",
+            responses={200: {"description": "the campaign",
+                             "content": {"application/json": {"model": CampaignView}}}})
+def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
+    campaign = runtime.configs.get(campaign_id)
+    wheel = wheel_of(campaign)
+    now = runtime.clock()
+    chances: dict[str, Any] = {"per_day": wheel.chances_per_day, "total": wheel.chances_total}
+    player = optional_player(router.current_event)
+    if player is not None:
+        chances |= quota_left(campaign, player, f"{GAME}:plays", now,
+                              wheel.chances_per_day, wheel.chances_total)
+    config = campaign.config
+    view = {"campaign_id": config.id, "name": config.name, "open": config.is_open(now),
+            "starts_at": config.aware(config.starts_at).isoformat(),
+            "ends_at": config.aware(config.ends_at).isoformat(), "timezone": config.timezone,
+            "prizes": [public_prize(p) for p in wheel.prizes], "chances": chances}
+    return _json(200, view)
+
+
+@router.post("/campaigns/<campaign_id>/draws", summary="Spin the wheel once",
+             responses={201: {"description": "the draw (a replay returns the first answer)",
+                              "content": {"application/json": {"model": DrawView}}}})
+def post_draw(
+    campaign_id: CampaignId,
+    body: Annotated[DrawRequest | None, Body()] = None,
+    idempotency: IdempotencyKey = None,
+    authorization: Authorization = None,
+) -> Response[str]:
+    player = current_player(router.current_event)
+    key = idempotency_key(idempotency)
+    campaign = runtime.configs.get(campaign_id)
+    payload = body.model_dump(exclude_none=True) if body else {}
+    outcome = draw(campaign, player, key, payload, runtime.clock(), runtime.rng)
+    if not outcome.replayed:
+        metrics.add_metric(name="Plays", unit=MetricUnit.Count, value=1)
+        if not outcome.result["fallback"]:
+            metrics.add_metric(name="Awards", unit=MetricUnit.Count, value=1)
+    return _json(201, outcome.result, **{"Idempotent-Replayed": str(outcome.replayed).lower()})
+
+
+@router.get("/campaigns/<campaign_id>/draws", summary="The player's own draws",
+            responses={200: {"description": "newest first",
+                             "content": {"application/json": {"model": DrawList}}}})
+def list_draws(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
+    player = current_player(router.current_event)
+    wheel_of(runtime.configs.get(campaign_id))
+    return _json(200, {"draws": history(player.member_id, campaign_id, GAME)})

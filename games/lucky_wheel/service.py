@@ -1,0 +1,68 @@
+"""The draw: pick on the server, reserve in one transaction, fall back when refused."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from random import Random
+from typing import Any
+
+from games.lucky_wheel.config import POOL_ID, WheelConfig
+from plugins.actions import ActionRequest, ActionResult, Quota, perform
+from plugins.antifraud import Player
+from plugins.campaigns import Campaign
+from plugins.errors import CampaignNotOpenError, GameNotEnabledError
+from plugins.issuance import IssueContext
+from plugins.prize_pool import DrawTable, Prize, PrizeReservation
+from plugins.registry import get_issuer
+from plugins.store import Transaction, TransactionCancelledError
+
+GAME = "lucky-wheel"
+
+
+def wheel_of(campaign: Campaign) -> WheelConfig:
+    wheel = campaign.game(GAME)
+    if not isinstance(wheel, WheelConfig):
+        raise GameNotEnabledError(f"campaign {campaign.id!r} does not run the lucky wheel")
+    return wheel
+
+
+def public_prize(prize: Prize) -> dict[str, Any]:
+    """A prize as the page may show it: never its weight, stock or cost."""
+    view: dict[str, Any] = {"id": prize.id, "name": prize.name, "value": f"{prize.value:.2f}",
+                            "image": prize.image}
+    if prize.reward is not None:
+        view["reward"] = get_issuer(prize.reward.type).describe(prize.reward)
+    return view
+
+
+def draw(
+    campaign: Campaign, player: Player, key: str, body: Any, now: datetime, rng: Random,
+) -> ActionResult:
+    """One draw for `player`, exactly once per idempotency `key`."""
+    wheel = wheel_of(campaign)
+    if not campaign.config.is_open(now):
+        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
+    table = campaign.memo.get(("draw-table", POOL_ID))
+    if table is None:
+        table = campaign.memo[("draw-table", POOL_ID)] = DrawTable(wheel)
+    drawn = table.draw(rng)
+    reservation = PrizeReservation(campaign, POOL_ID, wheel, drawn, rng)
+    draw_id = now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6)
+    ctx = IssueContext(campaign=campaign, member_id=player.member_id, reference=draw_id, now=now,
+                       channel=body.get("channel") if isinstance(body, dict) else None)
+
+    def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
+        award = reservation.plan(tx, ctx)
+        result = {"draw_id": draw_id, "drawn_at": now.isoformat(),
+                  "prize": public_prize(award.prize), "reward": award.reward,
+                  "fallback": award.prize.id == wheel.fallback}
+        return result, {"drawn": drawn.id, "config_version": campaign.version}
+
+    def recover(cancelled: TransactionCancelledError) -> bool:
+        return reservation.recover(cancelled, ctx)
+
+    request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key, body=body,
+                            now=now)
+    quota = Quota("lucky-wheel:plays", wheel.chances_per_day, wheel.chances_total)
+    return perform(request, plan, recover, quota)

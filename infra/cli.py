@@ -1,0 +1,163 @@
+"""`mgames`: the one command line of the platform (local stack, tokens, campaign config)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from plugins.errors import ConfigInvalidError, GameError
+
+DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo.yaml"
+
+
+def _use_endpoint(endpoint: str | None) -> None:
+    """Point the store at `endpoint` (a local stack) with dummy credentials if none are set."""
+    if endpoint:
+        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    os.environ.setdefault("MGAMES_TABLE", "mgames-local")
+
+
+def cmd_local(args: argparse.Namespace) -> int:
+    from infra.local.stack import LocalStack
+
+    print("starting the local stack ...", flush=True)
+    stack = LocalStack(args.host, args.port, args.dynamodb_port, args.campaign or [DEMO]).start()
+    print(f"DynamoDB (moto, atomic)  {stack.dynamodb.endpoint_url}  table {stack.tables['GamesTable']}")
+    for campaign in stack.applied:
+        print(f"campaign {campaign.id!r} v{campaign.version}: games {', '.join(campaign.games)}")
+    from plugins.registry import games
+
+    for name in sorted(games()):
+        print(f"  {name:<14} {stack.url}/{name}/   (OpenAPI: {stack.url}/{name}/openapi.json)")
+    print("mint a player token:  mgames token alice --device phone-1")
+    print(f"try:  curl {stack.url}/lucky-wheel/campaigns/demo")
+    print("Ctrl-C stops", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("\nstopping ...", flush=True)
+    finally:
+        stack.stop()
+    print("stopped")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from plugins.antifraud import mint_token
+    from plugins.antifraud.token import LOCAL_SECRET
+    from plugins.clock import utc_now
+
+    secret = os.environ.get("MGAMES_TOKEN_SECRET", LOCAL_SECRET)
+    ttl = timedelta(hours=args.hours)
+    print(mint_token(args.member, secret, args.device, now=utc_now(), ttl=ttl))
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from plugins.campaigns import parse_campaign, read_campaign_file
+
+    failed = 0
+    for path in args.files:
+        try:
+            campaign = parse_campaign(read_campaign_file(path))
+        except ConfigInvalidError as exc:
+            failed += 1
+            print(f"{path}: invalid", file=sys.stderr)
+            for problem in exc.details.get("errors") or [exc.message]:
+                print(f"  {problem}", file=sys.stderr)
+            continue
+        budget = "counted in shards" if campaign.budget_counted else "proven by config"
+        print(f"{path}: ok (campaign {campaign.id}, games {', '.join(campaign.games)}, "
+              f"budget {budget})")
+    return 1 if failed else 0
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    _use_endpoint(args.endpoint)
+    from plugins.campaigns import apply_campaign, read_campaign_file
+    from plugins.clock import utc_now
+    from plugins.store import bind_table
+
+    bind_table(args.table)
+    campaign = apply_campaign(read_campaign_file(args.file), now=utc_now(), applied_by=args.by)
+    print(f"applied {campaign.id} version {campaign.version}; functions pick it up within "
+          f"{os.environ.get('MGAMES_CONFIG_TTL_SECONDS', '5')} s")
+    return 0
+
+
+def cmd_blacklist(args: argparse.Namespace) -> int:
+    _use_endpoint(args.endpoint)
+    from plugins.antifraud import blacklist
+    from plugins.clock import utc_now
+    from plugins.store import bind_table
+
+    bind_table(args.table)
+    blacklist(args.kind, args.value, reason=args.reason, now=utc_now(), add=args.action == "add")
+    print(f"{args.kind} {args.value} {'added to' if args.action == 'add' else 'removed from'} "
+          "the blacklist")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="mgames", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+
+    local = sub.add_parser("local", help="run DynamoDB, every game and the demo campaign locally")
+    local.add_argument("--host", default="127.0.0.1")
+    local.add_argument("--port", type=int, default=8000)
+    local.add_argument("--dynamodb-port", type=int, default=8001)
+    local.add_argument("--campaign", type=Path, action="append",
+                       help="campaign file(s) to apply at start (default: examples/demo.yaml)")
+    local.set_defaults(run=cmd_local)
+
+    token = sub.add_parser("token", help="mint a player token with the local secret")
+    token.add_argument("member")
+    token.add_argument("--device")
+    token.add_argument("--hours", type=float, default=2.0)
+    token.set_defaults(run=cmd_token)
+
+    validate = sub.add_parser("validate", help="check campaign files, naming field and reason")
+    validate.add_argument("files", nargs="+", type=Path)
+    validate.set_defaults(run=cmd_validate)
+
+    def store_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"),
+                             help="DynamoDB endpoint, e.g. http://127.0.0.1:8001 for mgames local")
+        command.add_argument("--table", default=os.environ.get("MGAMES_TABLE", "mgames-local"))
+
+    apply = sub.add_parser("apply", help="store a new version of a campaign")
+    apply.add_argument("file", type=Path)
+    apply.add_argument("--by", default=os.environ.get("USER"), help="who applies it")
+    store_options(apply)
+    apply.set_defaults(run=cmd_apply)
+
+    black = sub.add_parser("blacklist", help="add or remove a member, device or IP")
+    black.add_argument("action", choices=["add", "remove"])
+    black.add_argument("kind", choices=["member", "device", "ip"])
+    black.add_argument("value")
+    black.add_argument("--reason")
+    store_options(black)
+    black.set_defaults(run=cmd_blacklist)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except GameError as exc:
+        print(f"error {exc.code}: {exc.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

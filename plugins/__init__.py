@@ -1,0 +1,1 @@
+"""Shared layers every game plugs into: registry, store, prize pool, issuance, anti-fraud, web."""

@@ -1,0 +1,18 @@
+"""Anti-fraud: signed player identity, quotas, velocity limits, blacklist, block records."""
+
+from plugins.antifraud.blocks import record_block
+from plugins.antifraud.rules import add_guards, add_quota, blacklist, quota_left, raise_for_block
+from plugins.antifraud.token import Player, mint_token, token_secret, verify_token
+
+__all__ = [
+    "Player",
+    "add_guards",
+    "add_quota",
+    "blacklist",
+    "mint_token",
+    "quota_left",
+    "raise_for_block",
+    "record_block",
+    "token_secret",
+    "verify_token",
+]

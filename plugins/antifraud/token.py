@@ -1,0 +1,71 @@
+"""The signed player identity: an HS256 JWT minted by the brand's member system.
+
+Claims: `sub` (member id), `dev` (device id, optional), `exp`. The functions verify it with
+the shared secret from `MGAMES_TOKEN_SECRET`, or from the SSM SecureString named by
+`MGAMES_TOKEN_SECRET_PARAM` (cached for five minutes), never trusting the page.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+
+from plugins.errors import TokenInvalidError
+
+ALGORITHM = "HS256"
+LOCAL_SECRET = "local-dev-secret-0123456789abcdef-not-for-production"
+
+
+@dataclass(frozen=True)
+class Player:
+    """Who acts: the member and device from the token, the IP from the request."""
+
+    member_id: str
+    device_id: str | None = None
+    ip: str | None = None
+
+
+def token_secret() -> str:
+    """The HMAC secret, from the environment or from SSM Parameter Store."""
+    secret = os.environ.get("MGAMES_TOKEN_SECRET")
+    if secret:
+        return secret
+    parameter = os.environ.get("MGAMES_TOKEN_SECRET_PARAM")
+    if not parameter:
+        raise RuntimeError("set MGAMES_TOKEN_SECRET or MGAMES_TOKEN_SECRET_PARAM")
+    from aws_lambda_powertools.utilities.parameters import get_parameter
+
+    return str(get_parameter(parameter, decrypt=True, max_age=300))
+
+
+def mint_token(
+    member_id: str, secret: str, device_id: str | None = None, *, now: datetime,
+    ttl: timedelta = timedelta(hours=2),
+) -> str:
+    """A token for `member_id`, as the member system would issue it."""
+    claims: dict[str, object] = {"sub": member_id, "iat": now, "exp": now + ttl}
+    if device_id:
+        claims["dev"] = device_id
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def verify_token(token: str, secret: str, *, now: datetime, ip: str | None = None) -> Player:
+    """The player a token names, or TokenInvalidError for a bad, forged or expired one."""
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"],
+                                                            "verify_exp": False},
+        )
+    except jwt.PyJWTError as exc:
+        raise TokenInvalidError(f"the token is not valid: {exc}") from None
+    if claims["exp"] <= now.timestamp():
+        raise TokenInvalidError("the token has expired")
+    member, device = claims["sub"], claims.get("dev")
+    if not isinstance(member, str) or not member or len(member) > 64 or "#" in member:
+        raise TokenInvalidError("the token's member id is not valid")
+    if device is not None and (not isinstance(device, str) or len(device) > 128):
+        raise TokenInvalidError("the token's device id is not valid")
+    return Player(member_id=member, device_id=device, ip=ip)

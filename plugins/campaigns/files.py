@@ -1,0 +1,24 @@
+"""Reading a campaign file: YAML in, a JSON-safe document out (dates become ISO strings)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from plugins.errors import ConfigInvalidError
+
+
+def read_campaign_file(path: str | Path) -> Any:
+    """The document in a YAML (or JSON) campaign file, ready to validate and to store."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigInvalidError(f"{path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigInvalidError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigInvalidError(f"{path}: a campaign file is a mapping of fields")
+    return json.loads(json.dumps(raw, default=lambda value: value.isoformat()))

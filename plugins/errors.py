@@ -1,0 +1,114 @@
+"""Domain errors: each carries a stable code and an HTTP status, mapped to one envelope.
+
+Raise these anywhere below a route; `plugins.web.envelope` turns them into
+`{"error": {"code": ..., "message": ...}}` with the status. Never match on message text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class GameError(Exception):
+    """Base of every error a player or operator may see; subclasses fix code and status."""
+
+    code: ClassVar[str] = "BAD_REQUEST"
+    status: ClassVar[int] = 400
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class MalformedRequestError(GameError):
+    """The body, a header or a path parameter does not match the contract."""
+
+    code = "MALFORMED_REQUEST"
+
+
+class IdempotencyKeyMissingError(GameError):
+    """A state-changing call came without an `Idempotency-Key` header."""
+
+    code = "IDEMPOTENCY_KEY_MISSING"
+
+
+class IdempotencyKeyReusedError(GameError):
+    """The key was used before for a different request body."""
+
+    code = "IDEMPOTENCY_KEY_REUSED"
+    status = 422
+
+
+class TokenMissingError(GameError):
+    """No bearer token on a call that needs a player."""
+
+    code = "TOKEN_MISSING"
+    status = 401
+
+
+class TokenInvalidError(GameError):
+    """The bearer token is malformed, badly signed or expired."""
+
+    code = "TOKEN_INVALID"
+    status = 401
+
+
+class CampaignNotFoundError(GameError):
+    """No campaign with this id has been applied."""
+
+    code = "CAMPAIGN_NOT_FOUND"
+    status = 404
+
+
+class GameNotEnabledError(GameError):
+    """The campaign exists but does not run this game."""
+
+    code = "GAME_NOT_ENABLED"
+    status = 404
+
+
+class CampaignNotOpenError(GameError):
+    """The campaign has not started yet or has ended."""
+
+    code = "CAMPAIGN_NOT_OPEN"
+    status = 403
+
+
+class NoChancesLeftError(GameError):
+    """The player used every chance for today or for the campaign."""
+
+    code = "NO_CHANCES_LEFT"
+    status = 403
+
+
+class FraudBlockedError(GameError):
+    """An anti-fraud rule stopped the action; the rule is recorded with the block."""
+
+    code = "FRAUD_BLOCKED"
+    status = 403
+
+    def __init__(self, message: str, rule: str) -> None:
+        super().__init__(message, rule=rule)
+        self.rule = rule
+
+
+class RateLimitedError(FraudBlockedError):
+    """A velocity limit (per device or per IP) stopped the action."""
+
+    code = "RATE_LIMITED"
+    status = 429
+
+
+class ConfigInvalidError(GameError):
+    """A campaign config failed validation; the message names the field and the reason."""
+
+    code = "CONFIG_INVALID"
+    status = 422
+
+
+class ConflictError(GameError):
+    """A concurrent change won the race; retrying the same request is safe."""
+
+    code = "CONFLICT"
+    status = 409

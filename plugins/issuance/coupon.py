@@ -1,0 +1,144 @@
+"""Coupons: the kinds retail runs, validity windows, collection limits and anti-harassment.
+
+Every limit is a counter or marker item written in the action's transaction:
+collection limits per member per day and per campaign (`Q#…#coupon:<type>#…`), and, for
+coupons a campaign pushes (origin `award`, not those a member claims himself), the cap on
+valid unused coupons (`HRS#OPEN`) and one coupon of a type per period (`HRS#<type>#<period>`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from plugins.issuance.base import IssueContext, Issuer, RewardSpec
+from plugins.store import CounterItem, CouponItem, MarkerItem, Transaction, keys
+from plugins.types import Money, PositiveInt, Slug
+
+CouponKind = Literal["full_reduction", "cash_voucher", "percentage", "free_item", "exchange"]
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "full_reduction": ("threshold", "discount"),
+    "cash_voucher": ("discount",),
+    "percentage": ("percent_off",),
+    "free_item": ("item",),
+    "exchange": ("item",),
+}
+
+
+class CouponUsage(BaseModel):
+    """Where the coupon may be used; empty lists mean anywhere."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    categories: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    stores: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+
+
+class CouponSpec(RewardSpec):
+    type: Literal["coupon"] = "coupon"
+    type_id: Slug = Field(description="the coupon template; limits count per type")
+    title: str = Field(min_length=1, max_length=60)
+    kind: CouponKind
+    threshold: Money | None = None
+    discount: Money | None = None
+    percent_off: int | None = Field(default=None, ge=1, le=99)
+    max_discount: Money | None = None
+    item: str | None = None
+    usage: CouponUsage = CouponUsage()
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    valid_days: PositiveInt | None = Field(default=None, description="relative validity")
+    per_user_per_day: PositiveInt | None = None
+    per_user_per_campaign: PositiveInt | None = None
+    channel: str | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> CouponSpec:
+        missing = [f for f in REQUIRED[self.kind] if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.kind} coupon needs {', '.join(missing)}")
+        if self.kind == "full_reduction" and self.discount >= self.threshold:  # type: ignore[operator]
+            raise ValueError("discount must be below threshold")
+        fixed = self.valid_from is not None and self.valid_until is not None
+        if fixed == (self.valid_days is not None):
+            raise ValueError("give either valid_from and valid_until, or valid_days")
+        if fixed and self.valid_until <= self.valid_from:  # type: ignore[operator]
+            raise ValueError("valid_until must be after valid_from")
+        return self
+
+
+def period_key(moment: datetime, unit: str) -> tuple[str, datetime]:
+    """The local period containing `moment` and when it ends (for the marker's TTL)."""
+    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if unit == "day":
+        return day.strftime("%Y-%m-%d"), day + timedelta(days=1)
+    if unit == "week":
+        year, week, weekday = moment.isocalendar()
+        return f"{year}-W{week:02d}", day + timedelta(days=8 - weekday)
+    first = day.replace(day=1)
+    return first.strftime("%Y-%m"), (first + timedelta(days=32)).replace(day=1)
+
+
+class CouponIssuer(Issuer):
+    name = "coupon"
+    spec_model = CouponSpec
+
+    def plan(self, tx: Transaction, spec: CouponSpec, ctx: IssueContext) -> dict[str, Any]:
+        config, member = ctx.campaign.config, keys.member(ctx.member_id)
+        local = ctx.now.astimezone(config.zone)
+        if spec.valid_days is not None:
+            valid_from, valid_until = ctx.now, ctx.now + timedelta(days=spec.valid_days)
+        else:
+            valid_from = config.aware(spec.valid_from)  # type: ignore[arg-type]
+            valid_until = config.aware(spec.valid_until)  # type: ignore[arg-type]
+        coupon_id = local.strftime("%Y%m%d") + secrets.token_hex(6)
+        terms = spec.model_dump(mode="json", include=set(REQUIRED[spec.kind]) | {"max_discount"})
+        coupon = CouponItem(
+            member, keys.coupon(coupon_id), coupon_id=coupon_id, member_id=ctx.member_id,
+            campaign_id=config.id, type_id=spec.type_id, origin=ctx.origin,
+            channel=spec.channel or ctx.channel or config.channel, issued_at=ctx.now,
+            valid_from=valid_from, valid_until=valid_until,
+            terms=terms | {"kind": spec.kind, "title": spec.title,
+                           "usage": spec.usage.model_dump(mode="json")},
+        )
+        tx.put("reward:coupon", coupon, CouponItem.pk.does_not_exist())
+        limits = {"day": (local.date().isoformat(), spec.per_user_per_day),
+                  "campaign": ("ALL", spec.per_user_per_campaign)}
+        for label, (period, limit) in limits.items():
+            if limit:
+                counter = CounterItem(member, keys.quota(config.id, f"coupon:{spec.type_id}", period))
+                tx.update(f"reward:limit-{label}", counter, [CounterItem.n.add(1)],
+                          CounterItem.n.does_not_exist() | (CounterItem.n < limit))
+        if ctx.origin == "award":
+            rules = config.anti_harassment
+            opened = CounterItem(member, keys.HARASS_OPEN)
+            tx.update("reward:harass-open", opened, [CounterItem.n.add(1)],
+                      CounterItem.n.does_not_exist() | (CounterItem.n < rules.max_open_coupons))
+            period, ends = period_key(local, rules.same_type_per)
+            marker = MarkerItem(member, keys.harass_type(spec.type_id, period),
+                                ttl=int(ends.timestamp()) + 86400)
+            tx.put("reward:harass-type", marker, MarkerItem.pk.does_not_exist())
+        return {"type": self.name, "coupon_id": coupon_id, "title": spec.title,
+                "kind": spec.kind, "valid_from": valid_from.isoformat(),
+                "valid_until": valid_until.isoformat(), "channel": coupon.channel}
+
+    def recover(self, failed: set[str], spec: CouponSpec, ctx: IssueContext) -> bool:
+        """Expired coupons free their place lazily: recount the open ones when the cap bites."""
+        if failed != {"reward:harass-open"}:
+            return False
+        member = keys.member(ctx.member_id)
+        open_now = sum(
+            1 for c in CouponItem.query(member, CouponItem.sk.startswith(keys.COUPON_PREFIX))
+            if c.origin == "award" and c.state == "issued" and c.valid_until > ctx.now
+        )
+        counter = CounterItem.get(member, keys.HARASS_OPEN, consistent_read=True)
+        if open_now >= counter.n:
+            return False
+        counter.update([CounterItem.n.set(open_now)], CounterItem.n == counter.n)
+        return open_now < ctx.campaign.config.anti_harassment.max_open_coupons

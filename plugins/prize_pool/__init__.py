@@ -1,0 +1,15 @@
+"""The shared prize pool: config, precomputed draws, and stock/cap/budget reservations."""
+
+from plugins.prize_pool.draw import SYSTEM_RANDOM, DrawTable
+from plugins.prize_pool.model import Prize, PrizePoolConfig
+from plugins.prize_pool.reservation import Award, PrizeReservation, seed_allowances
+
+__all__ = [
+    "SYSTEM_RANDOM",
+    "Award",
+    "DrawTable",
+    "Prize",
+    "PrizePoolConfig",
+    "PrizeReservation",
+    "seed_allowances",
+]

@@ -1,0 +1,30 @@
+"""The draw: a table precomputed per config version, then one CSPRNG lookup per draw."""
+
+from __future__ import annotations
+
+import bisect
+import secrets
+from itertools import accumulate
+from random import Random
+
+from plugins.prize_pool.model import Prize, PrizePoolConfig
+
+SYSTEM_RANDOM: Random = secrets.SystemRandom()
+
+
+class DrawTable:
+    """Cumulative weights of a pool; immutable, so one instance serves every request."""
+
+    def __init__(self, pool: PrizePoolConfig) -> None:
+        weighted = [p for p in pool.prizes if p.weight > 0]
+        self._prizes = tuple(weighted)
+        self._bounds = tuple(accumulate(p.weight for p in weighted))
+
+    @property
+    def total_weight(self) -> int:
+        return self._bounds[-1]
+
+    def draw(self, rng: Random = SYSTEM_RANDOM) -> Prize:
+        """Pick a prize with probability weight / total weight."""
+        ticket = rng.randrange(self.total_weight)
+        return self._prizes[bisect.bisect_right(self._bounds, ticket)]

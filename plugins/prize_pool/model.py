@@ -1,0 +1,85 @@
+"""Prize-pool config: prizes with weight, stock, value, cost, per-user cap and reward."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from plugins.issuance.base import RewardSpec
+from plugins.registry import PluginError, get_issuer
+from plugins.types import Money, PositiveInt, Slug
+
+
+def _reward(value: Any) -> Any:
+    """Parse a reward with the spec model of the issuer its `type` names (issuers are plug-ins)."""
+    if value is None or isinstance(value, RewardSpec):
+        return value
+    if not isinstance(value, dict) or not isinstance(value.get("type"), str):
+        raise ValueError("a reward is a mapping with a 'type' naming its issuer")
+    try:
+        return get_issuer(value["type"]).spec_model.model_validate(value)
+    except PluginError as exc:
+        raise ValueError(str(exc)) from None
+    except ValidationError as exc:
+        reasons = "; ".join(
+            ".".join(map(str, e["loc"])) + f": {e['msg']}" if e["loc"] else e["msg"]
+            for e in exc.errors()
+        )
+        raise ValueError(reasons) from None
+
+
+Reward = Annotated[RewardSpec | None, BeforeValidator(_reward)]
+
+
+class Prize(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Slug
+    name: str = Field(min_length=1, max_length=60)
+    weight: int = Field(ge=0, description="relative odds; never sent to the page")
+    stock: int | None = Field(default=None, ge=0, description="None = unlimited")
+    shards: int = Field(default=1, ge=1, le=10, description="stock items a rush spreads over")
+    value: Money = Field(default=0, description="what the player is told it is worth")
+    cost: Money = Field(default=0, description="what it costs the brand; counts to the budget")
+    per_user_cap: PositiveInt | None = Field(default=None, description="most one member may win")
+    reward: Reward = None
+    image: str | None = None
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Prize:
+        if self.stock is None and self.shards != 1:
+            raise ValueError("shards apply only to a prize with stock")
+        return self
+
+
+class PrizePoolConfig(BaseModel):
+    """Prizes and the fallback the player gets when the drawn prize cannot be awarded."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prizes: list[Prize] = Field(min_length=1, max_length=50)
+    fallback: Slug
+
+    @model_validator(mode="after")
+    def _coherent(self) -> PrizePoolConfig:
+        ids = [p.id for p in self.prizes]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"prize ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+        if sum(p.weight for p in self.prizes) <= 0:
+            raise ValueError("at least one prize needs a positive weight")
+        fallback = self.by_id.get(self.fallback)
+        if fallback is None:
+            raise ValueError(f"fallback {self.fallback!r} is not one of the prizes {ids}")
+        if fallback.stock is not None or fallback.per_user_cap or fallback.cost:
+            raise ValueError("the fallback prize must be unlimited, uncapped and cost nothing")
+        if fallback.reward is not None and not fallback.reward.never_fails:
+            raise ValueError(f"the fallback's reward type {fallback.reward.type!r} can be refused")
+        return self
+
+    @property
+    def by_id(self) -> dict[str, Prize]:
+        return {p.id: p for p in self.prizes}
+
+    def fallback_prize(self) -> Prize:
+        return self.by_id[self.fallback]

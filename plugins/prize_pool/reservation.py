@@ -1,0 +1,162 @@
+"""Reserving a prize inside the action's transaction: stock shard, per-user cap, budget, reward.
+
+Nothing is read first: each limit is a condition on the write. When DynamoDB cancels the
+transaction on a prize tag, `recover` decides the next attempt: another stock or budget
+shard, or the pool's fallback prize. Known-empty shards are remembered per loaded config
+(`Campaign.memo`), so a sold-out prize costs no extra round trip after the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from random import Random
+from typing import TYPE_CHECKING, Any
+
+from plugins.issuance.base import IssueContext
+from plugins.prize_pool.draw import SYSTEM_RANDOM
+from plugins.prize_pool.model import Prize, PrizePoolConfig
+from plugins.registry import get_issuer
+from plugins.store import AllowanceItem, CounterItem, Transaction, TransactionCancelledError, keys
+from plugins.types import cents
+
+if TYPE_CHECKING:
+    from plugins.campaigns.model import Campaign
+
+BUDGET = "BUDGET"
+
+
+def stock_name(pool_id: str, prize_id: str) -> str:
+    return f"P#{pool_id}#{prize_id}"
+
+
+@dataclass(frozen=True)
+class Award:
+    """What a player got: the prize, the issued reward (as the page shows it), whether it fell back."""
+
+    prize: Prize
+    reward: dict[str, Any] | None
+    fell_back: bool
+
+
+class PrizeReservation:
+    """One player's claim on one drawn prize, across the attempts of one action."""
+
+    def __init__(
+        self,
+        campaign: Campaign,
+        pool_id: str,
+        pool: PrizePoolConfig,
+        drawn: Prize,
+        rng: Random = SYSTEM_RANDOM,
+    ) -> None:
+        self.campaign = campaign
+        self.pool_id = pool_id
+        self.pool = pool
+        self.prize = drawn
+        self.drawn = drawn
+        self._rng = rng
+        self._budget_tried: set[int] = set()
+        self._shard: int | None = None
+        self._budget_shard: int | None = None
+        if self._empty_shards(drawn) >= set(range(drawn.shards)):
+            self.prize = pool.fallback_prize()
+
+    def _empty_shards(self, prize: Prize) -> set[int]:
+        key = (self.pool_id, prize.id)
+        return self.campaign.memo.setdefault(key, set())  # type: ignore[no-any-return]
+
+    def plan(self, tx: Transaction, ctx: IssueContext) -> Award:
+        """Add the prize's conditional writes to `tx`; return the award if it commits."""
+        prize, cid, member = self.prize, self.campaign.id, keys.member(ctx.member_id)
+        if prize.stock is not None:
+            free = sorted(set(range(prize.shards)) - self._empty_shards(prize))
+            self._shard = self._rng.choice(free)
+            shard = AllowanceItem(keys.allowance(cid, stock_name(self.pool_id, prize.id), self._shard))
+            shard.sk = keys.ALLOWANCE_SK
+            tx.update("prize:stock", shard, [AllowanceItem.remaining.add(-1)],
+                      AllowanceItem.remaining >= 1)
+        if prize.per_user_cap:
+            cap = CounterItem(member, keys.quota(cid, f"cap:{self.pool_id}:{prize.id}", "ALL"))
+            tx.update("prize:cap", cap, [CounterItem.n.add(1)],
+                      CounterItem.n.does_not_exist() | (CounterItem.n < prize.per_user_cap))
+        cost = cents(prize.cost)
+        if cost and self.campaign.budget_counted:
+            shards = self.campaign.config.budget_shards
+            self._budget_shard = self._rng.choice(sorted(set(range(shards)) - self._budget_tried))
+            budget = AllowanceItem(keys.allowance(cid, BUDGET, self._budget_shard))
+            budget.sk = keys.ALLOWANCE_SK
+            tx.update("prize:budget", budget, [AllowanceItem.remaining.add(-cost)],
+                      AllowanceItem.remaining >= cost)
+        reward = None
+        if prize.reward is not None:
+            reward = get_issuer(prize.reward.type).plan(tx, prize.reward, ctx)
+        return Award(prize=prize, reward=reward, fell_back=prize is not self.drawn)
+
+    def recover(self, cancelled: TransactionCancelledError, ctx: IssueContext) -> bool:
+        """Prepare the next attempt after a cancellation on a prize tag; False if none is left."""
+        prize = self.prize
+        if prize is self.pool.fallback_prize() and prize is not self.drawn:
+            return False
+        if "prize:stock" in cancelled.failed and self._shard is not None:
+            empty = self._empty_shards(prize)
+            empty.add(self._shard)
+            if len(empty) < prize.shards:
+                return True
+        elif "prize:budget" in cancelled.failed and self._budget_shard is not None:
+            self._budget_tried.add(self._budget_shard)
+            if len(self._budget_tried) < self.campaign.config.budget_shards:
+                return True
+        elif cancelled.any("reward:") and prize.reward is not None:
+            failed = {t for t in cancelled.failed if t.startswith("reward:")}
+            if get_issuer(prize.reward.type).recover(failed, prize.reward, ctx):
+                return True
+        self.prize = self.pool.fallback_prize()
+        return True
+
+
+def split(total: int, shards: int) -> list[int]:
+    """Spread `total` over `shards` as evenly as whole units allow."""
+    return [total // shards + (1 if i < total % shards else 0) for i in range(shards)]
+
+
+def allowances(campaign: Campaign) -> dict[str, list[int]]:
+    """Every sharded allowance the campaign needs: stock per prize, and the budget if counted."""
+    wanted: dict[str, list[int]] = {}
+    for section in campaign.games.values():
+        for pool_id, pool in section.prize_pools().items():
+            for prize in pool.prizes:
+                if prize.stock is not None:
+                    wanted[stock_name(pool_id, prize.id)] = split(prize.stock, prize.shards)
+    if campaign.budget_counted:
+        budget = cents(campaign.config.budget)
+        wanted[BUDGET] = split(budget, campaign.config.budget_shards)
+    return wanted
+
+
+def seed_allowances(tx: Transaction, campaign: Campaign, existing: dict[str, int]) -> list[str]:
+    """Add writes that bring every allowance shard to its configured amount.
+
+    `existing` maps each shard's partition key to its current `allotted` (absent: new).
+    A shard moves by the difference, on condition nobody else moved its allotment, and
+    never below what was already used. Returns the problems that stop the apply.
+    """
+    problems: list[str] = []
+    for name, amounts in allowances(campaign).items():
+        old_shards = [k for k in existing if k.startswith(keys.allowance(campaign.id, name, 0)[:-1])]
+        if old_shards and len(old_shards) != len(amounts):
+            problems.append(f"{name}: shard count cannot change once applied")
+            continue
+        for shard, amount in enumerate(amounts):
+            item = AllowanceItem(keys.allowance(campaign.id, name, shard), keys.ALLOWANCE_SK)
+            old = existing.get(item.pk)
+            if old is None:
+                item.allotted, item.remaining = amount, amount
+                tx.put(f"seed:{name}:{shard}", item, AllowanceItem.pk.does_not_exist())
+            elif old != amount:
+                delta = amount - old
+                tx.update(
+                    f"seed:{name}:{shard}", item,
+                    [AllowanceItem.allotted.set(amount), AllowanceItem.remaining.add(delta)],
+                    (AllowanceItem.allotted == old) & (AllowanceItem.remaining >= -delta),
+                )
+    return problems

@@ -1,0 +1,32 @@
+"""The only package that speaks DynamoDB: PynamoDB models over one table, keys, transactions."""
+
+from plugins.store.models import (
+    ActionItem,
+    AllowanceItem,
+    BlacklistItem,
+    BlockItem,
+    ConfigItem,
+    CounterItem,
+    CouponItem,
+    MarkerItem,
+    PointsItem,
+    bind_table,
+    dynamodb_client,
+)
+from plugins.store.transaction import Transaction, TransactionCancelledError
+
+__all__ = [
+    "ActionItem",
+    "AllowanceItem",
+    "BlacklistItem",
+    "BlockItem",
+    "ConfigItem",
+    "CounterItem",
+    "CouponItem",
+    "MarkerItem",
+    "PointsItem",
+    "Transaction",
+    "TransactionCancelledError",
+    "bind_table",
+    "dynamodb_client",
+]

@@ -1,0 +1,70 @@
+"""Every key of the single table, in one place (documented in docs/store.md).
+
+Partitions: `C#<campaign>` for campaign config, `C#<campaign>#A#<allowance>#<shard>` for
+sharded stock and budget (one partition per shard, so a rush spreads), `M#<member>` for
+everything a player owns (actions, quotas, coupons, points), `V#…` for velocity windows,
+`BL#…` for the blacklist and `C#<campaign>#BLOCKS#<day>` for the fraud audit.
+"""
+
+from __future__ import annotations
+
+CONFIG_CURRENT = "CFG#CURRENT"
+ALLOWANCE_SK = "A"
+BLACKLIST_SK = "BL"
+HARASS_OPEN = "HRS#OPEN"
+POINTS_BALANCE = "PTS"
+COUPON_PREFIX = "CPN#"
+
+
+def campaign(campaign_id: str) -> str:
+    return f"C#{campaign_id}"
+
+
+def config_version(version: int) -> str:
+    return f"CFG#v{version:08d}"
+
+
+def allowance(campaign_id: str, name: str, shard: int) -> str:
+    """Partition of one shard of a stock (`P#<pool>#<prize>`) or of the budget (`BUDGET`)."""
+    return f"C#{campaign_id}#A#{name}#{shard}"
+
+
+def member(member_id: str) -> str:
+    return f"M#{member_id}"
+
+
+def action_prefix(campaign_id: str, game: str) -> str:
+    return f"ACT#{campaign_id}#{game}#"
+
+
+def action(campaign_id: str, game: str, key: str) -> str:
+    return action_prefix(campaign_id, game) + key
+
+
+def quota(campaign_id: str, name: str, period: str) -> str:
+    """A player's counter `name` for `period` (a date, or ALL for the whole campaign)."""
+    return f"Q#{campaign_id}#{name}#{period}"
+
+
+def velocity(campaign_id: str, kind: str, value: str) -> str:
+    return f"V#{campaign_id}#{kind}#{value}"
+
+
+def blacklist(kind: str, value: str) -> str:
+    return f"BL#{kind}#{value}"
+
+
+def blocks(campaign_id: str, day: str) -> str:
+    return f"C#{campaign_id}#BLOCKS#{day}"
+
+
+def coupon(coupon_id: str) -> str:
+    return COUPON_PREFIX + coupon_id
+
+
+def harass_type(type_id: str, period: str) -> str:
+    return f"HRS#{type_id}#{period}"
+
+
+def points_ledger(reference: str) -> str:
+    return f"PTS#{reference}"

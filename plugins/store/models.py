@@ -1,0 +1,147 @@
+"""PynamoDB models of the single games table; the key design is in docs/store.md.
+
+Every item has a string partition key `pk` and sort key `sk`, and may expire through the
+table's TTL attribute `ttl`. One botocore client serves every model: `bind_table` points
+them all at a table (name from `MGAMES_TABLE`, endpoint from `AWS_ENDPOINT_URL_DYNAMODB`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.connection import TableConnection
+from pynamodb.models import Model
+
+DEFAULT_TABLE = "mgames-local"
+
+
+class BaseItem(Model):
+    """Keys and TTL shared by every item type of the table."""
+
+    class Meta:
+        table_name = os.environ.get("MGAMES_TABLE", DEFAULT_TABLE)
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+        max_pool_connections = 64
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    ttl = NumberAttribute(null=True)
+
+
+class ConfigItem(BaseItem):
+    """A campaign config version (`CFG#v…`) or the pointer to the current one (`CFG#CURRENT`)."""
+
+    version = NumberAttribute()
+    doc = JSONAttribute()
+    applied_at = UTCDateTimeAttribute()
+    applied_by = UnicodeAttribute(null=True)
+
+
+class CounterItem(BaseItem):
+    """A bounded counter: quotas, per-user caps, velocity windows, claim limits."""
+
+    n = NumberAttribute(default=0)
+
+
+class AllowanceItem(BaseItem):
+    """One shard of a sharded allowance (prize stock, campaign budget in cents)."""
+
+    allotted = NumberAttribute()
+    remaining = NumberAttribute()
+
+
+class MarkerItem(BaseItem):
+    """A presence-only item whose existence is the rule (one coupon type per period)."""
+
+
+class ActionItem(BaseItem):
+    """A player action keyed by its idempotency key; holds the answer a retry gets back."""
+
+    game = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    config_version = NumberAttribute()
+    request_hash = UnicodeAttribute()
+    result = JSONAttribute()
+
+
+class CouponItem(BaseItem):
+    """An issued coupon; `state` is issued or redeemed, expiry is read from `valid_until`."""
+
+    coupon_id = UnicodeAttribute()
+    member_id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    type_id = UnicodeAttribute()
+    origin = UnicodeAttribute()
+    channel = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(default="issued")
+    issued_at = UTCDateTimeAttribute()
+    valid_from = UTCDateTimeAttribute()
+    valid_until = UTCDateTimeAttribute()
+    terms = JSONAttribute()
+
+
+class PointsItem(BaseItem):
+    """A member's points balance, or one ledger line keyed by the action that moved it."""
+
+    points = NumberAttribute(default=0)
+    reason = UnicodeAttribute(null=True)
+
+
+class BlockItem(BaseItem):
+    """An anti-fraud block: which rule stopped whom, and why."""
+
+    rule = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    game = UnicodeAttribute()
+    member_id = UnicodeAttribute(null=True)
+    device_id = UnicodeAttribute(null=True)
+    ip = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute()
+
+
+class BlacklistItem(BaseItem):
+    """A blacklisted member, device or IP; its existence fails the action's condition check."""
+
+    reason = UnicodeAttribute(null=True)
+    added_at = UTCDateTimeAttribute()
+
+
+MODELS: tuple[type[BaseItem], ...] = (
+    ConfigItem,
+    CounterItem,
+    AllowanceItem,
+    MarkerItem,
+    ActionItem,
+    CouponItem,
+    PointsItem,
+    BlockItem,
+    BlacklistItem,
+)
+
+
+def bind_table(table_name: str | None = None, host: str | None = None) -> TableConnection:
+    """Point every model at one table through one shared connection (one client per process)."""
+    BaseItem.Meta.table_name = table_name or os.environ.get("MGAMES_TABLE", DEFAULT_TABLE)
+    BaseItem.Meta.host = host  # type: ignore[attr-defined]
+    BaseItem._connection = None
+    connection = BaseItem._get_connection()
+    for model in MODELS:
+        model.Meta.table_name = BaseItem.Meta.table_name
+        model._connection = connection
+    return connection
+
+
+def dynamodb_client() -> Any:
+    """The botocore client every model shares (tests hook it to count round trips)."""
+    return BaseItem._get_connection().connection.client
+
+
+bind_table()

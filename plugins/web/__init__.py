@@ -1,0 +1,13 @@
+"""HTTP conventions shared by every game function: app, error envelope, request helpers."""
+
+from plugins.web.app import build_app, build_handler, metrics
+from plugins.web.request import current_player, idempotency_key, optional_player
+
+__all__ = [
+    "build_app",
+    "build_handler",
+    "current_player",
+    "idempotency_key",
+    "metrics",
+    "optional_player",
+]

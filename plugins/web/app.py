@@ -1,0 +1,95 @@
+"""One function-URL app per game: the game's Router, the error envelope, /openapi.json,
+structured logs with the request's correlation id, and Powertools metrics.
+
+Errors of every function share `{"error": {"code": "UPPER_SNAKE", "message": "..."}}`;
+`GameError` subclasses carry their status. CORS is configured on the function URL in
+template.yaml, never here (a doubled header breaks browsers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from plugins.errors import FraudBlockedError, GameError
+from plugins.registry import GamePlugin, get_game
+
+logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "marketing-games"))
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "MarketingGames"))
+API_VERSION = "1.0.0"
+
+
+def envelope(status: int, code: str, message: str) -> Response[str]:
+    body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
+    return Response(status_code=status, content_type="application/json", body=body)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "the request is not valid"
+
+
+def _register_errors(app: LambdaFunctionUrlResolver) -> None:
+    @app.exception_handler(GameError)
+    def game_error(exc: GameError) -> Response[str]:
+        if isinstance(exc, FraudBlockedError):
+            metrics.add_metric(name=f"Blocks_{exc.rule}", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="Rejections", unit=MetricUnit.Count, value=1)
+        logger.info("rejected", extra={"code": exc.code, "status": exc.status})
+        return envelope(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(exc: RequestValidationError) -> Response[str]:
+        metrics.add_metric(name="Rejections", unit=MetricUnit.Count, value=1)
+        return envelope(400, "MALFORMED_REQUEST", _validation_message(exc))
+
+    @app.not_found
+    def not_found(exc: NotFoundError) -> Response[str]:
+        return envelope(404, "ROUTE_NOT_FOUND", "no such route on this function")
+
+    @app.exception_handler(Exception)
+    def crash(exc: Exception) -> Response[str]:
+        logger.exception("unhandled error")
+        metrics.add_metric(name="Errors", unit=MetricUnit.Count, value=1)
+        return envelope(500, "INTERNAL_ERROR", "something went wrong on our side; retry later")
+
+
+def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
+    """The resolver for one game: its routes plus the shared conventions."""
+    app = LambdaFunctionUrlResolver(enable_validation=True)
+    app.include_router(plugin.router)
+    _register_errors(app)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi() -> Response[str]:
+        schema = app.get_openapi_json_schema(
+            title=f"{plugin.title} API", version=API_VERSION, description=plugin.description,
+        )
+        return Response(status_code=200, content_type="application/json", body=schema)
+
+    return app
+
+
+def build_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda entry point of game `name`, as `functions/<game>.py` exposes it."""
+    app = build_app(get_game(name))
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.LAMBDA_FUNCTION_URL)
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        metrics.add_dimension(name="game", value=name)
+        return app.resolve(event, context)
+
+    return handler

@@ -1,0 +1,131 @@
+"""Shared fixtures: one atomic local DynamoDB per session, a fresh table per test, and a
+client that calls the real handlers with real function-URL events."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+for _name, _value in {
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "MGAMES_TOKEN_SECRET": "test-secret-0123456789abcdef0123456789",
+    "MGAMES_TABLE": "mgames-test",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+import boto3  # noqa: E402
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+from infra.local.dynamodb import LocalDynamoDB  # noqa: E402
+from infra.local.events import LambdaContext, function_url_event  # noqa: E402
+from infra.tables import create_tables  # noqa: E402
+from plugins.antifraud import mint_token  # noqa: E402
+from plugins.campaigns import apply_campaign  # noqa: E402
+from plugins.runtime import runtime  # noqa: E402
+from plugins.store import bind_table  # noqa: E402
+
+SECRET = os.environ["MGAMES_TOKEN_SECRET"]
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def local_dynamodb() -> Iterator[LocalDynamoDB]:
+    with LocalDynamoDB() as ddb:
+        yield ddb
+
+
+@pytest.fixture
+def table(local_dynamodb: LocalDynamoDB) -> Iterator[str]:
+    """An empty games table on the atomic local DynamoDB; models bound to it."""
+    local_dynamodb.reset()
+    client = boto3.client("dynamodb", endpoint_url=local_dynamodb.endpoint_url)
+    create_tables(client, {"GamesTable": "mgames-test"})
+    bind_table("mgames-test", host=local_dynamodb.endpoint_url)
+    runtime.configs.clear()
+    yield "mgames-test"
+    runtime.configs.clear()
+
+
+@pytest.fixture
+def clock() -> Iterator[list[datetime]]:
+    """A settable clock: `clock[0] = ...` moves time for the handlers."""
+    now = [NOW]
+    saved = runtime.clock
+    runtime.clock = lambda: now[0]
+    yield now
+    runtime.clock = saved
+
+
+def demo_doc(**changes: Any) -> dict[str, Any]:
+    doc = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
+    doc = json.loads(json.dumps(doc, default=lambda v: v.isoformat()))
+    doc.update(changes)
+    return doc
+
+
+@pytest.fixture
+def apply(table: str, clock: list[datetime]):  # type: ignore[no-untyped-def]
+    def _apply(doc: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+        campaign = apply_campaign(doc or demo_doc(), now=clock[0])
+        runtime.configs.clear()
+        return campaign
+
+    return _apply
+
+
+def token(member: str, device: str | None = None) -> str:
+    return mint_token(member, SECRET, device, now=NOW, ttl=timedelta(days=30))
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+    @property
+    def code(self) -> str | None:
+        return self.body.get("error", {}).get("code") if isinstance(self.body, dict) else None
+
+
+class GameClient:
+    """Calls a game's real handler with function-URL events, like the HTTPS endpoint would."""
+
+    def __init__(self, game: str) -> None:
+        from plugins.web import build_handler
+
+        self.game = game
+        self.handler = build_handler(game)
+
+    def call(self, method: str, path: str, *, body: Any = None, member: str | None = None,
+             device: str | None = None, key: str | None = None, ip: str = "10.0.0.1",
+             headers: dict[str, str] | None = None) -> Reply:
+        sent = dict(headers or {})
+        if member is not None:
+            sent["authorization"] = f"Bearer {token(member, device)}"
+        if key is not None:
+            sent["idempotency-key"] = key
+        raw = body if isinstance(body, str | bytes) or body is None else json.dumps(body)
+        if raw is not None:
+            sent.setdefault("content-type", "application/json")
+        event = function_url_event(method, path, headers=sent, body=raw, source_ip=ip)
+        out = self.handler(event, LambdaContext(function_name=self.game))
+        text = out.get("body") or ""
+        return Reply(out["statusCode"], json.loads(text) if text else None, out.get("headers", {}))
+
+
+@pytest.fixture
+def wheel(apply) -> GameClient:  # type: ignore[no-untyped-def]
+    apply()
+    return GameClient("lucky-wheel")

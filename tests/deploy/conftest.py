@@ -1,0 +1,76 @@
+"""Fixtures for the deployment tests: offline AWS env, a function-URL event, a Lambda context."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
+
+# Set before any handler module is imported, so nothing reaches real AWS.
+OFFLINE_ENV = {
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "MGAMES_TABLE": "mgames-test",
+    "MGAMES_TOKEN_SECRET": "test-secret",
+    "POWERTOOLS_METRICS_NAMESPACE": "Test",
+}
+# Removed so boto3 neither reads a real profile nor talks to a local endpoint moto cannot see.
+UNSET_ENV = (
+    "AWS_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_DYNAMODB",
+    "AWS_ENDPOINT_URL_SSM",
+)
+
+
+@dataclass
+class FakeLambdaContext:
+    """The attributes of a Lambda context object that Powertools reads."""
+
+    function_name: str = "LuckyWheelFunction"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:LuckyWheelFunction"
+    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    log_group_name: str = "/aws/lambda/test/prod/lucky-wheel"
+    log_stream_name: str = "2025/01/01/[$LATEST]0123456789abcdef"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """A fresh copy of the JSON event fixture ``tests/events/<name>.json``."""
+    with (EVENTS_DIR / f"{name}.json").open(encoding="utf-8") as fh:
+        return copy.deepcopy(json.load(fh))
+
+
+@pytest.fixture
+def offline_aws_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Dummy credentials, us-east-1 and test settings; no profile, no custom endpoint."""
+    for name in UNSET_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in OFFLINE_ENV.items():
+        monkeypatch.setenv(name, value)
+    return dict(OFFLINE_ENV)
+
+
+@pytest.fixture
+def function_url_get_event() -> dict[str, Any]:
+    """A Lambda function-URL event (payload 2.0): GET /openapi.json."""
+    return load_event("function_url_get")
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext()
