@@ -58,6 +58,37 @@ def table(local_dynamodb: LocalDynamoDB) -> Iterator[str]:
 
 
 @pytest.fixture
+def scan(local_dynamodb: LocalDynamoDB, table: str):  # type: ignore[no-untyped-def]
+    """Every item of the table, keyed by (pk, sk): to prove what a request wrote."""
+    client = boto3.client("dynamodb", endpoint_url=local_dynamodb.endpoint_url)
+
+    def _scan() -> dict[tuple[str, str], dict[str, Any]]:
+        items: dict[tuple[str, str], dict[str, Any]] = {}
+        for page in client.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
+            for item in page["Items"]:
+                items[(item["pk"]["S"], item["sk"]["S"])] = item
+        return items
+
+    return _scan
+
+
+@pytest.fixture
+def dynamodb_calls() -> Iterator[list[str]]:
+    """The DynamoDB operations the models send, in order (cleared by the test as it likes)."""
+    from plugins.store import dynamodb_client
+
+    calls: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+
+    events = dynamodb_client().meta.events
+    events.register("before-call.dynamodb", record)
+    yield calls
+    events.unregister("before-call.dynamodb", record)
+
+
+@pytest.fixture
 def clock() -> Iterator[list[datetime]]:
     """A settable clock: `clock[0] = ...` moves time for the handlers."""
     now = [NOW]

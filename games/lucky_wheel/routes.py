@@ -82,7 +82,7 @@ def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -
     wheel = wheel_of(campaign)
     now = runtime.clock()
     chances: dict[str, Any] = {"per_day": wheel.chances_per_day, "total": wheel.chances_total}
-    player = optional_player(router.current_event)
+    player = optional_player()
     if player is not None:
         chances |= quota_left(campaign, player, f"{GAME}:plays", now,
                               wheel.chances_per_day, wheel.chances_total)
@@ -103,7 +103,7 @@ def post_draw(
     idempotency: IdempotencyKey = None,
     authorization: Authorization = None,
 ) -> Response[str]:
-    player = current_player(router.current_event)
+    player = current_player()
     key = idempotency_key(idempotency)
     campaign = runtime.configs.get(campaign_id)
     payload = body.model_dump(exclude_none=True) if body else {}
@@ -119,6 +119,6 @@ def post_draw(
             responses={200: {"description": "newest first",
                              "content": {"application/json": {"model": DrawList}}}})
 def list_draws(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
-    player = current_player(router.current_event)
+    player = current_player()
     wheel_of(runtime.configs.get(campaign_id))
     return _json(200, {"draws": history(player.member_id, campaign_id, GAME)})

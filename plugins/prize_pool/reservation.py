@@ -13,6 +13,8 @@ from random import Random
 from typing import TYPE_CHECKING, Any
 
 from plugins.issuance.base import IssueContext
+from plugins.prize_pool.budget import BUDGET, BudgetDebit
+from plugins.prize_pool.budget import TAG as BUDGET_TAG
 from plugins.prize_pool.draw import SYSTEM_RANDOM
 from plugins.prize_pool.model import Prize, PrizePoolConfig
 from plugins.registry import get_issuer
@@ -21,8 +23,6 @@ from plugins.types import cents
 
 if TYPE_CHECKING:
     from plugins.campaigns.model import Campaign
-
-BUDGET = "BUDGET"
 
 
 def stock_name(pool_id: str, prize_id: str) -> str:
@@ -55,11 +55,25 @@ class PrizeReservation:
         self.prize = drawn
         self.drawn = drawn
         self._rng = rng
-        self._budget_tried: set[int] = set()
         self._shard: int | None = None
-        self._budget_shard: int | None = None
-        if self._empty_shards(drawn) >= set(range(drawn.shards)):
-            self.prize = pool.fallback_prize()
+        self._budget: BudgetDebit | None = None
+        self.prize = self._affordable(drawn)
+
+    def _affordable(self, prize: Prize) -> Prize:
+        """`prize`, or the fallback when it is known sold out or beyond the budget."""
+        self._budget = None
+        cost = cents(prize.cost)
+        if cost and self.campaign.budget_counted:
+            self._budget = BudgetDebit(self.campaign, cost, self._rng)
+            if self._budget.exhausted:
+                return self._fallback()
+        if self._empty_shards(prize) >= set(range(prize.shards)):
+            return self._fallback()
+        return prize
+
+    def _fallback(self) -> Prize:
+        self._budget = None
+        return self.pool.fallback_prize()
 
     def _empty_shards(self, prize: Prize) -> set[int]:
         key = (self.pool_id, prize.id)
@@ -79,14 +93,8 @@ class PrizeReservation:
             cap = CounterItem(member, keys.quota(cid, f"cap:{self.pool_id}:{prize.id}", "ALL"))
             tx.update("prize:cap", cap, [CounterItem.n.add(1)],
                       CounterItem.n.does_not_exist() | (CounterItem.n < prize.per_user_cap))
-        cost = cents(prize.cost)
-        if cost and self.campaign.budget_counted:
-            shards = self.campaign.config.budget_shards
-            self._budget_shard = self._rng.choice(sorted(set(range(shards)) - self._budget_tried))
-            budget = AllowanceItem(keys.allowance(cid, BUDGET, self._budget_shard))
-            budget.sk = keys.ALLOWANCE_SK
-            tx.update("prize:budget", budget, [AllowanceItem.remaining.add(-cost)],
-                      AllowanceItem.remaining >= cost)
+        if self._budget is not None:
+            self._budget.plan(tx)
         reward = None
         if prize.reward is not None:
             reward = get_issuer(prize.reward.type).plan(tx, prize.reward, ctx)
@@ -102,15 +110,14 @@ class PrizeReservation:
             empty.add(self._shard)
             if len(empty) < prize.shards:
                 return True
-        elif "prize:budget" in cancelled.failed and self._budget_shard is not None:
-            self._budget_tried.add(self._budget_shard)
-            if len(self._budget_tried) < self.campaign.config.budget_shards:
+        elif cancelled.any(BUDGET_TAG) and self._budget is not None:
+            if self._budget.recover(cancelled):
                 return True
         elif cancelled.any("reward:") and prize.reward is not None:
             failed = {t for t in cancelled.failed if t.startswith("reward:")}
             if get_issuer(prize.reward.type).recover(failed, prize.reward, ctx):
                 return True
-        self.prize = self.pool.fallback_prize()
+        self.prize = self._fallback()
         return True
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 from collections.abc import Callable
 from typing import Any
 
@@ -19,9 +20,11 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
 from plugins.errors import FraudBlockedError, GameError
 from plugins.registry import GamePlugin, get_game
+from plugins.web.request import handling
 
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "marketing-games"))
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "MarketingGames"))
@@ -66,9 +69,34 @@ def _register_errors(app: LambdaFunctionUrlResolver) -> None:
         return envelope(500, "INTERNAL_ERROR", "something went wrong on our side; retry later")
 
 
+class FunctionUrlResolver(LambdaFunctionUrlResolver):
+    """Powertools' resolver with the current event and context kept per thread."""
+
+    @property  # type: ignore[override]
+    def current_event(self) -> LambdaFunctionUrlEvent:
+        return handling.event  # type: ignore[no-any-return]
+
+    @current_event.setter
+    def current_event(self, value: LambdaFunctionUrlEvent) -> None:
+        handling.event = value
+
+    @property  # type: ignore[override]
+    def lambda_context(self) -> Any:
+        return handling.lambda_context
+
+    @lambda_context.setter
+    def lambda_context(self, value: Any) -> None:
+        handling.lambda_context = value
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        handling.event = LambdaFunctionUrlEvent(event)
+        handling.lambda_context = context
+        return super().resolve(event, context)
+
+
 def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
     """The resolver for one game: its routes plus the shared conventions."""
-    app = LambdaFunctionUrlResolver(enable_validation=True)
+    app = FunctionUrlResolver(enable_validation=True)
     app.include_router(plugin.router)
     _register_errors(app)
 
@@ -82,14 +110,37 @@ def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
     return app
 
 
+class AppPool:
+    """Resolvers of one game, each used by one request at a time.
+
+    A Powertools resolver keeps per-request state on itself: fine in Lambda (one request
+    per process at a time), a race in the threaded local gateway. Lambda only ever builds one.
+    """
+
+    def __init__(self, plugin: GamePlugin) -> None:
+        self.plugin = plugin
+        self._free: queue.SimpleQueue[LambdaFunctionUrlResolver] = queue.SimpleQueue()
+        self._free.put(build_app(plugin))
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        try:
+            app = self._free.get_nowait()
+        except queue.Empty:
+            app = build_app(self.plugin)
+        try:
+            return app.resolve(event, context)
+        finally:
+            self._free.put(app)
+
+
 def build_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda entry point of game `name`, as `functions/<game>.py` exposes it."""
-    app = build_app(get_game(name))
+    apps = AppPool(get_game(name))
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.LAMBDA_FUNCTION_URL)
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         metrics.add_dimension(name="game", value=name)
-        return app.resolve(event, context)
+        return apps.resolve(event, context)
 
     return handler

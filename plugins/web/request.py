@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
@@ -12,9 +14,19 @@ from plugins.runtime import runtime
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 
+# The request being handled, per thread. Powertools keeps it on a class attribute shared by
+# every resolver, which the threaded local gateway and the rush tests would mix up.
+handling = threading.local()
 
-def optional_player(event: LambdaFunctionUrlEvent) -> Player | None:
+
+def request_event() -> LambdaFunctionUrlEvent:
+    event: Any = handling.event
+    return event  # type: ignore[no-any-return]
+
+
+def optional_player() -> Player | None:
     """The player the bearer token names, None without one; a bad token is still an error."""
+    event = request_event()
     header = event.headers.get("authorization") or event.headers.get("Authorization")
     if not header:
         return None
@@ -25,8 +37,8 @@ def optional_player(event: LambdaFunctionUrlEvent) -> Player | None:
     return verify_token(token.strip(), token_secret(), now=runtime.clock(), ip=ip)
 
 
-def current_player(event: LambdaFunctionUrlEvent) -> Player:
-    player = optional_player(event)
+def current_player() -> Player:
+    player = optional_player()
     if player is None:
         raise TokenMissingError("this call needs 'Authorization: Bearer <token>'")
     return player
