@@ -116,7 +116,7 @@ def apply(table: str, clock: list[datetime]):  # type: ignore[no-untyped-def]
 
 
 def token(member: str, device: str | None = None) -> str:
-    return mint_token(member, SECRET, device, now=NOW, ttl=timedelta(days=30))
+    return mint_token(member, SECRET, device, now=runtime.clock(), ttl=timedelta(hours=2))
 
 
 @dataclass

@@ -10,6 +10,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 
 def function_url_event(
@@ -49,9 +50,7 @@ def function_url_event(
         "isBase64Encoded": False,
     }
     if query:
-        event["queryStringParameters"] = dict(
-            part.split("=", 1) if "=" in part else (part, "") for part in query.split("&") if part
-        )
+        event["queryStringParameters"] = dict(parse_qsl(query, keep_blank_values=True))
     if body:
         raw = body.encode() if isinstance(body, str) else body
         try:

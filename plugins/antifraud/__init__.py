@@ -1,6 +1,6 @@
 """Anti-fraud: signed player identity, quotas, velocity limits, blacklist, block records."""
 
-from plugins.antifraud.blocks import record_block
+from plugins.antifraud.blocks import list_blocks, record_block
 from plugins.antifraud.rules import add_guards, add_quota, blacklist, quota_left, raise_for_block
 from plugins.antifraud.token import Player, mint_token, token_secret, verify_token
 
@@ -9,6 +9,7 @@ __all__ = [
     "add_guards",
     "add_quota",
     "blacklist",
+    "list_blocks",
     "mint_token",
     "quota_left",
     "raise_for_block",

@@ -31,3 +31,8 @@ def record_block(
     ).save()
     logger.warning("fraud block", extra={"rule": rule, "reason": reason, "game": game,
                                          "member_id": player.member_id})
+
+
+def list_blocks(campaign_id: str, day: str) -> list[BlockItem]:
+    """The blocks of one campaign day (local date, ISO), oldest first."""
+    return list(BlockItem.query(keys.blocks(campaign_id, day)))

@@ -10,12 +10,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import jwt
 
 from plugins.errors import TokenInvalidError
 
 ALGORITHM = "HS256"
+CLOCK_SKEW_SECONDS = 60
+# Times are checked against the injectable clock below, not PyJWT's own.
+DECODE_OPTIONS: Any = {
+    "require": ["sub", "exp"], "verify_exp": False, "verify_iat": False, "verify_nbf": False,
+}
 LOCAL_SECRET = "local-dev-secret-0123456789abcdef-not-for-production"
 
 
@@ -55,14 +61,13 @@ def mint_token(
 def verify_token(token: str, secret: str, *, now: datetime, ip: str | None = None) -> Player:
     """The player a token names, or TokenInvalidError for a bad, forged or expired one."""
     try:
-        claims = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"],
-                                                            "verify_exp": False},
-        )
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options=DECODE_OPTIONS)
     except jwt.PyJWTError as exc:
         raise TokenInvalidError(f"the token is not valid: {exc}") from None
-    if claims["exp"] <= now.timestamp():
+    if not isinstance(claims["exp"], int | float) or claims["exp"] <= now.timestamp():
         raise TokenInvalidError("the token has expired")
+    if claims.get("iat", 0) > now.timestamp() + CLOCK_SKEW_SECONDS:
+        raise TokenInvalidError("the token was issued in the future")
     member, device = claims["sub"], claims.get("dev")
     if not isinstance(member, str) or not member or len(member) > 64 or "#" in member:
         raise TokenInvalidError("the token's member id is not valid")

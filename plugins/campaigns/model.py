@@ -152,8 +152,8 @@ def parse_campaign(doc: Any, version: int = 0) -> Campaign:
             problems.append(f"games.{name}: {exc}")
         except ValidationError as exc:
             problems.extend(_errors(exc, ("games", name)))
-    for name, section in games.items():
-        for pool_id, pool in section.prize_pools().items():
+    for name, game in games.items():
+        for pool_id, pool in game.prize_pools().items():
             dear = [p.id for p in pool.prizes if p.cost > config.budget]
             if dear:
                 problems.append(f"games.{name}.{pool_id}: prizes {dear} cost more than the budget")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -40,8 +41,8 @@ class Prize(BaseModel):
     weight: int = Field(ge=0, description="relative odds; never sent to the page")
     stock: int | None = Field(default=None, ge=0, description="None = unlimited")
     shards: int = Field(default=1, ge=1, le=10, description="stock items a rush spreads over")
-    value: Money = Field(default=0, description="what the player is told it is worth")
-    cost: Money = Field(default=0, description="what it costs the brand; counts to the budget")
+    value: Money = Field(default=Decimal(0), description="what the player is told it is worth")
+    cost: Money = Field(default=Decimal(0), description="what it costs the brand; counts to the budget")
     per_user_cap: PositiveInt | None = Field(default=None, description="most one member may win")
     reward: Reward = None
     image: str | None = None

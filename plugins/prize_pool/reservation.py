@@ -77,7 +77,8 @@ class PrizeReservation:
 
     def _empty_shards(self, prize: Prize) -> set[int]:
         key = (self.pool_id, prize.id)
-        return self.campaign.memo.setdefault(key, set())  # type: ignore[no-any-return]
+        empty: set[int] = self.campaign.memo.setdefault(key, set())
+        return empty
 
     def plan(self, tx: Transaction, ctx: IssueContext) -> Award:
         """Add the prize's conditional writes to `tx`; return the award if it commits."""

@@ -84,8 +84,8 @@ class Transaction:
         connection = BaseItem._get_connection()
         try:
             with TransactWrite(connection=connection.connection) as tx:
-                for _, model, pk, sk, condition in self._checks:
-                    tx.condition_check(model, pk, sk, condition=condition)
+                for _, model, pk, sk, check in self._checks:
+                    tx.condition_check(model, pk, sk, condition=check)
                 for _, item, condition in self._puts:
                     tx.save(item, condition=condition)
                 for _, item, actions, condition in self._updates:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import queue
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -74,13 +74,14 @@ class FunctionUrlResolver(LambdaFunctionUrlResolver):
 
     @property  # type: ignore[override]
     def current_event(self) -> LambdaFunctionUrlEvent:
-        return handling.event  # type: ignore[no-any-return]
+        event: LambdaFunctionUrlEvent = handling.event
+        return event
 
     @current_event.setter
     def current_event(self, value: LambdaFunctionUrlEvent) -> None:
         handling.event = value
 
-    @property  # type: ignore[override]
+    @property
     def lambda_context(self) -> Any:
         return handling.lambda_context
 
@@ -88,8 +89,8 @@ class FunctionUrlResolver(LambdaFunctionUrlResolver):
     def lambda_context(self, value: Any) -> None:
         handling.lambda_context = value
 
-    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        handling.event = LambdaFunctionUrlEvent(event)
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        handling.event = LambdaFunctionUrlEvent(dict(event))
         handling.lambda_context = context
         return super().resolve(event, context)
 

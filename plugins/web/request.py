@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
 from plugins.antifraud import Player, token_secret, verify_token
-from plugins.errors import IdempotencyKeyMissingError, MalformedRequestError, TokenMissingError
+from plugins.errors import (
+    IdempotencyKeyMissingError,
+    MalformedRequestError,
+    TokenInvalidError,
+    TokenMissingError,
+)
 from plugins.runtime import runtime
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
@@ -20,8 +24,8 @@ handling = threading.local()
 
 
 def request_event() -> LambdaFunctionUrlEvent:
-    event: Any = handling.event
-    return event  # type: ignore[no-any-return]
+    event: LambdaFunctionUrlEvent = handling.event
+    return event
 
 
 def optional_player() -> Player | None:
@@ -32,7 +36,7 @@ def optional_player() -> Player | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise MalformedRequestError("Authorization must be 'Bearer <token>'")
+        raise TokenInvalidError("Authorization must be 'Bearer <token>'")
     ip = event.request_context.http.source_ip
     return verify_token(token.strip(), token_secret(), now=runtime.clock(), ip=ip)
 
