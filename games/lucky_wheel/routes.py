@@ -15,7 +15,7 @@ from games.lucky_wheel.service import GAME, draw, public_prize, wheel_of
 from plugins.actions import history
 from plugins.antifraud import quota_left
 from plugins.runtime import runtime
-from plugins.web import current_player, idempotency_key, metrics, optional_player
+from plugins.web import current_player, idempotency_key, logger, metrics, optional_player
 
 router = LambdaFunctionUrlRouter()
 CampaignId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="campaign id")]
@@ -112,6 +112,9 @@ def post_draw(
         metrics.add_metric(name="Plays", unit=MetricUnit.Count, value=1)
         if not outcome.result["fallback"]:
             metrics.add_metric(name="Awards", unit=MetricUnit.Count, value=1)
+        logger.info("draw", extra={"draw_id": outcome.result["draw_id"],
+                                   "prize": outcome.result["prize"]["id"],
+                                   "member_id": player.member_id})
     return _json(201, outcome.result, **{"Idempotent-Replayed": str(outcome.replayed).lower()})
 
 

@@ -1,6 +1,6 @@
 """HTTP conventions shared by every game function: app, error envelope, request helpers."""
 
-from plugins.web.app import build_app, build_handler, metrics
+from plugins.web.app import build_app, build_handler, logger, metrics
 from plugins.web.request import current_player, idempotency_key, optional_player
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "build_handler",
     "current_player",
     "idempotency_key",
+    "logger",
     "metrics",
     "optional_player",
 ]

@@ -19,7 +19,7 @@ from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Respo
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
 from plugins.errors import FraudBlockedError, GameError
@@ -44,11 +44,19 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "the request is not valid"
 
 
-def _register_errors(app: LambdaFunctionUrlResolver) -> None:
+def count_block(game: str, rule: str) -> None:
+    """One `Blocks` metric with the rule as a dimension, so dashboards split blocks by rule."""
+    with single_metric(name="Blocks", unit=MetricUnit.Count, value=1,
+                       namespace=metrics.namespace) as metric:
+        metric.add_dimension(name="game", value=game)
+        metric.add_dimension(name="rule", value=rule)
+
+
+def _register_errors(app: LambdaFunctionUrlResolver, game: str) -> None:
     @app.exception_handler(GameError)
     def game_error(exc: GameError) -> Response[str]:
         if isinstance(exc, FraudBlockedError):
-            metrics.add_metric(name=f"Blocks_{exc.rule}", unit=MetricUnit.Count, value=1)
+            count_block(game, exc.rule)
         metrics.add_metric(name="Rejections", unit=MetricUnit.Count, value=1)
         logger.info("rejected", extra={"code": exc.code, "status": exc.status})
         return envelope(exc.status, exc.code, exc.message)
@@ -99,7 +107,7 @@ def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
     """The resolver for one game: its routes plus the shared conventions."""
     app = FunctionUrlResolver(enable_validation=True)
     app.include_router(plugin.router)
-    _register_errors(app)
+    _register_errors(app, plugin.name)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> Response[str]:
@@ -144,4 +152,8 @@ def build_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
         metrics.add_dimension(name="game", value=name)
         return apps.resolve(event, context)
 
+    if os.environ.get("MGAMES_TRACING", "false").lower() == "true":
+        from aws_lambda_powertools import Tracer  # costs cold start: only when asked for
+
+        handler = Tracer(service=name).capture_lambda_handler(handler)
     return handler
