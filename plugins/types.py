@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, PlainSerializer
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="lower-case id")]
 Money = Annotated[
-    Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="an amount in yuan")
+    Decimal,
+    Field(ge=0, max_digits=12, decimal_places=2, description="an amount in yuan"),
+    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
 ]
 PositiveInt = Annotated[int, Field(ge=1)]
+
+
+def ordered_window(start: datetime | None, end: datetime | None, first: str, second: str) -> None:
+    """Raise ValueError unless `end` follows `start`, both zoned or both wall time."""
+    if start is None or end is None:
+        return
+    if (start.tzinfo is None) != (end.tzinfo is None):
+        raise ValueError(f"{first} and {second} must both carry a UTC offset, or neither")
+    if end <= start:
+        raise ValueError(f"{second} must be after {first}")
 
 
 def cents(amount: Decimal) -> int:

@@ -7,12 +7,13 @@ blacklist is a condition check that the member's, device's and IP's entries do n
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from plugins.antifraud.blocks import record_block
 from plugins.antifraud.token import Player
 from plugins.errors import FraudBlockedError, NoChancesLeftError, RateLimitedError
+from plugins.issuance.base import day_expiry
 from plugins.store import BlacklistItem, CounterItem, Transaction, TransactionCancelledError, keys
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def add_quota(
     member = keys.member(player.member_id)
     if per_day:
         day = campaign.config.local_day(now).isoformat()
-        expires = int((campaign.config.end_of_local_day(now) + timedelta(days=2)).timestamp())
+        expires = day_expiry(campaign, now)
         item = CounterItem(member, keys.quota(campaign.id, name, day), ttl=expires)
         tx.update("quota:day", item, [CounterItem.n.add(1), CounterItem.ttl.set(expires)],
                   CounterItem.n.does_not_exist() | (CounterItem.n < per_day))

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from plugins.errors import ConfigInvalidError
 from plugins.prize_pool.model import PrizePoolConfig
 from plugins.registry import PluginError, get_game
-from plugins.types import Money, PositiveInt, Slug, cents
+from plugins.types import Money, PositiveInt, Slug, cents, ordered_window
 
 
 class Frozen(BaseModel):
@@ -74,8 +74,7 @@ class CampaignConfig(Frozen):
 
     @model_validator(mode="after")
     def _window(self) -> CampaignConfig:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
+        ordered_window(self.starts_at, self.ends_at, "starts_at", "ends_at")
         return self
 
     @property

@@ -40,6 +40,11 @@ class IssueContext:
     channel: str | None = None
 
 
+def day_expiry(campaign: Campaign, now: datetime) -> int:
+    """TTL (epoch seconds) for a per-day counter: two days after the campaign's local day."""
+    return int(campaign.config.end_of_local_day(now).timestamp()) + 2 * 86400
+
+
 class Issuer(ABC):
     """Turns a reward spec into conditional writes; tags start with `reward:`."""
 
@@ -49,6 +54,10 @@ class Issuer(ABC):
     @abstractmethod
     def plan(self, tx: Transaction, spec: Any, ctx: IssueContext) -> dict[str, Any]:
         """Add the issue's writes to `tx`; return the reward as the player will see it."""
+
+    def available(self, spec: Any, ctx: IssueContext) -> bool:
+        """Whether the reward can be issued at all now (not a limit: a coupon past its window)."""
+        return True
 
     def recover(self, failed: set[str], spec: Any, ctx: IssueContext) -> bool:
         """After a cancellation on `failed` tags: repair what is stale and say if a retry may pass."""

@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
-from plugins.issuance.base import IssueContext, Issuer, RewardSpec
+from plugins.issuance.base import IssueContext, Issuer, RewardSpec, day_expiry
 from plugins.store import CounterItem, CouponItem, MarkerItem, Transaction, keys
-from plugins.types import Money, PositiveInt, Slug
+from plugins.types import Money, PositiveInt, Slug, ordered_window
 
 CouponKind = Literal["full_reduction", "cash_voucher", "percentage", "free_item", "exchange"]
 
@@ -65,11 +67,13 @@ class CouponSpec(RewardSpec):
             raise ValueError(f"a {self.kind} coupon needs {', '.join(missing)}")
         if self.kind == "full_reduction" and self.discount >= self.threshold:  # type: ignore[operator]
             raise ValueError("discount must be below threshold")
-        fixed = self.valid_from is not None and self.valid_until is not None
-        if fixed == (self.valid_days is not None):
+        bounds = [self.valid_from is not None, self.valid_until is not None]
+        if bounds not in ([True, True], [False, False]) or all(bounds) == (
+            self.valid_days is not None
+        ):
             raise ValueError("give either valid_from and valid_until, or valid_days")
-        if fixed and self.valid_until <= self.valid_from:  # type: ignore[operator]
-            raise ValueError("valid_until must be after valid_from")
+        if all(bounds):
+            ordered_window(self.valid_from, self.valid_until, "valid_from", "valid_until")
         return self
 
 
@@ -89,14 +93,22 @@ class CouponIssuer(Issuer):
     name = "coupon"
     spec_model = CouponSpec
 
+    @staticmethod
+    def validity(spec: CouponSpec, ctx: IssueContext) -> tuple[datetime, datetime]:
+        """When a coupon issued now is valid: relative to issue, or the fixed window."""
+        if spec.valid_days is not None:
+            return ctx.now, ctx.now + timedelta(days=spec.valid_days)
+        config = ctx.campaign.config
+        return config.aware(spec.valid_from), config.aware(spec.valid_until)  # type: ignore[arg-type]
+
+    def available(self, spec: CouponSpec, ctx: IssueContext) -> bool:
+        """A coupon whose fixed window has already ended is never issued."""
+        return self.validity(spec, ctx)[1] > ctx.now
+
     def plan(self, tx: Transaction, spec: CouponSpec, ctx: IssueContext) -> dict[str, Any]:
         config, member = ctx.campaign.config, keys.member(ctx.member_id)
         local = ctx.now.astimezone(config.zone)
-        if spec.valid_days is not None:
-            valid_from, valid_until = ctx.now, ctx.now + timedelta(days=spec.valid_days)
-        else:
-            valid_from = config.aware(spec.valid_from)  # type: ignore[arg-type]
-            valid_until = config.aware(spec.valid_until)  # type: ignore[arg-type]
+        valid_from, valid_until = self.validity(spec, ctx)
         coupon_id = local.strftime("%Y%m%d") + secrets.token_hex(6)
         terms = spec.model_dump(mode="json", include=set(REQUIRED[spec.kind]) | {"max_discount"})
         coupon = CouponItem(
@@ -113,7 +125,10 @@ class CouponIssuer(Issuer):
         for label, (period, limit) in limits.items():
             if limit:
                 counter = CounterItem(member, keys.quota(config.id, f"coupon:{spec.type_id}", period))
-                tx.update(f"reward:limit-{label}", counter, [CounterItem.n.add(1)],
+                actions: list[Action] = [CounterItem.n.add(1)]
+                if label == "day":
+                    actions.append(CounterItem.ttl.set(day_expiry(ctx.campaign, ctx.now)))
+                tx.update(f"reward:limit-{label}", counter, actions,
                           CounterItem.n.does_not_exist() | (CounterItem.n < limit))
         if ctx.origin == "award":
             rules = config.anti_harassment
@@ -133,12 +148,17 @@ class CouponIssuer(Issuer):
         if failed != {"reward:harass-open"}:
             return False
         member = keys.member(ctx.member_id)
+        coupons = CouponItem.query(member, CouponItem.sk.startswith(keys.COUPON_PREFIX),
+                                   consistent_read=True)
         open_now = sum(
-            1 for c in CouponItem.query(member, CouponItem.sk.startswith(keys.COUPON_PREFIX))
+            1 for c in coupons
             if c.origin == "award" and c.state == "issued" and c.valid_until > ctx.now
         )
         counter = CounterItem.get(member, keys.HARASS_OPEN, consistent_read=True)
         if open_now >= counter.n:
             return False
-        counter.update([CounterItem.n.set(open_now)], CounterItem.n == counter.n)
+        try:
+            counter.update([CounterItem.n.set(open_now)], CounterItem.n == counter.n)
+        except UpdateError:
+            return True  # another action moved the count meanwhile: its answer decides
         return open_now < ctx.campaign.config.anti_harassment.max_open_coupons

@@ -82,6 +82,9 @@ class PrizeReservation:
 
     def plan(self, tx: Transaction, ctx: IssueContext) -> Award:
         """Add the prize's conditional writes to `tx`; return the award if it commits."""
+        spec = self.prize.reward
+        if spec is not None and not get_issuer(spec.type).available(spec, ctx):
+            self.prize = self._fallback()
         prize, cid, member = self.prize, self.campaign.id, keys.member(ctx.member_id)
         if prize.stock is not None:
             free = sorted(set(range(prize.shards)) - self._empty_shards(prize))

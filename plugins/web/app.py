@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -20,12 +21,15 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
 from plugins.errors import FraudBlockedError, GameError
 from plugins.registry import GamePlugin, get_game
 from plugins.web.request import handling
 
+# Reads add no metrics; Powertools would warn about the empty flush on every one of them.
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "marketing-games"))
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "MarketingGames"))
 API_VERSION = "1.0.0"
@@ -150,7 +154,12 @@ def build_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         metrics.add_dimension(name="game", value=name)
-        return apps.resolve(event, context)
+        try:
+            return apps.resolve(event, context)
+        finally:
+            if is_metrics_disabled():
+                # Disabled metrics are not flushed, yet keep piling up and print at 100.
+                metrics.clear_metrics()
 
     if os.environ.get("MGAMES_TRACING", "false").lower() == "true":
         from aws_lambda_powertools import Tracer  # costs cold start: only when asked for
