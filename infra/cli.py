@@ -107,6 +107,26 @@ def cmd_blacklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coupons(args: argparse.Namespace) -> int:
+    _use_endpoint(args.endpoint)
+    from plugins.clock import utc_now
+    from plugins.issuance.coupon import coupon_state, member_coupons, redeem_coupon
+    from plugins.store import bind_table
+
+    bind_table(args.table)
+    now = utc_now()
+    if args.redeem:
+        coupon = redeem_coupon(args.member, args.redeem, now)
+        print(f"redeemed {coupon.coupon_id} ({coupon.terms['title']}) at {coupon.redeemed_at}")
+        return 0
+    coupons = member_coupons(args.member)
+    for c in coupons:
+        print(f"{c.coupon_id}  {coupon_state(c, now):<9} {c.terms['title']:<32} "
+              f"until {c.valid_until:%Y-%m-%d %H:%M} UTC  campaign {c.campaign_id} via {c.channel}")
+    print(f"{len(coupons)} coupon(s) for {args.member}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="mgames", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -147,6 +167,12 @@ def parser() -> argparse.ArgumentParser:
     black.add_argument("--reason")
     store_options(black)
     black.set_defaults(run=cmd_blacklist)
+
+    coupons = sub.add_parser("coupons", help="a member's coupons and their states; --redeem one")
+    coupons.add_argument("member")
+    coupons.add_argument("--redeem", metavar="COUPON_ID", help="verify this coupon at the counter")
+    store_options(coupons)
+    coupons.set_defaults(run=cmd_coupons)
     return root
 
 

@@ -100,6 +100,20 @@ class RateLimitedError(FraudBlockedError):
     status = 429
 
 
+class CouponNotFoundError(GameError):
+    """The member holds no coupon with this id."""
+
+    code = "COUPON_NOT_FOUND"
+    status = 404
+
+
+class CouponNotRedeemableError(GameError):
+    """The coupon is redeemed, expired or not yet valid."""
+
+    code = "COUPON_NOT_REDEEMABLE"
+    status = 409
+
+
 class ConfigInvalidError(GameError):
     """A campaign config failed validation; the message names the field and the reason."""
 

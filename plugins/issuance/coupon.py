@@ -16,8 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
+from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
 from plugins.issuance.base import IssueContext, Issuer, RewardSpec, day_expiry
-from plugins.store import CounterItem, CouponItem, MarkerItem, Transaction, keys
+from plugins.store import (
+    CounterItem,
+    CouponItem,
+    MarkerItem,
+    Transaction,
+    TransactionCancelledError,
+    keys,
+)
 from plugins.types import Money, PositiveInt, Slug, ordered_window
 
 CouponKind = Literal["full_reduction", "cash_voucher", "percentage", "free_item", "exchange"]
@@ -162,3 +170,41 @@ class CouponIssuer(Issuer):
         except UpdateError:
             return True  # another action moved the count meanwhile: its answer decides
         return open_now < ctx.campaign.config.anti_harassment.max_open_coupons
+
+
+def coupon_state(coupon: CouponItem, now: datetime) -> str:
+    """issued, redeemed, or expired (an issued coupon past its window)."""
+    if coupon.state == "issued" and coupon.valid_until <= now:
+        return "expired"
+    return str(coupon.state)
+
+
+def member_coupons(member_id: str) -> list[CouponItem]:
+    """A member's coupons, newest first (ids start with the issue date)."""
+    items = CouponItem.query(keys.member(member_id), CouponItem.sk.startswith(keys.COUPON_PREFIX))
+    return sorted(items, key=lambda c: c.issued_at, reverse=True)
+
+
+def redeem_coupon(member_id: str, coupon_id: str, now: datetime) -> CouponItem:
+    """Mark a valid issued coupon redeemed, once; a pushed one frees its anti-harassment place."""
+    member = keys.member(member_id)
+    try:
+        coupon = CouponItem.get(member, keys.coupon(coupon_id), consistent_read=True)
+    except CouponItem.DoesNotExist:
+        raise CouponNotFoundError(f"no coupon {coupon_id!r} for this member") from None
+    state = coupon_state(coupon, now)
+    if state != "issued" or coupon.valid_from > now:
+        raise CouponNotRedeemableError(f"coupon {coupon_id} is {state}, not redeemable now")
+    tx = Transaction()
+    tx.update("coupon", coupon, [CouponItem.state.set("redeemed"), CouponItem.redeemed_at.set(now)],
+              (CouponItem.state == "issued") & (CouponItem.valid_until > now))
+    if coupon.origin == "award":
+        tx.update("open", CounterItem(member, keys.HARASS_OPEN), [CounterItem.n.add(-1)],
+                  CounterItem.n > 0)
+    try:
+        tx.commit()
+    except TransactionCancelledError as exc:
+        if "coupon" in exc.failed:
+            raise CouponNotRedeemableError(f"coupon {coupon_id} was redeemed meanwhile") from None
+        raise
+    return CouponItem.get(member, keys.coupon(coupon_id), consistent_read=True)

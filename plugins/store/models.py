@@ -85,6 +85,7 @@ class CouponItem(BaseItem):
     issued_at = UTCDateTimeAttribute()
     valid_from = UTCDateTimeAttribute()
     valid_until = UTCDateTimeAttribute()
+    redeemed_at = UTCDateTimeAttribute(null=True)
     terms = JSONAttribute()
 
 

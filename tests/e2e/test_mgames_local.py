@@ -1,0 +1,96 @@
+"""The README's first command, for real: `mgames local` in its own process, played over HTTP,
+a campaign re-applied from another process and picked up, then Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+MGAMES = [sys.executable, "-m", "infra.cli"]
+
+
+def request(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    req = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[dict[str, str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MGAMES_"))}
+    env |= {"MGAMES_CONFIG_TTL_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([*MGAMES, "local", "--port", "0", "--dynamodb-port", "0"], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "Ctrl-C stops" in line:
+            break
+    out = "".join(lines)
+    assert "Ctrl-C stops" in out, out
+    found = {
+        "games": re.search(r"lucky-wheel\s+(http://\S+)/lucky-wheel/", out).group(1),  # type: ignore[union-attr]
+        "dynamodb": re.search(r"DynamoDB \S+ \S+\s+(http://\S+)", out).group(1),  # type: ignore[union-attr]
+        "env": json.dumps(env),
+    }
+    yield found
+    proc.send_signal(signal.SIGINT)
+    rest, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, rest
+    assert "stopped" in rest
+
+
+def test_the_demo_is_served_and_playable(stack: dict[str, str]) -> None:
+    env = json.loads(stack["env"])
+    token = subprocess.run([*MGAMES, "token", "alice", "--device", "phone-1"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    auth = {"Authorization": f"Bearer {token}"}
+    status, page = request(f"{stack['games']}/lucky-wheel/campaigns/demo", headers=auth)
+    assert status == 200
+    assert page["open"] and page["chances"]["left_today"] == 3
+    headers = auth | {"Idempotency-Key": "e2e-draw-0001"}
+    status, first = request(f"{stack['games']}/lucky-wheel/campaigns/demo/draws", "POST", headers)
+    assert status == 201
+    assert request(f"{stack['games']}/lucky-wheel/campaigns/demo/draws", "POST", headers)[1] == first
+    status, error = request(f"{stack['games']}/lucky-wheel/campaigns/demo/draws", "POST", auth)
+    assert (status, error["error"]["code"]) == (400, "IDEMPOTENCY_KEY_MISSING")
+
+
+def test_an_apply_from_another_process_is_picked_up(stack: dict[str, str], tmp_path: Path) -> None:
+    doc = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
+    doc["name"] = "Renamed by apply"
+    changed = tmp_path / "demo.yaml"
+    changed.write_text(yaml.safe_dump(doc))
+    env = json.loads(stack["env"])
+    applied = subprocess.run([*MGAMES, "apply", str(changed), "--endpoint", stack["dynamodb"]],
+                             cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert applied.returncode == 0, applied.stderr
+    assert "version 2" in applied.stdout
+    deadline = time.monotonic() + 10
+    name = ""
+    while time.monotonic() < deadline and name != "Renamed by apply":
+        name = request(f"{stack['games']}/lucky-wheel/campaigns/demo")[1]["name"]
+        time.sleep(0.2)
+    assert name == "Renamed by apply"
