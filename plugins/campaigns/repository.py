@@ -86,17 +86,24 @@ class ConfigCache:
 
     def __init__(self, ttl: float | None = None) -> None:
         self.ttl = ttl if ttl is not None else float(os.environ.get("MGAMES_CONFIG_TTL_SECONDS", 5))
-        self._entries: dict[str, tuple[float, Campaign]] = {}
+        self._entries: dict[str, tuple[float, Campaign | CampaignNotFoundError]] = {}
         self._lock = threading.Lock()
 
     def get(self, campaign_id: str) -> Campaign:
+        """The campaign, or CampaignNotFoundError; both answers are kept `ttl` seconds, so
+        requests for made-up ids cannot turn every call into a read."""
         entry = self._entries.get(campaign_id)
-        if entry is not None and time.monotonic() - entry[0] < self.ttl:
-            return entry[1]
-        campaign = load_current(campaign_id)
-        with self._lock:
-            self._entries[campaign_id] = (time.monotonic(), campaign)
-        return campaign
+        if entry is None or time.monotonic() - entry[0] >= self.ttl:
+            try:
+                found: Campaign | CampaignNotFoundError = load_current(campaign_id)
+            except CampaignNotFoundError as missing:
+                found = missing
+            entry = (time.monotonic(), found)
+            with self._lock:
+                self._entries[campaign_id] = entry
+        if isinstance(entry[1], CampaignNotFoundError):
+            raise CampaignNotFoundError(entry[1].message)
+        return entry[1]
 
     def clear(self) -> None:
         self._entries.clear()

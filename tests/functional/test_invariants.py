@@ -157,3 +157,18 @@ def test_a_sold_out_prize_costs_one_extra_trip_once(apply, dynamodb_calls) -> No
     assert wheel.call("POST", "/campaigns/demo/draws", member="e3", key="sold-0003").body[
         "fallback"]
     assert dynamodb_calls == ["TransactWriteItems"]
+
+
+def test_reads_are_counted_too(wheel: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+    # GIVEN a warm config: the page without a token reads nothing, with a token one batch
+    wheel.call("GET", "/campaigns/demo")
+    dynamodb_calls.clear()
+    wheel.call("GET", "/campaigns/demo")
+    assert dynamodb_calls == []
+    wheel.call("GET", "/campaigns/demo", member="frank")
+    assert dynamodb_calls == ["BatchGetItem"]
+    # AND made-up campaign ids are remembered as missing, so they cannot force reads
+    dynamodb_calls.clear()
+    assert wheel.call("GET", "/campaigns/made-up").code == "CAMPAIGN_NOT_FOUND"
+    assert wheel.call("GET", "/campaigns/made-up").code == "CAMPAIGN_NOT_FOUND"
+    assert dynamodb_calls == ["GetItem"]
