@@ -20,6 +20,17 @@ if TYPE_CHECKING:
     from plugins.campaigns.model import Campaign
 
 BLACKLIST_KINDS = ("member", "device", "ip")
+FRAUD_RULES: dict[str, str] = {}
+
+
+def fraud_rule(rule: str, reason: str) -> str:
+    """Declare a game's own fraud rule; returns the tag its condition goes under.
+
+    A write tagged `fraud:<rule>` that fails blocks the action: the block is recorded with
+    `reason` and the player gets FRAUD_BLOCKED, exactly like the built-in rules.
+    """
+    FRAUD_RULES[rule] = reason
+    return f"fraud:{rule}"
 
 
 def _bounded(tx: Transaction, tag: str, item: CounterItem, limit: int) -> None:
@@ -41,6 +52,21 @@ def add_quota(
                   CounterItem.n.does_not_exist() | (CounterItem.n < per_day))
     if total:
         _bounded(tx, "quota:total", CounterItem(member, keys.quota(campaign.id, name, "ALL")), total)
+
+
+def grant_chances(
+    tx: Transaction, campaign: Campaign, member_id: str, name: str, count: int, now: datetime,
+) -> None:
+    """Give a member `count` more uses of quota `name` today and in the campaign.
+
+    Used counters simply go down (even below zero), so the limits stay single conditions.
+    """
+    member = keys.member(member_id)
+    day = keys.quota(campaign.id, name, campaign.config.local_day(now).isoformat())
+    tx.update(f"grant:{name}:day", CounterItem(member, day),
+              [CounterItem.n.add(-count), CounterItem.ttl.set(day_expiry(campaign, now))])
+    tx.update(f"grant:{name}:total", CounterItem(member, keys.quota(campaign.id, name, "ALL")),
+              [CounterItem.n.add(-count)])
 
 
 def add_guards(tx: Transaction, campaign: Campaign, player: Player, now: datetime) -> None:
@@ -81,6 +107,11 @@ def raise_for_block(
             reason = f"more than {limit} actions per {kind} in {campaign.config.velocity.window_seconds}s"
             record_block(campaign, game, player, rule, reason, now)
             raise RateLimitedError("too many actions, try again in a minute", rule=rule)
+    for tag in sorted(cancelled.failed):
+        if tag.startswith("fraud:"):
+            rule = tag.removeprefix("fraud:")
+            record_block(campaign, game, player, rule, FRAUD_RULES.get(rule, rule), now)
+            raise FraudBlockedError("this action is not allowed for this player", rule=rule)
     if "quota:day" in cancelled.failed:
         raise NoChancesLeftError("no chances left today")
     if "quota:total" in cancelled.failed:

@@ -1,6 +1,7 @@
 """The signed player identity: an HS256 JWT minted by the brand's member system.
 
-Claims: `sub` (member id), `dev` (device id, optional), `exp`. The functions verify it with
+Claims: `sub` (member id), `dev` (device id, optional), `reg` (when the member registered,
+epoch seconds, optional: games with new-user rules need it), `exp`. The functions verify it with
 the shared secret from `MGAMES_TOKEN_SECRET`, or from the SSM SecureString named by
 `MGAMES_TOKEN_SECRET_PARAM` (cached for five minutes), never trusting the page.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -32,6 +33,7 @@ class Player:
     member_id: str
     device_id: str | None = None
     ip: str | None = None
+    registered_at: datetime | None = None
 
 
 def token_secret() -> str:
@@ -49,12 +51,14 @@ def token_secret() -> str:
 
 def mint_token(
     member_id: str, secret: str, device_id: str | None = None, *, now: datetime,
-    ttl: timedelta = timedelta(hours=2),
+    ttl: timedelta = timedelta(hours=2), registered_at: datetime | None = None,
 ) -> str:
     """A token for `member_id`, as the member system would issue it."""
     claims: dict[str, object] = {"sub": member_id, "iat": now, "exp": now + ttl}
     if device_id:
         claims["dev"] = device_id
+    if registered_at is not None:
+        claims["reg"] = int(registered_at.timestamp())
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -73,4 +77,8 @@ def verify_token(token: str, secret: str, *, now: datetime, ip: str | None = Non
         raise TokenInvalidError("the token's member id is not valid")
     if device is not None and (not isinstance(device, str) or len(device) > 128):
         raise TokenInvalidError("the token's device id is not valid")
-    return Player(member_id=member, device_id=device, ip=ip)
+    registered = claims.get("reg")
+    if registered is not None and not isinstance(registered, int):
+        raise TokenInvalidError("the token's registration time is not valid")
+    joined = None if registered is None else datetime.fromtimestamp(registered, UTC)
+    return Player(member_id=member, device_id=device, ip=ip, registered_at=joined)

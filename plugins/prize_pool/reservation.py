@@ -52,7 +52,6 @@ class PrizeReservation:
         self.campaign = campaign
         self.pool_id = pool_id
         self.pool = pool
-        self.prize = drawn
         self.drawn = drawn
         self._rng = rng
         self._shard: int | None = None
@@ -89,8 +88,8 @@ class PrizeReservation:
         if prize.stock is not None:
             free = sorted(set(range(prize.shards)) - self._empty_shards(prize))
             self._shard = self._rng.choice(free)
-            shard = AllowanceItem(keys.allowance(cid, stock_name(self.pool_id, prize.id), self._shard))
-            shard.sk = keys.ALLOWANCE_SK
+            shard = AllowanceItem(keys.allowance(cid, stock_name(self.pool_id, prize.id), self._shard),
+                                  keys.ALLOWANCE_SK)
             tx.update("prize:stock", shard, [AllowanceItem.remaining.add(-1)],
                       AllowanceItem.remaining >= 1)
         if prize.per_user_cap:

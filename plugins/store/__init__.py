@@ -3,6 +3,7 @@
 from plugins.store.models import (
     ActionItem,
     AllowanceItem,
+    BaseItem,
     BlacklistItem,
     BlockItem,
     ConfigItem,
@@ -12,12 +13,14 @@ from plugins.store.models import (
     PointsItem,
     bind_table,
     dynamodb_client,
+    register_model,
 )
 from plugins.store.transaction import Transaction, TransactionCancelledError
 
 __all__ = [
     "ActionItem",
     "AllowanceItem",
+    "BaseItem",
     "BlacklistItem",
     "BlockItem",
     "ConfigItem",
@@ -29,4 +32,5 @@ __all__ = [
     "TransactionCancelledError",
     "bind_table",
     "dynamodb_client",
+    "register_model",
 ]

@@ -128,6 +128,16 @@ MODELS: tuple[type[BaseItem], ...] = (
 )
 
 
+def register_model(model: type[BaseItem]) -> type[BaseItem]:
+    """Let `bind_table` reach a game's own item model (games may keep items of their own)."""
+    global MODELS
+    if model not in MODELS:
+        MODELS = (*MODELS, model)
+        model.Meta.table_name = BaseItem.Meta.table_name
+        model._connection = BaseItem._connection
+    return model
+
+
 def bind_table(table_name: str | None = None, host: str | None = None) -> TableConnection:
     """Point every model at one table through one shared connection (one client per process)."""
     BaseItem.Meta.table_name = table_name or os.environ.get("MGAMES_TABLE", DEFAULT_TABLE)
