@@ -1,9 +1,11 @@
 """The signed player identity: an HS256 JWT minted by the brand's member system.
 
 Claims: `sub` (member id), `dev` (device id, optional), `reg` (when the member registered,
-epoch seconds, optional: games with new-user rules need it), `exp`. The functions verify it with
-the shared secret from `MGAMES_TOKEN_SECRET`, or from the SSM SecureString named by
-`MGAMES_TOKEN_SECRET_PARAM` (cached for five minutes), never trusting the page.
+epoch seconds, optional: games with new-user rules need it), `role` (optional: absent for a
+player; e.g. `brand` for the brand's own system calling server to server), `exp`. The
+functions verify it with the shared secret from `MGAMES_TOKEN_SECRET`, or from the SSM
+SecureString named by `MGAMES_TOKEN_SECRET_PARAM` (cached for five minutes), never trusting
+the page.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Player:
     device_id: str | None = None
     ip: str | None = None
     registered_at: datetime | None = None
+    role: str | None = None
 
 
 def token_secret() -> str:
@@ -52,13 +55,16 @@ def token_secret() -> str:
 def mint_token(
     member_id: str, secret: str, device_id: str | None = None, *, now: datetime,
     ttl: timedelta = timedelta(hours=2), registered_at: datetime | None = None,
+    role: str | None = None,
 ) -> str:
-    """A token for `member_id`, as the member system would issue it."""
+    """A token for `member_id`, as the member system would issue it (`role`: a non-player caller)."""
     claims: dict[str, object] = {"sub": member_id, "iat": now, "exp": now + ttl}
     if device_id:
         claims["dev"] = device_id
     if registered_at is not None:
         claims["reg"] = int(registered_at.timestamp())
+    if role is not None:
+        claims["role"] = role
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -81,4 +87,7 @@ def verify_token(token: str, secret: str, *, now: datetime, ip: str | None = Non
     if registered is not None and not isinstance(registered, int):
         raise TokenInvalidError("the token's registration time is not valid")
     joined = None if registered is None else datetime.fromtimestamp(registered, UTC)
-    return Player(member_id=member, device_id=device, ip=ip, registered_at=joined)
+    role = claims.get("role")
+    if role is not None and (not isinstance(role, str) or not 0 < len(role) <= 32):
+        raise TokenInvalidError("the token's role is not valid")
+    return Player(member_id=member, device_id=device, ip=ip, registered_at=joined, role=role)

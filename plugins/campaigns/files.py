@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,15 @@ def read_campaign_file(path: str | Path) -> Any:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigInvalidError(f"{path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigInvalidError(f"{path}: not UTF-8 text") from None
     except yaml.YAMLError as exc:
         raise ConfigInvalidError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigInvalidError(f"{path}: a campaign file is a mapping of fields")
-    return json.loads(json.dumps(raw, default=lambda value: value.isoformat()))
+    def plain(value: Any) -> str:
+        if isinstance(value, date):  # datetime too
+            return value.isoformat()
+        raise ConfigInvalidError(f"{path}: unsupported YAML value {value!r} (plain values only)")
+
+    return json.loads(json.dumps(raw, default=plain))

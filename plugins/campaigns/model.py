@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from plugins.errors import ConfigInvalidError
 from plugins.prize_pool.model import PrizePoolConfig
@@ -72,10 +72,11 @@ class CampaignConfig(Frozen):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
-    @model_validator(mode="after")
-    def _window(self) -> CampaignConfig:
-        ordered_window(self.starts_at, self.ends_at, "starts_at", "ends_at")
-        return self
+    @field_validator("ends_at")
+    @classmethod
+    def _after_start(cls, value: datetime, info: ValidationInfo) -> datetime:
+        ordered_window(info.data.get("starts_at"), value, "starts_at", "ends_at")
+        return value
 
     @property
     def zone(self) -> ZoneInfo:
@@ -116,12 +117,13 @@ class Campaign:
 
 
 def _errors(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[str]:
-    return [
-        ".".join(str(part) for part in (*prefix, *err["loc"])) + f": {err['msg']}"
-        if (prefix or err["loc"])
-        else err["msg"]
-        for err in exc.errors()
-    ]
+    """Each error as `field.path: reason` (pydantic's "Value error, " prefixes dropped)."""
+    found = []
+    for err in exc.errors():
+        where = ".".join(str(part) for part in (*prefix, *err["loc"]))
+        reason = err["msg"].replace("Value error, ", "")
+        found.append(f"{where}: {reason}" if where else reason)
+    return found
 
 
 def max_award_cost(games: dict[str, GameConfig]) -> Decimal | None:
@@ -136,28 +138,47 @@ def max_award_cost(games: dict[str, GameConfig]) -> Decimal | None:
     return total
 
 
-def parse_campaign(doc: Any, version: int = 0) -> Campaign:
-    """Validate a whole campaign document or raise ConfigInvalidError listing every problem."""
-    try:
-        config = CampaignConfig.model_validate(doc)
-    except ValidationError as exc:
-        raise ConfigInvalidError("; ".join(_errors(exc)), errors=_errors(exc)) from None
-    problems: list[str] = []
+def _game_sections(doc: Any, problems: list[str]) -> dict[str, GameConfig]:
+    """Each game's section validated by that game's own model, found through the registry."""
+    sections = doc.get("games") if isinstance(doc, dict) else None
     games: dict[str, GameConfig] = {}
-    for name, section in config.games.items():
+    for name, section in (sections or {}).items() if isinstance(sections, dict) else ():
         try:
             games[name] = get_game(name).config_model.model_validate(section or {})
         except PluginError as exc:
             problems.append(f"games.{name}: {exc}")
         except ValidationError as exc:
             problems.extend(_errors(exc, ("games", name)))
-    for name, game in games.items():
-        for pool_id, pool in game.prize_pools().items():
-            dear = [p.id for p in pool.prizes if p.cost > config.budget]
-            if dear:
-                problems.append(f"games.{name}.{pool_id}: prizes {dear} cost more than the budget")
-    if problems:
+    return games
+
+
+def _dear_prizes(games: dict[str, GameConfig], budget: Decimal) -> list[str]:
+    problems = []
+    for name, section in games.items():
+        for pool_id, pool in section.prize_pools().items():
+            where = f"games.{name}" if pool is section else f"games.{name} (pool {pool_id})"
+            problems += [f"{where}.prizes.{i}.cost: {p.cost:.2f} is more than the budget {budget:.2f}"
+                         for i, p in enumerate(pool.prizes) if p.cost > budget]
+    return problems
+
+
+def parse_campaign(doc: Any, version: int = 0, *, counted: bool = False) -> Campaign:
+    """Validate a whole campaign document or raise ConfigInvalidError listing every problem.
+
+    The budget is counted at run time unless config proves it cannot be exceeded, or
+    `counted` says it already is (a campaign once counted stays counted).
+    """
+    problems: list[str] = []
+    try:
+        config: CampaignConfig | None = CampaignConfig.model_validate(doc)
+    except ValidationError as exc:
+        config = None
+        problems += _errors(exc)
+    games = _game_sections(doc, problems)
+    if config is not None:
+        problems += _dear_prizes(games, config.budget)
+    if problems or config is None:
         raise ConfigInvalidError("; ".join(problems), errors=problems)
     ceiling = max_award_cost(games)
-    counted = ceiling is None or cents(ceiling) > cents(config.budget)
+    counted = counted or ceiling is None or cents(ceiling) > cents(config.budget)
     return Campaign(config=config, games=games, version=version, budget_counted=counted)

@@ -16,14 +16,15 @@ from typing import Any
 
 from plugins.campaigns.model import Campaign, parse_campaign
 from plugins.errors import CampaignNotFoundError, ConfigInvalidError, ConflictError
-from plugins.prize_pool.reservation import allowances, seed_allowances
+from plugins.prize_pool.allowances import Shard, read_shards, seed, stock_name, wanted
+from plugins.prize_pool.budget import BUDGET
 from plugins.store import (
-    AllowanceItem,
     ConfigItem,
     Transaction,
     TransactionCancelledError,
     keys,
 )
+from plugins.types import cents
 
 
 def load_current(campaign_id: str) -> Campaign:
@@ -32,48 +33,79 @@ def load_current(campaign_id: str) -> Campaign:
         item = ConfigItem.get(keys.campaign(campaign_id), keys.CONFIG_CURRENT)
     except ConfigItem.DoesNotExist:
         raise CampaignNotFoundError(f"no campaign {campaign_id!r}") from None
-    return parse_campaign(item.doc, version=int(item.version))
+    return parse_campaign(item.doc, version=int(item.version), counted=bool(item.budget_counted))
 
 
-def _current_version(campaign_id: str) -> int:
+def _current(campaign_id: str) -> ConfigItem | None:
     try:
-        item = ConfigItem.get(keys.campaign(campaign_id), keys.CONFIG_CURRENT, consistent_read=True)
+        return ConfigItem.get(keys.campaign(campaign_id), keys.CONFIG_CURRENT, consistent_read=True)
     except ConfigItem.DoesNotExist:
-        return 0
-    return int(item.version)
+        return None
 
 
-def _existing_allotments(campaign: Campaign) -> dict[str, int]:
-    wanted = [
-        (keys.allowance(campaign.id, name, shard), keys.ALLOWANCE_SK)
-        for name, amounts in allowances(campaign).items()
-        for shard in range(max(len(amounts), 20))
-    ]
-    return {item.pk: int(item.allotted) for item in AllowanceItem.batch_get(wanted)}
+def _spent_uncounted(previous: Campaign, campaign: Campaign, shards: dict[str, list[Shard]]) -> int:
+    """What prizes cost while the budget was proven by config and nobody counted it.
+
+    Proven configs have stock on every costly prize, so spending is units awarded times cost;
+    where a cost changed between the versions, the higher one is taken.
+    """
+    costs: dict[str, int] = {}
+    for source in (previous, campaign):
+        for section in source.games.values():
+            for pool_id, pool in section.prize_pools().items():
+                for prize in pool.prizes:
+                    name = stock_name(pool_id, prize.id)
+                    costs[name] = max(costs.get(name, 0), cents(prize.cost))
+    return sum(
+        costs.get(name, 0) * sum(s.allotted - s.remaining for s in found)
+        for name, found in shards.items()
+    )
 
 
 def apply_campaign(doc: Any, *, now: datetime, applied_by: str | None = None) -> Campaign:
-    """Validate and store a new version of the campaign; return it with its version number."""
-    campaign = parse_campaign(doc)
-    version = _current_version(campaign.id) + 1
-    tx = Transaction()
-    problems = seed_allowances(tx, campaign, _existing_allotments(campaign))
+    """Validate and store a new version of the campaign; return it with its version number.
+
+    Once a campaign's budget has been counted it stays counted (what was spent while counted
+    lives only in the budget shards); when it starts being counted, what was already spent
+    is taken off the new shards.
+    """
+    current = _current(parse_campaign(doc).id)
+    counted_before = bool(current is not None and current.budget_counted)
+    campaign = parse_campaign(doc, counted=counted_before)
+    version = 1 if current is None else int(current.version) + 1
+    budget = cents(campaign.config.budget)
+    wants = wanted(campaign, budget)
+    stock_names = [w.name for w in wanted(campaign, budget) if w.name != BUDGET]
+    shards = read_shards(campaign.id, [w.name for w in wants])
+    tx, problems = Transaction(), []
+    for want in wants:
+        used = 0
+        if want.name == BUDGET and current is not None and not counted_before:
+            previous = parse_campaign(current.doc)
+            used = _spent_uncounted(previous, campaign, {n: shards[n] for n in stock_names})
+            if used > budget:
+                problems.append(f"budget: {used} cents were already awarded, more than {budget}")
+                continue
+        problem = seed(tx, campaign.id, want, shards[want.name], used)
+        if problem:
+            problems.append(problem)
     if problems:
         raise ConfigInvalidError("; ".join(problems), errors=problems)
     pk = keys.campaign(campaign.id)
-    fields = {"version": version, "doc": doc, "applied_at": now, "applied_by": applied_by}
+    fields = {"version": version, "doc": doc, "applied_at": now, "applied_by": applied_by,
+              "budget_counted": campaign.budget_counted}
     tx.put("version", ConfigItem(pk, keys.config_version(version), **fields),
            ConfigItem.pk.does_not_exist())
-    previous = ConfigItem.version == version - 1
     tx.put("current", ConfigItem(pk, keys.CONFIG_CURRENT, **fields),
-           ConfigItem.pk.does_not_exist() if version == 1 else previous)
+           ConfigItem.pk.does_not_exist() if current is None else ConfigItem.version == version - 1)
     if len(tx) > 100:
         raise ConfigInvalidError(f"{len(tx)} writes exceed one transaction: use fewer shards")
     try:
         tx.commit()
     except TransactionCancelledError as exc:
-        raise ConflictError(f"another apply of {campaign.id} ran at the same time") from exc
-    return parse_campaign(doc, version=version)
+        raise ConflictError(f"another apply of {campaign.id} ran at the same time; "
+                            "apply again") from exc
+    return parse_campaign(doc, version=version, counted=campaign.budget_counted)
 
 
 def list_versions(campaign_id: str) -> list[ConfigItem]:

@@ -2,7 +2,7 @@
 
 from plugins.prize_pool.draw import SYSTEM_RANDOM, DrawTable
 from plugins.prize_pool.model import Prize, PrizePoolConfig
-from plugins.prize_pool.reservation import Award, PrizeReservation, seed_allowances
+from plugins.prize_pool.reservation import Award, PrizeReservation
 
 __all__ = [
     "SYSTEM_RANDOM",
@@ -11,5 +11,4 @@ __all__ = [
     "Prize",
     "PrizePoolConfig",
     "PrizeReservation",
-    "seed_allowances",
 ]

@@ -26,7 +26,7 @@ def _reward(value: Any) -> Any:
         reasons = "; ".join(
             ".".join(map(str, e["loc"])) + f": {e['msg']}" if e["loc"] else e["msg"]
             for e in exc.errors()
-        )
+        ).replace("Value error, ", "")
         raise ValueError(reasons) from None
 
 

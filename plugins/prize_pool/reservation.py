@@ -13,20 +13,19 @@ from random import Random
 from typing import TYPE_CHECKING, Any
 
 from plugins.issuance.base import IssueContext
-from plugins.prize_pool.budget import BUDGET, BudgetDebit
+from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
+from plugins.prize_pool.budget import BudgetDebit
 from plugins.prize_pool.draw import SYSTEM_RANDOM
 from plugins.prize_pool.model import Prize, PrizePoolConfig
 from plugins.registry import get_issuer
 from plugins.store import AllowanceItem, CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.types import cents
 
+__all__ = ["Award", "PrizeReservation", "stock_name"]
+
 if TYPE_CHECKING:
     from plugins.campaigns.model import Campaign
-
-
-def stock_name(pool_id: str, prize_id: str) -> str:
-    return f"P#{pool_id}#{prize_id}"
 
 
 @dataclass(frozen=True)
@@ -122,51 +121,3 @@ class PrizeReservation:
                 return True
         self.prize = self._fallback()
         return True
-
-
-def split(total: int, shards: int) -> list[int]:
-    """Spread `total` over `shards` as evenly as whole units allow."""
-    return [total // shards + (1 if i < total % shards else 0) for i in range(shards)]
-
-
-def allowances(campaign: Campaign) -> dict[str, list[int]]:
-    """Every sharded allowance the campaign needs: stock per prize, and the budget if counted."""
-    wanted: dict[str, list[int]] = {}
-    for section in campaign.games.values():
-        for pool_id, pool in section.prize_pools().items():
-            for prize in pool.prizes:
-                if prize.stock is not None:
-                    wanted[stock_name(pool_id, prize.id)] = split(prize.stock, prize.shards)
-    if campaign.budget_counted:
-        budget = cents(campaign.config.budget)
-        wanted[BUDGET] = split(budget, campaign.config.budget_shards)
-    return wanted
-
-
-def seed_allowances(tx: Transaction, campaign: Campaign, existing: dict[str, int]) -> list[str]:
-    """Add writes that bring every allowance shard to its configured amount.
-
-    `existing` maps each shard's partition key to its current `allotted` (absent: new).
-    A shard moves by the difference, on condition nobody else moved its allotment, and
-    never below what was already used. Returns the problems that stop the apply.
-    """
-    problems: list[str] = []
-    for name, amounts in allowances(campaign).items():
-        old_shards = [k for k in existing if k.startswith(keys.allowance(campaign.id, name, 0)[:-1])]
-        if old_shards and len(old_shards) != len(amounts):
-            problems.append(f"{name}: shard count cannot change once applied")
-            continue
-        for shard, amount in enumerate(amounts):
-            item = AllowanceItem(keys.allowance(campaign.id, name, shard), keys.ALLOWANCE_SK)
-            old = existing.get(item.pk)
-            if old is None:
-                item.allotted, item.remaining = amount, amount
-                tx.put(f"seed:{name}:{shard}", item, AllowanceItem.pk.does_not_exist())
-            elif old != amount:
-                delta = amount - old
-                tx.update(
-                    f"seed:{name}:{shard}", item,
-                    [AllowanceItem.allotted.set(amount), AllowanceItem.remaining.add(delta)],
-                    (AllowanceItem.allotted == old) & (AllowanceItem.remaining >= -delta),
-                )
-    return problems

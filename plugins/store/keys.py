@@ -13,6 +13,7 @@ ALLOWANCE_SK = "A"
 BLACKLIST_SK = "BL"
 HARASS_OPEN = "HRS#OPEN"
 POINTS_BALANCE = "PTS"
+CASH_BALANCE = "CASH"
 COUPON_PREFIX = "CPN#"
 
 
@@ -68,3 +69,7 @@ def harass_type(type_id: str, period: str) -> str:
 
 def points_ledger(reference: str) -> str:
     return f"PTS#{reference}"
+
+
+def cash_ledger(reference: str) -> str:
+    return f"CASH#{reference}"

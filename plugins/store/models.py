@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -42,6 +43,7 @@ class ConfigItem(BaseItem):
     doc = JSONAttribute()
     applied_at = UTCDateTimeAttribute()
     applied_by = UnicodeAttribute(null=True)
+    budget_counted = BooleanAttribute(default=False)
 
 
 class CounterItem(BaseItem):
@@ -96,6 +98,13 @@ class PointsItem(BaseItem):
     reason = UnicodeAttribute(null=True)
 
 
+class CashItem(BaseItem):
+    """A member's cash red-packet balance in cents, or one ledger line keyed by what paid it."""
+
+    cents = NumberAttribute(default=0)
+    reason = UnicodeAttribute(null=True)
+
+
 class BlockItem(BaseItem):
     """An anti-fraud block: which rule stopped whom, and why."""
 
@@ -123,6 +132,7 @@ MODELS: tuple[type[BaseItem], ...] = (
     ActionItem,
     CouponItem,
     PointsItem,
+    CashItem,
     BlockItem,
     BlacklistItem,
 )

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from plugins.prize_pool.reservation import BUDGET, stock_name
+from plugins.prize_pool.allowances import stock_name
+from plugins.prize_pool.budget import BUDGET
 from plugins.store import ActionItem, AllowanceItem, CounterItem, PointsItem, keys
 from tests.conftest import GameClient, Reply, demo_doc
 
@@ -136,9 +137,10 @@ def test_daily_chances_hold_under_a_rush(wheel: GameClient) -> None:
 
 
 def test_a_warm_draw_is_one_dynamodb_round_trip(wheel: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+    # a second member: the first's per-day coupon limits could refuse a repeat prize
     wheel.call("POST", "/campaigns/demo/draws", member="dave", key="warm-up-0001")
     dynamodb_calls.clear()
-    reply = wheel.call("POST", "/campaigns/demo/draws", member="dave", key="counted-0001")
+    reply = wheel.call("POST", "/campaigns/demo/draws", member="dora", key="counted-0001")
     assert reply.status == 201
     assert dynamodb_calls == ["TransactWriteItems"]
 

@@ -17,7 +17,8 @@ import pytest
 
 from plugins.issuance import IssueContext
 from plugins.issuance.coupon import CouponIssuer
-from plugins.prize_pool.reservation import BUDGET, stock_name
+from plugins.prize_pool.allowances import stock_name
+from plugins.prize_pool.budget import BUDGET
 from plugins.store import (
     AllowanceItem,
     CounterItem,

@@ -15,13 +15,19 @@ from plugins.errors import ConfigInvalidError
 from plugins.issuance.coupon import CouponSpec
 from plugins.issuance.points import PointsSpec
 from plugins.prize_pool import Prize, PrizePoolConfig
-from plugins.prize_pool.reservation import allowances, split, stock_name
+from plugins.prize_pool.allowances import split, stock_name, wanted
 from plugins.registry import issuers
+from plugins.types import cents
 from tests.conftest import demo_doc
 
 COUPON = {"type": "coupon", "type_id": "fr-50-299", "title": "50 off 299", "kind": "full_reduction",
           "threshold": "299.00", "discount": "50.00", "valid_days": 30}
 THANKS = {"id": "thanks", "name": "Thanks", "weight": 0, "reward": {"type": "points", "points": 5}}
+
+
+def allowances(campaign):  # type: ignore[no-untyped-def]
+    """How apply would spread each allowance of a freshly applied campaign."""
+    return {w.name: split(w.total, w.shards) for w in wanted(campaign, cents(campaign.config.budget))}
 
 
 def prize(pid: str = "gift", **fields: Any) -> dict[str, Any]:
@@ -173,7 +179,8 @@ def test_an_unlimited_prize_without_cost_keeps_the_budget_static() -> None:
 
 
 def test_a_prize_dearer_than_the_whole_budget_is_rejected() -> None:
-    with pytest.raises(ConfigInvalidError, match=r"prizes \['grand'\] cost more than the budget"):
+    expected = r"games.lucky-wheel.prizes.0.cost: 899.00 is more than the budget 500.00"
+    with pytest.raises(ConfigInvalidError, match=expected):
         parse_campaign(demo_doc(budget="500.00"))
 
 
@@ -214,3 +221,15 @@ def test_split_spreads_the_whole_total_evenly(total: int, shards: int) -> None:
     assert max(parts) - min(parts) <= 1
     assert min(parts) >= 0
     assert parts == sorted(parts, reverse=True)  # the larger shards come first
+
+
+def test_a_stock_cut_takes_from_the_shards_with_most_left() -> None:
+    from plugins.prize_pool.allowances import Shard, _deltas
+
+    # GIVEN two shards of 5: the first sold out, the second untouched
+    shards = [Shard(5, 0), Shard(5, 5)]
+    # WHEN the total drops by 3, THEN the 3 come off the second; a cut of 6 cannot be made
+    assert _deltas(shards, -3) == [0, -3]
+    assert _deltas(shards, -5) == [0, -5]
+    assert _deltas(shards, -6) is None
+    assert _deltas(shards, 3) == [2, 1]

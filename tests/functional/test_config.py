@@ -1,0 +1,390 @@
+"""Campaign config: `mgames validate` names field and reason, `apply` versions the campaign
+and adjusts stock, running functions pick a new version up, and `mgames apply` works against
+a DynamoDB endpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from random import Random
+from typing import Any
+
+import pytest
+import yaml
+
+from infra.cli import main
+from infra.local.dynamodb import LocalDynamoDB
+from plugins.campaigns import ConfigCache, apply_campaign, list_versions
+from plugins.errors import ConfigInvalidError
+from plugins.prize_pool.allowances import stock_name
+from plugins.prize_pool.budget import BUDGET
+from plugins.runtime import runtime
+from plugins.store import AllowanceItem, bind_table, keys
+from tests.conftest import ROOT, GameClient, demo_doc
+
+DEMO = ROOT / "examples" / "demo.yaml"
+
+
+def prize(doc: dict[str, Any], prize_id: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(p for p in doc["games"]["lucky-wheel"]["prizes"] if p["id"] == prize_id)
+    return found
+
+
+def with_prize(prize_id: str, **changes: Any) -> dict[str, Any]:
+    doc = demo_doc()
+    prize(doc, prize_id).update(changes)
+    return doc
+
+
+def stock(prize_id: str, shard: int = 0) -> AllowanceItem | None:
+    name = stock_name("wheel", prize_id)
+    try:
+        return AllowanceItem.get(keys.allowance("demo", name, shard), keys.ALLOWANCE_SK,
+                                 consistent_read=True)
+    except AllowanceItem.DoesNotExist:
+        return None
+
+
+def budget_left() -> int:
+    """Cents left across every budget shard (0 when the budget is not counted at all)."""
+    wanted = [(keys.allowance("demo", BUDGET, s), keys.ALLOWANCE_SK) for s in range(20)]
+    return sum(int(item.remaining) for item in AllowanceItem.batch_get(wanted, consistent_read=True))
+
+
+class AlwaysFirst(Random):
+    """Draws the first prize of the wheel (the grand prize) and the first free shard."""
+
+    def randrange(self, *args: Any, **kwargs: Any) -> int:
+        return 0
+
+    def choice(self, seq: Any) -> Any:
+        return seq[0]
+
+
+@pytest.fixture
+def grand_prize_wheel(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(runtime, "rng", AlwaysFirst())
+    yield
+
+
+def win_grand(wheel: GameClient, member: str) -> None:
+    reply = wheel.call("POST", "/campaigns/demo/draws", member=member, key=f"grand-{member}-0001")
+    assert reply.status == 201, reply
+    assert (reply.body["prize"]["id"], reply.body["fallback"]) == ("grand", False)
+
+
+# --- mgames validate ---------------------------------------------------------------------------
+
+
+def validate(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, str]:
+    code = main(["validate", *map(str, paths)])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def write(tmp_path: Path, doc: Any, name: str = "campaign.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(doc if isinstance(doc, str) else yaml.safe_dump(doc, sort_keys=False))
+    return path
+
+
+def test_the_demo_file_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = validate(capsys, DEMO)
+    assert code == 0, out
+    assert "ok (campaign demo, games lucky-wheel" in out
+    # Every prize has stock, so config proves the budget: no hot budget counter.
+    assert "budget proven by config" in out
+
+
+def _wheel(doc: dict[str, Any]) -> dict[str, Any]:
+    wheel: dict[str, Any] = doc["games"]["lucky-wheel"]
+    return wheel
+
+
+def _bad(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    doc = demo_doc()
+    change(doc)
+    return doc
+
+
+# (label, document, field path the problem line starts with, words of the reason)
+BAD_FILES: list[tuple[str, dict[str, Any], str, str]] = [
+    ("negative weight", _bad(lambda d: prize(d, "grand").update(weight=-1)),
+     "games.lucky-wheel.prizes.0.weight", "greater than or equal to 0"),
+    ("unknown time zone", demo_doc(timezone="Mars/Olympus_Mons"),
+     "timezone", "unknown time zone 'Mars/Olympus_Mons'"),
+    ("fallback not a prize", _bad(lambda d: _wheel(d).update(fallback="jackpot")),
+     "games.lucky-wheel", "fallback 'jackpot' is not one of the prizes"),
+    ("fallback with stock", _bad(lambda d: prize(d, "thanks").update(stock=5)),
+     "games.lucky-wheel", "fallback prize must be unlimited"),
+    ("unknown reward type", _bad(lambda d: prize(d, "points-100").update(reward={"type": "cash"})),
+     "games.lucky-wheel.prizes.3.reward", "unknown reward type 'cash'"),
+    ("discount not below threshold",
+     _bad(lambda d: prize(d, "coupon-50")["reward"].update(discount="299.00")),
+     "games.lucky-wheel.prizes.1.reward", "discount must be below threshold"),
+    ("valid_days and a fixed window", _bad(lambda d: prize(d, "coffee")["reward"].update(valid_days=7)),
+     "games.lucky-wheel.prizes.2.reward", "either valid_from and valid_until, or valid_days"),
+    ("ends before it starts", demo_doc(ends_at="2025-12-31T00:00:00"),
+     "ends_at", "ends_at must be after starts_at"),
+    ("unknown game", _bad(lambda d: d["games"].update({"smash-egg": {}})),
+     "games.smash-egg", "unknown game 'smash-egg'"),
+    ("prize dearer than the budget", _bad(lambda d: prize(d, "grand").update(cost="5000.01")),
+     "games.lucky-wheel.prizes.0.cost", "more than the budget"),
+    ("unknown field", _bad(lambda d: prize(d, "grand").update(odds=3)),
+     "games.lucky-wheel.prizes.0.odds", "Extra inputs are not permitted"),
+    ("no games", demo_doc(games={}), "games", "at least 1 item"),
+]
+
+
+@pytest.mark.parametrize(("label", "doc", "path", "reason"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_a_bad_file_names_field_and_reason(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                           label: str, doc: dict[str, Any], path: str, reason: str) -> None:
+    code, out = validate(capsys, write(tmp_path, doc))
+
+    assert code == 1, out
+    assert "invalid" in out
+    problems = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+    assert any(p.startswith(f"{path}:") and reason in p for p in problems), (path, reason, out)
+    assert "Traceback" not in out
+
+
+def test_validate_checks_every_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = write(tmp_path, demo_doc(timezone="Nowhere/Town"))
+
+    code, out = validate(capsys, DEMO, bad, DEMO)
+
+    assert code == 1
+    assert out.count(f"{DEMO}: ok") == 2
+    assert f"{bad}: invalid" in out
+    assert "timezone: unknown time zone 'Nowhere/Town'" in out
+
+
+def test_validate_lists_every_problem_of_a_file(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    # GIVEN a file wrong both in a campaign field and inside the wheel's section
+    doc = demo_doc(timezone="Nowhere/Town")
+    prize(doc, "grand")["weight"] = -1
+
+    code, out = validate(capsys, write(tmp_path, doc))
+
+    # THEN one run reports both (parse_campaign promises "listing every problem")
+    assert code == 1
+    assert "timezone:" in out
+    assert "games.lucky-wheel.prizes.0.weight:" in out
+
+
+UNREADABLE: list[tuple[str, str | bytes | None, str]] = [
+    ("not YAML", "id: [unclosed\nname: x\n", "not valid YAML"),
+    ("a list", "- id: demo\n", "a campaign file is a mapping of fields"),
+    ("empty", "", "a campaign file is a mapping of fields"),
+    ("missing", None, "No such file or directory"),
+    ("not UTF-8", b"\xff\xfe\x00id: demo\n", "campaign.yaml"),
+    ("binary YAML value", "id: demo\nname: !!binary aGVsbG8=\n", "campaign.yaml"),
+]
+
+
+@pytest.mark.parametrize(("label", "content", "reason"), UNREADABLE, ids=[c[0] for c in UNREADABLE])
+def test_an_unreadable_file_is_an_error_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, label: str, content: str | bytes | None,
+    reason: str,
+) -> None:
+    path = tmp_path / "campaign.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+
+    code, out = validate(capsys, path)
+
+    assert code == 1, out
+    assert reason in out
+    assert f"{path}: invalid" in out
+
+
+# --- versions and the config cache -------------------------------------------------------------
+
+
+def test_apply_writes_numbered_versions(apply, clock) -> None:
+    first = apply()
+    second = apply(demo_doc(name="Double 12 member week"))
+
+    assert (first.version, second.version) == (1, 2)
+    versions = list_versions("demo")
+    assert [int(v.version) for v in versions] == [1, 2]
+    assert [v.doc["name"] for v in versions] == ["Double 11 member week", "Double 12 member week"]
+    assert all(v.applied_at == clock[0] for v in versions)
+
+
+def test_running_functions_pick_up_a_new_version(wheel: GameClient, clock) -> None:
+    assert wheel.call("GET", "/campaigns/demo").body["name"] == "Double 11 member week"
+
+    # WHEN a new version is applied behind the functions' back
+    apply_campaign(demo_doc(name="Double 12 member week"), now=clock[0])
+
+    # THEN a warm function keeps the cached version until its TTL ...
+    assert wheel.call("GET", "/campaigns/demo").body["name"] == "Double 11 member week"
+    # ... and serves the new one once the cache lets go of it
+    runtime.configs.clear()
+    assert wheel.call("GET", "/campaigns/demo").body["name"] == "Double 12 member week"
+    draw = wheel.call("POST", "/campaigns/demo/draws", member="alice", key="after-apply-01")
+    assert draw.status == 201
+
+
+def test_config_cache_ttl(apply, clock, dynamodb_calls: list[str]) -> None:
+    apply()
+    fresh, warm = ConfigCache(ttl=0), ConfigCache(ttl=60)
+    assert fresh.get("demo").version == warm.get("demo").version == 1
+
+    apply_campaign(demo_doc(name="v2"), now=clock[0])
+    dynamodb_calls.clear()
+
+    assert fresh.get("demo").version == 2
+    assert fresh.get("demo").config.name == "v2"
+    assert dynamodb_calls == ["GetItem", "GetItem"]
+    dynamodb_calls.clear()
+    assert warm.get("demo").version == 1
+    assert dynamodb_calls == []  # a warm request costs no read
+    warm.clear()
+    assert warm.get("demo").version == 2
+
+
+def test_config_cache_ttl_defaults_to_five_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MGAMES_CONFIG_TTL_SECONDS", raising=False)
+    assert ConfigCache().ttl == 5
+    monkeypatch.setenv("MGAMES_CONFIG_TTL_SECONDS", "0.5")
+    assert ConfigCache().ttl == 0.5
+
+
+# --- stock on re-apply -------------------------------------------------------------------------
+
+
+def test_more_stock_raises_what_is_left_by_the_difference(
+    apply, wheel: GameClient, grand_prize_wheel: None,
+) -> None:
+    # GIVEN two of the three grand prizes won
+    win_grand(wheel, "alice")
+    win_grand(wheel, "bob")
+    before = stock("grand")
+    assert before is not None
+    assert (int(before.allotted), int(before.remaining)) == (3, 1)
+
+    # WHEN the marketer adds five
+    campaign = apply(with_prize("grand", stock=8))
+
+    # THEN six are left, and the other prizes' stock is untouched
+    after = stock("grand")
+    assert after is not None
+    assert campaign.version == 2
+    assert (int(after.allotted), int(after.remaining)) == (8, 6)
+    coupons = stock("coupon-50")
+    assert coupons is not None
+    assert (int(coupons.allotted), int(coupons.remaining)) == (200, 200)
+
+
+def test_less_stock_is_allowed_down_to_what_was_won(
+    apply, wheel: GameClient, grand_prize_wheel: None,
+) -> None:
+    win_grand(wheel, "alice")
+    win_grand(wheel, "bob")
+
+    apply(with_prize("grand", stock=2))
+
+    after = stock("grand")
+    assert after is not None
+    assert (int(after.allotted), int(after.remaining)) == (2, 0)
+    late = wheel.call("POST", "/campaigns/demo/draws", member="carol", key="grand-carol-0001")
+    assert late.status == 201
+    assert late.body["fallback"] is True  # sold out: the fallback, never a third grand prize
+
+
+def test_less_stock_than_was_won_is_refused_and_changes_nothing(
+    apply, wheel: GameClient, grand_prize_wheel: None, scan,
+) -> None:
+    win_grand(wheel, "alice")
+    win_grand(wheel, "bob")
+    before = scan()
+
+    with pytest.raises(ConfigInvalidError, match="prize grand stock: cannot go below the 2 already"):
+        apply(with_prize("grand", stock=1))
+
+    assert scan() == before
+    assert [int(v.version) for v in list_versions("demo")] == [1]
+
+
+def test_changing_shards_after_the_first_apply_is_refused(apply, scan) -> None:
+    apply()
+    before = scan()
+
+    with pytest.raises(ConfigInvalidError) as raised:
+        apply(with_prize("coupon-50", shards=4))
+
+    message = raised.value.message
+    assert "coupon-50" in message
+    assert "shard count cannot change" in message
+    assert scan() == before
+
+
+def test_sharded_stock_is_seeded_evenly(apply) -> None:
+    apply(with_prize("coupon-50", shards=3))
+
+    shards = [stock("coupon-50", s) for s in range(4)]
+    assert [int(s.remaining) for s in shards[:3] if s is not None] == [67, 67, 66]
+    assert shards[3] is None
+
+
+def test_a_budget_counted_from_a_later_version_keeps_what_was_already_spent(
+    apply, wheel: GameClient, grand_prize_wheel: None,
+) -> None:
+    # GIVEN version 1 proves its budget by config (stock x cost <= 5000), so nothing counts it,
+    # and two grand prizes (899.00 each) are won under it
+    win_grand(wheel, "alice")
+    win_grand(wheel, "bob")
+    assert budget_left() == 0
+
+    # WHEN version 2 adds stock so the budget must now be counted
+    campaign = apply(with_prize("coupon-50", stock=400))
+    assert campaign.budget_counted
+
+    # THEN the counted budget is what is left of 5000.00, not the whole of it again
+    assert budget_left() <= 500000 - 2 * 89900
+
+
+# --- mgames apply ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_store(table: str, local_dynamodb: LocalDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """What `mgames apply` changes in the process (endpoint variable, model binding), undone."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")  # restored after
+    yield local_dynamodb.endpoint_url
+    monkeypatch.undo()
+    bind_table(table, host=local_dynamodb.endpoint_url)
+
+
+def test_mgames_apply_against_an_endpoint(cli_store: str, table: str,
+                                          capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    args = ["--endpoint", cli_store, "--table", table, "--by", "marketer-1"]
+
+    assert main(["apply", str(DEMO), *args]) == 0
+    assert "applied demo version 1" in capsys.readouterr().out
+    assert main(["apply", str(write(tmp_path, demo_doc(name="Renamed"))), *args]) == 0
+    assert "applied demo version 2" in capsys.readouterr().out
+
+    bind_table(table, host=cli_store)
+    versions = list_versions("demo")
+    assert [(int(v.version), v.doc["name"], v.applied_by) for v in versions] == [
+        (1, "Double 11 member week", "marketer-1"), (2, "Renamed", "marketer-1")]
+    assert stock("grand") is not None
+
+
+def test_mgames_apply_refuses_a_bad_file(cli_store: str, table: str,
+                                         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = with_prize("grand", weight=-1)
+
+    assert main(["apply", str(write(tmp_path, doc)), "--endpoint", cli_store, "--table", table]) == 1
+    err = capsys.readouterr().err
+    assert "error CONFIG_INVALID" in err
+    assert "games.lucky-wheel.prizes.0.weight" in err
+    bind_table(table, host=cli_store)
+    assert list_versions("demo") == []
