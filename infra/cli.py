@@ -29,7 +29,8 @@ def cmd_local(args: argparse.Namespace) -> int:
     from infra.local.stack import LocalStack
 
     print("starting the local stack ...", flush=True)
-    stack = LocalStack(args.host, args.port, args.dynamodb_port, args.campaign or [DEMO]).start()
+    stack = LocalStack(args.host, args.port, args.dynamodb_port, args.campaign or [DEMO],
+                       args.jobs_every).start()
     print(f"DynamoDB (moto, atomic)  {stack.dynamodb.endpoint_url}  table {stack.tables['GamesTable']}")
     for campaign in stack.applied:
         print(f"campaign {campaign.id!r} v{campaign.version}: games {', '.join(campaign.games)}")
@@ -58,7 +59,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
     secret = os.environ.get("MGAMES_TOKEN_SECRET", LOCAL_SECRET)
     ttl = timedelta(hours=args.hours)
-    print(mint_token(args.member, secret, args.device, now=utc_now(), ttl=ttl))
+    print(mint_token(args.member, secret, args.device, now=utc_now(), ttl=ttl, role=args.role))
     return 0
 
 
@@ -127,6 +128,20 @@ def cmd_coupons(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_jobs(args: argparse.Namespace) -> int:
+    _use_endpoint(args.endpoint)
+    from plugins.clock import utc_now
+    from plugins.jobs import run_jobs
+    from plugins.store import bind_table
+
+    bind_table(args.table)
+    handled = run_jobs(utc_now())
+    for label, count in handled.items():
+        print(f"{label}: {'FAILED (see log)' if count < 0 else count}")
+    print(f"{len(handled)} job(s) ran")
+    return 1 if any(count < 0 for count in handled.values()) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="mgames", description=__doc__)
     sub = root.add_subparsers(dest="command", required=True)
@@ -137,12 +152,15 @@ def parser() -> argparse.ArgumentParser:
     local.add_argument("--dynamodb-port", type=int, default=8001)
     local.add_argument("--campaign", type=Path, action="append",
                        help="campaign file(s) to apply at start (default: examples/demo.yaml)")
+    local.add_argument("--jobs-every", type=float, default=30.0, metavar="SECONDS",
+                       help="run the games' scheduled jobs this often (0: never)")
     local.set_defaults(run=cmd_local)
 
     token = sub.add_parser("token", help="mint a player token with the local secret")
     token.add_argument("member")
     token.add_argument("--device")
     token.add_argument("--hours", type=float, default=2.0)
+    token.add_argument("--role", help="a non-player caller, e.g. brand (the brand's order system)")
     token.set_defaults(run=cmd_token)
 
     validate = sub.add_parser("validate", help="check campaign files, naming field and reason")
@@ -167,6 +185,10 @@ def parser() -> argparse.ArgumentParser:
     black.add_argument("--reason")
     store_options(black)
     black.set_defaults(run=cmd_blacklist)
+
+    jobs = sub.add_parser("jobs", help="run every game's scheduled jobs once (as the worker does)")
+    store_options(jobs)
+    jobs.set_defaults(run=cmd_jobs)
 
     coupons = sub.add_parser("coupons", help="a member's coupons and their states; --redeem one")
     coupons.add_argument("member")

@@ -126,3 +126,81 @@ class ConflictError(GameError):
 
     code = "CONFLICT"
     status = 409
+
+
+class ForbiddenError(GameError):
+    """The caller is who he says, but this call is not his to make (e.g. a player's token on
+    a brand-only route)."""
+
+    code = "FORBIDDEN"
+    status = 403
+
+
+class AssistTaskNotFoundError(GameError):
+    """No assist task with this id in this campaign."""
+
+    code = "TASK_NOT_FOUND"
+    status = 404
+
+
+class AssistTaskCompletedError(GameError):
+    """The assist task already reached its target; no more helps are taken."""
+
+    code = "TASK_COMPLETED"
+    status = 409
+
+
+class AssistTaskExpiredError(GameError):
+    """The assist task's deadline passed before it reached its target."""
+
+    code = "TASK_EXPIRED"
+    status = 409
+
+
+class AssistSelfHelpError(GameError):
+    """The initiator of an assist task tried to help it himself."""
+
+    code = "SELF_HELP"
+    status = 403
+
+
+class AssistAlreadyHelpedError(GameError):
+    """This member already helped this assist task (once per helper and task)."""
+
+    code = "ALREADY_HELPED"
+    status = 409
+
+
+class AssistNewUsersOnlyError(GameError):
+    """The campaign takes helps from new users only, and this member is not one."""
+
+    code = "NEW_USERS_ONLY"
+    status = 403
+
+
+class AssistOpenTasksLimitError(GameError):
+    """The member already has as many open assist tasks as the campaign allows."""
+
+    code = "OPEN_TASK_LIMIT"
+    status = 403
+
+
+class AlreadyCheckedInError(GameError):
+    """The member already checked in on this day (today, or the day a make-up names)."""
+
+    code = "ALREADY_CHECKED_IN"
+    status = 409
+
+
+class MakeUpNotAllowedError(GameError):
+    """A make-up check-in names a day it may not fill: today, the future, outside the cycle."""
+
+    code = "MAKE_UP_NOT_ALLOWED"
+    status = 422
+
+
+class PointsInsufficientError(GameError):
+    """The member's points balance does not cover what the action costs."""
+
+    code = "POINTS_INSUFFICIENT"
+    status = 403

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,6 +26,8 @@ GAMES_GROUP = "marketing_games.games"
 ISSUERS_GROUP = "marketing_games.issuers"
 
 T = TypeVar("T")
+Job = Callable[[datetime], int]
+"""A scheduled sweep of a game (e.g. expiring what is due): given now, returns items handled."""
 
 
 class PluginError(Exception):
@@ -41,6 +44,7 @@ class GamePlugin:
     router: Router
     description: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
+    jobs: tuple[Job, ...] = ()
 
 
 def _disabled() -> set[str]:

@@ -99,8 +99,18 @@ def clock() -> Iterator[list[datetime]]:
 
 
 def demo_doc(**changes: Any) -> dict[str, Any]:
+    """examples/demo.yaml as a document, with top-level fields changed as given."""
     doc = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
     doc = json.loads(json.dumps(doc, default=lambda v: v.isoformat()))
+    doc.update(changes)
+    return doc
+
+
+def wheel_doc(**changes: Any) -> dict[str, Any]:
+    """The demo with only its lucky wheel and a budget of 5,000.00: the wheel's own tests do
+    budget arithmetic on exactly these prizes (their worst case costs 4,297.00)."""
+    doc = demo_doc(budget="5000.00")
+    doc["games"] = {"lucky-wheel": doc["games"]["lucky-wheel"]}
     doc.update(changes)
     return doc
 

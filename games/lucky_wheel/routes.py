@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,13 +15,17 @@ from plugins.actions import history
 from plugins.antifraud import quota_left
 from plugins.runtime import runtime
 from plugins.web import current_player, idempotency_key, logger, metrics, optional_player
+from plugins.web.routing import (
+    Authorization,
+    CampaignHeading,
+    CampaignId,
+    IdempotencyKey,
+    action_response,
+    heading,
+    json_response,
+)
 
 router = LambdaFunctionUrlRouter()
-CampaignId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="campaign id")]
-IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key",
-                                              description="unique per draw; retries reuse it")]
-Authorization = Annotated[str | None, Header(alias="authorization",
-                                             description="Bearer <player token>")]
 
 
 class PrizeView(BaseModel):
@@ -40,13 +43,7 @@ class Chances(BaseModel):
     left_total: int | None = None
 
 
-class CampaignView(BaseModel):
-    campaign_id: str
-    name: str
-    open: bool
-    starts_at: str
-    ends_at: str
-    timezone: str
+class CampaignView(CampaignHeading):
     prizes: list[PrizeView]
     chances: Chances
 
@@ -69,11 +66,6 @@ class DrawList(BaseModel):
     draws: list[DrawView]
 
 
-def _json(status: int, payload: Any, **headers: str) -> Response[str]:
-    return Response(status_code=status, content_type="application/json",
-                    body=json.dumps(payload, ensure_ascii=False), headers=headers or None)
-
-
 @router.get("/campaigns/<campaign_id>", summary="What the page shows",
             responses={200: {"description": "the campaign",
                              "content": {"application/json": {"model": CampaignView}}}})
@@ -86,12 +78,9 @@ def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -
     if player is not None:
         chances |= quota_left(campaign, player, f"{GAME}:plays", now,
                               wheel.chances_per_day, wheel.chances_total)
-    config = campaign.config
-    view = {"campaign_id": config.id, "name": config.name, "open": config.is_open(now),
-            "starts_at": config.aware(config.starts_at).isoformat(),
-            "ends_at": config.aware(config.ends_at).isoformat(), "timezone": config.timezone,
+    view = {**heading(campaign, now),
             "prizes": [public_prize(p) for p in wheel.prizes], "chances": chances}
-    return _json(200, view)
+    return json_response(200, view)
 
 
 @router.post("/campaigns/<campaign_id>/draws", summary="Spin the wheel once",
@@ -115,7 +104,7 @@ def post_draw(
         logger.info("draw", extra={"draw_id": outcome.result["draw_id"],
                                    "prize": outcome.result["prize"]["id"],
                                    "member_id": player.member_id})
-    return _json(201, outcome.result, **{"Idempotent-Replayed": str(outcome.replayed).lower()})
+    return action_response(outcome)
 
 
 @router.get("/campaigns/<campaign_id>/draws", summary="The player's own draws",
@@ -124,4 +113,4 @@ def post_draw(
 def list_draws(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
     player = current_player()
     wheel_of(runtime.configs.get(campaign_id))
-    return _json(200, {"draws": history(player.member_id, campaign_id, GAME)})
+    return json_response(200, {"draws": history(player.member_id, campaign_id, GAME)})

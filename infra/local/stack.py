@@ -34,6 +34,7 @@ class LocalStack:
     port: int = 8000
     dynamodb_port: int = 8001
     campaigns: Sequence[Path] = ()
+    jobs_every: float = 30.0
 
     def start(self) -> LocalStack:
         from plugins.antifraud.token import LOCAL_SECRET
@@ -62,13 +63,27 @@ class LocalStack:
         self.port = self.server.server_port
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
+        self._stopping = threading.Event()
+        if self.jobs_every > 0:
+            threading.Thread(target=self._run_jobs, name="jobs", daemon=True).start()
         return self
+
+    def _run_jobs(self) -> None:
+        """The worker's schedule, locally: every game's jobs every `jobs_every` seconds."""
+        from plugins.clock import utc_now
+        from plugins.jobs import run_jobs
+
+        while not self._stopping.wait(self.jobs_every):
+            handled = run_jobs(utc_now())
+            if any(handled.values()):
+                print(f"jobs: {handled}", flush=True)
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
     def stop(self) -> None:
+        self._stopping.set()
         self.server.shutdown()
         self.server.server_close()
         self.dynamodb.stop()

@@ -34,6 +34,11 @@ class GameConfig(Frozen):
         """The game's prize pools by pool id, for stock seeding and the budget check."""
         return {}
 
+    def max_cost(self) -> Decimal | None:
+        """The most the game can spend outside its prize pools (money it hands out itself,
+        e.g. red packets); None = unbounded, so the campaign budget must be counted."""
+        return Decimal(0)
+
 
 class VelocityConfig(Frozen):
     """Successful actions allowed per device and per IP within a sliding window bucket."""
@@ -127,9 +132,14 @@ def _errors(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[st
 
 
 def max_award_cost(games: dict[str, GameConfig]) -> Decimal | None:
-    """The most the prize pools can ever cost, or None when some prize is unbounded."""
+    """The most the prize pools and the games' own spending can ever cost, or None when
+    something is unbounded."""
     total = Decimal(0)
     for section in games.values():
+        own = section.max_cost()
+        if own is None:
+            return None
+        total += own
         for pool in section.prize_pools().values():
             for prize in pool.prizes:
                 if prize.cost and prize.stock is None:

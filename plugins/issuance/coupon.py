@@ -141,8 +141,7 @@ class CouponIssuer(Issuer):
         if ctx.origin == "award":
             rules = config.anti_harassment
             opened = CounterItem(member, keys.HARASS_OPEN)
-            tx.update("reward:harass-open", opened, [CounterItem.n.add(1)],
-                      CounterItem.n.does_not_exist() | (CounterItem.n < rules.max_open_coupons))
+            tx.bump("reward:harass-open", opened, CounterItem.n, 1, at_most=rules.max_open_coupons)
             period, ends = period_key(local, rules.same_type_per)
             marker = MarkerItem(member, keys.harass_type(spec.type_id, period),
                                 ttl=int(ends.timestamp()) + 86400)
@@ -162,7 +161,10 @@ class CouponIssuer(Issuer):
             1 for c in coupons
             if c.origin == "award" and c.state == "issued" and c.valid_until > ctx.now
         )
-        counter = CounterItem.get(member, keys.HARASS_OPEN, consistent_read=True)
+        try:
+            counter = CounterItem.get(member, keys.HARASS_OPEN, consistent_read=True)
+        except CounterItem.DoesNotExist:
+            return False  # nothing counted yet: the action's own coupons exceed the cap
         if open_now >= counter.n:
             return False
         try:

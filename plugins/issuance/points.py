@@ -1,4 +1,5 @@
-"""Points: a balance per member and a ledger line per action; never refused."""
+"""Points: a balance per member and a ledger line per movement; awards are never refused,
+spends are refused (tag `points:spend`) when the balance does not cover them."""
 
 from __future__ import annotations
 
@@ -24,8 +25,25 @@ class PointsIssuer(Issuer):
     def plan(self, tx: Transaction, spec: PointsSpec, ctx: IssueContext) -> dict[str, Any]:
         member = keys.member(ctx.member_id)
         balance = PointsItem(member, keys.POINTS_BALANCE)
-        tx.update("reward:points", balance, [PointsItem.points.add(spec.points)])
+        tx.bump("reward:points", balance, PointsItem.points, spec.points)
         line = PointsItem(member, keys.points_ledger(ctx.reference), points=spec.points,
                           reason=f"{ctx.campaign.id}:{ctx.origin}")
         tx.put("reward:points-ledger", line, PointsItem.pk.does_not_exist())
         return {"type": self.name, "points": spec.points}
+
+
+def spend_points(
+    tx: Transaction, member_id: str, points: int, reference: str, reason: str = "spend",
+) -> None:
+    """Deduct `points` from the member's balance inside the action's transaction.
+
+    The balance must cover the spend (with every other spend of the transaction) before it:
+    if not, the transaction is cancelled under the tag `points:spend`. The ledger line
+    `PTS#<reference>` records the spend as a negative amount. Points awarded in the same
+    transaction merge into the same balance update (`Transaction.bump`) but never pay for it.
+    """
+    member = keys.member(member_id)
+    tx.bump("points:spend", PointsItem(member, keys.POINTS_BALANCE), PointsItem.points, -points,
+            needs=points)
+    line = PointsItem(member, keys.points_ledger(reference), points=-points, reason=reason)
+    tx.put("points:spend-ledger", line, PointsItem.pk.does_not_exist())

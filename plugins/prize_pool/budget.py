@@ -42,7 +42,9 @@ class BudgetDebit:
     def _affordable(self, shard: int) -> bool:
         return self.cost < self._short.get(shard, self.cost + 1)
 
-    def plan(self, tx: Transaction) -> None:
+    def plan(self, tx: Transaction) -> dict[int, int]:
+        """Add the debit to `tx`; return the cents it takes from each shard (where a refund
+        goes back to)."""
         amounts = self._amounts
         if amounts is None:
             shards = range(self.campaign.config.budget_shards)
@@ -53,6 +55,7 @@ class BudgetDebit:
             item = AllowanceItem(*shard_key(self.campaign.id, shard))
             tx.update(f"{TAG}{shard}", item, [AllowanceItem.remaining.add(-amount)],
                       AllowanceItem.remaining >= amount)
+        return dict(amounts)
 
     def recover(self, cancelled: TransactionCancelledError) -> bool:
         """After a refused debit: another single shard, a spread debit, or False (exhausted)."""
@@ -84,3 +87,12 @@ class BudgetDebit:
                 amounts[shard] = take
                 due -= take
         return amounts if due <= 0 else None
+
+
+def refund(tx: Transaction, campaign_id: str, amounts: dict[int, int]) -> None:
+    """Give back cents a debit took, per shard as `BudgetDebit.plan` returned them (money a
+    game reserved and did not spend, e.g. an expired red packet's unclaimed parts)."""
+    for shard, amount in sorted(amounts.items()):
+        if amount > 0:
+            tx.update(f"refund:budget:{shard}", AllowanceItem(*shard_key(campaign_id, shard)),
+                      [AllowanceItem.remaining.add(amount)], AllowanceItem.pk.exists())

@@ -16,6 +16,7 @@ from plugins.store.models import (
     dynamodb_client,
     register_model,
 )
+from plugins.store.reads import get_many
 from plugins.store.transaction import Transaction, TransactionCancelledError
 
 __all__ = [
@@ -34,5 +35,6 @@ __all__ = [
     "TransactionCancelledError",
     "bind_table",
     "dynamodb_client",
+    "get_many",
     "register_model",
 ]

@@ -15,6 +15,7 @@ import pytest
 from moto import mock_aws
 
 from infra.tables import TTL_KEY, create_tables, load_template, table_definitions
+from tests.deploy.conftest import load_event
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = ROOT / "template.yaml"
@@ -25,6 +26,7 @@ DYNAMODB_ACTIONS = {
     "dynamodb:BatchGetItem",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",  # transactional deletes (e.g. red-packet expiry index entries)
     "dynamodb:TransactWriteItems",
     "dynamodb:ConditionCheckItem",
 }
@@ -34,12 +36,17 @@ def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]
     return {k: v for k, v in template["Resources"].items() if v.get("Type") == type_}
 
 
-def _handlers() -> list[tuple[str, str]]:
+def _handlers(url: bool = True) -> list[tuple[str, str]]:
+    """(logical id, handler) of the functions with a function URL, or of the others."""
     default = TEMPLATE.get("Globals", {}).get("Function", {}).get("Handler")
     return [
         (logical_id, resource["Properties"].get("Handler", default))
         for logical_id, resource in _resources(TEMPLATE, "AWS::Serverless::Function").items()
+        if ("FunctionUrlConfig" in resource["Properties"]) == url
     ]
+
+
+GAME_FUNCTIONS = [logical_id for logical_id, _ in _handlers()]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -87,16 +94,19 @@ def translated() -> dict[str, Any]:
 
 def test_sam_translates_function_url_with_cors(translated: dict[str, Any]) -> None:
     urls = _resources(translated, "AWS::Lambda::Url")
-    assert set(urls) == {"LuckyWheelFunctionUrl"}
-    props = urls["LuckyWheelFunctionUrl"]["Properties"]
-    assert props["AuthType"] == "NONE"
-    assert props["TargetFunctionArn"] == {"Ref": "LuckyWheelFunction"}
-    assert props["Cors"] == {
-        "AllowOrigins": {"Ref": "AllowedOrigins"},
-        "AllowHeaders": ["Authorization", "Content-Type", "Idempotency-Key"],
-        "AllowMethods": ["GET", "POST"],
-        "MaxAge": 300,
-    }
+    assert set(urls) == {f"{fn}Url" for fn in GAME_FUNCTIONS}
+    assert {"LuckyWheelFunction", "CheckInFunction", "AssistFunction", "RedPacketFunction"} <= set(
+        GAME_FUNCTIONS)
+    for logical_id in GAME_FUNCTIONS:
+        props = urls[f"{logical_id}Url"]["Properties"]
+        assert props["AuthType"] == "NONE"
+        assert props["TargetFunctionArn"] == {"Ref": logical_id}
+        assert props["Cors"] == {
+            "AllowOrigins": {"Ref": "AllowedOrigins"},
+            "AllowHeaders": ["Authorization", "Content-Type", "Idempotency-Key"],
+            "AllowMethods": ["GET", "POST"],
+            "MaxAge": 300,
+        }
     # A public URL needs both permissions (lambda:InvokeFunction since October 2025).
     permissions = [
         p["Properties"] for p in _resources(translated, "AWS::Lambda::Permission").values()
@@ -138,12 +148,26 @@ def test_sam_translates_table_with_ttl_and_pitr(translated: dict[str, Any]) -> N
 
 
 def test_iam_is_least_privilege(translated: dict[str, Any]) -> None:
+    roles = _resources(translated, "AWS::IAM::Role")
+    managed = _resources(translated, "AWS::IAM::ManagedPolicy")
     statements = [
         statement
-        for role in _resources(translated, "AWS::IAM::Role").values()
+        for role in roles.values()
         for policy in role["Properties"].get("Policies", [])
         for statement in _as_list(policy["PolicyDocument"]["Statement"])
+    ] + [
+        statement
+        for policy in managed.values()
+        for statement in _as_list(policy["Properties"]["PolicyDocument"]["Statement"])
     ]
+    # every game function gets the table and the token secret; the worker only the table
+    for logical_id in GAME_FUNCTIONS:
+        attached = roles[f"{logical_id}Role"]["Properties"]["ManagedPolicyArns"]
+        assert {"Ref": "GamesTableAccessPolicy"} in attached
+        assert {"Ref": "TokenSecretReadPolicy"} in attached
+    worker = roles["WorkerFunctionRole"]["Properties"]["ManagedPolicyArns"]
+    assert {"Ref": "GamesTableAccessPolicy"} in worker
+    assert {"Ref": "TokenSecretReadPolicy"} not in worker
     dynamodb = [
         s for s in statements if any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))
     ]
@@ -189,6 +213,25 @@ def test_handler_serves_openapi(
         body = base64.b64decode(body).decode("utf-8")
     document = json.loads(body)
     assert str(document["openapi"]).startswith("3.1"), document.get("openapi")
+
+
+@pytest.mark.parametrize(("logical_id", "handler"), _handlers(url=False),
+                         ids=[h[0] for h in _handlers(url=False)])
+def test_scheduled_handler_runs(
+    logical_id: str, handler: str, offline_aws_env: dict[str, str], lambda_context: Any,
+) -> None:
+    from plugins.store import bind_table
+
+    module_name, _, attr = handler.rpartition(".")
+    try:
+        with mock_aws():
+            create_tables(boto3.client("dynamodb"), {"GamesTable": offline_aws_env["MGAMES_TABLE"]})
+            bind_table(offline_aws_env["MGAMES_TABLE"])
+            module = importlib.import_module(module_name)
+            result = getattr(module, attr)(load_event("scheduled"), lambda_context)
+    finally:
+        bind_table(offline_aws_env["MGAMES_TABLE"])  # drop the client made under the mock
+    assert all(count >= 0 for count in result["handled"].values()), result
 
 
 # --- infra/tables.py ----------------------------------------------------------------------

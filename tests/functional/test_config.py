@@ -20,7 +20,7 @@ from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
 from plugins.runtime import runtime
 from plugins.store import AllowanceItem, bind_table, keys
-from tests.conftest import ROOT, GameClient, demo_doc
+from tests.conftest import ROOT, GameClient, wheel_doc
 
 DEMO = ROOT / "examples" / "demo.yaml"
 
@@ -31,7 +31,7 @@ def prize(doc: dict[str, Any], prize_id: str) -> dict[str, Any]:
 
 
 def with_prize(prize_id: str, **changes: Any) -> dict[str, Any]:
-    doc = demo_doc()
+    doc = wheel_doc()
     prize(doc, prize_id).update(changes)
     return doc
 
@@ -102,7 +102,7 @@ def _wheel(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _bad(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-    doc = demo_doc()
+    doc = wheel_doc()
     change(doc)
     return doc
 
@@ -111,20 +111,21 @@ def _bad(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
 BAD_FILES: list[tuple[str, dict[str, Any], str, str]] = [
     ("negative weight", _bad(lambda d: prize(d, "grand").update(weight=-1)),
      "games.lucky-wheel.prizes.0.weight", "greater than or equal to 0"),
-    ("unknown time zone", demo_doc(timezone="Mars/Olympus_Mons"),
+    ("unknown time zone", wheel_doc(timezone="Mars/Olympus_Mons"),
      "timezone", "unknown time zone 'Mars/Olympus_Mons'"),
     ("fallback not a prize", _bad(lambda d: _wheel(d).update(fallback="jackpot")),
      "games.lucky-wheel", "fallback 'jackpot' is not one of the prizes"),
     ("fallback with stock", _bad(lambda d: prize(d, "thanks").update(stock=5)),
      "games.lucky-wheel", "fallback prize must be unlimited"),
-    ("unknown reward type", _bad(lambda d: prize(d, "points-100").update(reward={"type": "cash"})),
-     "games.lucky-wheel.prizes.3.reward", "unknown reward type 'cash'"),
+    ("unknown reward type",
+     _bad(lambda d: prize(d, "points-100").update(reward={"type": "gift-card"})),
+     "games.lucky-wheel.prizes.3.reward", "unknown reward type 'gift-card'"),
     ("discount not below threshold",
      _bad(lambda d: prize(d, "coupon-50")["reward"].update(discount="299.00")),
      "games.lucky-wheel.prizes.1.reward", "discount must be below threshold"),
     ("valid_days and a fixed window", _bad(lambda d: prize(d, "coffee")["reward"].update(valid_days=7)),
      "games.lucky-wheel.prizes.2.reward", "either valid_from and valid_until, or valid_days"),
-    ("ends before it starts", demo_doc(ends_at="2025-12-31T00:00:00"),
+    ("ends before it starts", wheel_doc(ends_at="2025-12-31T00:00:00"),
      "ends_at", "ends_at must be after starts_at"),
     ("unknown game", _bad(lambda d: d["games"].update({"smash-egg": {}})),
      "games.smash-egg", "unknown game 'smash-egg'"),
@@ -132,7 +133,7 @@ BAD_FILES: list[tuple[str, dict[str, Any], str, str]] = [
      "games.lucky-wheel.prizes.0.cost", "more than the budget"),
     ("unknown field", _bad(lambda d: prize(d, "grand").update(odds=3)),
      "games.lucky-wheel.prizes.0.odds", "Extra inputs are not permitted"),
-    ("no games", demo_doc(games={}), "games", "at least 1 item"),
+    ("no games", wheel_doc(games={}), "games", "at least 1 item"),
 ]
 
 
@@ -149,7 +150,7 @@ def test_a_bad_file_names_field_and_reason(capsys: pytest.CaptureFixture[str], t
 
 
 def test_validate_checks_every_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    bad = write(tmp_path, demo_doc(timezone="Nowhere/Town"))
+    bad = write(tmp_path, wheel_doc(timezone="Nowhere/Town"))
 
     code, out = validate(capsys, DEMO, bad, DEMO)
 
@@ -162,7 +163,7 @@ def test_validate_checks_every_file(capsys: pytest.CaptureFixture[str], tmp_path
 def test_validate_lists_every_problem_of_a_file(capsys: pytest.CaptureFixture[str],
                                                 tmp_path: Path) -> None:
     # GIVEN a file wrong both in a campaign field and inside the wheel's section
-    doc = demo_doc(timezone="Nowhere/Town")
+    doc = wheel_doc(timezone="Nowhere/Town")
     prize(doc, "grand")["weight"] = -1
 
     code, out = validate(capsys, write(tmp_path, doc))
@@ -206,7 +207,7 @@ def test_an_unreadable_file_is_an_error_not_a_traceback(
 
 def test_apply_writes_numbered_versions(apply, clock) -> None:
     first = apply()
-    second = apply(demo_doc(name="Double 12 member week"))
+    second = apply(wheel_doc(name="Double 12 member week"))
 
     assert (first.version, second.version) == (1, 2)
     versions = list_versions("demo")
@@ -219,7 +220,7 @@ def test_running_functions_pick_up_a_new_version(wheel: GameClient, clock) -> No
     assert wheel.call("GET", "/campaigns/demo").body["name"] == "Double 11 member week"
 
     # WHEN a new version is applied behind the functions' back
-    apply_campaign(demo_doc(name="Double 12 member week"), now=clock[0])
+    apply_campaign(wheel_doc(name="Double 12 member week"), now=clock[0])
 
     # THEN a warm function keeps the cached version until its TTL ...
     assert wheel.call("GET", "/campaigns/demo").body["name"] == "Double 11 member week"
@@ -235,7 +236,7 @@ def test_config_cache_ttl(apply, clock, dynamodb_calls: list[str]) -> None:
     fresh, warm = ConfigCache(ttl=0), ConfigCache(ttl=60)
     assert fresh.get("demo").version == warm.get("demo").version == 1
 
-    apply_campaign(demo_doc(name="v2"), now=clock[0])
+    apply_campaign(wheel_doc(name="v2"), now=clock[0])
     dynamodb_calls.clear()
 
     assert fresh.get("demo").version == 2
@@ -368,7 +369,7 @@ def test_mgames_apply_against_an_endpoint(cli_store: str, table: str,
 
     assert main(["apply", str(DEMO), *args]) == 0
     assert "applied demo version 1" in capsys.readouterr().out
-    assert main(["apply", str(write(tmp_path, demo_doc(name="Renamed"))), *args]) == 0
+    assert main(["apply", str(write(tmp_path, wheel_doc(name="Renamed"))), *args]) == 0
     assert "applied demo version 2" in capsys.readouterr().out
 
     bind_table(table, host=cli_store)

@@ -15,7 +15,7 @@ import pytest
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
 from plugins.store import ActionItem, AllowanceItem, CounterItem, PointsItem, keys
-from tests.conftest import GameClient, Reply, demo_doc
+from tests.conftest import GameClient, Reply, wheel_doc
 
 THREADS = 64
 
@@ -43,7 +43,7 @@ def rush(calls: list[Callable[[], Reply]]) -> list[Reply]:
 
 def only(prize_id: str, **prize_changes: Any) -> dict[str, Any]:
     """A demo campaign with only `prize_id` (changed as given) and the fallback."""
-    doc = demo_doc(velocity={"per_device": 10_000, "per_ip": 10_000})
+    doc = wheel_doc(velocity={"per_device": 10_000, "per_ip": 10_000})
     wheel = doc["games"]["lucky-wheel"]
     wheel["prizes"] = [p for p in wheel["prizes"] if p["id"] in (prize_id, wheel["fallback"])]
     for prize in wheel["prizes"]:

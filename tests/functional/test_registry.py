@@ -18,7 +18,7 @@ from plugins.campaigns import parse_campaign
 from plugins.errors import ConfigInvalidError
 from plugins.issuance.base import Issuer
 from plugins.registry import GAMES_GROUP, ISSUERS_GROUP, GamePlugin, PluginError
-from tests.conftest import ROOT, GameClient, demo_doc
+from tests.conftest import ROOT, GameClient, wheel_doc
 
 TOY_MODULE = '''
 """A third-party game: flip a coin, a few times a day, exactly once per idempotency key."""
@@ -131,8 +131,9 @@ def test_builtins_come_from_their_entry_point_groups() -> None:
 def test_unknown_game_and_issuer_name_what_is_installed() -> None:
     with pytest.raises(PluginError, match=r"unknown game 'nope'; installed: .*lucky-wheel"):
         registry.get_game("nope")
-    with pytest.raises(PluginError, match=r"unknown reward type 'cash'; installed: coupon, points"):
-        registry.get_issuer("cash")
+    with pytest.raises(PluginError,
+                       match=r"unknown reward type 'gift-card'; installed: cash, coupon, points"):
+        registry.get_issuer("gift-card")
 
 
 def test_a_third_party_game_plugs_in_through_entry_points(plugin_dir: Path, apply, clock) -> None:
@@ -143,7 +144,7 @@ def test_a_third_party_game_plugs_in_through_entry_points(plugin_dir: Path, appl
     assert "lucky-wheel" in registry.games()
 
     # WHEN a campaign runs it next to the wheel
-    doc = demo_doc()
+    doc = wheel_doc()
     doc["games"]["toy-flip"] = {"flips_per_day": 2}
     campaign = apply(doc)
     assert set(campaign.games) == {"lucky-wheel", "toy-flip"}
@@ -183,7 +184,7 @@ def test_a_third_party_game_plugs_in_through_entry_points(plugin_dir: Path, appl
 def test_a_third_party_section_is_validated_by_its_own_model(plugin_dir: Path) -> None:
     install(plugin_dir, "toy_game_pkg", "toy_game_pkg", TOY_MODULE, "toy-flip = toy_game_pkg:plugin")
     registry.reset()
-    doc = demo_doc()
+    doc = wheel_doc()
     doc["games"]["toy-flip"] = {"flips_per_day": 0, "colour": "red"}
 
     with pytest.raises(ConfigInvalidError) as raised:
@@ -240,7 +241,7 @@ def test_a_disabled_game_is_hidden_and_campaigns_naming_it_are_refused(
     assert "lucky-wheel" not in registry.games()
     assert {"coupon", "points"} <= set(registry.issuers())
     with pytest.raises(ConfigInvalidError) as raised:
-        parse_campaign(demo_doc())
+        parse_campaign(wheel_doc())
     problems = raised.value.details["errors"]
     assert len(problems) == 1
     assert problems[0].startswith("games.lucky-wheel: unknown game 'lucky-wheel'"), problems
@@ -258,7 +259,7 @@ def test_an_issuer_can_be_disabled_too(clean_registry: pytest.MonkeyPatch) -> No
     assert set(registry.issuers()) >= {"points"}
     assert "coupon" not in registry.issuers()
     with pytest.raises(ConfigInvalidError) as raised:
-        parse_campaign(demo_doc())
+        parse_campaign(wheel_doc())
     problems = raised.value.details["errors"]
     assert any(p.startswith("games.lucky-wheel.prizes.1.reward:") and "unknown reward type 'coupon'" in p
                for p in problems), problems

@@ -29,7 +29,7 @@ from plugins.store import (
     TransactionCancelledError,
     keys,
 )
-from tests.conftest import NOW, GameClient, Reply, demo_doc
+from tests.conftest import NOW, GameClient, Reply, wheel_doc
 
 DRAWS = "/campaigns/demo/draws"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -45,7 +45,7 @@ def coupon_reward(type_id: str, **fields: Any) -> dict[str, Any]:
 
 def campaign(*prizes: dict[str, Any], forced: str, **changes: Any) -> dict[str, Any]:
     """A demo campaign with `prizes` (+ thanks) where only `forced` has a weight, no chance limits."""
-    doc = demo_doc(**changes)
+    doc = wheel_doc(**changes)
     section = doc["games"]["lucky-wheel"]
     section["prizes"] = [p | {"weight": 100 if p["id"] == forced else 0} for p in (*prizes, THANKS)]
     section |= {"chances_per_day": None, "chances_total": None}
@@ -53,7 +53,7 @@ def campaign(*prizes: dict[str, Any], forced: str, **changes: Any) -> dict[str, 
 
 
 def demo_prize(prize_id: str, **changes: Any) -> dict[str, Any]:
-    prize = next(p for p in demo_doc()["games"]["lucky-wheel"]["prizes"] if p["id"] == prize_id)
+    prize = next(p for p in wheel_doc()["games"]["lucky-wheel"]["prizes"] if p["id"] == prize_id)
     return prize | changes
 
 

@@ -18,7 +18,7 @@ from plugins.prize_pool import Prize, PrizePoolConfig
 from plugins.prize_pool.allowances import split, stock_name, wanted
 from plugins.registry import issuers
 from plugins.types import cents
-from tests.conftest import demo_doc
+from tests.conftest import wheel_doc as demo_wheel_doc
 
 COUPON = {"type": "coupon", "type_id": "fr-50-299", "title": "50 off 299", "kind": "full_reduction",
           "threshold": "299.00", "discount": "50.00", "valid_days": 30}
@@ -138,28 +138,28 @@ def test_a_reward_without_a_type_is_rejected(reward: Any) -> None:
 
 
 def wheel_doc(prizes: list[dict[str, Any]], **changes: Any) -> dict[str, Any]:
-    doc = demo_doc(**changes)
+    doc = demo_wheel_doc(**changes)
     doc["games"]["lucky-wheel"]["prizes"] = prizes
     return doc
 
 
 def demo_prizes() -> list[dict[str, Any]]:
-    return demo_doc()["games"]["lucky-wheel"]["prizes"]
+    return demo_wheel_doc()["games"]["lucky-wheel"]["prizes"]
 
 
 def test_the_demo_can_never_exceed_its_budget_so_it_is_not_counted() -> None:
     # grand 3 x 899 + coupon 200 x 5 + coffee 100 x 6 = 4297.00 <= 5000.00
-    campaign = parse_campaign(demo_doc())
+    campaign = parse_campaign(demo_wheel_doc())
     assert campaign.budget_counted is False
     assert "BUDGET" not in allowances(campaign)
 
 
 def test_a_budget_exactly_the_worst_case_is_not_counted() -> None:
-    assert parse_campaign(demo_doc(budget="4297.00")).budget_counted is False
+    assert parse_campaign(demo_wheel_doc(budget="4297.00")).budget_counted is False
 
 
 def test_a_budget_below_the_worst_case_is_counted() -> None:
-    campaign = parse_campaign(demo_doc(budget="4296.99", budget_shards=3))
+    campaign = parse_campaign(demo_wheel_doc(budget="4296.99", budget_shards=3))
     assert campaign.budget_counted is True
     assert allowances(campaign)["BUDGET"] == [143233, 143233, 143233]
 
@@ -181,7 +181,7 @@ def test_an_unlimited_prize_without_cost_keeps_the_budget_static() -> None:
 def test_a_prize_dearer_than_the_whole_budget_is_rejected() -> None:
     expected = r"games.lucky-wheel.prizes.0.cost: 899.00 is more than the budget 500.00"
     with pytest.raises(ConfigInvalidError, match=expected):
-        parse_campaign(demo_doc(budget="500.00"))
+        parse_campaign(demo_wheel_doc(budget="500.00"))
 
 
 def test_stock_allowances_follow_the_shards() -> None:
@@ -199,7 +199,7 @@ def test_a_coupon_window_mixing_offsets_is_reported_as_config_invalid() -> None:
 
 def test_a_campaign_window_mixing_offsets_is_reported_as_config_invalid() -> None:
     with pytest.raises(ConfigInvalidError, match=r"starts_at|ends_at"):
-        parse_campaign(demo_doc(starts_at="2026-01-01T00:00:00+08:00"))  # ends_at is wall time
+        parse_campaign(demo_wheel_doc(starts_at="2026-01-01T00:00:00+08:00"))  # ends_at is wall time
 
 
 # --- split -------------------------------------------------------------------------------------

@@ -1,0 +1,21 @@
+"""Referral assist [助力 / 邀友助力 / 砍价]: an initiator opens a task, friends help it once each
+until it reaches its target before its deadline, and the initiator gets a prize.
+
+Three variants of one mechanic: N friends must help (`helpers`), N friends cut a price down
+to a floor (`cut`), or friends' helps draw cards until every card is collected (`cards`).
+"""
+
+from games.assist.config import AssistConfig
+from games.assist.routes import router
+from plugins.registry import GamePlugin
+
+plugin = GamePlugin(
+    name="assist",
+    title="Referral assist",
+    config_model=AssistConfig,
+    router=router,
+    description="Friends help an initiator's task (N helps, a price cut to a floor, or a card "
+                "collection) before its deadline; the initiator wins a prize, helpers a reward.",
+)
+
+__all__ = ["AssistConfig", "plugin"]

@@ -1,0 +1,165 @@
+"""The assist routes on its function URL (all JSON; errors use the shared envelope)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel, ConfigDict, Field
+
+from games.assist.helps import help_task
+from games.assist.tasks import load_task, open_task, own_tasks
+from games.assist.views import assist_of, rules_view, task_view
+from plugins.runtime import runtime
+from plugins.web import current_player, idempotency_key, logger, metrics, optional_player
+from plugins.web.routing import (
+    Authorization,
+    CampaignId,
+    IdempotencyKey,
+    action_response,
+    json_response,
+)
+
+router = LambdaFunctionUrlRouter()
+TaskId = Annotated[str, Path(pattern=r"^[0-9]{14}[0-9a-f]{12}$", description="task id")]
+
+
+class ActionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str | None = Field(default=None, max_length=40, description="where the page runs")
+
+
+class CutView(BaseModel):
+    price: str
+    floor: str
+    price_now: str
+    cut_so_far: str
+
+
+class CardView(BaseModel):
+    id: str
+    name: str
+    image: str | None = None
+    held: bool | None = None
+
+
+class TaskView(BaseModel):
+    task_id: str
+    mode: str
+    state: str = Field(description="open, completed or expired")
+    opened_at: str
+    deadline: str
+    need: int = Field(description="helps (helpers, cut) or distinct cards (cards) to complete")
+    helps: int
+    left: int = Field(description="helps still needed, or cards still missing")
+    cut: CutView | None
+    cards: list[CardView] | None
+    mine: bool | None = Field(default=None, description="with a token: whether it is the caller's")
+    reward: dict[str, Any] | None = Field(default=None, description="initiator only: his prize")
+    completed_at: str | None = None
+
+
+class TaskList(BaseModel):
+    tasks: list[TaskView]
+
+
+class HelpView(BaseModel):
+    help_id: str
+    task_id: str
+    helped_at: str
+    completed: bool = Field(description="this help completed the task")
+    new_user: bool
+    helper_reward: dict[str, Any] | None
+    cut: dict[str, str] | None = Field(description="cut mode: amount cut and the price now")
+    card: CardView | None
+
+
+class RulesView(BaseModel):
+    campaign_id: str
+    name: str
+    open: bool
+    starts_at: str
+    ends_at: str
+    timezone: str
+    mode: str
+    need: int
+    task_hours: int
+    max_open_tasks: int
+    helps_per_day: int | None
+    new_users_only: bool
+    new_user_days: int | None
+    cut: dict[str, str] | None
+    cards: list[CardView] | None
+    prizes: list[dict[str, Any]]
+    helper_reward: dict[str, Any] | None
+
+
+def _doc(model: type[BaseModel], what: str, status: int = 200) -> dict[int, Any]:
+    return {status: {"description": what, "content": {"application/json": {"model": model}}}}
+
+
+@router.get("/campaigns/<campaign_id>", summary="The assist rules for the page",
+            responses=_doc(RulesView, "the rules"))
+def get_rules(campaign_id: CampaignId) -> Response[str]:
+    return json_response(200, rules_view(runtime.configs.get(campaign_id), runtime.clock()))
+
+
+@router.post("/campaigns/<campaign_id>/tasks", summary="Open an assist task",
+             responses=_doc(TaskView, "the new task (a replay returns the first answer)", 201))
+def post_task(campaign_id: CampaignId, body: Annotated[ActionBody | None, Body()] = None,
+              idempotency: IdempotencyKey = None, authorization: Authorization = None,
+              ) -> Response[str]:
+    player = current_player()
+    key = idempotency_key(idempotency)
+    campaign = runtime.configs.get(campaign_id)
+    outcome = open_task(campaign, player, key, body.model_dump(exclude_none=True) if body else {},
+                        runtime.clock())
+    if not outcome.replayed:
+        metrics.add_metric(name="TasksOpened", unit=MetricUnit.Count, value=1)
+        logger.info("assist task opened", extra={"task_id": outcome.result["task_id"],
+                                                 "member_id": player.member_id})
+    return action_response(outcome)
+
+
+@router.get("/campaigns/<campaign_id>/tasks", summary="The caller's own tasks, newest first",
+            responses=_doc(TaskList, "his tasks with their progress and his rewards"))
+def list_tasks(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
+    player = current_player()
+    campaign = runtime.configs.get(campaign_id)
+    return json_response(200, {"tasks": own_tasks(campaign, player.member_id, runtime.clock())})
+
+
+@router.get("/campaigns/<campaign_id>/tasks/<task_id>", summary="A task for its share page",
+            responses=_doc(TaskView, "progress, helps, what is left, state; cards collected"))
+def get_task(campaign_id: CampaignId, task_id: TaskId,
+             authorization: Authorization = None) -> Response[str]:
+    player = optional_player()
+    campaign = runtime.configs.get(campaign_id)
+    section = assist_of(campaign)
+    task = load_task(campaign, task_id)
+    return json_response(200, task_view(task, section, campaign, runtime.clock(),
+                                viewer=player.member_id if player else None))
+
+
+@router.post("/campaigns/<campaign_id>/tasks/<task_id>/helps", summary="Help a friend's task",
+             responses=_doc(HelpView, "the help (a replay returns the first answer)", 201))
+def post_help(campaign_id: CampaignId, task_id: TaskId,
+              body: Annotated[ActionBody | None, Body()] = None,
+              idempotency: IdempotencyKey = None, authorization: Authorization = None,
+              ) -> Response[str]:
+    player = current_player()
+    key = idempotency_key(idempotency)
+    campaign = runtime.configs.get(campaign_id)
+    payload = body.model_dump(exclude_none=True) if body else {}
+    outcome = help_task(campaign, player, task_id, key, payload, runtime.clock(), runtime.rng)
+    if not outcome.replayed:
+        metrics.add_metric(name="Helps", unit=MetricUnit.Count, value=1)
+        if outcome.result["completed"]:
+            metrics.add_metric(name="TasksCompleted", unit=MetricUnit.Count, value=1)
+        logger.info("assist help", extra={"task_id": task_id, "member_id": player.member_id,
+                                          "completed": outcome.result["completed"]})
+    return action_response(outcome)

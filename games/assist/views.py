@@ -1,0 +1,109 @@
+"""What pages see: the campaign's rules, and a task as its share page or its initiator sees it.
+
+Views never carry weights, stock, costs, the initiator's member id, device or IP. A task's
+state is computed here lazily: an open task whose deadline passed reads `expired`, whether
+or not anything was written at the deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from games.assist.config import AssistConfig
+from games.assist.items import TaskItem
+from plugins.campaigns import Campaign
+from plugins.errors import CampaignNotOpenError, GameNotEnabledError
+from plugins.prize_pool import Prize
+from plugins.registry import get_issuer
+from plugins.types import cents
+from plugins.web.routing import heading
+
+__all__ = ["GAME", "assist_of", "effective_state", "public_prize", "require_open", "rules_view",
+           "task_view", "yuan"]
+
+GAME = "assist"
+
+
+def assist_of(campaign: Campaign) -> AssistConfig:
+    section = campaign.game(GAME)
+    if not isinstance(section, AssistConfig):
+        raise GameNotEnabledError(f"campaign {campaign.id!r} does not run referral assist")
+    return section
+
+
+def require_open(campaign: Campaign, now: datetime) -> None:
+    if not campaign.config.is_open(now):
+        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
+
+
+def yuan(amount: int) -> str:
+    return f"{Decimal(amount) / 100:.2f}"
+
+
+def effective_state(task: TaskItem, now: datetime) -> str:
+    """open, completed or expired; expiry is read from the deadline, not waited for."""
+    if task.state == "open" and task.deadline <= int(now.timestamp()):
+        return "expired"
+    return str(task.state)
+
+
+def public_prize(prize: Prize) -> dict[str, Any]:
+    """A prize as the page may show it: never its weight, stock or cost."""
+    view: dict[str, Any] = {"id": prize.id, "name": prize.name, "value": f"{prize.value:.2f}",
+                            "image": prize.image}
+    if prize.reward is not None:
+        view["reward"] = get_issuer(prize.reward.type).describe(prize.reward)
+    return view
+
+
+def task_view(task: TaskItem, section: AssistConfig, campaign: Campaign, now: datetime, *,
+              viewer: str | None = None, private: bool = False) -> dict[str, Any]:
+    """The task for its share page; `private` adds what only the initiator sees (his reward)."""
+    zone = campaign.config.zone
+    deadline = datetime.fromtimestamp(int(task.deadline), UTC).astimezone(zone)
+    view: dict[str, Any] = {
+        "task_id": task.task_id, "mode": task.mode, "state": effective_state(task, now),
+        "opened_at": task.opened_at.astimezone(zone).isoformat(),
+        "deadline": deadline.isoformat(), "need": int(task.need), "helps": int(task.helps),
+        "left": 0, "cut": None, "cards": None,
+    }
+    if task.mode == "cards":
+        held = set(task.held or ())
+        view["left"] = len(task.missing or ())
+        view["cards"] = [{"id": c.id, "name": c.name, "image": c.image, "held": c.id in held}
+                         for c in section.cards]
+    else:
+        view["left"] = int(task.left or 0)
+    if task.mode == "cut":
+        price, floor, to_cut = int(task.price), int(task.floor), int(task.to_cut)
+        view["cut"] = {"price": yuan(price), "floor": yuan(floor), "price_now": yuan(floor + to_cut),
+                       "cut_so_far": yuan(price - floor - to_cut)}
+    if viewer is not None:
+        view["mine"] = viewer == task.initiator
+    if private:
+        view["reward"] = task.reward
+        done = task.completed_at
+        view["completed_at"] = done.astimezone(zone).isoformat() if done else None
+    return view
+
+
+def rules_view(campaign: Campaign, now: datetime) -> dict[str, Any]:
+    """The campaign's assist rules for the page (no reads)."""
+    section = assist_of(campaign)
+    cut = section.cut
+    reward = section.helper_reward
+    return {
+        **heading(campaign, now),
+        "mode": section.mode, "need": section.need, "task_hours": section.task_hours,
+        "max_open_tasks": section.max_open_tasks, "helps_per_day": section.helps_per_day,
+        "new_users_only": section.new_users_only,
+        "new_user_days": section.new_user_days if section.new_users_only else None,
+        "cut": None if cut is None else {"price": yuan(cents(cut.price)),
+                                         "floor": yuan(cents(cut.floor)),
+                                         "min_cut": yuan(cents(cut.min_cut))},
+        "cards": [{"id": c.id, "name": c.name, "image": c.image} for c in section.cards] or None,
+        "prizes": [public_prize(p) for p in section.prizes if p.weight > 0 or p.id == section.fallback],
+        "helper_reward": None if reward is None else get_issuer(reward.type).describe(reward),
+    }

@@ -1,0 +1,18 @@
+"""Check-in streaks [签到]: one check-in per player per local day inside weekly, monthly or
+N-day cycles; day and milestone rewards, make-ups [补签], and an optional draw.
+"""
+
+from games.check_in.config import CheckInConfig
+from games.check_in.routes import router
+from plugins.registry import GamePlugin
+
+plugin = GamePlugin(
+    name="check-in",
+    title="Check-in streaks",
+    config_model=CheckInConfig,
+    router=router,
+    description="Daily check-ins in cycles, streak milestones, make-ups (maybe paid in points), "
+                "and a lucky-wheel chance or blind box on check-in.",
+)
+
+__all__ = ["CheckInConfig", "plugin"]

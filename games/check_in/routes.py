@@ -1,0 +1,175 @@
+"""The check-in routes on the game's function URL (all JSON; errors use the shared envelope)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel, ConfigDict, Field
+
+from games.check_in.service import GAME, check_in, make_up, page, rules_of
+from plugins.actions import ActionResult, history
+from plugins.errors import MalformedRequestError
+from plugins.runtime import runtime
+from plugins.web import current_player, idempotency_key, logger, metrics, optional_player
+from plugins.web.routing import (
+    Authorization,
+    CampaignHeading,
+    CampaignId,
+    IdempotencyKey,
+    action_response,
+    json_response,
+)
+
+router = LambdaFunctionUrlRouter()
+Reward = dict[str, Any] | None
+
+
+class CalendarDay(BaseModel):
+    date: str
+    day: int = Field(description="day of the cycle, 1 = its first")
+    status: Literal["checked", "made_up", "missed", "today", "upcoming", "closed"]
+    reward: Reward
+    can_make_up: bool
+
+
+class NextMilestone(BaseModel):
+    streak: int
+    days_to_go: int
+
+
+class Calendar(BaseModel):
+    cycle: dict[str, str]
+    today: str
+    checked_today: bool
+    streak: int
+    milestones_reached: list[int]
+    next_milestone: NextMilestone | None
+    make_ups: dict[str, int]
+    days: list[CalendarDay]
+
+
+class MilestoneView(BaseModel):
+    streak: int
+    reward: Reward
+    wheel_chances: int
+
+
+class CampaignView(CampaignHeading):
+    rules: dict[str, Any]
+    daily_reward: Reward
+    day_rewards: list[dict[str, Any]]
+    milestones: list[MilestoneView]
+    make_ups: dict[str, Any]
+    blind_box: dict[str, Any] | None
+    calendar: Calendar | None = Field(description="with a player token only")
+
+
+class CheckInRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str | None = Field(default=None, max_length=40, description="where the page runs")
+
+
+class MakeUpRequest(CheckInRequest):
+    day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="the missed local day, YYYY-MM-DD")
+
+
+class EarnedReward(BaseModel):
+    kind: Literal["day", "milestone"] = Field(alias="for")
+    day: int | None = None
+    streak: int | None = None
+    reward: Reward
+    refused: bool = False
+    wheel_chances: int | None = None
+
+
+class CheckInView(BaseModel):
+    check_in_id: str
+    kind: Literal["check-in", "make-up"]
+    day: str
+    cycle_day: int
+    at: str
+    streak: int = Field(description="the streak this day belongs to, for milestones")
+    milestones: list[int] = Field(description="milestones this action reached")
+    rewards: list[EarnedReward]
+    wheel_chances: int = Field(description="lucky-wheel chances granted")
+    blind_box: dict[str, Any] | None
+    cost_points: int
+
+
+class CheckInList(BaseModel):
+    check_ins: list[CheckInView]
+
+
+def _answer(outcome: ActionResult, member_id: str) -> Response[str]:
+    if not outcome.replayed:
+        metrics.add_metric(name="Plays", unit=MetricUnit.Count, value=1)
+        if any(r.get("reward") for r in outcome.result["rewards"]):
+            metrics.add_metric(name="Awards", unit=MetricUnit.Count, value=1)
+        logger.info(outcome.result["kind"], extra={"check_in_id": outcome.result["check_in_id"],
+                                                   "day": outcome.result["day"],
+                                                   "member_id": member_id})
+    return action_response(outcome)
+
+
+@router.get("/campaigns/<campaign_id>", summary="Rules, rewards and (with a token) the calendar",
+            responses={200: {"description": "the campaign",
+                             "content": {"application/json": {"model": CampaignView}}}})
+def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
+    campaign = runtime.configs.get(campaign_id)
+    rules = rules_of(campaign)
+    player = optional_player()
+    member_id = player.member_id if player is not None else None
+    return json_response(200, page(campaign, rules, runtime.clock(), member_id))
+
+
+@router.post("/campaigns/<campaign_id>/check-ins", summary="Check in today",
+             responses={201: {"description": "the check-in (a replay returns the first answer)",
+                              "content": {"application/json": {"model": CheckInView}}}})
+def post_check_in(
+    campaign_id: CampaignId,
+    body: Annotated[CheckInRequest | None, Body()] = None,
+    idempotency: IdempotencyKey = None,
+    authorization: Authorization = None,
+) -> Response[str]:
+    player = current_player()
+    key = idempotency_key(idempotency)
+    campaign = runtime.configs.get(campaign_id)
+    payload = body.model_dump(exclude_none=True) if body else {}
+    outcome = check_in(campaign, player, key, payload, runtime.clock(), runtime.rng)
+    return _answer(outcome, player.member_id)
+
+
+@router.post("/campaigns/<campaign_id>/make-ups", summary="Make up a missed day of this cycle",
+             responses={201: {"description": "the make-up (a replay returns the first answer)",
+                              "content": {"application/json": {"model": CheckInView}}}})
+def post_make_up(
+    campaign_id: CampaignId,
+    body: Annotated[MakeUpRequest, Body()],
+    idempotency: IdempotencyKey = None,
+    authorization: Authorization = None,
+) -> Response[str]:
+    player = current_player()
+    key = idempotency_key(idempotency)
+    try:
+        day = date.fromisoformat(body.day)
+    except ValueError:
+        raise MalformedRequestError(f"day: {body.day!r} is not a calendar date") from None
+    campaign = runtime.configs.get(campaign_id)
+    payload = body.model_dump(exclude_none=True)
+    outcome = make_up(campaign, player, key, day, payload, runtime.clock(), runtime.rng)
+    return _answer(outcome, player.member_id)
+
+
+@router.get("/campaigns/<campaign_id>/check-ins", summary="The player's own check-ins and make-ups",
+            responses={200: {"description": "newest first",
+                             "content": {"application/json": {"model": CheckInList}}}})
+def list_check_ins(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
+    player = current_player()
+    rules_of(runtime.configs.get(campaign_id))
+    return json_response(200, {"check_ins": history(player.member_id, campaign_id, GAME)})

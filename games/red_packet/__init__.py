@@ -1,0 +1,24 @@
+"""Share red packets [分享红包]: a packet for an order or a campaign action, split into parts
+that friends grab once each; repeat grabbers get less, the sharer may get a bonus, unclaimed
+money returns to the budget when the packet expires.
+
+`expire_due(now)` is the sweep the scheduled worker runs (the plug-in's job; see
+docs/games/red-packet.md).
+"""
+
+from games.red_packet.config import RedPacketConfig
+from games.red_packet.expiry import expire_due
+from games.red_packet.routes import router
+from plugins.registry import GamePlugin
+
+plugin = GamePlugin(
+    name="red-packet",
+    title="Share red packets",
+    config_model=RedPacketConfig,
+    router=router,
+    description="Packets for orders or actions, split into parts friends grab once each; "
+                "diminishing repeat grabs, sharer bonus, partner coupon, expiry back to budget.",
+    jobs=(expire_due,),
+)
+
+__all__ = ["RedPacketConfig", "expire_due", "plugin"]

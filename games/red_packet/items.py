@@ -1,0 +1,173 @@
+"""The red packets' own items in the games table, and their keys (docs/games/red-packet.md).
+
+| item | pk | sk |
+| --- | --- | --- |
+| a packet (parts, grabs, money) | `C#<campaign>#RP#<packet>` | `RP` |
+| a member's own packet / grab | `M#<member>` | `RP#<campaign>#O#<packet>` / `RP#<campaign>#G#<packet>` |
+| a reported order | `C#<campaign>#RPORD#<order id>` | `ORD` |
+| a packet due to expire | `RPX#<UTC day of expiry>#<shard>` | `<expiry epoch>#<campaign>#<packet>` |
+| the sweeper's cursor | `RPX#CURSOR` | `RPX` |
+
+One partition per packet (its grabs never contend with another packet's), the member's own
+items in his partition (one Query lists them), expiry buckets by day spread over a few
+shards so a rush of new packets is not one hot partition, sorted by expiry time so a sweep
+reads only what is due.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    NumberSetAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+
+from plugins.store import BaseItem, register_model
+
+__all__ = [
+    "EXPIRY_SHARDS",
+    "ExpiryItem",
+    "OrderItem",
+    "PacketItem",
+    "PacketRefItem",
+    "SweepCursorItem",
+    "day_of",
+    "due_by",
+    "expiry_bucket",
+    "expiry_key",
+    "order_key",
+    "packet_key",
+    "ref_key",
+    "refs_prefix",
+]
+
+EXPIRY_SHARDS = 4
+CURSOR_KEY = ("RPX#CURSOR", "RPX")
+
+
+class PacketItem(BaseItem):
+    """A shared packet: its parts (split once, at creation) and what became of them.
+
+    `taken` holds the indexes of grabbed parts (a grab is conditional on its part not being
+    in it); `grabbed`, `handed_out` and `withheld` count grabs and cents; `bonus` keeps the
+    sharer's bonus terms as they were when it was made (`bonus_reserved` cents of it paid for
+    up front); `debits` records which budget shards paid for it, so what is not spent goes
+    back exactly there.
+    """
+
+    campaign_id = UnicodeAttribute()
+    packet_id = UnicodeAttribute()
+    owner = UnicodeAttribute()
+    source = UnicodeAttribute()
+    ref = UnicodeAttribute()
+    total = NumberAttribute()
+    parts: ListAttribute[int] = ListAttribute(of=NumberAttribute)  # type: ignore[arg-type]
+    split = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires = NumberAttribute()
+    state = UnicodeAttribute(default="open")
+    grabbed = NumberAttribute(default=0)
+    handed_out = NumberAttribute(default=0)
+    withheld = NumberAttribute(default=0)
+    taken = NumberSetAttribute(null=True)
+    grabs: ListAttribute[Any] = ListAttribute(null=True)
+    bonus = JSONAttribute(null=True)
+    bonus_reserved = NumberAttribute(default=0)
+    bonus_paid = NumberAttribute(default=0)
+    bonus_issued_at = UTCDateTimeAttribute(null=True)
+    debits = JSONAttribute(default=dict)
+    returned = NumberAttribute(null=True)
+    expired_at = UTCDateTimeAttribute(null=True)
+    config_version = NumberAttribute(default=0)
+
+    @property
+    def unspent(self) -> int:
+        """Cents reserved for this packet and not paid out: what expiry gives back."""
+        return (int(self.total) + int(self.bonus_reserved) - int(self.handed_out)
+                - int(self.bonus_paid))
+
+
+class PacketRefItem(BaseItem):
+    """A packet as its owner (`O`) or one of its grabbers (`G`) lists it; the grab's item is
+    also the once-per-packet rule (written with attribute_not_exists)."""
+
+    packet_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    amount = NumberAttribute()
+    part = NumberAttribute(null=True)
+    at = UTCDateTimeAttribute()
+    expires = NumberAttribute()
+    source = UnicodeAttribute(null=True)
+
+
+class OrderItem(BaseItem):
+    """A reported order: one packet per order id, and the answer a repeated report gets."""
+
+    member_id = UnicodeAttribute()
+    amount = NumberAttribute()
+    packet_id = UnicodeAttribute()
+    reported_by = UnicodeAttribute()
+    request_hash = UnicodeAttribute()
+    result = JSONAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class ExpiryItem(BaseItem):
+    """A packet still to sweep, in the bucket of the day it expires; deleted when swept."""
+
+    campaign_id = UnicodeAttribute()
+    packet_id = UnicodeAttribute()
+    expires = NumberAttribute()
+
+
+class SweepCursorItem(BaseItem):
+    """The oldest expiry day that may still hold packets to sweep."""
+
+    day = UnicodeAttribute()
+
+
+for _model in (PacketItem, PacketRefItem, OrderItem, ExpiryItem, SweepCursorItem):
+    register_model(_model)
+
+
+def packet_key(campaign_id: str, packet_id: str) -> tuple[str, str]:
+    return f"C#{campaign_id}#RP#{packet_id}", "RP"
+
+
+def refs_prefix(campaign_id: str) -> str:
+    return f"RP#{campaign_id}#"
+
+
+def ref_key(member_id: str, campaign_id: str, kind: str, packet_id: str) -> tuple[str, str]:
+    """A member's own packet (`O`) or grab (`G`)."""
+    return f"M#{member_id}", f"{refs_prefix(campaign_id)}{kind}#{packet_id}"
+
+
+def order_key(campaign_id: str, order_id: str) -> tuple[str, str]:
+    return f"C#{campaign_id}#RPORD#{order_id}", "ORD"
+
+
+def day_of(epoch: int) -> str:
+    """The UTC day bucket (`yyyy-mm-dd`) of a moment in epoch seconds."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
+
+
+def expiry_bucket(day: str, shard: int) -> str:
+    return f"RPX#{day}#{shard}"
+
+
+def due_by(epoch: int) -> str:
+    """The sort keys below this are due by `epoch` (expiry times sort as 10-digit strings)."""
+    return f"{epoch + 1:010d}"
+
+
+def expiry_key(campaign_id: str, packet_id: str, expires: int) -> tuple[str, str]:
+    """Bucket by UTC day of expiry, spread over shards; sorted by expiry inside."""
+    shard = int(packet_id[-4:], 16) % EXPIRY_SHARDS
+    return expiry_bucket(day_of(expires), shard), f"{expires:010d}#{campaign_id}#{packet_id}"

@@ -1,0 +1,200 @@
+"""Making packets: for an order the brand's system reports, or for a player's own action.
+
+A packet is split when it is made and paid for then: its total (plus the sharer's cash bonus,
+if config has one) is debited, in the same transaction that writes the packet, its owner's
+list entry and its expiry index entry, from the campaign budget when that is counted and
+from the packets' own budget when config sets one. Neither is ever exceeded, and what the
+packet does not hand out goes back to where it came from when the packet expires.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from random import Random
+from typing import Any
+
+from games.red_packet.config import GAME, RedPacketConfig
+from games.red_packet.errors import (
+    BudgetExhaustedError,
+    OrderNotEligibleError,
+    TriggerNotEnabledError,
+)
+from games.red_packet.fund import TAG as FUND_TAG
+from games.red_packet.fund import FundDebit
+from games.red_packet.items import (
+    ExpiryItem,
+    OrderItem,
+    PacketItem,
+    PacketRefItem,
+    expiry_key,
+    order_key,
+    packet_key,
+    ref_key,
+)
+from games.red_packet.rules import PACKETS_QUOTA
+from games.red_packet.split import split
+from games.red_packet.views import iso, red_packet_of, share_path
+from plugins.actions import MAX_ATTEMPTS, ActionRequest, ActionResult, Quota, perform
+from plugins.antifraud import Player, add_guards, raise_for_block
+from plugins.campaigns import Campaign
+from plugins.errors import CampaignNotOpenError, ConflictError, IdempotencyKeyReusedError
+from plugins.issuance.cash import yuan
+from plugins.prize_pool.budget import TAG as BUDGET_TAG
+from plugins.prize_pool.budget import BudgetDebit
+from plugins.store import Transaction, TransactionCancelledError
+from plugins.types import cents
+
+__all__ = ["NewPacket", "OrderReport", "report_order", "share"]
+
+
+class NewPacket:
+    """One packet being made, across the attempts of one action or order report."""
+
+    def __init__(self, campaign: Campaign, section: RedPacketConfig, owner: str, source: str,
+                 ref: str, total: int, now: datetime, rng: Random) -> None:
+        self.campaign, self.owner, self.source, self.ref, self.now = campaign, owner, source, ref, now
+        self.packet_id = now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6)
+        self.total, self.split = total, section.split
+        self.parts = split(section.split, total, section.parts, cents(section.min_part), rng)
+        bonus = section.sharer_bonus
+        self.bonus = None if bonus is None or bonus.reward is None else {
+            "after": bonus.after_grabs, "reward": bonus.reward.model_dump(mode="json")}
+        self.reserved = bonus.reserved if bonus is not None else 0
+        ends = campaign.config.aware(campaign.config.ends_at)
+        self.expires = int(min(now + timedelta(hours=section.lifetime_hours), ends).timestamp())
+        cost = total + self.reserved
+        self.debit = BudgetDebit(campaign, cost, rng) if campaign.budget_counted and cost else None
+        fund = section.packets_budget
+        self.fund = None if fund is None or not cost else FundDebit(campaign, cents(fund), cost, rng)
+
+    @property
+    def result(self) -> dict[str, Any]:
+        """What the owner is answered (and what a retry gets back)."""
+        return {"packet_id": self.packet_id, "campaign_id": self.campaign.id, "source": self.source,
+                "total": yuan(self.total), "parts": len(self.parts), "split": self.split,
+                "created_at": self.now.isoformat(),
+                "expires_at": iso(self.expires),
+                "share_path": share_path(self.campaign.id, self.packet_id)}
+
+    def plan(self, tx: Transaction) -> dict[str, Any]:
+        """The packet, its owner's entry, its expiry entry and the budget debit."""
+        debits = self.debit.plan(tx) if self.debit is not None else {}
+        taken = self.fund.plan(tx) if self.fund is not None else {}
+        cid, pid = self.campaign.id, self.packet_id
+        packet = PacketItem(
+            *packet_key(cid, pid), campaign_id=cid, packet_id=pid, owner=self.owner,
+            source=self.source, ref=self.ref, total=self.total, parts=self.parts, split=self.split,
+            created_at=self.now, expires=self.expires, bonus=self.bonus,
+            bonus_reserved=self.reserved,
+            debits={"budget": {str(s): c for s, c in debits.items()},
+                    "fund": {str(s): c for s, c in taken.items()}},
+            config_version=self.campaign.version,
+        )
+        tx.put("packet", packet, PacketItem.pk.does_not_exist())
+        tx.put("packet:owner", PacketRefItem(*ref_key(self.owner, cid, "O", pid), packet_id=pid,
+                                             kind="O", amount=self.total, at=self.now,
+                                             expires=self.expires, source=self.source),
+               PacketRefItem.pk.does_not_exist())
+        tx.put("packet:expiry", ExpiryItem(*expiry_key(cid, pid, self.expires), campaign_id=cid,
+                                           packet_id=pid, expires=self.expires))
+        return self.result
+
+    def recover(self, cancelled: TransactionCancelledError) -> bool:
+        """A refused debit (campaign budget or packets' budget): another shard or a spread
+        debit, else BUDGET_EXHAUSTED."""
+        retry = False
+        if cancelled.any(FUND_TAG) and self.fund is not None:
+            if not self.fund.recover():
+                raise BudgetExhaustedError("the packets' budget cannot pay for another packet")
+            retry = True
+        if cancelled.any(BUDGET_TAG) and self.debit is not None:
+            if not self.debit.recover(cancelled):
+                raise BudgetExhaustedError("the campaign budget cannot pay for another packet")
+            retry = True
+        return retry
+
+
+def _open(campaign: Campaign, now: datetime) -> None:
+    if not campaign.config.is_open(now):
+        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
+
+
+def share(campaign: Campaign, player: Player, key: str, body: Any, now: datetime,
+          rng: Random) -> ActionResult:
+    """A packet for the player's own campaign action, exactly once per idempotency `key`,
+    within the action trigger's quotas: one transaction."""
+    section = red_packet_of(campaign)
+    trigger = section.action
+    if trigger is None or not trigger.enabled:
+        raise TriggerNotEnabledError("this campaign gives no packets for this action")
+    _open(campaign, now)
+    packet = NewPacket(campaign, section, player.member_id, "action", key, cents(trigger.amount),
+                       now, rng)
+
+    def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
+        return packet.plan(tx), {"config_version": campaign.version, "parts": packet.parts}
+
+    request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key, body=body, now=now)
+    return perform(request, plan, packet.recover,
+                   Quota(PACKETS_QUOTA, trigger.per_day, trigger.total))
+
+
+@dataclass(frozen=True)
+class OrderReport:
+    """An order as the brand's system reports it (amount in cents)."""
+
+    order_id: str
+    member_id: str
+    amount: int
+
+    @property
+    def digest(self) -> str:
+        raw = json.dumps({"member_id": self.member_id, "amount": self.amount}, sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def report_order(campaign: Campaign, caller: Player, order: OrderReport, now: datetime,
+                 rng: Random) -> ActionResult:
+    """One packet per order id: the order record is written with attribute_not_exists in
+    the packet's own transaction, so a repeated report gets the first answer back."""
+    section = red_packet_of(campaign)
+    trigger = section.order
+    if trigger is None or not trigger.enabled:
+        raise TriggerNotEnabledError("this campaign gives no packets for orders")
+    _open(campaign, now)
+    if order.amount < cents(trigger.min_amount):
+        raise OrderNotEligibleError(f"orders below {trigger.min_amount:.2f} get no packet")
+    packet = NewPacket(campaign, section, order.member_id, "order", order.order_id,
+                       trigger.total_for(order.amount), now, rng)
+    member = Player(member_id=order.member_id)
+    for _ in range(MAX_ATTEMPTS):
+        tx = Transaction()
+        result = packet.plan(tx)
+        tx.put("order", OrderItem(*order_key(campaign.id, order.order_id), member_id=order.member_id,
+                                  amount=order.amount, packet_id=packet.packet_id,
+                                  reported_by=caller.member_id, request_hash=order.digest,
+                                  result=result, created_at=now),
+               OrderItem.pk.does_not_exist())
+        add_guards(tx, campaign, member, now)
+        try:
+            tx.commit()
+            return ActionResult(result=result, replayed=False)
+        except TransactionCancelledError as cancelled:
+            if "order" in cancelled.failed:
+                return _replay_order(campaign, order)
+            raise_for_block(cancelled, campaign, GAME, member, now)
+            if not packet.recover(cancelled):
+                break
+    raise ConflictError("the order could not be recorded, report it again")
+
+
+def _replay_order(campaign: Campaign, order: OrderReport) -> ActionResult:
+    first = OrderItem.get(*order_key(campaign.id, order.order_id), consistent_read=True)
+    if first.request_hash != order.digest:
+        raise IdempotencyKeyReusedError(
+            f"order {order.order_id} was reported before with another member or amount")
+    return ActionResult(result=dict(first.result), replayed=True)

@@ -1,0 +1,225 @@
+"""The red packets' routes on their function URL (all JSON; errors use the shared envelope).
+
+Players act with their own token; the brand's order system reports orders with a token
+carrying `role: brand` (a player's token is FORBIDDEN there, and a brand token cannot act
+as a player).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel, ConfigDict, Field
+
+from games.red_packet.config import GAME
+from games.red_packet.errors import PacketNotFoundError
+from games.red_packet.grabs import grab
+from games.red_packet.items import PacketItem, PacketRefItem, packet_key, refs_prefix
+from games.red_packet.packets import OrderReport, report_order, share
+from games.red_packet.views import packet_view, player_status, red_packet_of, ref_view, rules_view
+from plugins.actions import ActionRequest, ActionResult
+from plugins.antifraud import Player
+from plugins.errors import ForbiddenError
+from plugins.runtime import runtime
+from plugins.store import keys
+from plugins.types import cents
+from plugins.web import current_player, idempotency_key, logger, metrics, optional_player
+from plugins.web.routing import (
+    Authorization,
+    CampaignHeading,
+    CampaignId,
+    IdempotencyKey,
+    action_response,
+    heading,
+    json_response,
+)
+
+router = LambdaFunctionUrlRouter()
+BRAND = "brand"
+PacketId = Annotated[str, Path(pattern=r"^[0-9]{14}[0-9a-f]{12}$", description="packet id")]
+
+
+class OrderBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="idempotent: one packet")
+    member_id: str = Field(pattern=r"^[^#\s]{1,64}$", description="who gets the packet")
+    amount: Decimal = Field(gt=0, le=10_000_000, decimal_places=2, description="order amount, yuan")
+
+
+class PlayerBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str | None = Field(default=None, max_length=40, description="where the page runs")
+
+
+class PacketCreated(BaseModel):
+    packet_id: str
+    campaign_id: str
+    source: str
+    total: str
+    parts: int
+    split: str
+    created_at: str
+    expires_at: str
+    share_path: str
+
+
+class GrabView(BaseModel):
+    grab_id: str
+    packet_id: str
+    part: str
+    amount: str
+    withheld: str
+    grab_in_window: int
+    reward: dict[str, Any]
+    coupon: dict[str, Any] | None
+    coupon_refused: bool
+    grabbed_at: str
+
+
+class GrabLine(BaseModel):
+    member: str
+    amount: str
+    at: str
+
+
+class PacketView(BaseModel):
+    packet_id: str
+    campaign_id: str
+    sharer: str
+    total: str
+    parts: int
+    parts_left: int
+    split: str
+    state: str = Field(description="open, empty or expired")
+    created_at: str
+    expires_at: str
+    grabs: list[GrabLine]
+    mine: bool
+    my_grab: str | None
+    handed_out: str | None = None
+    withheld: str | None = None
+    sharer_bonus_paid: bool | None = None
+    returned: str | None = None
+
+
+class CampaignView(CampaignHeading):
+    rules: dict[str, Any]
+    me: dict[str, Any] | None
+
+
+class MyPackets(BaseModel):
+    packets: list[dict[str, Any]]
+    grabs: list[dict[str, Any]]
+
+
+def _answer(outcome: ActionResult) -> Response[str]:
+    return action_response(outcome)
+
+
+def _player() -> Player:
+    player = current_player()
+    if player.role is not None:
+        raise ForbiddenError(f"a {player.role} token cannot act as a player")
+    return player
+
+
+def _ok(model: type[BaseModel], what: str, status: int = 200) -> Any:
+    return {status: {"description": what, "content": {"application/json": {"model": model}}}}
+
+
+@router.get("/campaigns/<campaign_id>", summary="What the page shows",
+            responses=_ok(CampaignView, "the rules, and with a token the player's balance"))
+def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
+    campaign = runtime.configs.get(campaign_id)
+    section = red_packet_of(campaign)
+    now, player = runtime.clock(), optional_player()
+    me = None
+    if player is not None and player.role is None:
+        me = player_status(campaign, section, player.member_id, now)
+    return json_response(200, {**heading(campaign, now), "rules": rules_view(section), "me": me})
+
+
+@router.post("/campaigns/<campaign_id>/orders", summary="Report an order (brand system only)",
+             responses=_ok(PacketCreated, "the order's packet (a repeat returns it again)", 201))
+def post_order(campaign_id: CampaignId, body: Annotated[OrderBody, Body()],
+               authorization: Authorization = None) -> Response[str]:
+    caller = current_player()
+    if caller.role != BRAND:
+        raise ForbiddenError("only the brand's order system may report orders")
+    campaign = runtime.configs.get(campaign_id)
+    order = OrderReport(order_id=body.order_id, member_id=body.member_id, amount=cents(body.amount))
+    outcome = report_order(campaign, caller, order, runtime.clock(), runtime.rng)
+    if not outcome.replayed:
+        metrics.add_metric(name="Packets", unit=MetricUnit.Count, value=1)
+        logger.info("packet", extra={"packet_id": outcome.result["packet_id"], "source": "order",
+                                     "order_id": order.order_id, "member_id": order.member_id})
+    return _answer(outcome)
+
+
+@router.post("/campaigns/<campaign_id>/packets", summary="Get a packet for a campaign action",
+             responses=_ok(PacketCreated, "the packet (a retry returns it again)", 201))
+def post_packet(campaign_id: CampaignId, body: Annotated[PlayerBody | None, Body()] = None,
+                idempotency: IdempotencyKey = None,
+                authorization: Authorization = None) -> Response[str]:
+    player = _player()
+    key = idempotency_key(idempotency)
+    campaign = runtime.configs.get(campaign_id)
+    payload = body.model_dump(exclude_none=True) if body else {}
+    outcome = share(campaign, player, key, payload, runtime.clock(), runtime.rng)
+    if not outcome.replayed:
+        metrics.add_metric(name="Packets", unit=MetricUnit.Count, value=1)
+        logger.info("packet", extra={"packet_id": outcome.result["packet_id"], "source": "action",
+                                     "member_id": player.member_id})
+    return _answer(outcome)
+
+
+@router.get("/campaigns/<campaign_id>/packets/<packet_id>", summary="The share page",
+            responses=_ok(PacketView, "parts left, grabs (members masked), state"))
+def get_packet(campaign_id: CampaignId, packet_id: PacketId,
+               authorization: Authorization = None) -> Response[str]:
+    red_packet_of(runtime.configs.get(campaign_id))
+    player = optional_player()
+    try:
+        packet = PacketItem.get(*packet_key(campaign_id, packet_id))
+    except PacketItem.DoesNotExist:
+        raise PacketNotFoundError(f"no packet {packet_id} in this campaign") from None
+    viewer = player.member_id if player is not None and player.role is None else None
+    return json_response(200, packet_view(packet, runtime.clock(), viewer))
+
+
+@router.post("/campaigns/<campaign_id>/packets/<packet_id>/grabs", summary="Grab one part",
+             responses=_ok(GrabView, "the part and what was issued (a retry returns it again)", 201))
+def post_grab(campaign_id: CampaignId, packet_id: PacketId,
+              body: Annotated[PlayerBody | None, Body()] = None, idempotency: IdempotencyKey = None,
+              authorization: Authorization = None) -> Response[str]:
+    player = _player()
+    key = idempotency_key(idempotency)
+    campaign = runtime.configs.get(campaign_id)
+    payload = body.model_dump(exclude_none=True) if body else {}
+    request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key,
+                            body=payload | {"packet_id": packet_id}, now=runtime.clock())
+    outcome = grab(campaign, request, packet_id, runtime.rng)
+    if not outcome.replayed:
+        metrics.add_metric(name="Grabs", unit=MetricUnit.Count, value=1)
+        logger.info("grab", extra={"packet_id": packet_id, "member_id": player.member_id,
+                                   "amount": outcome.result["amount"]})
+    return _answer(outcome)
+
+
+@router.get("/campaigns/<campaign_id>/packets", summary="The player's own packets and grabs",
+            responses=_ok(MyPackets, "newest first"))
+def list_packets(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
+    player = _player()
+    red_packet_of(runtime.configs.get(campaign_id))
+    refs = PacketRefItem.query(keys.member(player.member_id),
+                               PacketRefItem.sk.startswith(refs_prefix(campaign_id)))
+    newest = sorted(refs, key=lambda ref: ref.at, reverse=True)
+    return json_response(200, {"packets": [ref_view(r, campaign_id) for r in newest if r.kind == "O"],
+                       "grabs": [ref_view(r, campaign_id) for r in newest if r.kind == "G"]})

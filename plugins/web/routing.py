@@ -1,0 +1,50 @@
+"""What every game's routes share: path and header parameters, JSON answers, the campaign
+heading of a page, and the answer to a player action (201, replay flagged)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from pydantic import BaseModel
+
+from plugins.actions import ActionResult
+from plugins.campaigns import Campaign
+
+CampaignId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="campaign id")]
+IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key",
+                                              description="unique per action; retries reuse it")]
+Authorization = Annotated[str | None, Header(alias="authorization",
+                                             description="Bearer <player token>")]
+
+
+class CampaignHeading(BaseModel):
+    """The part of every game's campaign page that describes the campaign itself."""
+
+    campaign_id: str
+    name: str
+    open: bool
+    starts_at: str
+    ends_at: str
+    timezone: str
+
+
+def heading(campaign: Campaign, now: datetime) -> dict[str, Any]:
+    config = campaign.config
+    return {"campaign_id": config.id, "name": config.name, "open": config.is_open(now),
+            "starts_at": config.aware(config.starts_at).isoformat(),
+            "ends_at": config.aware(config.ends_at).isoformat(), "timezone": config.timezone}
+
+
+def json_response(status: int, payload: Any, **headers: str) -> Response[str]:
+    return Response(status_code=status, content_type="application/json",
+                    body=json.dumps(payload, ensure_ascii=False), headers=headers or None)
+
+
+def action_response(outcome: ActionResult) -> Response[str]:
+    """201 with the action's answer; `Idempotent-Replayed: true` when it is a retry's."""
+    return json_response(201, outcome.result,
+                         **{"Idempotent-Replayed": str(outcome.replayed).lower()})
