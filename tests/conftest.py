@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -86,6 +89,30 @@ def dynamodb_calls() -> Iterator[list[str]]:
     events.register("before-call.dynamodb", record)
     yield calls
     events.unregister("before-call.dynamodb", record)
+
+
+THREADS = 64
+
+
+@pytest.fixture
+def tight_switching() -> Iterator[None]:
+    """Switch threads as often as possible so races surface (the rush tests use it)."""
+    saved = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(saved)
+
+
+def rush(calls: list[Callable[[], Reply]]) -> list[Reply]:
+    """Run every call at once, released together by a barrier."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], Reply]) -> Reply:
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
 
 
 @pytest.fixture

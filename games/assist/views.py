@@ -14,7 +14,7 @@ from typing import Any
 from games.assist.config import AssistConfig
 from games.assist.items import TaskItem
 from plugins.campaigns import Campaign
-from plugins.errors import CampaignNotOpenError, GameNotEnabledError
+from plugins.errors import CampaignNotOpenError
 from plugins.prize_pool import Prize
 from plugins.registry import get_issuer
 from plugins.types import cents
@@ -27,10 +27,7 @@ GAME = "assist"
 
 
 def assist_of(campaign: Campaign) -> AssistConfig:
-    section = campaign.game(GAME)
-    if not isinstance(section, AssistConfig):
-        raise GameNotEnabledError(f"campaign {campaign.id!r} does not run referral assist")
-    return section
+    return campaign.section(GAME, AssistConfig)
 
 
 def require_open(campaign: Campaign, now: datetime) -> None:

@@ -22,7 +22,6 @@ from plugins.campaigns.model import CampaignConfig
 from plugins.errors import (
     AlreadyCheckedInError,
     CampaignNotOpenError,
-    GameNotEnabledError,
     MakeUpNotAllowedError,
     NoChancesLeftError,
 )
@@ -33,10 +32,7 @@ GAME = "check-in"
 
 
 def rules_of(campaign: Campaign) -> CheckInConfig:
-    rules = campaign.game(GAME)
-    if not isinstance(rules, CheckInConfig):
-        raise GameNotEnabledError(f"campaign {campaign.id!r} does not run check-ins")
-    return rules
+    return campaign.section(GAME, CheckInConfig)
 
 
 def campaign_days(config: CampaignConfig) -> tuple[date, date]:

@@ -11,7 +11,7 @@ from games.lucky_wheel.config import POOL_ID, WheelConfig
 from plugins.actions import ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player
 from plugins.campaigns import Campaign
-from plugins.errors import CampaignNotOpenError, GameNotEnabledError
+from plugins.errors import CampaignNotOpenError
 from plugins.issuance import IssueContext
 from plugins.prize_pool import DrawTable, Prize, PrizeReservation
 from plugins.registry import get_issuer
@@ -21,10 +21,7 @@ GAME = "lucky-wheel"
 
 
 def wheel_of(campaign: Campaign) -> WheelConfig:
-    wheel = campaign.game(GAME)
-    if not isinstance(wheel, WheelConfig):
-        raise GameNotEnabledError(f"campaign {campaign.id!r} does not run the lucky wheel")
-    return wheel
+    return campaign.section(GAME, WheelConfig)
 
 
 def public_prize(prize: Prize) -> dict[str, Any]:

@@ -136,6 +136,11 @@ class RedPacketConfig(GameConfig):
         return [name for name, trigger in (("order", self.order), ("action", self.action))
                 if trigger is not None and trigger.enabled]
 
+    def spent_outside_pools(self, campaign_id: str) -> int:
+        from games.red_packet.fund import packets_spent  # a store read, only on apply
+
+        return packets_spent(campaign_id) if self.packets_budget is not None else 0
+
     def max_cost(self) -> Decimal | None:
         """The packets' own budget bounds what they can cost; without one nothing bounds how
         many packets are made, so the campaign budget must be counted."""

@@ -9,7 +9,6 @@ from games.red_packet.config import GAME, RedPacketConfig
 from games.red_packet.items import PacketItem, PacketRefItem
 from games.red_packet.rules import PACKETS_QUOTA, WINDOW_COUNTER, window_period
 from plugins.campaigns import Campaign
-from plugins.errors import GameNotEnabledError
 from plugins.issuance.cash import yuan
 from plugins.registry import get_issuer
 from plugins.store import BaseItem, CashItem, CounterItem, get_many, keys
@@ -19,10 +18,7 @@ __all__ = ["mask", "packet_state", "packet_view", "player_status", "red_packet_o
 
 
 def red_packet_of(campaign: Campaign) -> RedPacketConfig:
-    section = campaign.game(GAME)
-    if not isinstance(section, RedPacketConfig):
-        raise GameNotEnabledError(f"campaign {campaign.id!r} does not run red packets")
-    return section
+    return campaign.section(GAME, RedPacketConfig)
 
 
 def mask(member_id: str) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from plugins.errors import ConfigInvalidError
+from plugins.errors import ConfigInvalidError, GameNotEnabledError
 from plugins.prize_pool.model import PrizePoolConfig
 from plugins.registry import PluginError, get_game
 from plugins.types import Money, PositiveInt, Slug, cents, ordered_window
@@ -38,6 +38,11 @@ class GameConfig(Frozen):
         """The most the game can spend outside its prize pools (money it hands out itself,
         e.g. red packets); None = unbounded, so the campaign budget must be counted."""
         return Decimal(0)
+
+    def spent_outside_pools(self, campaign_id: str) -> int:
+        """Cents the game spent itself while config proved the budget (read when the budget
+        starts being counted, so the new budget shards take it off)."""
+        return 0
 
 
 class VelocityConfig(Frozen):
@@ -102,6 +107,9 @@ class CampaignConfig(Frozen):
         return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=self.zone)
 
 
+G = TypeVar("G", bound=GameConfig)
+
+
 @dataclass(frozen=True)
 class Campaign:
     """A validated campaign: its config, each enabled game's parsed section, its version."""
@@ -119,6 +127,13 @@ class Campaign:
     def game(self, name: str) -> GameConfig | None:
         section = self.games.get(name)
         return section if section is not None and section.enabled else None
+
+    def section(self, name: str, model: type[G]) -> G:
+        """Game `name`'s enabled section, or GameNotEnabledError (a 404 to the player)."""
+        found = self.game(name)
+        if not isinstance(found, model):
+            raise GameNotEnabledError(f"campaign {self.id!r} does not run {name}")
+        return found
 
 
 def _errors(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[str]:

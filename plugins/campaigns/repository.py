@@ -44,7 +44,8 @@ def _current(campaign_id: str) -> ConfigItem | None:
 
 
 def _spent_uncounted(previous: Campaign, campaign: Campaign, shards: dict[str, list[Shard]]) -> int:
-    """What prizes cost while the budget was proven by config and nobody counted it.
+    """What prizes and games' own payouts cost while the budget was proven by config and
+    nobody counted it.
 
     Proven configs have stock on every costly prize, so spending is units awarded times cost;
     where a cost changed between the versions, the higher one is taken.
@@ -56,10 +57,12 @@ def _spent_uncounted(previous: Campaign, campaign: Campaign, shards: dict[str, l
                 for prize in pool.prizes:
                     name = stock_name(pool_id, prize.id)
                     costs[name] = max(costs.get(name, 0), cents(prize.cost))
-    return sum(
+    prizes = sum(
         costs.get(name, 0) * sum(s.allotted - s.remaining for s in found)
         for name, found in shards.items()
     )
+    return prizes + sum(section.spent_outside_pools(campaign.id)
+                        for section in previous.games.values())
 
 
 def apply_campaign(doc: Any, *, now: datetime, applied_by: str | None = None) -> Campaign:

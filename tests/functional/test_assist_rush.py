@@ -4,16 +4,14 @@ exactly on the floor, and an initiator never holds more than K open tasks."""
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 
 from games.assist.items import HelpItem, TaskRefItem, task_pk
 from plugins.store import ActionItem, CounterItem, keys
-from tests.conftest import GameClient
+from tests.conftest import THREADS, GameClient, rush
 from tests.functional.test_assist import (
     BONUS,
     CARDS,
@@ -28,18 +26,8 @@ from tests.functional.test_assist import (
     points,
     task_of,
 )
-from tests.functional.test_invariants import THREADS, rush
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def tight_switching() -> Iterator[None]:
-    """Switch threads as often as possible so races surface."""
-    saved = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(saved)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("tight_switching")]
 
 
 def outcomes(replies: list) -> Counter[tuple[int, str | None]]:  # type: ignore[type-arg]

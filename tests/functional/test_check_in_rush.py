@@ -4,25 +4,16 @@ check-ins and make-ups that never corrupt the streak or pay a milestone twice.""
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 
 from games.check_in.items import CheckInDay, CheckInState, make_ups_key, state_key
 from plugins.store import ActionItem, CounterItem, CouponItem, MarkerItem, PointsItem, keys
-from tests.conftest import GameClient
+from tests.conftest import THREADS, GameClient, rush
 from tests.functional.test_check_in import balance, campaign_doc, check, local, make_up
-from tests.functional.test_invariants import THREADS, rush
 
-
-@pytest.fixture(autouse=True)
-def tight_switching() -> Iterator[None]:
-    saved = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(saved)
+pytestmark = pytest.mark.usefixtures("tight_switching")
 
 
 def day_markers(member: str) -> list[str]:

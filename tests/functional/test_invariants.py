@@ -3,11 +3,7 @@ no oversell, budget never exceeded, exactly-once awards, one round trip per draw
 
 from __future__ import annotations
 
-import sys
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -15,30 +11,9 @@ import pytest
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
 from plugins.store import ActionItem, AllowanceItem, CounterItem, PointsItem, keys
-from tests.conftest import GameClient, Reply, wheel_doc
+from tests.conftest import THREADS, GameClient, rush, wheel_doc
 
-THREADS = 64
-
-
-@pytest.fixture(autouse=True)
-def tight_switching() -> Iterator[None]:
-    """Switch threads as often as possible so races surface."""
-    saved = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(saved)
-
-
-def rush(calls: list[Callable[[], Reply]]) -> list[Reply]:
-    """Run every call at once, released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], Reply]) -> Reply:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
+pytestmark = pytest.mark.usefixtures("tight_switching")
 
 
 def only(prize_id: str, **prize_changes: Any) -> dict[str, Any]:

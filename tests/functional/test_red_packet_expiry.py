@@ -195,3 +195,17 @@ def test_the_worker_runs_the_sweep_as_the_games_job(rp: GameClient) -> None:
     assert run_jobs(NOW)["red-packet:expire_due"] == 0
     assert run_jobs(NOW + timedelta(hours=25))["red-packet:expire_due"] == 1
     assert budget_left() == 500000
+
+
+def test_packets_paid_under_a_proven_budget_come_off_when_counting_starts(apply) -> None:  # type: ignore[no-untyped-def]
+    # GIVEN packets bounded by their own budget, so config proves the campaign budget
+    campaign = apply(rp_doc(packets_budget="100.00"))
+    assert not campaign.budget_counted
+    made = order(GameClient("red-packet"), "ord-proven", "owner", "300.00").body
+    spent = round(float(made["total"]) * 100)
+    assert spent > 0
+    # WHEN a new version drops the packets' own budget, so the campaign budget must be counted
+    campaign = apply(rp_doc(packets_budget=None))
+    assert campaign.budget_counted
+    # THEN what the packets already took is off the new budget shards
+    assert budget_left() == 500000 - spent

@@ -4,43 +4,17 @@ sharer's bonus once, the diminishing count exact, the budget never exceeded."""
 
 from __future__ import annotations
 
-import sys
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from games.red_packet.items import PacketItem, PacketRefItem, packet_key
 from plugins.store import CashItem, CounterItem, keys
-from tests.conftest import GameClient, Reply
+from tests.conftest import THREADS, GameClient, rush
 from tests.functional.test_red_packet import PACKETS, budget_left, cash, grab, order, rp_doc
 
-THREADS = 64
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def tight_switching() -> Iterator[None]:
-    """Switch threads as often as possible so races surface."""
-    saved = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(saved)
-
-
-def rush(calls: list[Callable[[], Reply]]) -> list[Reply]:
-    """Run every call at once, released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], Reply]) -> Reply:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("tight_switching")]
 
 
 def packet(pid: str) -> PacketItem:
