@@ -1,0 +1,25 @@
+"""Hot-item booking [火爆商品预约]: a limited daily stock of one item, booked one per player and
+day (or campaign), picked up with an unguessable code that store staff verify once; cancels
+give the unit back once, unpicked bookings expire (and may be resold).
+
+`expire_due(now)` is the sweep the scheduled worker runs (the plug-in's job); `verify(campaign,
+code, staff, now)` is the pick-up service the console calls too (docs/games/booking.md).
+"""
+
+from games.booking.config import BookingConfig
+from games.booking.expiry import expire_due
+from games.booking.routes import router
+from games.booking.verify import verify
+from plugins.registry import GamePlugin
+
+plugin = GamePlugin(
+    name="booking",
+    title="Hot-item booking",
+    config_model=BookingConfig,
+    router=router,
+    description="A daily stock of a hot item, sharded; one booking per player and day, a unique "
+                "pick-up code verified once by staff; cancel and expiry return stock exactly once.",
+    jobs=(expire_due,),
+)
+
+__all__ = ["BookingConfig", "expire_due", "plugin", "verify"]

@@ -1,0 +1,75 @@
+"""Store staff verify a booking at pick-up [核销] by its code: a plain service function, so the
+route here and the console API call the same thing.
+
+One read (the code item: staff only know the code, and it carries what the write needs) and
+one transaction: booked → picked_up, conditional on the state and on now being inside the
+pick-up window, and the expiry entry dropped. A booking verifies once: a second (or a
+concurrent) verify fails the condition, reads the booking and is told why (ALREADY_PICKED_UP,
+BOOKING_CANCELLED, BOOKING_EXPIRED, PICKUP_NOT_OPEN).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from games.booking.errors import (
+    BookingCancelledError,
+    BookingExpiredError,
+    CodeNotFoundError,
+    NotInPickupWindowError,
+    PickedUpError,
+)
+from games.booking.items import BookingItem, CodeItem, ExpiryItem, booking_key, code_key, expiry_key
+from games.booking.rules import booking_of, booking_state
+from plugins.antifraud import Player
+from plugins.campaigns import Campaign
+from plugins.errors import ConflictError, ForbiddenError
+from plugins.store import Transaction, TransactionCancelledError
+
+__all__ = ["STAFF_ROLE", "verify"]
+
+STAFF_ROLE = "staff"
+
+
+def verify(campaign: Campaign, code: str, staff: Player, now: datetime) -> dict[str, Any]:
+    """Mark the booking with pick-up `code` picked up by `staff`; what staff hand over."""
+    if staff.role != STAFF_ROLE:
+        raise ForbiddenError("only store staff verify bookings")
+    booking_of(campaign)
+    code = code.strip().upper()
+    try:
+        entry = CodeItem.get(*code_key(campaign.id, code), consistent_read=True)
+    except CodeItem.DoesNotExist:
+        raise CodeNotFoundError("no booking has this pick-up code") from None
+    member, booking_id = str(entry.member_id), str(entry.booking_id)
+    key = booking_key(member, campaign.id, booking_id)
+    moment = int(now.timestamp())
+    tx = Transaction()
+    tx.update("booking", BookingItem(*key),
+              [BookingItem.state.set("picked_up"), BookingItem.changed_at.set(now),
+               BookingItem.verified_by.set(staff.member_id)],
+              (BookingItem.state == "booked") & (BookingItem.pickup_from <= moment)
+              & (BookingItem.pickup_until > moment))
+    tx.delete("expiry", ExpiryItem(*expiry_key(campaign.id, member, booking_id,
+                                               int(entry.pickup_until))))
+    try:
+        tx.commit()
+    except TransactionCancelledError:
+        _refuse(BookingItem.get(*key, consistent_read=True), now)
+        raise ConflictError("the booking changed meanwhile, retry") from None
+    return {"booking_id": booking_id, "code": code, "state": "picked_up", "day": entry.day,
+            "store_id": entry.store_id, "member_id": member, "verified_by": staff.member_id,
+            "verified_at": now.isoformat()}
+
+
+def _refuse(booking: BookingItem, now: datetime) -> None:
+    state = booking_state(booking, now)
+    if state == "picked_up":
+        raise PickedUpError("this booking was already picked up")
+    if state == "cancelled":
+        raise BookingCancelledError("this booking was cancelled")
+    if state == "expired":
+        raise BookingExpiredError("this booking's pick-up window is over")
+    if now.timestamp() < booking.pickup_from:
+        raise NotInPickupWindowError("the pick-up window has not opened yet")
