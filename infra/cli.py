@@ -30,7 +30,7 @@ def cmd_local(args: argparse.Namespace) -> int:
 
     print("starting the local stack ...", flush=True)
     stack = LocalStack(args.host, args.port, args.dynamodb_port, args.campaign or [DEMO],
-                       args.jobs_every).start()
+                       args.jobs_every, args.console_port).start()
     print(f"DynamoDB (moto, atomic)  {stack.dynamodb.endpoint_url}  table {stack.tables['GamesTable']}")
     for campaign in stack.applied:
         print(f"campaign {campaign.id!r} v{campaign.version}: games {', '.join(campaign.games)}")
@@ -38,6 +38,8 @@ def cmd_local(args: argparse.Namespace) -> int:
 
     for name in sorted(games()):
         print(f"  {name:<14} {stack.url}/{name}/   (OpenAPI: {stack.url}/{name}/openapi.json)")
+    print(f"console (Chalice)  {stack.console_url}   "
+          "(mgames token mia --role marketer | --role staff)")
     print("mint a player token:  mgames token alice --device phone-1")
     print(f"try:  curl {stack.url}/lucky-wheel/campaigns/demo")
     print("Ctrl-C stops", flush=True)
@@ -128,6 +130,34 @@ def cmd_coupons(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    _use_endpoint(args.endpoint)
+    import json
+
+    from plugins.clock import utc_now
+    from plugins.console.report import campaign_report
+    from plugins.store import bind_table
+
+    bind_table(args.table)
+    print(json.dumps(campaign_report(args.campaign, utc_now()), indent=2))
+    return 0
+
+
+def cmd_switch(args: argparse.Namespace) -> int:
+    _use_endpoint(args.endpoint)
+    from plugins.clock import utc_now
+    from plugins.console.operations import set_game_enabled
+    from plugins.store import bind_table
+
+    bind_table(args.table)
+    enabled = args.command == "enable"
+    campaign = set_game_enabled(args.campaign, args.game, enabled, now=utc_now(), by=args.by)
+    print(f"{args.game} {'enabled' if enabled else 'disabled'} in {campaign.id} version "
+          f"{campaign.version}; functions pick it up within "
+          f"{os.environ.get('MGAMES_CONFIG_TTL_SECONDS', '5')} s")
+    return 0
+
+
 def cmd_jobs(args: argparse.Namespace) -> int:
     _use_endpoint(args.endpoint)
     from plugins.clock import utc_now
@@ -150,6 +180,8 @@ def parser() -> argparse.ArgumentParser:
     local.add_argument("--host", default="127.0.0.1")
     local.add_argument("--port", type=int, default=8000)
     local.add_argument("--dynamodb-port", type=int, default=8001)
+    local.add_argument("--console-port", type=int, default=None,
+                       help="the console API (default 8002; 0, any free port, when --port is 0)")
     local.add_argument("--campaign", type=Path, action="append",
                        help="campaign file(s) to apply at start (default: examples/demo.yaml)")
     local.add_argument("--jobs-every", type=float, default=30.0, metavar="SECONDS",
@@ -195,6 +227,20 @@ def parser() -> argparse.ArgumentParser:
     coupons.add_argument("--redeem", metavar="COUPON_ID", help="verify this coupon at the counter")
     store_options(coupons)
     coupons.set_defaults(run=cmd_coupons)
+
+    report = sub.add_parser("report", help="a campaign's figures (reads the table: an operator call)")
+    report.add_argument("campaign")
+    store_options(report)
+    report.set_defaults(run=cmd_report)
+
+    for name, what in (("enable", "switch a game of a campaign on"),
+                       ("disable", "the kill switch: switch a game of a campaign off")):
+        switch = sub.add_parser(name, help=what + " (a new config version)")
+        switch.add_argument("campaign")
+        switch.add_argument("game")
+        switch.add_argument("--by", default=os.environ.get("USER"), help="who switches it")
+        store_options(switch)
+        switch.set_defaults(run=cmd_switch)
     return root
 
 

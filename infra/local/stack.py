@@ -35,6 +35,7 @@ class LocalStack:
     dynamodb_port: int = 8001
     campaigns: Sequence[Path] = ()
     jobs_every: float = 30.0
+    console_port: int | None = None  # 8002, or any free port when `port` is 0
 
     def start(self) -> LocalStack:
         from plugins.antifraud.token import LOCAL_SECRET
@@ -42,6 +43,8 @@ class LocalStack:
         for name, value in LOCAL_ENV.items():
             os.environ.setdefault(name, value)
         os.environ.setdefault("MGAMES_TOKEN_SECRET", LOCAL_SECRET)
+        console_port = self.console_port if self.console_port is not None else (
+            0 if self.port == 0 else 8002)
         self.dynamodb = LocalDynamoDB(self.host, self.dynamodb_port).start()
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.endpoint_url
         client = boto3.client("dynamodb", endpoint_url=self.dynamodb.endpoint_url)
@@ -63,10 +66,28 @@ class LocalStack:
         self.port = self.server.server_port
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
+        self._start_console(console_port)
         self._stopping = threading.Event()
         if self.jobs_every > 0:
             threading.Thread(target=self._run_jobs, name="jobs", daemon=True).start()
         return self
+
+    def _start_console(self, port: int) -> None:
+        """The console API on chalice's own local server (what `chalice local` runs)."""
+        from chalice.config import Config
+        from chalice.local import LocalChalice, LocalDevServer, create_local_server
+
+        from functions.console.app import app
+
+        config = Config.create(chalice_app=app, app_name=app.app_name, stage="local")
+        # create_local_server makes the app keep its request per thread, once per process
+        # (a second call would make the class its own base).
+        self.console = (LocalDevServer(app, config, self.host, port)
+                        if isinstance(app, LocalChalice)
+                        else create_local_server(app, config, self.host, port))
+        self.console_port = self.console.server.server_address[1]
+        threading.Thread(target=self.console.server.serve_forever, name="console",
+                         daemon=True).start()
 
     def _run_jobs(self) -> None:
         """The worker's schedule, locally: every game's jobs every `jobs_every` seconds."""
@@ -82,8 +103,14 @@ class LocalStack:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def console_url(self) -> str:
+        return f"http://{self.host}:{self.console_port}"
+
     def stop(self) -> None:
         self._stopping.set()
+        self.console.shutdown()
+        self.console.server.server_close()
         self.server.shutdown()
         self.server.server_close()
         self.dynamodb.stop()

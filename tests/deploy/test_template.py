@@ -36,13 +36,21 @@ def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]
     return {k: v for k, v in template["Resources"].items() if v.get("Type") == type_}
 
 
-def _handlers(url: bool = True) -> list[tuple[str, str]]:
-    """(logical id, handler) of the functions with a function URL, or of the others."""
+def _trigger(properties: dict[str, Any]) -> str:
+    """How a function is invoked: by its function URL, by API Gateway, or on a schedule."""
+    if "FunctionUrlConfig" in properties:
+        return "url"
+    events = properties.get("Events", {}).values()
+    return "api" if any(e["Type"] == "Api" for e in events) else "schedule"
+
+
+def _handlers(trigger: str = "url") -> list[tuple[str, str]]:
+    """(logical id, handler) of the functions invoked by `trigger`."""
     default = TEMPLATE.get("Globals", {}).get("Function", {}).get("Handler")
     return [
         (logical_id, resource["Properties"].get("Handler", default))
         for logical_id, resource in _resources(TEMPLATE, "AWS::Serverless::Function").items()
-        if ("FunctionUrlConfig" in resource["Properties"]) == url
+        if _trigger(resource["Properties"]) == trigger
     ]
 
 
@@ -168,6 +176,13 @@ def test_iam_is_least_privilege(translated: dict[str, Any]) -> None:
     worker = roles["WorkerFunctionRole"]["Properties"]["ManagedPolicyArns"]
     assert {"Ref": "GamesTableAccessPolicy"} in worker
     assert {"Ref": "TokenSecretReadPolicy"} not in worker
+    # only the console may Scan (its report), through a policy of its own
+    scanners = [name for name, role in roles.items()
+                if {"Ref": "ConsoleReportPolicy"} in role["Properties"].get("ManagedPolicyArns", [])]
+    assert scanners == ["ConsoleFunctionRole"]
+    report = managed["ConsoleReportPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert [s["Action"] for s in report] == [["dynamodb:Scan"]]
+    statements = [s for s in statements if s not in report]
     dynamodb = [
         s for s in statements if any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))
     ]
@@ -215,8 +230,8 @@ def test_handler_serves_openapi(
     assert str(document["openapi"]).startswith("3.1"), document.get("openapi")
 
 
-@pytest.mark.parametrize(("logical_id", "handler"), _handlers(url=False),
-                         ids=[h[0] for h in _handlers(url=False)])
+@pytest.mark.parametrize(("logical_id", "handler"), _handlers("schedule"),
+                         ids=[h[0] for h in _handlers("schedule")])
 def test_scheduled_handler_runs(
     logical_id: str, handler: str, offline_aws_env: dict[str, str], lambda_context: Any,
 ) -> None:
@@ -325,3 +340,15 @@ def test_create_tables_names(
         assert create_tables(client) == {"GamesTable": "mgames-local"}
         assert create_tables(client, {"GamesTable": "other"}) == {"GamesTable": "other"}
         assert sorted(client.list_tables()["TableNames"]) == ["mgames-local", "other"]
+
+
+@pytest.mark.parametrize(("logical_id", "handler"), _handlers("api"), ids=[h[0] for h in _handlers("api")])
+def test_api_handler_answers_with_the_envelope(
+    logical_id: str, handler: str, offline_aws_env: dict[str, str], lambda_context: Any,
+) -> None:
+    module_name, _, attr = handler.rpartition(".")
+    app = getattr(importlib.import_module(module_name), attr)
+    event = load_event("api_gateway_report")
+    response = app(event, lambda_context)
+    assert response["statusCode"] == 401, response
+    assert json.loads(response["body"])["error"]["code"] == "TOKEN_MISSING"

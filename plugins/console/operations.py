@@ -1,0 +1,33 @@
+"""Marketer operations on a campaign's config: the kill switch of one game.
+
+A switch is a new config version written by `apply_campaign` (same validation, same
+transaction as `mgames apply`) with `enabled` toggled in the game's section; the functions
+pick it up within their config TTL (`MGAMES_CONFIG_TTL_SECONDS`, 5 s by default).
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+from plugins.campaigns import Campaign, apply_campaign
+from plugins.errors import CampaignNotFoundError, GameNotEnabledError
+from plugins.store import ConfigItem, keys
+
+__all__ = ["set_game_enabled"]
+
+
+def set_game_enabled(campaign_id: str, game: str, enabled: bool, *, now: datetime,
+                     by: str | None = None) -> Campaign:
+    """Store a new version of the campaign with `game` switched on or off."""
+    try:
+        current = ConfigItem.get(keys.campaign(campaign_id), keys.CONFIG_CURRENT,
+                                 consistent_read=True)
+    except ConfigItem.DoesNotExist:
+        raise CampaignNotFoundError(f"no campaign {campaign_id!r}") from None
+    doc = copy.deepcopy(current.doc)
+    section = doc.get("games", {}).get(game)
+    if not isinstance(section, dict):
+        raise GameNotEnabledError(f"campaign {campaign_id} has no {game!r} section")
+    section["enabled"] = enabled
+    return apply_campaign(doc, now=now, applied_by=by)

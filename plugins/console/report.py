@@ -1,0 +1,99 @@
+"""A campaign's report for marketers, read straight from the store.
+
+Cost: this is an operator call, not a player's hot path, so it reads rather than keeps
+counters (a counter every play touches would be the hidden hot key). Per report:
+- one `Scan` of the table for the campaign's action records (`ACT#<campaign>#…`), and one
+  for its coupons (`CPN#…` with this campaign id): both read the whole table, paginated,
+  so they cost about table size / 4 KB read units each (eventually consistent: half);
+- one `BatchGetItem` of the budget shards when the budget is counted;
+- one `Query` per campaign day so far for the fraud audit (`C#<campaign>#BLOCKS#<day>`).
+At scale, point it at an export (or a stream-fed aggregate) instead of scanning.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import Any
+
+from plugins.antifraud import list_blocks
+from plugins.campaigns import Campaign, load_current
+from plugins.prize_pool.allowances import MAX_SHARDS
+from plugins.prize_pool.budget import shard_key
+from plugins.store import ActionItem, AllowanceItem, CouponItem, get_many, keys
+from plugins.types import cents
+
+__all__ = ["campaign_days", "campaign_report"]
+
+
+def campaign_days(campaign: Campaign, now: datetime) -> list[str]:
+    """The campaign's local days from its start to today (or its end), ISO dates."""
+    config = campaign.config
+    start, end = config.aware(config.starts_at), config.aware(config.ends_at)
+    if now < start:
+        return []
+    first, last = config.local_day(start), config.local_day(min(now, end))
+    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+
+
+def _prize_costs(campaign: Campaign) -> dict[tuple[str, str], int]:
+    return {(game, prize.id): cents(prize.cost)
+            for game, section in campaign.games.items()
+            for pool in section.prize_pools().values()
+            for prize in pool.prizes}
+
+
+def _awarded_prize(result: dict[str, Any]) -> str | None:
+    """The prize an action awarded, if its result names one that is not the fallback."""
+    prize = result.get("prize")
+    if isinstance(prize, dict) and prize.get("id") and not result.get("fallback"):
+        return str(prize["id"])
+    return None
+
+
+def campaign_report(campaign_id: str, now: datetime) -> dict[str, Any]:
+    """Participants, plays, prizes, budget, coupons and fraud blocks of one campaign."""
+    campaign = load_current(campaign_id)
+    every_game = keys.action_prefix(campaign_id, "").removesuffix("#")  # "ACT#<campaign>#"
+    actions = ActionItem.scan(ActionItem.sk.startswith(every_game)
+                              & (ActionItem.campaign_id == campaign_id))
+    members: set[str] = set()
+    plays: Counter[str] = Counter()
+    prizes: dict[str, Counter[str]] = {}
+    for action in actions:
+        members.add(action.pk)
+        plays[action.game] += 1
+        prize = _awarded_prize(dict(action.result or {}))
+        if prize is not None:
+            prizes.setdefault(action.game, Counter())[prize] += 1
+
+    if campaign.budget_counted:
+        shards = get_many([(AllowanceItem, *shard_key(campaign_id, i)) for i in range(MAX_SHARDS)])
+        used = sum(int(s.allotted) - int(s.remaining) for s in shards
+                   if isinstance(s, AllowanceItem))
+        source = "budget shards"
+    else:
+        costs = _prize_costs(campaign)
+        used = sum(costs.get((game, prize), 0) * n
+                   for game, won in prizes.items() for prize, n in won.items())
+        source = "awarded prize costs"
+
+    coupons = list(CouponItem.scan(CouponItem.sk.startswith(keys.COUPON_PREFIX)
+                                   & (CouponItem.campaign_id == campaign_id)))
+    redeemed = sum(1 for c in coupons if c.state == "redeemed")
+    blocks: Counter[str] = Counter()
+    for day in campaign_days(campaign, now):
+        blocks.update(block.rule for block in list_blocks(campaign_id, day))
+    budget = cents(campaign.config.budget)
+    return {
+        "campaign_id": campaign_id,
+        "config_version": campaign.version,
+        "as_of": now.isoformat(),
+        "participants": len(members),
+        "plays": dict(sorted(plays.items())),
+        "prizes_awarded": {game: dict(sorted(won.items())) for game, won in sorted(prizes.items())},
+        "budget": {"total_cents": budget, "used_cents": used, "source": source},
+        "coupons": {"issued": len(coupons), "redeemed": redeemed,
+                    "redemption_rate": round(redeemed / len(coupons), 4) if coupons else 0.0},
+        "fraud_blocks": dict(sorted(blocks.items())),
+    }

@@ -1,0 +1,49 @@
+"""The console app under chalice.test.Client, with tokens per role."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from plugins.antifraud import mint_token
+from plugins.runtime import runtime
+from tests.conftest import SECRET
+
+
+def auth(role: str | None, who: str = "mia") -> dict[str, str]:
+    token = mint_token(who, SECRET, now=runtime.clock(), ttl=timedelta(hours=1), role=role)
+    return {"authorization": f"Bearer {token}"}
+
+
+class Console:
+    """Calls the console app the way API Gateway would (through chalice.test.Client)."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def call(self, method: str, path: str, *, role: str | None = "marketer", body: Any = None,
+             headers: dict[str, str] | None = None) -> Any:
+        sent = dict(headers if headers is not None else auth(role) if role else {})
+        raw = body if isinstance(body, str | bytes) or body is None else json.dumps(body)
+        if raw is not None:
+            sent.setdefault("content-type", "application/json")
+        reply = getattr(self.client.http, method.lower())(path, headers=sent, body=raw)
+        reply.data = json.loads(reply.body) if reply.body else None
+        return reply
+
+
+@pytest.fixture
+def console(table: str, clock: Any) -> Iterator[Console]:
+    from functions.console.app import app
+
+    with Client(app) as client:
+        yield Console(client)
+
+
+def code_of(reply: Any) -> str | None:
+    return (reply.data or {}).get("error", {}).get("code")

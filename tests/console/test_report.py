@@ -1,0 +1,88 @@
+"""The campaign report equals counts taken straight from the store after a scripted campaign."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from plugins.antifraud import blacklist
+from tests.conftest import GameClient, wheel_doc
+from tests.console.conftest import Console, code_of
+
+COSTS = {"grand": 89900, "coupon-50": 500, "coffee": 600, "points-100": 0, "thanks": 0}
+
+
+def scripted(apply: Any, clock: Any, budget: str) -> None:
+    """Three members draw six times in all, one coupon is redeemed, a blacklisted one is
+    blocked."""
+    doc = wheel_doc(budget=budget, starts_at="2026-11-21T00:00:00")
+    for prize in doc["games"]["lucky-wheel"]["prizes"]:
+        prize["weight"] = {"grand": 1, "coupon-50": 2, "coffee": 2, "points-100": 1}.get(
+            prize["id"], 0)
+    apply(doc)
+    wheel = GameClient("lucky-wheel")
+    for n, member in enumerate(["alice", "alice", "alice", "bob", "bob", "carol"]):
+        reply = wheel.call("POST", "/campaigns/demo/draws", member=member, key=f"draw-{n:04d}")
+        assert reply.status == 201, reply.body
+        if reply.body["reward"] and reply.body["reward"].get("coupon_id") and n == 0:
+            from plugins.issuance.coupon import redeem_coupon
+
+            redeem_coupon(member, reply.body["reward"]["coupon_id"], clock[0])
+    blacklist("member", "eve", reason="test", now=clock[0])
+    blocked = wheel.call("POST", "/campaigns/demo/draws", member="eve", key="draw-eve-01")
+    assert blocked.code == "FRAUD_BLOCKED"
+
+
+def from_store(items: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+    actions = [(pk, json.loads(i["result"]["S"])) for (pk, sk), i in items.items()
+               if sk.startswith("ACT#demo#")]
+    won: Counter[str] = Counter(r["prize"]["id"] for _, r in actions if not r["fallback"])
+    coupons = [i for (_, sk), i in items.items()
+               if sk.startswith("CPN#") and i["campaign_id"]["S"] == "demo"]
+    shards = [i for (pk, _), i in items.items() if pk.startswith("C#demo#A#BUDGET#")]
+    return {
+        "participants": len({pk for pk, _ in actions}),
+        "plays": len(actions),
+        "won": dict(won),
+        "cost": sum(COSTS[p] * n for p, n in won.items()),
+        "shards_used": sum(int(s["allotted"]["N"]) - int(s["remaining"]["N"]) for s in shards),
+        "issued": len(coupons),
+        "redeemed": sum(1 for c in coupons if c["state"]["S"] == "redeemed"),
+        "blocks": Counter(i["rule"]["S"] for (pk, _), i in items.items()
+                          if pk.startswith("C#demo#BLOCKS#")),
+    }
+
+
+@pytest.mark.parametrize(("budget", "source"), [("5000.00", "awarded prize costs"),
+                                                ("1000.00", "budget shards")])
+def test_report_matches_the_store(console: Console, apply: Any, clock: Any, scan: Any,
+                                  budget: str, source: str) -> None:
+    scripted(apply, clock, budget)
+    truth = from_store(scan())
+    reply = console.call("GET", "/campaigns/demo/report")
+    assert reply.status_code == 200, reply.data
+    report = reply.data
+    assert report["participants"] == truth["participants"] == 3
+    assert report["plays"] == {"lucky-wheel": truth["plays"]} and truth["plays"] == 6
+    assert report["prizes_awarded"].get("lucky-wheel", {}) == truth["won"]
+    assert report["budget"]["source"] == source
+    assert report["budget"]["used_cents"] == truth["cost"]
+    if source == "budget shards":
+        assert truth["shards_used"] == truth["cost"]
+    assert report["coupons"]["issued"] == truth["issued"] > 0
+    assert report["coupons"]["redeemed"] == truth["redeemed"]
+    assert report["coupons"]["redemption_rate"] == round(truth["redeemed"] / truth["issued"], 4)
+    assert report["fraud_blocks"] == dict(truth["blocks"]) and sum(truth["blocks"].values()) == 1
+
+
+def test_report_of_an_unknown_campaign_is_404(console: Console) -> None:
+    reply = console.call("GET", "/campaigns/nope/report")
+    assert (reply.status_code, code_of(reply)) == (404, "CAMPAIGN_NOT_FOUND")
+
+
+def test_report_needs_a_marketer(console: Console, apply: Any) -> None:
+    apply()
+    assert code_of(console.call("GET", "/campaigns/demo/report", role="staff")) == "FORBIDDEN"
