@@ -113,7 +113,9 @@ class CouponIssuer(Issuer):
         """A coupon whose fixed window has already ended is never issued."""
         return self.validity(spec, ctx)[1] > ctx.now
 
-    def plan(self, tx: Transaction, spec: CouponSpec, ctx: IssueContext) -> dict[str, Any]:
+    def plan(self, tx: Transaction, spec: CouponSpec, ctx: IssueContext, *,
+             extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        """`extra` terms are kept on the coupon too (e.g. a partner's code and cost terms)."""
         config, member = ctx.campaign.config, keys.member(ctx.member_id)
         local = ctx.now.astimezone(config.zone)
         valid_from, valid_until = self.validity(spec, ctx)
@@ -125,7 +127,7 @@ class CouponIssuer(Issuer):
             channel=spec.channel or ctx.channel or config.channel, issued_at=ctx.now,
             valid_from=valid_from, valid_until=valid_until,
             terms=terms | {"kind": spec.kind, "title": spec.title,
-                           "usage": spec.usage.model_dump(mode="json")},
+                           "usage": spec.usage.model_dump(mode="json")} | (extra or {}),
         )
         tx.put("reward:coupon", coupon, CouponItem.pk.does_not_exist())
         limits = {"day": (local.date().isoformat(), spec.per_user_per_day),

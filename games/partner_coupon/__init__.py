@@ -1,0 +1,28 @@
+"""Cross-industry partner coupons [异业券]: co-branded coupons whose codes partners supply.
+
+Partners upload code pools (`upload_pool`), players claim coupons in the campaign's coupon
+center, and any game's prize pool can award one through the `partner-coupon` issuer; each
+partner's quota and budget bound what is issued (docs/games/partner-coupon.md).
+"""
+
+from games.partner_coupon.config import PartnerCouponConfig
+from games.partner_coupon.issuer import PartnerCouponIssuer, PartnerCouponSpec
+from games.partner_coupon.pool import parse_codes, upload_pool
+from games.partner_coupon.realtime import fetch_codes
+from games.partner_coupon.routes import router
+from games.partner_coupon.settlement import settlement
+from plugins.registry import GamePlugin
+
+plugin = GamePlugin(
+    name="partner-coupon",
+    title="Partner coupons",
+    config_model=PartnerCouponConfig,
+    router=router,
+    description="Co-branded coupons with partner-supplied codes: code pools, a coupon center, "
+                "a prize reward for any game, per-partner quota and budget, real-time codes.",
+    jobs=(fetch_codes,),
+)
+
+__all__ = ["PartnerCouponConfig", "PartnerCouponIssuer", "PartnerCouponSpec", "fetch_codes",
+           "parse_codes",
+           "plugin", "settlement", "upload_pool"]

@@ -1,0 +1,114 @@
+"""The coupon center [领券中心]: what a member can claim, his claims, and his coupons.
+
+A claim is a player action (`plugins.actions.perform`, Idempotency-Key): the
+`partner-coupon` issuer's writes with origin `claim` (per-member limits apply; the
+anti-harassment cap on open coupons does not: the member asked for it). Round trips on the
+happy path: the issuer's two reads (pool heads, the code at the head) and one transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from games.partner_coupon.config import GAME, PartnerCouponConfig, partner_coupon_of
+from games.partner_coupon.errors import (
+    ClaimLimitError,
+    CouponTypeNotFoundError,
+    PartnerExhaustedError,
+    PoolEmptyError,
+)
+from games.partner_coupon.issuer import POOL_TAGS, TALLY_TAG, PartnerCouponIssuer, PartnerCouponSpec, left
+from games.partner_coupon.items import BUCKETS, PoolHeadItem, TallyItem, head_key, tally_key
+from plugins.actions import ActionRequest, ActionResult, perform
+from plugins.antifraud import Player
+from plugins.campaigns import Campaign
+from plugins.errors import CampaignNotOpenError
+from plugins.issuance import IssueContext
+from plugins.issuance.coupon import coupon_state, member_coupons
+from plugins.store import BaseItem, Transaction, TransactionCancelledError, get_many
+from plugins.types import cents
+
+__all__ = ["center", "claim", "my_coupons"]
+
+ISSUER = PartnerCouponIssuer()
+
+
+def claim(campaign: Campaign, player: Player, key: str, type_id: str, body: dict[str, Any],
+          now: datetime) -> ActionResult:
+    """Claim one coupon of `type_id` for `player`, exactly once per idempotency key."""
+    section = partner_coupon_of(campaign)
+    found = section.find(type_id)
+    if found is None or not found[1].claimable:
+        raise CouponTypeNotFoundError(f"the coupon center has no coupon {type_id!r}")
+    if not campaign.config.is_open(now):
+        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
+    partner, _ = found
+    spec = PartnerCouponSpec(partner=partner.id, type_id=type_id)
+    claim_id = now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6)
+    ctx = IssueContext(campaign=campaign, member_id=player.member_id, reference=f"PC-{claim_id}",
+                       now=now, origin="claim", channel=body.get("channel"))
+
+    def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
+        coupon = ISSUER.plan(tx, spec, ctx)
+        return ({"claim_id": claim_id, "claimed_at": now.isoformat(), "coupon": coupon},
+                {"bucket": coupon.get("pool"), "config_version": campaign.version})
+
+    def recover(cancelled: TransactionCancelledError) -> bool:
+        failed = set(cancelled.failed)
+        if TALLY_TAG in failed:
+            raise PartnerExhaustedError(f"partner {partner.name} has no coupons left to give")
+        if failed & {"reward:limit-day", "reward:limit-campaign", "reward:harass-type"}:
+            raise ClaimLimitError(f"you already claimed coupon {type_id!r} as often as allowed")
+        if failed <= POOL_TAGS and not ISSUER.recover(failed, spec, ctx):
+            raise PoolEmptyError(f"coupon {type_id!r} is all claimed")
+        return failed <= POOL_TAGS
+
+    request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key,
+                            body=body | {"type_id": type_id}, now=now)
+    return perform(request, plan, recover)
+
+
+def center(campaign: Campaign, now: datetime) -> dict[str, Any]:
+    """Every claimable coupon with what is left: one BatchGetItem per 100 keys (heads, tallies)."""
+    section: PartnerCouponConfig = partner_coupon_of(campaign)
+    cid = campaign.id
+    wanted: list[tuple[type[BaseItem], str, str]] = [
+        (TallyItem, *tally_key(cid, p.id)) for p in section.partners]
+    listed = [(p, c) for p in section.partners for c in p.coupons if c.claimable]
+    wanted += [(PoolHeadItem, *head_key(cid, p.id, c.type_id, b)) for p, c in listed
+               for b in range(BUCKETS)]
+    found: list[BaseItem | None] = []
+    for start in range(0, len(wanted), 100):
+        found += get_many(wanted[start:start + 100])
+    tallies = dict(zip((p.id for p in section.partners), found, strict=False))
+    heads = found[len(section.partners):]
+    coupons = []
+    for i, (partner, coupon) in enumerate(listed):
+        mine = [h if isinstance(h, PoolHeadItem) else None for h in heads[i * BUCKETS:(i + 1) * BUCKETS]]
+        tally = tallies.get(partner.id)
+        issued = int(tally.issued) if isinstance(tally, TallyItem) else 0
+        spent = int(tally.cost) if isinstance(tally, TallyItem) else 0
+        codes = sum(int(h.loaded) - int(h.taken) for h in mine if h is not None)
+        room = min(partner.quota - issued, (cents(partner.budget) - spent) // max(cents(coupon.cost), 1))
+        coupons.append({
+            "type_id": coupon.type_id, "partner": partner.id, "partner_name": partner.name,
+            "title": coupon.title, "kind": coupon.kind, "face_value": f"{coupon.face_value:.2f}",
+            "valid_days": coupon.valid_days, "per_user_per_day": coupon.per_user_per_day,
+            "per_user_per_campaign": coupon.per_user_per_campaign,
+            "left": max(0, min(codes, room)), "available": bool(left(mine)) and room > 0})
+    return {"title": section.center_title, "open": campaign.config.is_open(now), "coupons": coupons}
+
+
+def my_coupons(campaign: Campaign, member_id: str, now: datetime) -> list[dict[str, Any]]:
+    """The member's partner coupons of this campaign, newest first, with their codes."""
+    partner_coupon_of(campaign)
+    return [{"coupon_id": c.coupon_id, "type_id": c.terms.get("partner_type"),
+             "partner": c.terms.get("partner"), "title": c.terms.get("title"),
+             "code": c.terms.get("code"), "code_state": c.terms.get("code_state"),
+             "face_value": c.terms.get("face_value"),
+             "origin": c.origin, "state": coupon_state(c, now),
+             "issued_at": c.issued_at.isoformat(), "valid_until": c.valid_until.isoformat()}
+            for c in member_coupons(member_id)
+            if c.campaign_id == campaign.id and "partner" in (c.terms or {})]
