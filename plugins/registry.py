@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.api_gateway import Router
 
+    from plugins.campaigns import Campaign
     from plugins.campaigns.model import GameConfig
     from plugins.issuance.base import Issuer
 
@@ -28,6 +29,9 @@ ISSUERS_GROUP = "marketing_games.issuers"
 T = TypeVar("T")
 Job = Callable[[datetime], int]
 """A scheduled sweep of a game (e.g. expiring what is due): given now, returns items handled."""
+ReportFigures = Callable[["Campaign", datetime], dict[str, Any]]
+"""A game's own figures for the campaign report: given the campaign and now, a JSON-able dict.
+It reads the game's own items itself (the report cannot know their keys)."""
 
 
 class PluginError(Exception):
@@ -36,7 +40,8 @@ class PluginError(Exception):
 
 @dataclass(frozen=True)
 class GamePlugin:
-    """What a game gives the host: its name (URL path and config section), config, routes."""
+    """What a game gives the host: its name (URL path and config section), config, routes,
+    scheduled jobs, and optionally its own figures for the campaign report."""
 
     name: str
     title: str
@@ -45,6 +50,7 @@ class GamePlugin:
     description: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
     jobs: tuple[Job, ...] = ()
+    report: ReportFigures | None = None
 
 
 def _disabled() -> set[str]:

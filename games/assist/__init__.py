@@ -6,6 +6,7 @@ to a floor (`cut`), or friends' helps draw cards until every card is collected (
 """
 
 from games.assist.config import AssistConfig
+from games.assist.report import report
 from games.assist.routes import router
 from plugins.registry import GamePlugin
 
@@ -16,6 +17,7 @@ plugin = GamePlugin(
     router=router,
     description="Friends help an initiator's task (N helps, a price cut to a floor, or a card "
                 "collection) before its deadline; the initiator wins a prize, helpers a reward.",
+    report=report,
 )
 
 __all__ = ["AssistConfig", "plugin"]

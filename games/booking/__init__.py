@@ -8,6 +8,7 @@ code, staff, now)` is the pick-up service the console calls too (docs/games/book
 
 from games.booking.config import BookingConfig
 from games.booking.expiry import expire_due
+from games.booking.report import report
 from games.booking.routes import router
 from games.booking.verify import verify
 from plugins.registry import GamePlugin
@@ -20,6 +21,7 @@ plugin = GamePlugin(
     description="A daily stock of a hot item, sharded; one booking per player and day, a unique "
                 "pick-up code verified once by staff; cancel and expiry return stock exactly once.",
     jobs=(expire_due,),
+    report=report,
 )
 
 __all__ = ["BookingConfig", "expire_due", "plugin", "verify"]

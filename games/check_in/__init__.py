@@ -3,6 +3,7 @@ N-day cycles; day and milestone rewards, make-ups [补签], and an optional draw
 """
 
 from games.check_in.config import CheckInConfig
+from games.check_in.report import report
 from games.check_in.routes import router
 from plugins.registry import GamePlugin
 
@@ -13,6 +14,7 @@ plugin = GamePlugin(
     router=router,
     description="Daily check-ins in cycles, streak milestones, make-ups (maybe paid in points), "
                 "and a lucky-wheel chance or blind box on check-in.",
+    report=report,
 )
 
 __all__ = ["CheckInConfig", "plugin"]

@@ -8,6 +8,7 @@ docs/games/red-packet.md).
 
 from games.red_packet.config import RedPacketConfig
 from games.red_packet.expiry import expire_due
+from games.red_packet.report import report
 from games.red_packet.routes import router
 from plugins.registry import GamePlugin
 
@@ -19,6 +20,7 @@ plugin = GamePlugin(
     description="Packets for orders or actions, split into parts friends grab once each; "
                 "diminishing repeat grabs, sharer bonus, partner coupon, expiry back to budget.",
     jobs=(expire_due,),
+    report=report,
 )
 
 __all__ = ["RedPacketConfig", "expire_due", "plugin"]

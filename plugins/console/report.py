@@ -6,7 +6,9 @@ counters (a counter every play touches would be the hidden hot key). Per report:
   for its coupons (`CPN#…` with this campaign id): both read the whole table, paginated,
   so they cost about table size / 4 KB read units each (eventually consistent: half);
 - one `BatchGetItem` of the budget shards when the budget is counted;
-- one `Query` per campaign day so far for the fraud audit (`C#<campaign>#BLOCKS#<day>`).
+- one `Query` per campaign day so far for the fraud audit (`C#<campaign>#BLOCKS#<day>`);
+- whatever each enabled game's own `report` figures read (the built-in games: a `Scan` or
+  two of their own items each).
 At scale, point it at an export (or a stream-fed aggregate) instead of scanning.
 """
 
@@ -20,10 +22,11 @@ from plugins.antifraud import list_blocks
 from plugins.campaigns import Campaign, load_current
 from plugins.prize_pool.allowances import MAX_SHARDS
 from plugins.prize_pool.budget import shard_key
+from plugins.registry import games
 from plugins.store import ActionItem, AllowanceItem, CouponItem, get_many, keys
 from plugins.types import cents
 
-__all__ = ["campaign_days", "campaign_report"]
+__all__ = ["campaign_days", "campaign_report", "game_figures"]
 
 
 def campaign_days(campaign: Campaign, now: datetime) -> list[str]:
@@ -51,8 +54,17 @@ def _awarded_prize(result: dict[str, Any]) -> str | None:
     return None
 
 
+def game_figures(campaign: Campaign, now: datetime) -> dict[str, dict[str, Any]]:
+    """Each enabled game's own figures, for the games whose plug-in gives a `report`."""
+    installed = games()
+    return {name: figures(campaign, now) for name in sorted(campaign.games)
+            if campaign.game(name) is not None and name in installed
+            and (figures := installed[name].report) is not None}
+
+
 def campaign_report(campaign_id: str, now: datetime) -> dict[str, Any]:
-    """Participants, plays, prizes, budget, coupons and fraud blocks of one campaign."""
+    """Participants, plays, prizes, budget, coupons and fraud blocks of one campaign, and
+    each game's own figures."""
     campaign = load_current(campaign_id)
     every_game = keys.action_prefix(campaign_id, "").removesuffix("#")  # "ACT#<campaign>#"
     actions = ActionItem.scan(ActionItem.sk.startswith(every_game)
@@ -96,4 +108,5 @@ def campaign_report(campaign_id: str, now: datetime) -> dict[str, Any]:
         "coupons": {"issued": len(coupons), "redeemed": redeemed,
                     "redemption_rate": round(redeemed / len(coupons), 4) if coupons else 0.0},
         "fraud_blocks": dict(sorted(blocks.items())),
+        "games": game_figures(campaign, now),
     }
