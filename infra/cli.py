@@ -143,6 +143,30 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_partner(args: argparse.Namespace) -> int:
+    """`mgames partner upload|settlement`: what a partner does over the console, from a shell."""
+    _use_endpoint(args.endpoint)
+    import json
+
+    from games.partner_coupon import parse_codes, settlement, upload_pool
+    from plugins.campaigns import load_current
+    from plugins.clock import utc_now
+    from plugins.store import bind_table
+
+    bind_table(args.table)
+    campaign = load_current(args.campaign)
+    if args.partner_command == "settlement":
+        print(json.dumps(settlement(campaign, args.partner, utc_now()), indent=2, default=str))
+        return 0
+    path = Path(args.file)
+    text = path.read_text(encoding="utf-8")
+    codes = parse_codes(text, "json") if path.suffix.lower() == ".json" else parse_codes(text, "csv")
+    upload_id = args.upload_id or f"cli-{path.name}"[:64]
+    result = upload_pool(campaign, args.partner, args.type_id, upload_id, codes, utc_now())
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
 def cmd_switch(args: argparse.Namespace) -> int:
     _use_endpoint(args.endpoint)
     from plugins.clock import utc_now
@@ -232,6 +256,22 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("campaign")
     store_options(report)
     report.set_defaults(run=cmd_report)
+
+    partner = sub.add_parser("partner", help="a partner's code pools and settlement (the table)")
+    partner_sub = partner.add_subparsers(dest="partner_command", required=True)
+    upload = partner_sub.add_parser("upload", help="add a CSV or JSON file of codes to a pool")
+    upload.add_argument("campaign")
+    upload.add_argument("partner")
+    upload.add_argument("type_id", metavar="type")
+    upload.add_argument("file", help="codes: .json (a list or {\"codes\": [...]}), else CSV")
+    upload.add_argument("--upload-id", help="idempotency key (default: cli-<file name>)")
+    store_options(upload)
+    upload.set_defaults(run=cmd_partner)
+    settle = partner_sub.add_parser("settlement", help="the partner's coupons and cost split")
+    settle.add_argument("campaign")
+    settle.add_argument("partner")
+    store_options(settle)
+    settle.set_defaults(run=cmd_partner)
 
     for name, what in (("enable", "switch a game of a campaign on"),
                        ("disable", "the kill switch: switch a game of a campaign off")):

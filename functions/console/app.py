@@ -1,4 +1,4 @@
-"""The console API (Chalice, on API Gateway): marketers, store staff, later partners.
+"""The console API (Chalice, on API Gateway): marketers, store staff and partners.
 
 Routes live in `plugins.console` blueprints, registered here with their prefixes; every
 view answers errors with the shared envelope (see `plugins.console.web`).
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from chalice import Chalice
 
-from plugins.console import campaigns, staff
+from plugins.console import campaigns, partners, staff
 
 app = Chalice(app_name="marketing-games-console")
 app.register_blueprint(campaigns, url_prefix="/campaigns")
 app.register_blueprint(staff)
+app.register_blueprint(partners)

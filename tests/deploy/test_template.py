@@ -196,12 +196,18 @@ def test_iam_is_least_privilege(translated: dict[str, Any]) -> None:
     assert granted == DYNAMODB_ACTIONS
 
     ssm = [s for s in statements if "ssm:GetParameter" in _as_list(s["Action"])]
-    assert [s["Resource"] for s in ssm] == [
-        {
-            "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
-            ":parameter${TokenSecretParameterName}"
-        }
+    # each parameter read is granted on that one parameter: the token secret, and the
+    # partners' key secrets (the console only)
+    assert sorted(s["Resource"]["Fn::Sub"] for s in ssm) == sorted(
+        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${" + name + "}"
+        for name in ("PartnerKeysParameterName", "TokenSecretParameterName")
+    )
+    partner_keys = [
+        name for name, role in roles.items()
+        for policy in role["Properties"].get("Policies", [])
+        if "PartnerKeysParameterName" in json.dumps(policy)
     ]
+    assert partner_keys == ["ConsoleFunctionRole"]
     assert all("*" not in json.dumps(s["Action"]) for s in statements)
 
 
