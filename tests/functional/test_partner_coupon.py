@@ -288,3 +288,23 @@ def test_the_demo_section_validates_and_keeps_the_budget_proven(apply) -> None: 
     listed = GameClient("partner-coupon").call("GET", "/campaigns/demo/coupons").body
     assert [(c["type_id"], c["available"]) for c in listed["coupons"]] == [
         ("cafe-latte", False), ("cinema-ticket", False)]  # no codes uploaded yet
+
+
+def test_a_partner_coupon_comes_with_each_red_packet_grab(apply) -> None:  # type: ignore[no-untyped-def]
+    from tests.functional.test_red_packet import SECTION, grab, order
+
+    # GIVEN red packets that hand out the cafe's coupon with every grab, and 2 pool codes
+    doc = pc_doc()
+    doc["games"]["red-packet"] = SECTION | {"coupon": {"type": "partner-coupon", "partner": "cafe",
+                                                      "type_id": "coffee-10"}}
+    apply(doc)
+    load(2)
+    packet = order(GameClient("red-packet"), "ord-pc-1", "sharer", "300.00").body["packet_id"]
+    # WHEN three friends grab
+    replies = [grab(GameClient("red-packet"), packet, f"friend-{i}") for i in range(3)]
+    # THEN each grab succeeds; the first two come with one pool code each, the third none
+    assert [r.status for r in replies] == [201] * 3
+    codes_won = sorted(c.code for c in claimed())
+    assert codes_won == ["CAFE00000", "CAFE00001"]
+    holders = sorted(c.member_id for c in claimed())
+    assert holders == ["friend-0", "friend-1"]
