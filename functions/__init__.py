@@ -1,1 +1,1 @@
-"""Deployable Lambda entry points: thin, one per game (plus console and worker later)."""
+"""Deployable Lambda entry points, thin: one module every game function runs, the console, the worker."""

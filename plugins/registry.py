@@ -1,9 +1,12 @@
 """Plug-in discovery through Python entry points, for games and for reward issuers.
 
 Built-in games and issuers register in this project's `pyproject.toml` exactly as a
-third-party package would in its own; nothing here names a built-in. A bad plug-in fails
-at discovery with the entry point it came from; `MGAMES_DISABLED_PLUGINS` (comma-separated
-names) switches plug-ins off without uninstalling them.
+third-party package would in its own; nothing here names a built-in. A plug-in is imported
+only when asked for by name (`get_game`, `get_issuer`), so a game function loads its own game
+and the issuers its prizes name, not every installed game: what spans all games asks for
+them all (`games()`, `issuers()`). A bad plug-in fails when loaded with the entry point it
+came from; `MGAMES_DISABLED_PLUGINS` (comma-separated names) switches plug-ins off without
+uninstalling them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoints, entry_points
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -25,6 +28,13 @@ if TYPE_CHECKING:
 
 GAMES_GROUP = "marketing_games.games"
 ISSUERS_GROUP = "marketing_games.issuers"
+
+PLATFORM_TABLE_ACTIONS = frozenset({
+    "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",  # config, quotas, histories
+    "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",  # the transactions
+})
+"""What every game function may do to the table: the shared layers' reads and the parts of a
+player action's transaction (IAM has no TransactWriteItems action)."""
 
 T = TypeVar("T")
 Job = Callable[[datetime], int]
@@ -41,7 +51,11 @@ class PluginError(Exception):
 @dataclass(frozen=True)
 class GamePlugin:
     """What a game gives the host: its name (URL path and config section), config, routes,
-    scheduled jobs, and optionally its own figures for the campaign report."""
+    scheduled jobs, and optionally its own figures for the campaign report.
+
+    `table_actions` are the DynamoDB actions its routes need beyond the platform's own
+    (`PLATFORM_TABLE_ACTIONS`), e.g. `dynamodb:DeleteItem`: its function is granted no more.
+    """
 
     name: str
     title: str
@@ -51,6 +65,7 @@ class GamePlugin:
     tags: tuple[str, ...] = field(default_factory=tuple)
     jobs: tuple[Job, ...] = ()
     report: ReportFigures | None = None
+    table_actions: frozenset[str] = frozenset()
 
 
 def _disabled() -> set[str]:
@@ -58,21 +73,33 @@ def _disabled() -> set[str]:
     return {name.strip() for name in raw.split(",") if name.strip()}
 
 
-def load_group(group: str, check: Callable[[str, Any], T]) -> dict[str, T]:
-    """Load every entry point of `group`; `check` validates each object or raises."""
-    found: dict[str, T] = {}
-    disabled = _disabled()
-    for ep in entry_points(group=group):
-        if ep.name in disabled:
-            continue
-        if ep.name in found:
-            raise PluginError(f"{group}: two plug-ins are named {ep.name!r}")
+@cache
+def _declared(group: str) -> EntryPoints:
+    """The entry points of `group`, read once per process: each reading scans the metadata of
+    every distribution on the path."""
+    return entry_points(group=group)
+
+
+def installed(group: str) -> list[str]:
+    """The enabled plug-in names of `group`, sorted, read from metadata without importing any."""
+    return sorted({ep.name for ep in _declared(group)} - _disabled())
+
+
+def _load(group: str, name: str, check: Callable[[str, Any], T]) -> T | None:
+    """Load only the entry point `name` of `group` (None if absent or disabled), so a function
+    imports the plug-ins it uses and not every installed one; `check` validates it or raises."""
+    if name in _disabled():
+        return None
+    found = _declared(group).select(name=name)
+    if len(found) > 1:
+        raise PluginError(f"{group}: two plug-ins are named {name!r}")
+    for ep in found:
         try:
             obj = ep.load()
         except Exception as exc:  # a broken plug-in must name itself
             raise PluginError(f"{group}: {ep.name} = {ep.value} failed to load: {exc}") from exc
-        found[ep.name] = check(ep.name, obj)
-    return found
+        return check(name, obj)
+    return None
 
 
 def _check_game(name: str, obj: Any) -> GamePlugin:
@@ -84,16 +111,18 @@ def _check_game(name: str, obj: Any) -> GamePlugin:
 
 
 @cache
-def games() -> dict[str, GamePlugin]:
-    """Every enabled game, by name (discovered once per process)."""
-    return load_group(GAMES_GROUP, _check_game)
-
-
 def get_game(name: str) -> GamePlugin:
-    try:
-        return games()[name]
-    except KeyError:
-        raise PluginError(f"unknown game {name!r}; installed: {', '.join(sorted(games()))}") from None
+    """Game `name`, importing only its own entry point (once per process)."""
+    plugin = _load(GAMES_GROUP, name, _check_game)
+    if plugin is None:
+        raise PluginError(f"unknown game {name!r}; installed: {', '.join(installed(GAMES_GROUP))}")
+    return plugin
+
+
+@cache
+def games() -> dict[str, GamePlugin]:
+    """Every enabled game, by name: for what spans all games (worker, console, CLI, local stack)."""
+    return {name: get_game(name) for name in installed(GAMES_GROUP)}
 
 
 def _check_issuer(name: str, obj: Any) -> Issuer:
@@ -108,20 +137,22 @@ def _check_issuer(name: str, obj: Any) -> Issuer:
 
 
 @cache
-def issuers() -> dict[str, Issuer]:
-    """Every enabled reward issuer, by name (the `type` of a prize's reward)."""
-    return load_group(ISSUERS_GROUP, _check_issuer)
-
-
 def get_issuer(name: str) -> Issuer:
-    try:
-        return issuers()[name]
-    except KeyError:
-        known = ", ".join(sorted(issuers()))
-        raise PluginError(f"unknown reward type {name!r}; installed: {known}") from None
+    """Reward issuer `name` (a prize's reward `type`), importing only its own entry point."""
+    issuer = _load(ISSUERS_GROUP, name, _check_issuer)
+    if issuer is None:
+        known = ", ".join(installed(ISSUERS_GROUP))
+        raise PluginError(f"unknown reward type {name!r}; installed: {known}")
+    return issuer
+
+
+@cache
+def issuers() -> dict[str, Issuer]:
+    """Every enabled reward issuer, by name."""
+    return {name: get_issuer(name) for name in installed(ISSUERS_GROUP)}
 
 
 def reset() -> None:
     """Forget discovered plug-ins (tests that add entry points call this)."""
-    games.cache_clear()
-    issuers.cache_clear()
+    for cached in (_declared, get_game, games, get_issuer, issuers):
+        cached.cache_clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import runpy
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -37,6 +38,7 @@ from plugins.campaigns import apply_campaign  # noqa: E402
 from plugins.runtime import runtime  # noqa: E402
 from plugins.store import bind_table  # noqa: E402
 
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 SECRET = os.environ["MGAMES_TOKEN_SECRET"]
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
@@ -191,6 +193,18 @@ class GameClient:
         out = self.handler(event, LambdaContext(function_name=self.game))
         text = out.get("body") or ""
         return Reply(out["statusCode"], json.loads(text) if text else None, out.get("headers", {}))
+
+
+@pytest.fixture
+def game_function(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Handler]:
+    """`functions/game.py` imported afresh as the function serving a game: Lambda's init."""
+
+    def _load(game: str) -> Handler:
+        monkeypatch.setenv("MGAMES_GAME", game)
+        handler: Handler = runpy.run_module("functions.game")["handler"]
+        return handler
+
+    return _load
 
 
 @pytest.fixture

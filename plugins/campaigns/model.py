@@ -2,7 +2,10 @@
 
 `parse_campaign` validates the whole document, each game's section against that game's own
 model (found through the registry), and the budget against the prize pools, and reports
-every problem as `field.path: reason`.
+every problem as `field.path: reason`: what applying or validating a campaign needs.
+`stored_campaign` is what the functions need of a version that passed it: the campaign-wide
+fields only, each game's section validated on first use, so a game function imports its own
+game, not every game a campaign names.
 """
 
 from __future__ import annotations
@@ -112,21 +115,40 @@ G = TypeVar("G", bound=GameConfig)
 
 @dataclass(frozen=True)
 class Campaign:
-    """A validated campaign: its config, each enabled game's parsed section, its version."""
+    """A campaign: its config, each game's section, its version.
+
+    A section is validated by its game's model when first used and kept in `parsed`, where
+    the first writer wins (`dict.setdefault` is atomic): threads racing on a first use all
+    get the same object, as they would from a campaign parsed whole.
+    """
 
     config: CampaignConfig
-    games: dict[str, GameConfig]
     version: int = 0
     budget_counted: bool = True
+    parsed: dict[str, GameConfig] = field(default_factory=dict, compare=False, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def id(self) -> str:
         return self.config.id
 
+    @property
+    def games(self) -> dict[str, GameConfig]:
+        """Every game's section in the file's order: what spans all games (reports, apply)."""
+        return {name: self._parsed(name) for name in self.config.games}
+
+    def _parsed(self, name: str) -> GameConfig:
+        found = self.parsed.get(name)
+        if found is None:
+            found = self.parsed.setdefault(name, _section(name, self.config.games[name]))
+        return found
+
     def game(self, name: str) -> GameConfig | None:
-        section = self.games.get(name)
-        return section if section is not None and section.enabled else None
+        """Game `name`'s section if the campaign runs it, validated if not yet."""
+        if name not in self.config.games:
+            return None
+        section = self._parsed(name)
+        return section if section.enabled else None
 
     def section(self, name: str, model: type[G]) -> G:
         """Game `name`'s enabled section, or GameNotEnabledError (a 404 to the player)."""
@@ -163,17 +185,26 @@ def max_award_cost(games: dict[str, GameConfig]) -> Decimal | None:
     return total
 
 
+def _section(name: str, raw: dict[str, Any] | None) -> GameConfig:
+    """Game `name`'s section validated by that game's own model, found through the registry."""
+    try:
+        return get_game(name).config_model.model_validate(raw or {})
+    except PluginError as exc:
+        problems = [f"games.{name}: {exc}"]
+    except ValidationError as exc:
+        problems = _errors(exc, ("games", name))
+    raise ConfigInvalidError("; ".join(problems), errors=problems)
+
+
 def _game_sections(doc: Any, problems: list[str]) -> dict[str, GameConfig]:
-    """Each game's section validated by that game's own model, found through the registry."""
+    """Every game's section, each problem added to `problems`."""
     sections = doc.get("games") if isinstance(doc, dict) else None
     games: dict[str, GameConfig] = {}
     for name, section in (sections or {}).items() if isinstance(sections, dict) else ():
         try:
-            games[name] = get_game(name).config_model.model_validate(section or {})
-        except PluginError as exc:
-            problems.append(f"games.{name}: {exc}")
-        except ValidationError as exc:
-            problems.extend(_errors(exc, ("games", name)))
+            games[name] = _section(name, section)
+        except ConfigInvalidError as exc:
+            problems.extend(exc.details["errors"])
     return games
 
 
@@ -206,4 +237,16 @@ def parse_campaign(doc: Any, version: int = 0, *, counted: bool = False) -> Camp
         raise ConfigInvalidError("; ".join(problems), errors=problems)
     ceiling = max_award_cost(games)
     counted = counted or ceiling is None or cents(ceiling) > cents(config.budget)
-    return Campaign(config=config, games=games, version=version, budget_counted=counted)
+    return Campaign(config=config, version=version, budget_counted=counted, parsed=games)
+
+
+def stored_campaign(doc: Any, version: int, *, counted: bool) -> Campaign:
+    """A stored version, for the functions: `parse_campaign` passed it when it was applied,
+    and its stored `counted` flag is the budget proof, so only the campaign-wide fields are
+    checked here; each section is validated when first used."""
+    try:
+        config = CampaignConfig.model_validate(doc)
+    except ValidationError as exc:
+        problems = _errors(exc)
+        raise ConfigInvalidError("; ".join(problems), errors=problems) from None
+    return Campaign(config=config, version=version, budget_counted=counted)

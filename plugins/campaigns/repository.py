@@ -14,7 +14,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from plugins.campaigns.model import Campaign, parse_campaign
+from plugins.campaigns.model import Campaign, parse_campaign, stored_campaign
 from plugins.errors import CampaignNotFoundError, ConfigInvalidError, ConflictError
 from plugins.prize_pool.allowances import Shard, read_shards, seed, stock_name, wanted
 from plugins.prize_pool.budget import BUDGET
@@ -28,12 +28,13 @@ from plugins.types import cents
 
 
 def load_current(campaign_id: str) -> Campaign:
-    """The current version of a campaign, validated, or CampaignNotFoundError."""
+    """The current version of a campaign, or CampaignNotFoundError; its game sections are
+    validated on first use (see `stored_campaign`)."""
     try:
         item = ConfigItem.get(keys.campaign(campaign_id), keys.CONFIG_CURRENT)
     except ConfigItem.DoesNotExist:
         raise CampaignNotFoundError(f"no campaign {campaign_id!r}") from None
-    return parse_campaign(item.doc, version=int(item.version), counted=bool(item.budget_counted))
+    return stored_campaign(item.doc, int(item.version), counted=bool(item.budget_counted))
 
 
 def _current(campaign_id: str) -> ConfigItem | None:
@@ -117,7 +118,11 @@ def list_versions(campaign_id: str) -> list[ConfigItem]:
 
 
 class ConfigCache:
-    """Campaigns by id, each kept `ttl` seconds; one instance per process."""
+    """Campaigns by id, each kept `ttl` seconds; one instance per process.
+
+    A reload that finds the same version keeps the campaign object it had, and with it what
+    requests learnt in its memo (e.g. which stock shards are empty) and its parsed sections.
+    """
 
     def __init__(self, ttl: float | None = None) -> None:
         self.ttl = ttl if ttl is not None else float(os.environ.get("MGAMES_CONFIG_TTL_SECONDS", 5))
@@ -133,6 +138,9 @@ class ConfigCache:
                 found: Campaign | CampaignNotFoundError = load_current(campaign_id)
             except CampaignNotFoundError as missing:
                 found = missing
+            if (entry is not None and isinstance(entry[1], Campaign) and isinstance(found, Campaign)
+                    and found.version == entry[1].version):
+                found = entry[1]  # unchanged: keep what this process learnt (parsed sections, memo)
             entry = (time.monotonic(), found)
             with self._lock:
                 self._entries[campaign_id] = entry

@@ -147,7 +147,7 @@ class AppPool:
 
 
 def build_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """The Lambda entry point of game `name`, as `functions/<game>.py` exposes it."""
+    """The Lambda entry point of game `name`, as `functions/game.py` exposes it."""
     apps = AppPool(get_game(name))
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.LAMBDA_FUNCTION_URL)

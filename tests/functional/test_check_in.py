@@ -325,11 +325,9 @@ def test_the_documented_demo_section_applies_and_plays(apply, clock) -> None:  #
     assert all(r.body["blind_box"] is not None for r in replies)
 
 
-def test_the_function_serves_its_openapi_document(table) -> None:  # type: ignore[no-untyped-def]
-    from functions.check_in import handler
-
+def test_the_function_serves_its_openapi_document(table, game_function) -> None:  # type: ignore[no-untyped-def]
     client = GameClient("check-in")
-    client.handler = handler
+    client.handler = game_function("check-in")
     reply = client.call("GET", "/openapi.json")
     assert reply.status == 200
     assert sorted(reply.body["paths"]) == ["/campaigns/{campaign_id}",

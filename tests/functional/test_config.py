@@ -249,6 +249,19 @@ def test_config_cache_ttl(apply, clock, dynamodb_calls: list[str]) -> None:
     assert warm.get("demo").version == 2
 
 
+def test_a_reload_of_the_same_version_keeps_what_the_process_learnt(apply, clock) -> None:
+    # GIVEN a function that learnt something about version 1 (e.g. a stock shard is empty)
+    apply()
+    cache = ConfigCache(ttl=0)
+    first = cache.get("demo")
+    first.memo["learnt"] = True
+    # WHEN its TTL makes it read the campaign again, THEN the same version keeps the memo
+    assert cache.get("demo") is first and cache.get("demo").memo == {"learnt": True}
+    # ... and a new version starts afresh
+    apply_campaign(wheel_doc(name="v2"), now=clock[0])
+    assert cache.get("demo").version == 2 and "learnt" not in cache.get("demo").memo
+
+
 def test_config_cache_ttl_defaults_to_five_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MGAMES_CONFIG_TTL_SECONDS", raising=False)
     assert ConfigCache().ttl == 5

@@ -222,6 +222,27 @@ def test_an_entry_point_whose_module_raises_fails_discovery(plugin_dir: Path) ->
     assert "lucky-wheel" in registry.games()
 
 
+def test_a_game_is_loaded_alone_so_a_broken_neighbour_fails_only_when_loaded(plugin_dir: Path) -> None:
+    install(plugin_dir, "broken_import_pkg", "broken_import_pkg",
+            "raise RuntimeError('kaput at import')\n", "broken-game = broken_import_pkg:plugin")
+    registry.reset()
+
+    assert registry.get_game("lucky-wheel").name == "lucky-wheel"
+    with pytest.raises(PluginError, match=r"broken-game = broken_import_pkg:plugin failed to load"):
+        registry.get_game("broken-game")
+
+
+def test_two_plug_ins_of_one_name_fail_discovery(plugin_dir: Path) -> None:
+    for dist in ("toy_game_pkg", "other_toy_pkg"):
+        install(plugin_dir, dist, dist, TOY_MODULE, f"toy-flip = {dist}:plugin")
+    registry.reset()
+
+    with pytest.raises(PluginError, match=r"marketing_games\.games: two plug-ins are named 'toy-flip'"):
+        registry.get_game("toy-flip")
+    with pytest.raises(PluginError, match="two plug-ins are named 'toy-flip'"):
+        registry.games()
+
+
 def test_an_entry_point_exporting_another_name_fails_discovery(plugin_dir: Path) -> None:
     install(plugin_dir, "toy_game_pkg", "toy_game_pkg", TOY_MODULE, "coin-flip = toy_game_pkg:plugin")
     registry.reset()
