@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from infra.deploy.cli import add_commands as add_deploy_commands
 from plugins.errors import ConfigInvalidError, GameError
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo.yaml"
@@ -281,6 +282,7 @@ def parser() -> argparse.ArgumentParser:
         switch.add_argument("--by", default=os.environ.get("USER"), help="who switches it")
         store_options(switch)
         switch.set_defaults(run=cmd_switch)
+    add_deploy_commands(sub)
     return root
 
 

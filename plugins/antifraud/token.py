@@ -3,9 +3,9 @@
 Claims: `sub` (member id), `dev` (device id, optional), `reg` (when the member registered,
 epoch seconds, optional: games with new-user rules need it), `role` (optional: absent for a
 player; e.g. `brand` for the brand's own system calling server to server), `exp`. The
-functions verify it with the shared secret from `MGAMES_TOKEN_SECRET`, or from the SSM
-SecureString named by `MGAMES_TOKEN_SECRET_PARAM` (cached for five minutes), never trusting
-the page.
+functions verify it with the shared secret from `MGAMES_TOKEN_SECRET` (local runs, tests), or
+from the Secrets Manager secret the stack creates, named by `MGAMES_TOKEN_SECRET_ARN` (kept
+five minutes), never trusting the page.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import jwt
 
-from plugins.errors import TokenInvalidError
+from plugins.errors import SecretUnavailableError, TokenInvalidError
 
 ALGORITHM = "HS256"
 CLOCK_SKEW_SECONDS = 60
@@ -40,16 +40,18 @@ class Player:
 
 
 def token_secret() -> str:
-    """The HMAC secret, from the environment or from SSM Parameter Store."""
+    """The HMAC secret, from the environment or from Secrets Manager; SecretUnavailableError
+    (503, never a 500) when neither is configured or the secret cannot be read."""
     secret = os.environ.get("MGAMES_TOKEN_SECRET")
     if secret:
         return secret
-    parameter = os.environ.get("MGAMES_TOKEN_SECRET_PARAM")
-    if not parameter:
-        raise RuntimeError("set MGAMES_TOKEN_SECRET or MGAMES_TOKEN_SECRET_PARAM")
-    from aws_lambda_powertools.utilities.parameters import get_parameter
+    secret_id = os.environ.get("MGAMES_TOKEN_SECRET_ARN")
+    if not secret_id:
+        raise SecretUnavailableError("no token key is configured: set MGAMES_TOKEN_SECRET or "
+                                     "MGAMES_TOKEN_SECRET_ARN")
+    from plugins.secret_store import read_secret  # boto3 only when a token is verified
 
-    return str(get_parameter(parameter, decrypt=True, max_age=300))
+    return read_secret(secret_id)
 
 
 def mint_token(

@@ -11,8 +11,10 @@ than five minutes off, the signature does not match, or the nonce was seen befor
 nonce is remembered (an item written with `attribute_not_exists`, expiring by TTL after
 the timestamp window) only once the signature holds, so forged requests cannot burn
 nonces; a replay inside the window fails the condition, one outside fails the timestamp.
-Key secrets come from `MGAMES_PARTNER_KEYS` (JSON `{"key id": "secret"}`, or an SSM
-SecureString named by `MGAMES_PARTNER_KEYS_PARAM`), or any lookup passed in.
+Key secrets come from `MGAMES_PARTNER_KEYS` (JSON `{"key id": "secret"}`; local runs, tests),
+else from the Secrets Manager secret the stack creates, named by `MGAMES_PARTNER_KEYS_ARN`
+(same JSON, kept five minutes), or any lookup passed in. Keys that cannot be read answer 503
+SECRET_UNAVAILABLE, never 500.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError
 
-from plugins.errors import GameError
+from plugins.errors import GameError, SecretUnavailableError
 from plugins.store import MarkerItem
 
 __all__ = [
@@ -90,14 +92,20 @@ def nonce_key(key_id: str, nonce: str) -> tuple[str, str]:
 
 
 def env_keys(key_id: str) -> str | None:
-    """A key's secret from `MGAMES_PARTNER_KEYS` (or its SSM parameter)."""
+    """A key's secret from `MGAMES_PARTNER_KEYS` or the secret `MGAMES_PARTNER_KEYS_ARN` names;
+    no partner at all when neither is set."""
     raw = os.environ.get("MGAMES_PARTNER_KEYS")
-    if raw is None and os.environ.get("MGAMES_PARTNER_KEYS_PARAM"):
-        from aws_lambda_powertools.utilities.parameters import get_parameter
+    if raw is None and os.environ.get("MGAMES_PARTNER_KEYS_ARN"):
+        from plugins.secret_store import read_secret  # boto3 only when a partner calls
 
-        raw = str(get_parameter(os.environ["MGAMES_PARTNER_KEYS_PARAM"], decrypt=True,
-                                max_age=300))
-    found = json.loads(raw or "{}").get(key_id)
+        raw = read_secret(os.environ["MGAMES_PARTNER_KEYS_ARN"])
+    try:
+        keys = json.loads(raw or "{}")
+    except ValueError:
+        keys = None
+    if not isinstance(keys, dict):
+        raise SecretUnavailableError("the partners' keys are not a JSON object; retry later")
+    found = keys.get(key_id)
     return found if isinstance(found, str) else None
 
 

@@ -1,4 +1,5 @@
-"""Fixtures for the deployment tests: offline AWS env, a function-URL event, a Lambda context."""
+"""Fixtures for the deployment tests: the template and its offline SAM translation, an offline
+AWS env, a function-URL event, a Lambda context."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from typing import Any
 
 import pytest
 
+from infra.tables import load_template
+
 EVENTS_DIR = Path(__file__).resolve().parent.parent / "events"
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
+TEMPLATE = load_template(TEMPLATE_PATH)
 
 # Set before any handler module is imported, so nothing reaches real AWS.
 OFFLINE_ENV = {
@@ -31,6 +36,37 @@ UNSET_ENV = (
     "AWS_ENDPOINT_URL_DYNAMODB",
     "AWS_ENDPOINT_URL_SSM",
 )
+
+
+def resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+    """The template's resources of one type, by logical id."""
+    return {k: v for k, v in template["Resources"].items() if v.get("Type") == type_}
+
+
+def translate(template: dict[str, Any]) -> dict[str, Any]:
+    """What CloudFormation gets from the SAM transform, computed offline."""
+    from samtranslator.parser.parser import Parser
+    from samtranslator.public.translator import ManagedPolicyLoader
+    from samtranslator.translator.transform import transform
+
+    class OfflinePolicyLoader(ManagedPolicyLoader):
+        """Never calls IAM: the template names no managed policy by name."""
+
+        def __init__(self) -> None:
+            pass
+
+        def load(self) -> dict[str, str]:
+            return {}
+
+    sam = copy.deepcopy(template)
+    # What `sam package` does: local CodeUri -> S3 (the translator accepts only S3 URIs).
+    for resource in resources(sam, "AWS::Serverless::Function").values():
+        resource["Properties"]["CodeUri"] = "s3://mgames-artifacts/code.zip"
+    Parser.validate_datatypes(sam)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the translator asks boto3 for a region
+        translated: dict[str, Any] = transform(sam, {}, OfflinePolicyLoader())
+        return translated
 
 
 @dataclass

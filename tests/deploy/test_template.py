@@ -1,12 +1,16 @@
-"""template.yaml is valid offline (cfn-lint, SAM translator), its handlers import and serve a
-function-URL event, and infra/tables.py creates the template's tables."""
+"""template.yaml is valid offline (cfn-lint on it and on its translation, the SAM translator,
+`sam validate --lint`), grants each function only real actions it needs, its handlers import
+and serve an event, and infra/tables.py creates the template's tables."""
 
 from __future__ import annotations
 
 import base64
-import copy
 import importlib
 import json
+import os
+import runpy
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +19,22 @@ import pytest
 from moto import mock_aws
 
 from infra.tables import TTL_KEY, create_tables, load_template, table_definitions
-from tests.deploy.conftest import load_event
+from plugins.registry import PLATFORM_TABLE_ACTIONS, get_game
+from tests.deploy.conftest import TEMPLATE, TEMPLATE_PATH, load_event, resources, translate
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_PATH = ROOT / "template.yaml"
-TEMPLATE = load_template(TEMPLATE_PATH)
-DYNAMODB_ACTIONS = {
-    "dynamodb:GetItem",
-    "dynamodb:Query",
-    "dynamodb:BatchGetItem",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",  # transactional deletes (e.g. red-packet expiry index entries)
-    "dynamodb:TransactWriteItems",
-    "dynamodb:ConditionCheckItem",
-}
+ROOT = TEMPLATE_PATH.parent
+# What each kind of function does to the table. Transactions are authorized per part (there
+# is no dynamodb:TransactWriteItems action): their puts, updates, deletes and condition checks.
+READS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
+WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+WORKER_ACTIONS = READS | WRITES  # sweeps: query due-lists, settle what expired
+CONSOLE_ACTIONS = READS | WRITES | {"dynamodb:Scan"}  # no player action; the campaign report
 
 
-def _resources(template: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
-    return {k: v for k, v in template["Resources"].items() if v.get("Type") == type_}
+def _game_actions(function: str) -> set[str]:
+    """A game function's: the platform's reads and transaction parts, plus its game's own."""
+    game = TEMPLATE["Resources"][function]["Properties"]["Environment"]["Variables"]["MGAMES_GAME"]
+    return set(PLATFORM_TABLE_ACTIONS | get_game(game).table_actions)
 
 
 def _trigger(properties: dict[str, Any]) -> str:
@@ -49,9 +50,22 @@ def _handlers(trigger: str = "url") -> list[tuple[str, str]]:
     default = TEMPLATE.get("Globals", {}).get("Function", {}).get("Handler")
     return [
         (logical_id, resource["Properties"].get("Handler", default))
-        for logical_id, resource in _resources(TEMPLATE, "AWS::Serverless::Function").items()
+        for logical_id, resource in resources(TEMPLATE, "AWS::Serverless::Function").items()
         if _trigger(resource["Properties"]) == trigger
     ]
+
+
+def _load_handler(logical_id: str, handler: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The function's handler as Lambda's init makes it: the template's literal environment
+    (e.g. MGAMES_GAME) set, then its module run afresh if that environment shapes it."""
+    variables = TEMPLATE["Resources"][logical_id]["Properties"].get("Environment", {})
+    literal = {k: v for k, v in variables.get("Variables", {}).items() if isinstance(v, str)}
+    for name, value in literal.items():
+        monkeypatch.setenv(name, value)
+    module_name, _, attr = handler.rpartition(".")
+    if not literal:
+        return getattr(importlib.import_module(module_name), attr)
+    return runpy.run_module(module_name)[attr]
 
 
 GAME_FUNCTIONS = [logical_id for logical_id, _ in _handlers()]
@@ -64,12 +78,15 @@ def _as_list(value: Any) -> list[Any]:
 # --- cfn-lint -----------------------------------------------------------------------------
 
 
-def test_cfn_lint_clean() -> None:
+def _lint(text: str) -> list[str]:
     from cfnlint.api import lint
 
-    matches = lint(TEMPLATE_PATH.read_text(encoding="utf-8"), regions=["us-east-1"])
-    problems = [m for m in matches if m.rule.id[0] in "EW"]
-    assert not problems, "\n".join(str(m) for m in problems)
+    return [str(m) for m in lint(text, regions=["us-east-1"]) if m.rule.id[0] in "EW"]
+
+
+def test_cfn_lint_clean() -> None:
+    problems = _lint(TEMPLATE_PATH.read_text(encoding="utf-8"))
+    assert not problems, "\n".join(problems)
 
 
 # --- SAM translator -----------------------------------------------------------------------
@@ -77,31 +94,35 @@ def test_cfn_lint_clean() -> None:
 
 @pytest.fixture(scope="module")
 def translated() -> dict[str, Any]:
-    from samtranslator.parser.parser import Parser
-    from samtranslator.public.translator import ManagedPolicyLoader
-    from samtranslator.translator.transform import transform
+    return translate(TEMPLATE)
 
-    class OfflinePolicyLoader(ManagedPolicyLoader):
-        """Never calls IAM: the template names no managed policy by name."""
 
-        def __init__(self) -> None:
-            pass
+def test_cfn_lint_clean_on_the_expanded_template(translated: dict[str, Any]) -> None:
+    # What CloudFormation receives: plain resources (roles, URLs, permissions, rules), which
+    # cfn-lint checks more deeply than the SAM resources it validates by schema.
+    problems = _lint(json.dumps(translated))
+    assert not problems, "\n".join(problems)
 
-        def load(self) -> dict[str, str]:
-            return {}
 
-    sam = copy.deepcopy(TEMPLATE)
-    # What `sam package` does: local CodeUri -> S3 (the translator accepts only S3 URIs).
-    for resource in _resources(sam, "AWS::Serverless::Function").values():
-        resource["Properties"]["CodeUri"] = "s3://mgames-artifacts/code.zip"
-    Parser.validate_datatypes(sam)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the translator asks boto3 for a region
-        return transform(sam, {}, OfflinePolicyLoader())
+def test_sam_validate_lint_is_clean_offline(tmp_path: Path) -> None:
+    sam = Path(sys.executable).with_name("sam")
+    if not sam.exists():
+        pytest.skip("aws-sam-cli is not installed (pip install -e .[deploy])")
+    # Offline: dummy credentials, no telemetry, and any HTTP(S) through a proxy that is not
+    # there, so a network call would fail at once rather than hang.
+    env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
+           "AWS_SECRET_ACCESS_KEY": "testing", "SAM_CLI_TELEMETRY": "0", "HOME": str(tmp_path),
+           "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
+    env.pop("AWS_PROFILE", None)
+    done = subprocess.run([str(sam), "validate", "--lint", "--template", str(TEMPLATE_PATH)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "is a valid SAM Template" in done.stdout + done.stderr
 
 
 def test_sam_translates_function_url_with_cors(translated: dict[str, Any]) -> None:
-    urls = _resources(translated, "AWS::Lambda::Url")
+    urls = resources(translated, "AWS::Lambda::Url")
     assert set(urls) == {f"{fn}Url" for fn in GAME_FUNCTIONS}
     assert {"LuckyWheelFunction", "CheckInFunction", "AssistFunction", "RedPacketFunction"} <= set(
         GAME_FUNCTIONS)
@@ -117,7 +138,7 @@ def test_sam_translates_function_url_with_cors(translated: dict[str, Any]) -> No
         }
     # A public URL needs both permissions (lambda:InvokeFunction since October 2025).
     permissions = [
-        p["Properties"] for p in _resources(translated, "AWS::Lambda::Permission").values()
+        p["Properties"] for p in resources(translated, "AWS::Lambda::Permission").values()
     ]
     assert {"lambda:InvokeFunctionUrl", "lambda:InvokeFunction"} <= {
         p["Action"] for p in permissions
@@ -134,16 +155,21 @@ def test_sam_translates_function_settings(translated: dict[str, Any]) -> None:
     assert props["Timeout"] == 10
     assert props.get("TracingConfig", {}).get("Mode") != "Active"
     assert props["LoggingConfig"] == {"LogGroup": {"Ref": "LuckyWheelLogGroup"}}
+    assert props["Handler"] == "functions.game.handler"
     env = props["Environment"]["Variables"]
+    assert env["MGAMES_GAME"] == "lucky-wheel"
     assert env["MGAMES_TABLE"] == {"Ref": "GamesTable"}
-    assert env["MGAMES_TOKEN_SECRET_PARAM"] == {"Ref": "TokenSecretParameterName"}
+    assert env["MGAMES_TOKEN_SECRET_ARN"] == {"Ref": "TokenSecret"}
+    assert "MGAMES_TOKEN_SECRET" not in env  # the key lives in Secrets Manager only
     assert env["POWERTOOLS_TRACE_DISABLED"] == "true"
+    assert props["ReservedConcurrentExecutions"] == {"Fn::If": [
+        "ReserveGameConcurrency", {"Ref": "GameReservedConcurrency"}, {"Ref": "AWS::NoValue"}]}
     log_group = translated["Resources"]["LuckyWheelLogGroup"]
     assert log_group["Properties"]["RetentionInDays"] > 0
 
 
 def test_sam_translates_table_with_ttl_and_pitr(translated: dict[str, Any]) -> None:
-    tables = _resources(translated, "AWS::DynamoDB::Table")
+    tables = resources(translated, "AWS::DynamoDB::Table")
     assert set(tables) == {"GamesTable"}
     table = tables["GamesTable"]
     assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
@@ -155,60 +181,53 @@ def test_sam_translates_table_with_ttl_and_pitr(translated: dict[str, Any]) -> N
     assert "GlobalSecondaryIndexes" not in props
 
 
-def test_iam_is_least_privilege(translated: dict[str, Any]) -> None:
-    roles = _resources(translated, "AWS::IAM::Role")
-    managed = _resources(translated, "AWS::IAM::ManagedPolicy")
-    statements = [
-        statement
-        for role in roles.values()
-        for policy in role["Properties"].get("Policies", [])
-        for statement in _as_list(policy["PolicyDocument"]["Statement"])
-    ] + [
-        statement
-        for policy in managed.values()
-        for statement in _as_list(policy["Properties"]["PolicyDocument"]["Statement"])
-    ]
-    # every game function gets the table and the token secret; the worker only the table
-    for logical_id in GAME_FUNCTIONS:
-        attached = roles[f"{logical_id}Role"]["Properties"]["ManagedPolicyArns"]
-        assert {"Ref": "GamesTableAccessPolicy"} in attached
-        assert {"Ref": "TokenSecretReadPolicy"} in attached
-    worker = roles["WorkerFunctionRole"]["Properties"]["ManagedPolicyArns"]
-    assert {"Ref": "GamesTableAccessPolicy"} in worker
-    assert {"Ref": "TokenSecretReadPolicy"} not in worker
-    # only the console may Scan (its report), through a policy of its own
-    scanners = [name for name, role in roles.items()
-                if {"Ref": "ConsoleReportPolicy"} in role["Properties"].get("ManagedPolicyArns", [])]
-    assert scanners == ["ConsoleFunctionRole"]
-    report = managed["ConsoleReportPolicy"]["Properties"]["PolicyDocument"]["Statement"]
-    assert [s["Action"] for s in report] == [["dynamodb:Scan"]]
-    statements = [s for s in statements if s not in report]
-    dynamodb = [
-        s for s in statements if any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))
-    ]
-    assert dynamodb, "no DynamoDB statement found"
-    for statement in dynamodb:
-        resources = _as_list(statement["Resource"])
-        assert "*" not in resources and "arn:aws:dynamodb:*" not in resources
-        assert resources == [{"Fn::GetAtt": ["GamesTable", "Arn"]}]
-        assert set(_as_list(statement["Action"])) <= DYNAMODB_ACTIONS
-    granted = {a for s in dynamodb for a in _as_list(s["Action"])}
-    assert granted == DYNAMODB_ACTIONS
+def _granted(translated: dict[str, Any], role: str) -> dict[str, set[str]]:
+    """Action -> the resources (as JSON) a function's role is granted it on."""
+    managed = resources(translated, "AWS::IAM::ManagedPolicy")
+    props = translated["Resources"][role]["Properties"]
+    documents = [p["PolicyDocument"] for p in props.get("Policies", [])] + [
+        managed[arn["Ref"]]["Properties"]["PolicyDocument"]
+        for arn in props.get("ManagedPolicyArns", []) if isinstance(arn, dict) and "Ref" in arn]
+    granted: dict[str, set[str]] = {}
+    for document in documents:
+        for statement in _as_list(document["Statement"]):
+            assert statement["Effect"] == "Allow"
+            for action in _as_list(statement["Action"]):
+                for resource in _as_list(statement["Resource"]):
+                    granted.setdefault(action, set()).add(json.dumps(resource, sort_keys=True))
+    return granted
 
-    ssm = [s for s in statements if "ssm:GetParameter" in _as_list(s["Action"])]
-    # each parameter read is granted on that one parameter: the token secret, and the
-    # partners' key secrets (the console only)
-    assert sorted(s["Resource"]["Fn::Sub"] for s in ssm) == sorted(
-        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${" + name + "}"
-        for name in ("PartnerKeysParameterName", "TokenSecretParameterName")
-    )
-    partner_keys = [
-        name for name, role in roles.items()
-        for policy in role["Properties"].get("Policies", [])
-        if "PartnerKeysParameterName" in json.dumps(policy)
-    ]
-    assert partner_keys == ["ConsoleFunctionRole"]
-    assert all("*" not in json.dumps(s["Action"]) for s in statements)
+
+TABLE = json.dumps({"Fn::GetAtt": ["GamesTable", "Arn"]})
+LAMBDA_BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+
+
+@pytest.mark.parametrize(("role", "table_actions", "secrets"), [
+    *[(f"{fn}Role", _game_actions(fn), {"TokenSecret"}) for fn in GAME_FUNCTIONS],
+    ("ConsoleFunctionRole", CONSOLE_ACTIONS, {"TokenSecret", "PartnerKeysSecret"}),
+    ("WorkerFunctionRole", WORKER_ACTIONS, set()),
+])
+def test_iam_is_least_privilege(
+    translated: dict[str, Any], role: str, table_actions: set[str], secrets: set[str],
+) -> None:
+    granted = _granted(translated, role)
+    dynamodb = {action for action in granted if action.startswith("dynamodb:")}
+    assert dynamodb == table_actions
+    assert all(granted[action] == {TABLE} for action in dynamodb)  # the one table, no index
+    assert "dynamodb:TransactWriteItems" not in granted  # not an IAM action
+    read_secrets = {json.loads(r)["Ref"] for r in granted.pop("secretsmanager:GetSecretValue", ())}
+    assert read_secrets == secrets
+    assert set(granted) == dynamodb  # nothing else, no wildcard
+    # besides ours (read above), only the SAM default that lets the function write its logs
+    aws_managed = [arn for arn in translated["Resources"][role]["Properties"]["ManagedPolicyArns"]
+                   if not (isinstance(arn, dict) and "Ref" in arn)]
+    assert aws_managed == [LAMBDA_BASIC]
+
+
+def test_every_function_is_built_by_the_makefile_from_the_project_root() -> None:
+    for logical_id, resource in resources(TEMPLATE, "AWS::Serverless::Function").items():
+        assert resource.get("Metadata") == {"BuildMethod": "makefile"}, logical_id
+        assert resource["Properties"]["CodeUri"] == ".", logical_id
 
 
 # --- handlers -----------------------------------------------------------------------------
@@ -221,12 +240,18 @@ def test_handler_serves_openapi(
     offline_aws_env: dict[str, str],
     function_url_get_event: dict[str, Any],
     lambda_context: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    module_name, _, attr = handler.rpartition(".")
-    with mock_aws():
-        create_tables(boto3.client("dynamodb"), {"GamesTable": offline_aws_env["MGAMES_TABLE"]})
-        module = importlib.import_module(module_name)
-        response = getattr(module, attr)(function_url_get_event, lambda_context)
+    from plugins.registry import get_game
+    from plugins.store import bind_table
+
+    try:
+        with mock_aws():
+            create_tables(boto3.client("dynamodb"), {"GamesTable": offline_aws_env["MGAMES_TABLE"]})
+            serve = _load_handler(logical_id, handler, monkeypatch)
+            response = serve(function_url_get_event, lambda_context)
+    finally:
+        bind_table(offline_aws_env["MGAMES_TABLE"])  # drop the client made under the mock
 
     assert response["statusCode"] == 200, response
     body = response["body"]
@@ -234,22 +259,24 @@ def test_handler_serves_openapi(
         body = base64.b64decode(body).decode("utf-8")
     document = json.loads(body)
     assert str(document["openapi"]).startswith("3.1"), document.get("openapi")
+    # each function serves the game its environment names
+    assert document["info"]["title"] == f"{get_game(os.environ['MGAMES_GAME']).title} API"
 
 
 @pytest.mark.parametrize(("logical_id", "handler"), _handlers("schedule"),
                          ids=[h[0] for h in _handlers("schedule")])
 def test_scheduled_handler_runs(
     logical_id: str, handler: str, offline_aws_env: dict[str, str], lambda_context: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from plugins.store import bind_table
 
-    module_name, _, attr = handler.rpartition(".")
     try:
         with mock_aws():
             create_tables(boto3.client("dynamodb"), {"GamesTable": offline_aws_env["MGAMES_TABLE"]})
             bind_table(offline_aws_env["MGAMES_TABLE"])
-            module = importlib.import_module(module_name)
-            result = getattr(module, attr)(load_event("scheduled"), lambda_context)
+            serve = _load_handler(logical_id, handler, monkeypatch)
+            result = serve(load_event("scheduled"), lambda_context)
     finally:
         bind_table(offline_aws_env["MGAMES_TABLE"])  # drop the client made under the mock
     assert all(count >= 0 for count in result["handled"].values()), result
@@ -351,9 +378,9 @@ def test_create_tables_names(
 @pytest.mark.parametrize(("logical_id", "handler"), _handlers("api"), ids=[h[0] for h in _handlers("api")])
 def test_api_handler_answers_with_the_envelope(
     logical_id: str, handler: str, offline_aws_env: dict[str, str], lambda_context: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    module_name, _, attr = handler.rpartition(".")
-    app = getattr(importlib.import_module(module_name), attr)
+    app = _load_handler(logical_id, handler, monkeypatch)
     event = load_event("api_gateway_report")
     response = app(event, lambda_context)
     assert response["statusCode"] == 401, response

@@ -9,7 +9,7 @@ import jwt
 import pytest
 
 from plugins.antifraud import Player, mint_token, token_secret, verify_token
-from plugins.errors import TokenInvalidError
+from plugins.errors import SecretUnavailableError, TokenInvalidError
 
 SECRET = "unit-secret-0123456789abcdef0123456789"
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
@@ -118,41 +118,41 @@ def test_garbage_is_rejected(garbage: str) -> None:
 
 
 def test_the_secret_comes_from_the_environment_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aws_lambda_powertools.utilities.parameters as parameters
+    import plugins.secret_store as secret_store
 
     def never(*_: Any, **__: Any) -> str:
-        raise AssertionError("SSM must not be asked when MGAMES_TOKEN_SECRET is set")
+        raise AssertionError("Secrets Manager must not be asked when MGAMES_TOKEN_SECRET is set")
 
-    monkeypatch.setattr(parameters, "get_parameter", never)
+    monkeypatch.setattr(secret_store, "read_secret", never)
     monkeypatch.setenv("MGAMES_TOKEN_SECRET", "from-env")
-    monkeypatch.setenv("MGAMES_TOKEN_SECRET_PARAM", "/mgames/token-secret")
+    monkeypatch.setenv("MGAMES_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:1:secret:t")
     assert token_secret() == "from-env"
 
 
-def test_the_secret_falls_back_to_a_decrypted_cached_ssm_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aws_lambda_powertools.utilities.parameters as parameters
+def test_the_secret_falls_back_to_the_stacks_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    import plugins.secret_store as secret_store
 
-    asked: list[tuple[Any, ...]] = []
+    asked: list[str] = []
 
-    def fake(name: str, **options: Any) -> str:
-        asked.append((name, options))
-        return "from-ssm"
+    def fake(secret_id: str) -> str:
+        asked.append(secret_id)
+        return "from-secrets-manager"
 
-    monkeypatch.setattr(parameters, "get_parameter", fake)
+    monkeypatch.setattr(secret_store, "read_secret", fake)
     monkeypatch.delenv("MGAMES_TOKEN_SECRET", raising=False)
-    monkeypatch.setenv("MGAMES_TOKEN_SECRET_PARAM", "/mgames/token-secret")
-    assert token_secret() == "from-ssm"
-    assert asked == [("/mgames/token-secret", {"decrypt": True, "max_age": 300})]
+    monkeypatch.setenv("MGAMES_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:1:secret:t")
+    assert token_secret() == "from-secrets-manager"
+    assert asked == ["arn:aws:secretsmanager:us-east-1:1:secret:t"]
 
 
 @pytest.mark.parametrize("empty", [None, ""], ids=["unset", "empty"])
 def test_without_any_secret_the_error_says_what_to_set(
     monkeypatch: pytest.MonkeyPatch, empty: str | None
 ) -> None:
-    for name in ("MGAMES_TOKEN_SECRET", "MGAMES_TOKEN_SECRET_PARAM"):
+    for name in ("MGAMES_TOKEN_SECRET", "MGAMES_TOKEN_SECRET_ARN"):
         if empty is None:
             monkeypatch.delenv(name, raising=False)
         else:
             monkeypatch.setenv(name, empty)
-    with pytest.raises(RuntimeError, match="set MGAMES_TOKEN_SECRET or MGAMES_TOKEN_SECRET_PARAM"):
+    with pytest.raises(SecretUnavailableError, match="set MGAMES_TOKEN_SECRET or MGAMES_TOKEN_SECRET_ARN"):
         token_secret()

@@ -1,0 +1,142 @@
+"""What the artifact test reads from template.yaml (functions, their environment, their IAM
+grants) and what it asks of each function (events and the answers they must get)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from infra.local.events import function_url_event
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+
+
+@dataclass(frozen=True)
+class Function:
+    """One AWS::Serverless::Function of the template, with its Globals applied."""
+
+    template: dict[str, Any]
+    properties: dict[str, Any]
+
+    @property
+    def handler(self) -> str:
+        return str(self.properties.get("Handler") or self.template["Globals"]["Function"]["Handler"])
+
+    @property
+    def game(self) -> str | None:
+        """The game a game function serves (None for the console and the worker)."""
+        found = self.properties.get("Environment", {}).get("Variables", {}).get("MGAMES_GAME")
+        return None if found is None else str(found)
+
+    def environment(self, table: str, stack: dict[str, str]) -> dict[str, str]:
+        """The function's variables, references resolved against the local stack."""
+        merged = {**self.template.get("Globals", {}).get("Function", {}).get("Environment", {})
+                  .get("Variables", {}), **self.properties.get("Environment", {}).get("Variables", {})}
+        return {name: self._resolve(value, table, stack) for name, value in merged.items()}
+
+    def _resolve(self, value: Any, table: str, stack: dict[str, str]) -> str:
+        if not isinstance(value, dict):
+            return str(value)
+        ref = value.get("Ref")
+        resources, parameters = self.template["Resources"], self.template.get("Parameters", {})
+        if ref in resources and resources[ref]["Type"] == "AWS::DynamoDB::Table":
+            return table
+        if ref in stack:
+            return stack[ref]
+        if ref in parameters:
+            return str(parameters[ref].get("Default", ""))
+        return json.dumps(value)  # an intrinsic the functions do not read locally
+
+
+def functions_of(template: dict[str, Any]) -> dict[str, Function]:
+    return {name: Function(template, resource["Properties"])
+            for name, resource in template["Resources"].items()
+            if resource["Type"] == "AWS::Serverless::Function"}
+
+
+def _statements(template: dict[str, Any], policy: Any) -> list[dict[str, Any]]:
+    if isinstance(policy, dict) and "Ref" in policy:
+        policy = template["Resources"][policy["Ref"]]["Properties"]["PolicyDocument"]
+    assert isinstance(policy, dict) and "Statement" in policy, f"not an explicit policy: {policy}"
+    return list(policy["Statement"])
+
+
+def granted_actions(template: dict[str, Any], function: str) -> set[str]:
+    """Every action the function's policies allow (explicit statements only)."""
+    actions: set[str] = set()
+    for policy in functions_of(template)[function].properties.get("Policies", []):
+        for statement in _statements(template, policy):
+            if statement["Effect"] == "Allow":
+                found = statement["Action"]
+                actions |= {found} if isinstance(found, str) else set(found)
+    return actions
+
+
+@dataclass(frozen=True)
+class GameCheck:
+    """A game's events, in order, and the status each must get."""
+
+    events: list[dict[str, Any]]
+    statuses: list[int]
+
+
+def _call(method: str, path: str, token: str, body: Any = None, key: str | None = None) -> dict[str, Any]:
+    headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    if key:
+        headers["idempotency-key"] = key
+    return function_url_event(method, path, headers=headers,
+                              body=None if body is None else json.dumps(body))
+
+
+def game_checks(player: str, brand: str, today: str) -> dict[str, GameCheck]:
+    """Per game: the campaign page, one real action, the player's own list."""
+    c = "/campaigns/demo"
+    plans: dict[str, list[tuple[str, str, str, Any, int]]] = {
+        "lucky-wheel": [("POST", f"{c}/draws", player, None, 201),
+                        ("GET", f"{c}/draws", player, None, 200)],
+        "check-in": [("POST", f"{c}/check-ins", player, None, 201),
+                     ("GET", f"{c}/check-ins", player, None, 200)],
+        "assist": [("POST", f"{c}/tasks", player, None, 201),
+                   ("GET", f"{c}/tasks", player, None, 200)],
+        "red-packet": [("POST", f"{c}/orders", brand,
+                        {"order_id": "o-artifact-1", "member_id": "alice", "amount": "199.00"}, 201),
+                       ("GET", f"{c}/packets", player, None, 200)],
+        "booking": [("POST", f"{c}/bookings", player, {"day": today, "store_id": "sh-jingan"}, 201),
+                    ("GET", f"{c}/bookings", player, None, 200)],
+        "partner-coupon": [("POST", f"{c}/coupons/cafe-latte/claims", player, None, 201),
+                           ("GET", f"{c}/coupons/mine", player, None, 200)],
+    }
+    checks = {}
+    for game, steps in plans.items():
+        page = f"{c}/coupons" if game == "partner-coupon" else c
+        events = [_call("GET", page, player)]
+        events += [_call(method, path, token, body, key=f"artifact-{game}-{i}" if method == "POST" else None)
+                   for i, (method, path, token, body, _) in enumerate(steps)]
+        checks[game] = GameCheck(events, [200, *(status for *_, status in steps)])
+    return checks
+
+
+def _api_event(method: str, resource: str, path: str, token: str, body: Any = None,
+               **parameters: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS / "api_gateway_report.json").read_text(encoding="utf-8"))
+    event |= {"resource": resource, "path": path, "httpMethod": method,
+              "pathParameters": parameters or None, "body": None if body is None else json.dumps(body)}
+    event["requestContext"] |= {"resourcePath": resource, "httpMethod": method, "path": f"/prod{path}"}
+    for name, value in {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}.items():
+        event["headers"][name] = value
+        event["multiValueHeaders"][name] = [value]
+    return event
+
+
+def console_events(marketer: str, campaign: dict[str, Any]) -> list[dict[str, Any]]:
+    """The demo's report, then a new campaign applied, through API Gateway's proxy event."""
+    return [_api_event("GET", "/campaigns/{campaign_id}/report", "/campaigns/demo/report", marketer,
+                       campaign_id="demo"),
+            _api_event("POST", "/campaigns", "/campaigns", marketer, body=campaign)]
+
+
+def worker_events() -> list[dict[str, Any]]:
+    scheduled: dict[str, Any] = json.loads((EVENTS / "scheduled.json").read_text(encoding="utf-8"))
+    return [scheduled]

@@ -1,0 +1,314 @@
+"""The built artifact works where it runs: every function of template.yaml, imported and
+invoked from its artifact alone, in an interpreter of the runtime's Python version.
+
+`sam build` builds the artifacts as the README's deploy path does (for arm64). This machine
+is x86_64, so the same build is made for x86_64 too and the two are shown to hold the same
+files and distributions, differing only in the architecture of compiled extensions; the
+x86_64 one is then run in `python3.12 -I -S` whose path holds only the artifact and boto3
+(what the Lambda runtime adds), against the local DynamoDB (which also serves Secrets
+Manager): each game answers its campaign and performs a real action, the console answers a
+report, the worker runs every game's jobs. The AWS calls each function made are checked
+against its IAM policy in the template.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import boto3
+import pytest
+
+from infra.deploy.build import LAMBDA, RUNTIME_PROVIDED, Platform, build_artifact
+from infra.deploy.config import load_deployment
+from infra.deploy.interpreter import find_python
+from infra.local.dynamodb import LocalDynamoDB
+from infra.tables import create_tables, load_template
+from plugins.antifraud import mint_token
+from tests.artifact.functions import (
+    console_events,
+    functions_of,
+    game_checks,
+    granted_actions,
+    worker_events,
+)
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+INVOKE = Path(__file__).with_name("invoke.py")
+TEMPLATE = load_template(ROOT / "template.yaml")
+TABLE = "mgames-artifact"
+SO_ARCH = re.compile(r"(aarch64|x86_64)")
+
+
+@pytest.fixture(scope="module")
+def python() -> Path:
+    found = find_python(LAMBDA.python)
+    assert found is not None, (f"the artifact test needs Python {LAMBDA.python} (the runtime's): "
+                               f"put python{LAMBDA.python} on PATH or install it with pyenv")
+    return found
+
+
+@pytest.fixture(scope="module")
+def sam_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`sam build`, as the deploy path runs it (samconfig.toml: build in source)."""
+    out = tmp_path_factory.mktemp("sam") / "build"
+    sam = Path(sys.executable).with_name("sam")
+    env = {**os.environ, "SAM_CLI_TELEMETRY": "0", "SAM_CLI_CONTAINER_CONNECTION_TIMEOUT": "1"}
+    done = subprocess.run([str(sam), "build", "--build-dir", str(out)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Build Succeeded" in done.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def host_artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same build for this machine's architecture, so that it can run here."""
+    machine = platform.machine()
+    return build_artifact(tmp_path_factory.mktemp("host") / "artifact",
+                          platform=Platform(LAMBDA.python, machine), progress=lambda _: None)
+
+
+@pytest.fixture(scope="module")
+def runtime_sdk() -> Path:
+    """boto3 and botocore alone, as the Lambda runtime provides them (kept between runs)."""
+    import botocore
+
+    target = ROOT / ".aws-sam" / "runtime-sdk" / botocore.__version__
+    if not (target / "boto3").is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        "--target", str(target), "--no-compile", f"botocore=={botocore.__version__}",
+                        f"boto3=={boto3.__version__}", *Platform(LAMBDA.python, platform.machine()).pip_args],
+                       check=True, capture_output=True)
+    return target
+
+
+def _tree(root: Path) -> set[str]:
+    return {SO_ARCH.sub("ARCH", str(p.relative_to(root))) for p in root.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
+def test_sam_builds_every_function_with_dependencies_and_metadata(sam_build: Path,
+                                                                  host_artifact: Path) -> None:
+    built = {name: sam_build / name for name in functions_of(TEMPLATE)}
+    assert built and all(path.is_dir() for path in built.values()), sorted(os.listdir(sam_build))
+    expected = _tree(host_artifact)
+    for name, path in built.items():
+        files = _tree(path)
+        assert files == expected, f"{name}: {sorted(files ^ expected)[:20]}"
+        dists = {p.name for p in path.glob("*.dist-info")}
+        assert any(d.startswith("marketing_games-") for d in dists), f"{name}: no project metadata"
+        assert not {d.split("-")[0].lower().replace("_", "-") for d in dists} & RUNTIME_PROVIDED
+        for top in ("tests", "docs", "benchmarks", "examples"):
+            assert not (path / top).exists(), f"{name} ships {top}/"
+        for so in path.rglob("*.so"):
+            assert so.read_bytes()[:4] == b"\x7fELF" and _elf_machine(so) == LAMBDA.machine, so
+        assert list(path.rglob(f"*.cpython-{LAMBDA.python.replace('.', '')}.pyc")), f"{name}: no bytecode"
+
+
+def _elf_machine(path: Path) -> str:
+    machine = int.from_bytes(path.read_bytes()[18:20], "little")
+    return {0xB7: "aarch64", 0x3E: "x86_64"}.get(machine, hex(machine))
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[dict[str, str]]:
+    """The local DynamoDB (and Secrets Manager), the table, the stack's secrets, the demo."""
+    with LocalDynamoDB() as ddb:
+        client = boto3.client("dynamodb", endpoint_url=ddb.endpoint_url)
+        create_tables(client, {"GamesTable": TABLE})
+        secrets = boto3.client("secretsmanager", endpoint_url=ddb.endpoint_url)
+        arns = {name: secrets.create_secret(Name=f"artifact/{name}", SecretString=value)["ARN"]
+                for name, value in _secret_values().items()}
+        yield {"endpoint": ddb.endpoint_url, **arns}
+        ddb.reset()
+
+
+def _secret_values() -> dict[str, str]:
+    """A value for every secret the template creates (a JSON object where it holds keys)."""
+    values = {}
+    for name, resource in TEMPLATE["Resources"].items():
+        if resource["Type"] == "AWS::SecretsManager::Secret":
+            initial = resource["Properties"].get("SecretString")
+            values[name] = initial if initial is not None else f"artifact-{name}-0123456789abcdef0123"
+    return values
+
+
+def _invoke(python: Path, artifact: Path, sdk: Path, function: str, events: list[dict[str, Any]],
+            stack: dict[str, str], tmp_path: Path) -> dict[str, Any]:
+    """Invoke `function`'s handler from `artifact` in an isolated interpreter."""
+    env = functions_of(TEMPLATE)[function].environment(TABLE, stack)
+    env |= {"AWS_ACCESS_KEY_ID": "artifact", "AWS_SECRET_ACCESS_KEY": "artifact",
+            "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL_DYNAMODB": stack["endpoint"],
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": stack["endpoint"]}
+    spec = {"path": [str(artifact), str(sdk)], "env": env, "events": events,
+            "handler": functions_of(TEMPLATE)[function].handler, "out": str(tmp_path / "out.json")}
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    done = subprocess.run([str(python), "-I", "-S", str(INVOKE), str(tmp_path / "spec.json")],
+                          capture_output=True, text=True, timeout=120, env={"PATH": os.environ["PATH"]},
+                          check=False)
+    assert done.returncode == 0 and (tmp_path / "out.json").exists(), done.stderr[-3000:]
+    result: dict[str, Any] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    result["stdout"] = done.stdout
+    return result
+
+
+def _run(python: Path, artifact: Path, sdk: Path, function: str, events: list[dict[str, Any]],
+         stack: dict[str, str], tmp_path: Path) -> dict[str, Any]:
+    """`_invoke`, which must succeed importing nothing from outside the artifact and the SDK."""
+    result = _invoke(python, artifact, sdk, function, events, stack, tmp_path)
+    assert result["error"] is None, f"{function}:\n{result['error']}\n{result['stdout'][-2000:]}"
+    stdlib = python.parent.parent / "lib" / f"python{LAMBDA.python}"
+    outside = [f for f in result["files"] if not f.startswith((str(artifact), str(sdk), str(stdlib)))
+               or "site-packages" in f]
+    assert not outside, f"{function} imported from outside its artifact: {outside[:5]}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def demo(stack: dict[str, str]) -> dict[str, str]:
+    """The demo campaign applied (bookings taken all day), the cafe's codes uploaded, tokens."""
+    from plugins.campaigns import apply_campaign
+    from plugins.store import bind_table
+
+    bind_table(TABLE, host=stack["endpoint"])
+    now = datetime.now(UTC)
+    doc = demo_document()
+    campaign = apply_campaign(doc, now=now)
+    from games.partner_coupon.pool import upload_pool
+
+    upload_pool(campaign, "cafe", "cafe-latte", "artifact-codes", [f"LATTE-{i:04d}" for i in range(20)], now)
+    secret = _secret_values()[_token_secret_resource()]
+    hours = timedelta(hours=1)
+    return {"player": mint_token("alice", secret, "phone-1", now=now, ttl=hours),
+            "brand": mint_token("order-system", secret, now=now, ttl=hours, role="brand"),
+            "marketer": mint_token("mia", secret, now=now, ttl=hours, role="marketer"),
+            "today": now.astimezone(ZoneInfo(doc["timezone"])).date().isoformat()}
+
+
+def demo_document() -> dict[str, Any]:
+    """The demo campaign, taking bookings at any hour (the test runs at any time of day)."""
+    from plugins.campaigns.files import read_campaign_file
+
+    doc: dict[str, Any] = read_campaign_file(ROOT / "examples" / "demo.yaml")
+    doc["games"]["booking"]["booking"] |= {"from_hour": 0, "until_hour": 24}
+    return doc
+
+
+def _token_secret_resource() -> str:
+    """The secret whose ARN the functions get to verify tokens."""
+    refs = {function.properties.get("Environment", {}).get("Variables", {})
+            .get("MGAMES_TOKEN_SECRET_ARN", {}).get("Ref") for function in functions_of(TEMPLATE).values()}
+    [name] = refs - {None}
+    return str(name)
+
+
+@pytest.fixture(scope="module")
+def invoked(python: Path, host_artifact: Path, runtime_sdk: Path, stack: dict[str, str],
+            demo: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Every function of the template invoked once from the artifact: its answers and calls."""
+    checks = game_checks(demo["player"], demo["brand"], demo["today"])
+    results = {}
+    for name, function in functions_of(TEMPLATE).items():
+        game = function.game
+        if game:
+            events = checks[game].events
+        elif "Events" in function.properties and any(
+                e["Type"] == "Api" for e in function.properties["Events"].values()):
+            events = console_events(demo["marketer"], {**demo_document(), "id": "artifact-2"})
+        else:
+            events = worker_events()
+        results[name] = _run(python, host_artifact, runtime_sdk, name, events, stack,
+                             tmp_path_factory.mktemp(name))
+        results[name]["game"] = game
+        results[name]["handler"] = function.handler
+    return results
+
+
+def test_every_deployed_game_serves_its_campaign_and_a_real_action(invoked: dict[str, dict[str, Any]],
+                                                                   demo: dict[str, str]) -> None:
+    served = {r["game"]: r for r in invoked.values() if r["game"]}
+    assert set(served) == {g.name for g in load_deployment().games}
+    checks = game_checks(demo["player"], demo["brand"], demo["today"])
+    for game, result in served.items():
+        statuses = [r["statusCode"] for r in result["responses"]]
+        assert statuses == checks[game].statuses, (game, [r["body"][:300] for r in result["responses"]])
+        assert json.loads(result["responses"][0]["body"])["campaign_id"] == "demo"
+
+
+def test_a_game_function_imports_only_its_own_game(invoked: dict[str, dict[str, Any]]) -> None:
+    for result in invoked.values():
+        if result["game"]:
+            loaded = {f.split("/games/")[1] for f in result["files"] if "/games/" in f}
+            packages = {path.split("/")[0] for path in loaded if "/" in path}
+            assert packages == {result["game"].replace("-", "_")}, (result["game"], sorted(loaded))
+
+
+def test_console_answers_a_report_and_applies_a_campaign(invoked: dict[str, dict[str, Any]]) -> None:
+    [console] = [r for r in invoked.values() if r["handler"] == "functions.console.app.app"]
+    report, applied = console["responses"]
+    assert report["statusCode"] == 200, report["body"][:500]
+    assert json.loads(report["body"])["campaign_id"] == "demo"
+    assert applied["statusCode"] == 201, applied["body"][:500]
+
+
+def test_worker_runs_every_games_jobs(invoked: dict[str, dict[str, Any]]) -> None:
+    from plugins.registry import games
+
+    [worker] = [r for r in invoked.values() if r["handler"] == "functions.worker.handler"]
+    handled = worker["responses"][0]["handled"]
+    expected = {f"{name}:{job.__name__}" for name, plugin in games().items() for job in plugin.jobs}
+    assert expected and set(handled) == expected
+    assert all(count >= 0 for count in handled.values()), handled
+
+
+# Grants the artifact test's calls do not exercise, by game (or console, worker), and why.
+NOT_EXERCISED: dict[str, dict[str, str]] = {
+    "check-in": {"dynamodb:BatchGetItem": "a member's quotas left (antifraud.rules.quota_left), and "
+                                          "budget shards read when a counted budget runs low"},
+    "booking": {"dynamodb:BatchGetItem": "a cancel reads the booking and its action in one batch",
+                "dynamodb:DeleteItem": "cancel and pick-up drop the booking's expiry entry"},
+    "console": {"dynamodb:UpdateItem": "staff verify a booking or redeem a coupon",
+                "dynamodb:DeleteItem": "a verified booking's expiry entry is dropped"},
+    "worker": {"dynamodb:BatchGetItem": "sweeps read what is due in batches (e.g. red-packet funds)",
+               "dynamodb:UpdateItem": "expired bookings, packets and outbox entries are settled",
+               "dynamodb:DeleteItem": "settled entries leave their due-lists"},
+}
+
+
+def test_iam_grants_exactly_what_the_functions_call(invoked: dict[str, dict[str, Any]]) -> None:
+    problems = []
+    for name, result in invoked.items():
+        granted, used = granted_actions(TEMPLATE, name), set(result["calls"])
+        if used - granted:
+            problems.append(f"{name} calls {sorted(used - granted)} without a grant")
+        kind = result["game"] or ("console" if "console" in result["handler"] else "worker")
+        if granted - used - set(NOT_EXERCISED.get(kind, {})):
+            problems.append(f"{name} is granted {sorted(granted - used)} it never calls")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_artifact_test_fails_without_the_projects_metadata(
+        python: Path, host_artifact: Path, runtime_sdk: Path, stack: dict[str, str], tmp_path: Path) -> None:
+    """What the development venv hid: without its dist-info the project's games are not found."""
+    broken = tmp_path / "artifact"
+    shutil.copytree(host_artifact, broken)
+    for metadata in broken.glob("marketing_games-*.dist-info"):
+        shutil.rmtree(metadata)
+    [wheel] = [name for name, function in functions_of(TEMPLATE).items()
+               if function.game == "lucky-wheel"]
+    result = _invoke(python, broken, runtime_sdk, wheel, worker_events(), stack, tmp_path)
+    assert result["error"] is not None and "lucky-wheel" in result["error"]
