@@ -41,7 +41,8 @@ ENVIRONMENT = {"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "LA
                "AWS_SESSION_TOKEN": "cold-start", "MGAMES_TABLE": "mgames",
                "MGAMES_TOKEN_SECRET": "cold-start-0123456789abcdef0123",
                "POWERTOOLS_SERVICE_NAME": "mgames", "POWERTOOLS_METRICS_NAMESPACE": "MarketingGames",
-               "POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_TRACE_DISABLED": "true"}
+               "POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_TRACE_DISABLED": "true",
+               "PYDANTIC_DISABLE_PLUGINS": "__all__"}
 SAMPLE = """
 import sys, time
 sys.path[:0] = {paths}
