@@ -44,6 +44,28 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
 
 
+SAM_CLI_VERSION = "1.170.0"
+
+
+@pytest.fixture(scope="session")
+def sam_cli() -> Path:
+    """The AWS SAM CLI: `sam` on PATH, else installed once into its own environment under
+    .aws-sam/tools (its pins cannot share the development environment)."""
+    import shutil
+    import subprocess
+
+    found = shutil.which("sam")
+    if found:
+        return Path(found)
+    venv = ROOT / ".aws-sam" / "tools" / f"sam-{SAM_CLI_VERSION}"
+    sam = venv / "bin" / "sam"
+    if not sam.exists():
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
+                        f"aws-sam-cli=={SAM_CLI_VERSION}"], check=True, timeout=1200)
+    return sam
+
+
 @pytest.fixture(scope="session")
 def local_dynamodb() -> Iterator[LocalDynamoDB]:
     with LocalDynamoDB() as ddb:

@@ -60,10 +60,10 @@ def python() -> Path:
 
 
 @pytest.fixture(scope="module")
-def sam_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sam_build(tmp_path_factory: pytest.TempPathFactory, sam_cli: Path) -> Path:
     """`sam build`, as the deploy path runs it (samconfig.toml: build in source)."""
     out = tmp_path_factory.mktemp("sam") / "build"
-    sam = Path(sys.executable).with_name("sam")
+    sam = sam_cli
     env = {**os.environ, "SAM_CLI_TELEMETRY": "0", "SAM_CLI_CONTAINER_CONNECTION_TIMEOUT": "1"}
     done = subprocess.run([str(sam), "build", "--build-dir", str(out)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=900, check=False)

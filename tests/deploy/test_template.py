@@ -10,7 +10,6 @@ import json
 import os
 import runpy
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -104,10 +103,8 @@ def test_cfn_lint_clean_on_the_expanded_template(translated: dict[str, Any]) -> 
     assert not problems, "\n".join(problems)
 
 
-def test_sam_validate_lint_is_clean_offline(tmp_path: Path) -> None:
-    sam = Path(sys.executable).with_name("sam")
-    if not sam.exists():
-        pytest.skip("aws-sam-cli is not installed (pip install -e .[deploy])")
+def test_sam_validate_lint_is_clean_offline(tmp_path: Path, sam_cli: Path) -> None:
+    sam = sam_cli
     # Offline: dummy credentials, no telemetry, and any HTTP(S) through a proxy that is not
     # there, so a network call would fail at once rather than hang.
     env = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "testing",
