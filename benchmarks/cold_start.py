@@ -9,7 +9,11 @@ interpreter's own start-up, the same for both, is left out. Both sides are measu
 their bytecode compiled (as built) and with none at all (`-B`, trees copied without
 `__pycache__`), interleaved run by run, and reported as medians and ratios.
 
-Run: python benchmarks/cold_start.py [--runs 7] [--artifact DIR]
+`--explain` adds where a game function's import goes, layer by layer, each layer timed after
+the ones before it in one fresh interpreter (medians): what is shared with the baseline
+(botocore), the libraries the platform is built on, the platform, the game, and init.
+
+Run: python benchmarks/cold_start.py [--runs 7] [--artifact DIR] [--explain]
 """
 
 from __future__ import annotations
@@ -51,6 +55,29 @@ wall, cpu = time.perf_counter(), time.process_time()
 print(time.perf_counter() - wall, time.process_time() - cpu)
 """
 Sample = tuple[float, float]
+# A game function's import, layer by layer (the game's module comes from MGAMES_GAME).
+LAYERS = {
+    "botocore, urllib3 (as for boto3)": "import botocore.session, botocore.client, urllib3",
+    "pydantic (BaseModel)": "from pydantic import BaseModel",
+    "Powertools event handler + validation": "import aws_lambda_powertools.event_handler, "
+                                             "aws_lambda_powertools.event_handler.middlewares."
+                                             "openapi_validation",
+    "PyJWT, PynamoDB": "import jwt, pynamodb.models",
+    "the platform (plugins.*)": "import plugins.web, plugins.registry, plugins.store",
+    "the game (entry point, routes)": "plugins.registry.get_game(os.environ['MGAMES_GAME'])",
+    "init: resolver + DynamoDB client": "plugins.web.build_handler(os.environ['MGAMES_GAME']); "
+                                        "plugins.store.dynamodb_client()",
+}
+LAYERED = """
+import os, sys, time
+sys.path[:0] = {paths}
+found = []
+for statement in {statements}:
+    start = time.perf_counter()
+    exec(statement)
+    found.append(time.perf_counter() - start)
+print(*found)
+"""
 
 
 def _run(command: list[str]) -> None:
@@ -115,11 +142,28 @@ def report(found: dict[tuple[str, bool], list[Sample]], games: list[str], runs: 
         for game in games))
 
 
+def explain(python: Path, paths: list[Path], game: str, runs: int) -> None:
+    """Median milliseconds of each layer of `game`'s cold import, bytecode cached."""
+    code = LAYERED.format(paths=json.dumps([str(p) for p in paths]),
+                          statements=json.dumps(list(LAYERS.values())))
+    samples = []
+    for _ in range(runs):
+        done = subprocess.run([str(python), "-I", "-S", "-c", code], capture_output=True, text=True,
+                              env=ENVIRONMENT | {"MGAMES_GAME": game}, check=False, timeout=120)
+        if done.returncode:
+            raise SystemExit(f"layers of {game} failed:\n{done.stderr}")
+        samples.append([float(value) * 1000 for value in done.stdout.split()])
+    print(f"\nwhere game function {game}'s cold import goes (median ms of {runs}, bytecode cached):")
+    for index, layer in enumerate(LAYERS):
+        print(f"  {layer:<40}{statistics.median(s[index] for s in samples):>8.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="fresh interpreters per measurement")
     parser.add_argument("--artifact", type=Path,
                         help="a built artifact with its bytecode (default: build one for this machine)")
+    parser.add_argument("--explain", action="store_true", help="also time each layer of a game function")
     args = parser.parse_args()
     python = find_python(LAMBDA.python)
     if python is None:
@@ -136,7 +180,9 @@ def main() -> None:
                  False: [without_bytecode(artifact, scratch / "artifact-source"),
                          without_bytecode(boto, scratch / "boto-source")]}
         found = measure(python, trees, games, args.runs)
-    report(found, games, args.runs)
+        report(found, games, args.runs)
+        if args.explain:
+            explain(python, trees[True], games[0], args.runs)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ class GameError(Exception):
 
     code: ClassVar[str] = "BAD_REQUEST"
     status: ClassVar[int] = 400
+    retry_after: int | None = None
+    """Seconds after which the same request may succeed: answered as `Retry-After`."""
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
@@ -99,6 +101,10 @@ class RateLimitedError(FraudBlockedError):
     code = "RATE_LIMITED"
     status = 429
 
+    def __init__(self, message: str, rule: str, retry_after: int) -> None:
+        super().__init__(message, rule=rule)
+        self.retry_after = retry_after
+
 
 class CouponNotFoundError(GameError):
     """The member holds no coupon with this id."""
@@ -126,6 +132,7 @@ class ConflictError(GameError):
 
     code = "CONFLICT"
     status = 409
+    retry_after = 1
 
 
 class ForbiddenError(GameError):
@@ -212,3 +219,4 @@ class SecretUnavailableError(GameError):
 
     code = "SECRET_UNAVAILABLE"
     status = 503
+    retry_after = 30

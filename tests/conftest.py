@@ -29,6 +29,7 @@ for _name, _value in {
 import boto3  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
+from filelock import FileLock  # noqa: E402
 
 from infra.local.dynamodb import LocalDynamoDB  # noqa: E402
 from infra.local.events import LambdaContext, function_url_event  # noqa: E402
@@ -59,10 +60,12 @@ def sam_cli() -> Path:
         return Path(found)
     venv = ROOT / ".aws-sam" / "tools" / f"sam-{SAM_CLI_VERSION}"
     sam = venv / "bin" / "sam"
-    if not sam.exists():
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
-                        f"aws-sam-cli=={SAM_CLI_VERSION}"], check=True, timeout=1200)
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(venv.parent / f"{venv.name}.lock"):  # test workers ask at once
+        if not sam.exists():
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
+                            f"aws-sam-cli=={SAM_CLI_VERSION}"], check=True, timeout=1200)
     return sam
 
 

@@ -14,7 +14,6 @@ left out, and so are the dependencies of Chalice's command line: the console nee
 from __future__ import annotations
 
 import argparse
-import fcntl
 import hashlib
 import json
 import shutil
@@ -27,6 +26,7 @@ from importlib.metadata import distributions
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -189,8 +189,7 @@ def build_artifact(dest: Path, *, platform: Platform = LAMBDA, deployment: Deplo
     deployment = deployment or load_deployment()
     CACHE.mkdir(parents=True, exist_ok=True)
     built = CACHE / _fingerprint(platform, deployment, compile_bytecode)
-    with (CACHE / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # sam build --parallel builds functions at once
+    with FileLock(CACHE / ".lock"):  # sam build --parallel (and test workers) build at once
         if not built.is_dir():
             staging = CACHE / f"{built.name}.partial"
             shutil.rmtree(staging, ignore_errors=True)

@@ -104,9 +104,11 @@ def raise_for_block(
             kind = tag.removeprefix("fraud:velocity-")
             rule = f"velocity_{kind}"
             limit = getattr(campaign.config.velocity, f"per_{kind}")
-            reason = f"more than {limit} actions per {kind} in {campaign.config.velocity.window_seconds}s"
+            window = campaign.config.velocity.window_seconds
+            reason = f"more than {limit} actions per {kind} in {window}s"
             record_block(campaign, game, player, rule, reason, now)
-            raise RateLimitedError("too many actions, try again in a minute", rule=rule)
+            left = window - int(now.timestamp()) % window
+            raise RateLimitedError(f"too many actions, try again in {left} s", rule=rule, retry_after=left)
     for tag in sorted(cancelled.failed):
         if tag.startswith("fraud:"):
             rule = tag.removeprefix("fraud:")

@@ -45,14 +45,15 @@ B = TypeVar("B", bound=BaseModel)
 logger = Logger(child=True)
 
 
-def json_response(body: Any, status: int = 200) -> Response:
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(body=json.dumps(body, default=str), status_code=status,
-                    headers={"Content-Type": "application/json"})
+                    headers={"Content-Type": "application/json", **(headers or {})})
 
 
-def envelope(status: int, code: str, message: str) -> Response:
+def envelope(status: int, code: str, message: str, retry_after: int | None = None) -> Response:
     """The error body every function of the platform answers with."""
-    return json_response({"error": {"code": code, "message": message}}, status)
+    headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+    return json_response({"error": {"code": code, "message": message}}, status, headers)
 
 
 def authenticate(request: Request, role: str) -> Player:
@@ -104,7 +105,7 @@ def console_view(bp: Blueprint, role: str | None) -> Callable[[Callable[..., Any
                 caller = authenticate(request, role) if role else None
                 return view(Call(request, caller), **params)
             except GameError as exc:
-                return envelope(exc.status, exc.code, exc.message)
+                return envelope(exc.status, exc.code, exc.message, exc.retry_after)
             except ValidationError as exc:
                 return envelope(400, "MALFORMED_REQUEST", _validation_message(exc))
             except Exception:

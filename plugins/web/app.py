@@ -35,9 +35,10 @@ metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Mark
 API_VERSION = "1.0.0"
 
 
-def envelope(status: int, code: str, message: str) -> Response[str]:
+def envelope(status: int, code: str, message: str, retry_after: int | None = None) -> Response[str]:
     body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
-    return Response(status_code=status, content_type="application/json", body=body)
+    headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
+    return Response(status_code=status, content_type="application/json", body=body, headers=headers)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -63,7 +64,7 @@ def _register_errors(app: LambdaFunctionUrlResolver, game: str) -> None:
             count_block(game, exc.rule)
         metrics.add_metric(name="Rejections", unit=MetricUnit.Count, value=1)
         logger.info("rejected", extra={"code": exc.code, "status": exc.status})
-        return envelope(exc.status, exc.code, exc.message)
+        return envelope(exc.status, exc.code, exc.message, exc.retry_after)
 
     @app.exception_handler(RequestValidationError)
     def invalid(exc: RequestValidationError) -> Response[str]:

@@ -82,7 +82,7 @@ class GameCheck:
     statuses: list[int]
 
 
-def _call(method: str, path: str, token: str, body: Any = None, key: str | None = None) -> dict[str, Any]:
+def call(method: str, path: str, token: str, body: Any = None, key: str | None = None) -> dict[str, Any]:
     headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
     if key:
         headers["idempotency-key"] = key
@@ -111,8 +111,8 @@ def game_checks(player: str, brand: str, today: str) -> dict[str, GameCheck]:
     checks = {}
     for game, steps in plans.items():
         page = f"{c}/coupons" if game == "partner-coupon" else c
-        events = [_call("GET", page, player)]
-        events += [_call(method, path, token, body, key=f"artifact-{game}-{i}" if method == "POST" else None)
+        events = [call("GET", page, player)]
+        events += [call(method, path, token, body, key=f"artifact-{game}-{i}" if method == "POST" else None)
                    for i, (method, path, token, body, _) in enumerate(steps)]
         checks[game] = GameCheck(events, [200, *(status for *_, status in steps)])
     return checks
@@ -130,11 +130,15 @@ def _api_event(method: str, resource: str, path: str, token: str, body: Any = No
     return event
 
 
+def apply_event(marketer: str, campaign: dict[str, Any]) -> dict[str, Any]:
+    """`POST /campaigns` of the console, through API Gateway's proxy event."""
+    return _api_event("POST", "/campaigns", "/campaigns", marketer, body=campaign)
+
+
 def console_events(marketer: str, campaign: dict[str, Any]) -> list[dict[str, Any]]:
-    """The demo's report, then a new campaign applied, through API Gateway's proxy event."""
+    """The demo's report, then a new campaign applied."""
     return [_api_event("GET", "/campaigns/{campaign_id}/report", "/campaigns/demo/report", marketer,
-                       campaign_id="demo"),
-            _api_event("POST", "/campaigns", "/campaigns", marketer, body=campaign)]
+                       campaign_id="demo"), apply_event(marketer, campaign)]
 
 
 def worker_events() -> list[dict[str, Any]]:

@@ -15,26 +15,20 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import re
 import shutil
 import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import boto3
 import pytest
 
-from infra.deploy.build import LAMBDA, RUNTIME_PROVIDED, Platform, build_artifact
+from infra.deploy.build import LAMBDA, RUNTIME_PROVIDED
 from infra.deploy.config import load_deployment
-from infra.deploy.interpreter import find_python
-from infra.local.dynamodb import LocalDynamoDB
-from infra.tables import create_tables, load_template
 from plugins.antifraud import mint_token
+from tests.artifact.conftest import ROOT, TABLE, TEMPLATE, Runner, demo_document, token_secret
 from tests.artifact.functions import (
     console_events,
     functions_of,
@@ -44,19 +38,7 @@ from tests.artifact.functions import (
 )
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
-INVOKE = Path(__file__).with_name("invoke.py")
-TEMPLATE = load_template(ROOT / "template.yaml")
-TABLE = "mgames-artifact"
 SO_ARCH = re.compile(r"(aarch64|x86_64)")
-
-
-@pytest.fixture(scope="module")
-def python() -> Path:
-    found = find_python(LAMBDA.python)
-    assert found is not None, (f"the artifact test needs Python {LAMBDA.python} (the runtime's): "
-                               f"put python{LAMBDA.python} on PATH or install it with pyenv")
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -70,29 +52,6 @@ def sam_build(tmp_path_factory: pytest.TempPathFactory, sam_cli: Path) -> Path:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Build Succeeded" in done.stdout
     return out
-
-
-@pytest.fixture(scope="module")
-def host_artifact(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The same build for this machine's architecture, so that it can run here."""
-    machine = platform.machine()
-    return build_artifact(tmp_path_factory.mktemp("host") / "artifact",
-                          platform=Platform(LAMBDA.python, machine), progress=lambda _: None)
-
-
-@pytest.fixture(scope="module")
-def runtime_sdk() -> Path:
-    """boto3 and botocore alone, as the Lambda runtime provides them (kept between runs)."""
-    import botocore
-
-    target = ROOT / ".aws-sam" / "runtime-sdk" / botocore.__version__
-    if not (target / "boto3").is_dir():
-        shutil.rmtree(target, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        "--target", str(target), "--no-compile", f"botocore=={botocore.__version__}",
-                        f"boto3=={boto3.__version__}", *Platform(LAMBDA.python, platform.machine()).pip_args],
-                       check=True, capture_output=True)
-    return target
 
 
 def _tree(root: Path) -> set[str]:
@@ -124,61 +83,6 @@ def _elf_machine(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack() -> Iterator[dict[str, str]]:
-    """The local DynamoDB (and Secrets Manager), the table, the stack's secrets, the demo."""
-    with LocalDynamoDB() as ddb:
-        client = boto3.client("dynamodb", endpoint_url=ddb.endpoint_url)
-        create_tables(client, {"GamesTable": TABLE})
-        secrets = boto3.client("secretsmanager", endpoint_url=ddb.endpoint_url)
-        arns = {name: secrets.create_secret(Name=f"artifact/{name}", SecretString=value)["ARN"]
-                for name, value in _secret_values().items()}
-        yield {"endpoint": ddb.endpoint_url, **arns}
-        ddb.reset()
-
-
-def _secret_values() -> dict[str, str]:
-    """A value for every secret the template creates (a JSON object where it holds keys)."""
-    values = {}
-    for name, resource in TEMPLATE["Resources"].items():
-        if resource["Type"] == "AWS::SecretsManager::Secret":
-            initial = resource["Properties"].get("SecretString")
-            values[name] = initial if initial is not None else f"artifact-{name}-0123456789abcdef0123"
-    return values
-
-
-def _invoke(python: Path, artifact: Path, sdk: Path, function: str, events: list[dict[str, Any]],
-            stack: dict[str, str], tmp_path: Path) -> dict[str, Any]:
-    """Invoke `function`'s handler from `artifact` in an isolated interpreter."""
-    env = functions_of(TEMPLATE)[function].environment(TABLE, stack)
-    env |= {"AWS_ACCESS_KEY_ID": "artifact", "AWS_SECRET_ACCESS_KEY": "artifact",
-            "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL_DYNAMODB": stack["endpoint"],
-            "AWS_ENDPOINT_URL_SECRETS_MANAGER": stack["endpoint"]}
-    spec = {"path": [str(artifact), str(sdk)], "env": env, "events": events,
-            "handler": functions_of(TEMPLATE)[function].handler, "out": str(tmp_path / "out.json")}
-    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
-    done = subprocess.run([str(python), "-I", "-S", str(INVOKE), str(tmp_path / "spec.json")],
-                          capture_output=True, text=True, timeout=120, env={"PATH": os.environ["PATH"]},
-                          check=False)
-    assert done.returncode == 0 and (tmp_path / "out.json").exists(), done.stderr[-3000:]
-    result: dict[str, Any] = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
-    result["stdout"] = done.stdout
-    return result
-
-
-def _run(python: Path, artifact: Path, sdk: Path, function: str, events: list[dict[str, Any]],
-         stack: dict[str, str], tmp_path: Path) -> dict[str, Any]:
-    """`_invoke`, which must succeed importing nothing from outside the artifact and the SDK."""
-    result = _invoke(python, artifact, sdk, function, events, stack, tmp_path)
-    assert result["error"] is None, f"{function}:\n{result['error']}\n{result['stdout'][-2000:]}"
-    stdlib = python.parent.parent / "lib" / f"python{LAMBDA.python}"
-    outside = [f for f in result["files"] if not f.startswith((str(artifact), str(sdk), str(stdlib)))
-               or "site-packages" in f]
-    assert not outside, f"{function} imported from outside its artifact: {outside[:5]}"
-    return result
-
-
-@pytest.fixture(scope="module")
 def demo(stack: dict[str, str]) -> dict[str, str]:
     """The demo campaign applied (bookings taken all day), the cafe's codes uploaded, tokens."""
     from plugins.campaigns import apply_campaign
@@ -191,7 +95,7 @@ def demo(stack: dict[str, str]) -> dict[str, str]:
     from games.partner_coupon.pool import upload_pool
 
     upload_pool(campaign, "cafe", "cafe-latte", "artifact-codes", [f"LATTE-{i:04d}" for i in range(20)], now)
-    secret = _secret_values()[_token_secret_resource()]
+    secret = token_secret(TEMPLATE)
     hours = timedelta(hours=1)
     return {"player": mint_token("alice", secret, "phone-1", now=now, ttl=hours),
             "brand": mint_token("order-system", secret, now=now, ttl=hours, role="brand"),
@@ -199,26 +103,9 @@ def demo(stack: dict[str, str]) -> dict[str, str]:
             "today": now.astimezone(ZoneInfo(doc["timezone"])).date().isoformat()}
 
 
-def demo_document() -> dict[str, Any]:
-    """The demo campaign, taking bookings at any hour (the test runs at any time of day)."""
-    from plugins.campaigns.files import read_campaign_file
-
-    doc: dict[str, Any] = read_campaign_file(ROOT / "examples" / "demo.yaml")
-    doc["games"]["booking"]["booking"] |= {"from_hour": 0, "until_hour": 24}
-    return doc
-
-
-def _token_secret_resource() -> str:
-    """The secret whose ARN the functions get to verify tokens."""
-    refs = {function.properties.get("Environment", {}).get("Variables", {})
-            .get("MGAMES_TOKEN_SECRET_ARN", {}).get("Ref") for function in functions_of(TEMPLATE).values()}
-    [name] = refs - {None}
-    return str(name)
-
-
 @pytest.fixture(scope="module")
-def invoked(python: Path, host_artifact: Path, runtime_sdk: Path, stack: dict[str, str],
-            demo: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def invoked(runner: Runner, host_artifact: Path, demo: dict[str, str],
+            tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Every function of the template invoked once from the artifact: its answers and calls."""
     checks = game_checks(demo["player"], demo["brand"], demo["today"])
     results = {}
@@ -231,8 +118,7 @@ def invoked(python: Path, host_artifact: Path, runtime_sdk: Path, stack: dict[st
             events = console_events(demo["marketer"], {**demo_document(), "id": "artifact-2"})
         else:
             events = worker_events()
-        results[name] = _run(python, host_artifact, runtime_sdk, name, events, stack,
-                             tmp_path_factory.mktemp(name))
+        results[name] = runner.run(host_artifact, TEMPLATE, name, events, tmp_path_factory.mktemp(name))
         results[name]["game"] = game
         results[name]["handler"] = function.handler
     return results
@@ -301,8 +187,8 @@ def test_iam_grants_exactly_what_the_functions_call(invoked: dict[str, dict[str,
     assert not problems, "\n".join(problems)
 
 
-def test_the_artifact_test_fails_without_the_projects_metadata(
-        python: Path, host_artifact: Path, runtime_sdk: Path, stack: dict[str, str], tmp_path: Path) -> None:
+def test_the_artifact_test_fails_without_the_projects_metadata(runner: Runner, host_artifact: Path,
+                                                               tmp_path: Path) -> None:
     """What the development venv hid: without its dist-info the project's games are not found."""
     broken = tmp_path / "artifact"
     shutil.copytree(host_artifact, broken)
@@ -310,5 +196,5 @@ def test_the_artifact_test_fails_without_the_projects_metadata(
         shutil.rmtree(metadata)
     [wheel] = [name for name, function in functions_of(TEMPLATE).items()
                if function.game == "lucky-wheel"]
-    result = _invoke(python, broken, runtime_sdk, wheel, worker_events(), stack, tmp_path)
+    result = runner.invoke(broken, TEMPLATE, wheel, worker_events(), tmp_path)
     assert result["error"] is not None and "lucky-wheel" in result["error"]

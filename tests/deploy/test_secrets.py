@@ -34,6 +34,10 @@ def secrets_only(offline_aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatc
 
 
 def _error(response: dict[str, Any]) -> tuple[int, str]:
+    """Status and code; a 503 must say when to come back."""
+    if response["statusCode"] == 503:
+        headers = response.get("headers") or {}
+        assert (headers.get("Retry-After") or headers.get("retry-after")) == "30", headers
     return response["statusCode"], json.loads(response["body"])["error"]["code"]
 
 

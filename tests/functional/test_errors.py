@@ -138,14 +138,16 @@ def test_blacklisted_player_is_blocked_and_recorded(wheel: GameClient, scan, kin
     assert wheel.call("POST", DRAW, member="eve", key="k-00000002").status == 201
 
 
-def test_device_velocity_limit(apply, scan) -> None:  # type: ignore[no-untyped-def]
+def test_device_velocity_limit(apply, scan, clock) -> None:  # type: ignore[no-untyped-def]
     apply(demo_doc(velocity={"window_seconds": 60, "per_device": 2, "per_ip": 100}))
+    clock[0] = NOW + timedelta(seconds=15)  # a quarter into the minute's window
     wheel = GameClient("lucky-wheel")
     for member in ("v1", "v2"):
         assert wheel.call("POST", DRAW, member=member, device="farm", key="vel-00001").status == 201
     before = scan()
     reply = wheel.call("POST", DRAW, member="v3", device="farm", key="vel-00001")
     assert_rejected(reply, 429, "RATE_LIMITED")
+    assert reply.headers["Retry-After"] == "45"  # when the window ends
     assert unchanged_except_blocks(before, scan()) == []
     assert [b.rule for b in list_blocks("demo", "2026-11-23")] == ["velocity_device"]
     # another device is not affected
