@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import runpy
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 for _name, _value in {
     "AWS_DEFAULT_REGION": "us-east-1",
@@ -35,11 +36,22 @@ from infra.local.dynamodb import LocalDynamoDB  # noqa: E402
 from infra.local.events import LambdaContext, function_url_event  # noqa: E402
 from infra.tables import create_tables  # noqa: E402
 from plugins.antifraud import mint_token  # noqa: E402
-from plugins.campaigns import apply_campaign  # noqa: E402
+from plugins.campaigns import Campaign, apply_campaign  # noqa: E402
 from plugins.runtime import runtime  # noqa: E402
 from plugins.store import bind_table  # noqa: E402
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+Items = dict[tuple[str, str], dict[str, Any]]
+Scan = Callable[[], Items]
+"""The `scan` fixture: every item of the table, keyed by (pk, sk)."""
+
+
+class Apply(Protocol):
+    """The `apply` fixture: apply a campaign document (the demo by default) at the clock's now."""
+
+    def __call__(self, doc: dict[str, Any] | None = None) -> Campaign: ...
+
+
 SECRET = os.environ["MGAMES_TOKEN_SECRET"]
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
@@ -88,12 +100,12 @@ def table(local_dynamodb: LocalDynamoDB) -> Iterator[str]:
 
 
 @pytest.fixture
-def scan(local_dynamodb: LocalDynamoDB, table: str):  # type: ignore[no-untyped-def]
+def scan(local_dynamodb: LocalDynamoDB, table: str) -> Scan:
     """Every item of the table, keyed by (pk, sk): to prove what a request wrote."""
     client = boto3.client("dynamodb", endpoint_url=local_dynamodb.endpoint_url)
 
-    def _scan() -> dict[tuple[str, str], dict[str, Any]]:
-        items: dict[tuple[str, str], dict[str, Any]] = {}
+    def _scan() -> Items:
+        items: Items = {}
         for page in client.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
             for item in page["Items"]:
                 items[(item["pk"]["S"], item["sk"]["S"])] = item
@@ -130,7 +142,7 @@ def tight_switching() -> Iterator[None]:
     sys.setswitchinterval(saved)
 
 
-def rush(calls: list[Callable[[], Reply]]) -> list[Reply]:
+def rush(calls: Sequence[Callable[[], Reply]]) -> list[Reply]:
     """Run every call at once, released together by a barrier."""
     barrier = threading.Barrier(len(calls))
 
@@ -140,6 +152,21 @@ def rush(calls: list[Callable[[], Reply]]) -> list[Reply]:
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         return list(pool.map(run, calls))
+
+
+RNG_SEED = 20261123
+
+
+@pytest.fixture(autouse=True)
+def seeded_rng() -> Iterator[random.Random]:
+    """Every test's handlers draw from a `random.Random` seeded afresh, not the system CSPRNG:
+    prize draws, red-packet splits, assist cuts and cards, shard picks all repeat run to run
+    (and whatever order or worker runs the test). A test may still set its own source; the
+    original is restored afterwards."""
+    saved = runtime.rng
+    runtime.rng = random.Random(RNG_SEED)
+    yield runtime.rng
+    runtime.rng = saved
 
 
 @pytest.fixture
@@ -170,8 +197,8 @@ def wheel_doc(**changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def apply(table: str, clock: list[datetime]):  # type: ignore[no-untyped-def]
-    def _apply(doc: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+def apply(table: str, clock: list[datetime]) -> Apply:
+    def _apply(doc: dict[str, Any] | None = None) -> Campaign:
         campaign = apply_campaign(doc or demo_doc(), now=clock[0])
         runtime.configs.clear()
         return campaign
@@ -233,6 +260,6 @@ def game_function(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Handler]:
 
 
 @pytest.fixture
-def wheel(apply) -> GameClient:  # type: ignore[no-untyped-def]
+def wheel(apply: Apply) -> GameClient:
     apply()
     return GameClient("lucky-wheel")

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import traceback
+from typing import Any
 
 TRANSACT_PARTS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
                   "ConditionCheck": "ConditionCheckItem"}
@@ -51,13 +52,14 @@ def main() -> None:
     import botocore.client
 
     calls: list[str] = []
-    make_api_call = botocore.client.BaseClient._make_api_call
+    # a private method, not in botocore-stubs
+    make_api_call = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]
 
-    def recorded(client, operation, params):  # type: ignore[no-untyped-def]
+    def recorded(client: botocore.client.BaseClient, operation: str, params: dict[str, Any]) -> Any:
         calls.extend(iam_actions(client.meta.service_model.service_name, operation, params))
         return make_api_call(client, operation, params)
 
-    botocore.client.BaseClient._make_api_call = recorded
+    botocore.client.BaseClient._make_api_call = recorded  # type: ignore[attr-defined]
     result: dict = {"responses": [], "calls": calls, "error": None}
     try:
         module, _, name = spec["handler"].rpartition(".")

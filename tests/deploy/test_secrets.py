@@ -178,7 +178,7 @@ def test_a_local_endpoint_gets_a_patient_client(offline_aws_env: dict[str, str])
 def test_the_secrets_manager_client_cannot_outlive_the_function(secrets_only: Any) -> None:
     from plugins.secret_store import provider
 
-    config = provider().client.meta.config
+    config: Any = provider().client.meta.config  # botocore sets options the stubs do not declare
     assert config.retries["mode"] == "standard"
     assert (config.connect_timeout, config.read_timeout) == (1, 1)
     assert config.retries["total_max_attempts"] == 3

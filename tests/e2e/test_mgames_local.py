@@ -32,6 +32,13 @@ def request(url: str, method: str = "GET", headers: dict[str, str] | None = None
         return err.code, json.loads(err.read())
 
 
+def first_group(pattern: str, out: str) -> str:
+    """The first group of `pattern` in `out`, which must be there."""
+    found = re.search(pattern, out)
+    assert found is not None, out
+    return found.group(1)
+
+
 @pytest.fixture(scope="module")
 def stack() -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MGAMES_"))}
@@ -51,8 +58,8 @@ def stack() -> Iterator[dict[str, str]]:
     out = "".join(lines)
     assert "Ctrl-C stops" in out, out
     found = {
-        "games": re.search(r"lucky-wheel\s+(http://\S+)/lucky-wheel/", out).group(1),  # type: ignore[union-attr]
-        "dynamodb": re.search(r"DynamoDB \S+ \S+\s+(http://\S+)", out).group(1),  # type: ignore[union-attr]
+        "games": first_group(r"lucky-wheel\s+(http://\S+)/lucky-wheel/", out),
+        "dynamodb": first_group(r"DynamoDB \S+ \S+\s+(http://\S+)", out),
         "env": json.dumps(env),
     }
     yield found

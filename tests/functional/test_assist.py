@@ -13,7 +13,7 @@ import pytest
 from games.assist.config import AssistConfig, Card
 from games.assist.items import TASK_SK, HelpItem, TaskItem, TaskRefItem, open_counter, task_pk
 from plugins.store import CounterItem, PointsItem, keys
-from tests.conftest import GameClient, Reply, demo_doc
+from tests.conftest import Apply, GameClient, Reply, demo_doc
 
 TASKS = "/campaigns/demo/tasks"
 BONUS, HELPER_POINTS = 200, 10
@@ -87,7 +87,7 @@ def open_count(member: str = "ini") -> int:
 
 
 @pytest.fixture
-def assist(apply) -> GameClient:  # type: ignore[no-untyped-def]
+def assist(apply: Apply) -> GameClient:
     apply(assist_doc())
     return GameClient("assist")
 
@@ -105,7 +105,7 @@ def cards_in_order(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield script
 
 
-def test_the_rules_page_reads_nothing_and_hides_odds(assist: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_the_rules_page_reads_nothing_and_hides_odds(assist: GameClient, dynamodb_calls: list[str]) -> None:
     assist.call("GET", "/campaigns/demo")
     dynamodb_calls.clear()
     rules = assist.call("GET", "/campaigns/demo").body
@@ -162,7 +162,7 @@ def test_share_page_and_own_tasks(assist: GameClient) -> None:
     assert assist.call("GET", TASKS, member="friend").body == {"tasks": []}
 
 
-def test_round_trips_per_action(assist: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_round_trips_per_action(assist: GameClient, dynamodb_calls: list[str]) -> None:
     assist.call("GET", "/campaigns/demo")  # warm config
     dynamodb_calls.clear()
     task_id = open_task(assist)
@@ -181,7 +181,7 @@ def test_round_trips_per_action(assist: GameClient, dynamodb_calls) -> None:  # 
     assert dynamodb_calls == ["Query", "BatchGetItem"]
 
 
-def test_cut_variant_lands_on_the_floor(apply, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_cut_variant_lands_on_the_floor(apply: Apply, dynamodb_calls: list[str]) -> None:
     # GIVEN 100.00 to be cut to 9.90 by 4 helpers
     apply(assist_doc(**CUT))
     client = GameClient("assist")
@@ -209,7 +209,9 @@ def test_cut_variant_lands_on_the_floor(apply, dynamodb_calls) -> None:  # type:
     assert view["cut"]["price_now"] == "9.90" and view["cut"]["cut_so_far"] == "90.10"
 
 
-def test_cards_variant_completes_when_every_card_is_held(apply, cards_in_order, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_cards_variant_completes_when_every_card_is_held(
+    apply: Apply, cards_in_order: list[str], dynamodb_calls: list[str],
+) -> None:
     apply(assist_doc(**CARDS))
     client = GameClient("assist")
     task_id = open_task(client)
@@ -228,7 +230,7 @@ def test_cards_variant_completes_when_every_card_is_held(apply, cards_in_order, 
     assert points("ini") == BONUS and ledger("ini") == [f"PTS#assist-{task_id}"]
 
 
-def test_a_duplicate_card_does_not_complete(apply, cards_in_order) -> None:  # type: ignore[no-untyped-def]
+def test_a_duplicate_card_does_not_complete(apply: Apply, cards_in_order: list[str]) -> None:
     apply(assist_doc(**CARDS))
     client = GameClient("assist")
     task_id = open_task(client)
@@ -239,7 +241,7 @@ def test_a_duplicate_card_does_not_complete(apply, cards_in_order) -> None:  # t
     assert points("ini") == 0
 
 
-def test_completion_prize_falls_back_when_sold_out(apply) -> None:  # type: ignore[no-untyped-def]
+def test_completion_prize_falls_back_when_sold_out(apply: Apply) -> None:
     # GIVEN one coupon in stock for completed tasks, and tasks needing a single help
     coupon = {"id": "coupon", "name": "20 off", "weight": 1, "stock": 1, "cost": "2.00",
               "reward": {"type": "coupon", "type_id": "assist-20", "title": "20 off 100",
@@ -258,7 +260,7 @@ def test_completion_prize_falls_back_when_sold_out(apply) -> None:  # type: igno
     assert points("ini2") == 5 and ledger("ini1") == []
 
 
-def test_a_refused_helper_coupon_still_counts_the_help(apply) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_helper_coupon_still_counts_the_help(apply: Apply) -> None:
     # GIVEN helpers get a coupon they may collect once in the campaign
     reward = {"type": "coupon", "type_id": "thanks-5", "title": "5 off", "kind": "cash_voucher",
               "discount": "5.00", "valid_days": 7, "per_user_per_campaign": 1}
@@ -274,7 +276,7 @@ def test_a_refused_helper_coupon_still_counts_the_help(apply) -> None:  # type: 
     assert [int(task_of(t).helps) for t in tasks] == [1, 1]
 
 
-def test_two_coupons_in_one_completing_help_fail_apart(apply) -> None:  # type: ignore[no-untyped-def]
+def test_two_coupons_in_one_completing_help_fail_apart(apply: Apply) -> None:
     # GIVEN helpers get a coupon once per campaign, and the initiator's prize is a coupon too:
     # the completing help issues both in one transaction, under the same issuer's tags
     helper_coupon = {"type": "coupon", "type_id": "thanks-5", "title": "5 off",

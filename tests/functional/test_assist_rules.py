@@ -12,7 +12,7 @@ import pytest
 from games.assist.items import TaskRefItem
 from plugins.antifraud import list_blocks, mint_token
 from plugins.store import keys
-from tests.conftest import NOW, SECRET, GameClient, demo_doc
+from tests.conftest import NOW, SECRET, Apply, GameClient, Scan, demo_doc
 from tests.functional.test_assist import (
     CUT,
     TASKS,
@@ -35,13 +35,13 @@ def bearer(member: str, registered_at: datetime | None, device: str | None = Non
 
 
 @pytest.fixture
-def assist(apply) -> GameClient:  # type: ignore[no-untyped-def]
+def assist(apply: Apply) -> GameClient:
     apply(assist_doc())
     return GameClient("assist")
 
 
 @pytest.mark.parametrize("mode", [{}, CUT], ids=["helpers", "cut"])
-def test_the_initiator_cannot_help_his_own_task(apply, scan, mode: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_the_initiator_cannot_help_his_own_task(apply: Apply, scan: Scan, mode: dict[str, Any]) -> None:
     apply(assist_doc(**mode))
     client = GameClient("assist")
     task_id = open_task(client, device="ini-phone")
@@ -57,8 +57,8 @@ def test_the_initiator_cannot_help_his_own_task(apply, scan, mode: dict[str, Any
     ({"device": "ini-phone"}, "assist_same_device"),
     ({"device": "own-phone", "ip": "10.0.0.1"}, "assist_same_ip"),
 ])
-def test_a_helper_on_the_initiators_device_or_ip_is_blocked_and_recorded(  # type: ignore[no-untyped-def]
-        assist: GameClient, scan, kwargs: dict[str, Any], rule: str) -> None:
+def test_a_helper_on_the_initiators_device_or_ip_is_blocked_and_recorded(
+        assist: GameClient, scan: Scan, kwargs: dict[str, Any], rule: str) -> None:
     task_id = open_task(assist, device="ini-phone")  # from 10.0.0.1
     before = scan()
     reply = help_task(assist, task_id, "sock-puppet", **kwargs)
@@ -71,14 +71,14 @@ def test_a_helper_on_the_initiators_device_or_ip_is_blocked_and_recorded(  # typ
     assert help_task(assist, task_id, "friend", device="friend-phone").status == 201
 
 
-def test_same_ip_rule_can_be_switched_off(apply) -> None:  # type: ignore[no-untyped-def]
+def test_same_ip_rule_can_be_switched_off(apply: Apply) -> None:
     apply(assist_doc(block_same_ip=False))
     client = GameClient("assist")
     task_id = open_task(client)
     assert help_task(client, task_id, "colleague", ip="10.0.0.1").status == 201
 
 
-def test_new_users_only(apply, scan, clock) -> None:  # type: ignore[no-untyped-def]
+def test_new_users_only(apply: Apply, scan: Scan, clock: list[datetime]) -> None:
     # GIVEN only new users may help: registered after the campaign start (2026-01-01 local)
     # or within 7 days before the help
     apply(assist_doc(new_users_only=True, new_user_days=7))
@@ -110,7 +110,7 @@ def test_new_helpers_are_counted_for_the_k_factor(assist: GameClient) -> None:
     assert (int(task.helps), int(task.new_helpers)) == (2, 1)
 
 
-def test_k_open_tasks_per_initiator(apply, scan) -> None:  # type: ignore[no-untyped-def]
+def test_k_open_tasks_per_initiator(apply: Apply, scan: Scan) -> None:
     apply(assist_doc(max_open_tasks=2))
     client = GameClient("assist")
     open_task(client, key="open-00001")
@@ -124,7 +124,9 @@ def test_k_open_tasks_per_initiator(apply, scan) -> None:  # type: ignore[no-unt
     open_task(client, member="other")
 
 
-def test_completing_a_task_frees_its_slot_at_no_extra_cost(assist: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_completing_a_task_frees_its_slot_at_no_extra_cost(
+    assist: GameClient, dynamodb_calls: list[str],
+) -> None:
     task_id = open_task(assist)
     for i in range(3):
         help_task(assist, task_id, f"f{i}")
@@ -134,8 +136,9 @@ def test_completing_a_task_frees_its_slot_at_no_extra_cost(assist: GameClient, d
     assert open_count() == 1
 
 
-def test_expiry_is_lazy_refuses_helps_and_releases_the_slot(assist: GameClient, scan, clock,  # type: ignore[no-untyped-def]
-                                                           dynamodb_calls) -> None:
+def test_expiry_is_lazy_refuses_helps_and_releases_the_slot(
+    assist: GameClient, scan: Scan, clock: list[datetime], dynamodb_calls: list[str],
+) -> None:
     # GIVEN a 24-hour task that got one help of three
     task_id = open_task(assist)
     help_task(assist, task_id, "early")
@@ -160,7 +163,7 @@ def test_expiry_is_lazy_refuses_helps_and_releases_the_slot(assist: GameClient, 
     assert [(t["task_id"], t["state"]) for t in own] == [(new_id, "open"), (task_id, "expired")]
 
 
-def test_deadline_is_capped_by_the_campaign_end(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_deadline_is_capped_by_the_campaign_end(apply: Apply, clock: list[datetime]) -> None:
     doc = assist_doc(task_hours=48)
     doc["ends_at"] = "2026-11-24T00:00:00"
     apply(doc)
@@ -169,7 +172,7 @@ def test_deadline_is_capped_by_the_campaign_end(apply, clock) -> None:  # type: 
     assert reply.body["deadline"] == "2026-11-24T00:00:00+08:00"
 
 
-def test_helps_per_day(apply, scan, clock) -> None:  # type: ignore[no-untyped-def]
+def test_helps_per_day(apply: Apply, scan: Scan, clock: list[datetime]) -> None:
     apply(assist_doc(helps_per_day=2))
     client = GameClient("assist")
     tasks = [open_task(client, f"ini{i}") for i in range(4)]
@@ -181,7 +184,7 @@ def test_helps_per_day(apply, scan, clock) -> None:  # type: ignore[no-untyped-d
     assert help_task(client, tasks[3], "busy").status == 201
 
 
-def test_once_per_helper_and_closed_tasks(assist: GameClient, scan) -> None:  # type: ignore[no-untyped-def]
+def test_once_per_helper_and_closed_tasks(assist: GameClient, scan: Scan) -> None:
     task_id = open_task(assist)
     assert help_task(assist, task_id, "friend", key="help-first-1").status == 201
     before = scan()
@@ -194,7 +197,7 @@ def test_once_per_helper_and_closed_tasks(assist: GameClient, scan) -> None:  # 
     assert scan() == before
 
 
-def test_cut_mode_replays_a_completing_help_after_the_task_closed(apply) -> None:  # type: ignore[no-untyped-def]
+def test_cut_mode_replays_a_completing_help_after_the_task_closed(apply: Apply) -> None:
     apply(assist_doc(**(CUT | {"helpers_needed": 1})))
     client = GameClient("assist")
     task_id = open_task(client)
@@ -220,7 +223,7 @@ HELP_CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
 @pytest.mark.parametrize(("label", "task", "kwargs", "status", "code"), HELP_CASES,
                          ids=[c[0] for c in HELP_CASES])
 @pytest.mark.parametrize("mode", [{}, CUT], ids=["helpers", "cut"])
-def test_bad_help_requests(apply, scan, mode: dict[str, Any], label: str, task: str,  # type: ignore[no-untyped-def]
+def test_bad_help_requests(apply: Apply, scan: Scan, mode: dict[str, Any], label: str, task: str,
                            kwargs: dict[str, Any], status: int, code: str) -> None:
     apply(assist_doc(**mode))
     client = GameClient("assist")
@@ -241,14 +244,14 @@ OPEN_CASES: list[tuple[str, dict[str, Any], int, str]] = [
 
 @pytest.mark.parametrize(("label", "kwargs", "status", "code"), OPEN_CASES,
                          ids=[c[0] for c in OPEN_CASES])
-def test_bad_open_requests(assist: GameClient, scan, label: str, kwargs: dict[str, Any],  # type: ignore[no-untyped-def]
+def test_bad_open_requests(assist: GameClient, scan: Scan, label: str, kwargs: dict[str, Any],
                            status: int, code: str) -> None:
     before = scan()
     assert_rejected(assist.call("POST", TASKS, **kwargs), status, code)
     assert scan() == before
 
 
-def test_key_reused_for_another_task(assist: GameClient, scan) -> None:  # type: ignore[no-untyped-def]
+def test_key_reused_for_another_task(assist: GameClient, scan: Scan) -> None:
     first, second = open_task(assist, "a"), open_task(assist, "b")
     assert help_task(assist, first, "eve", key="eve-key-001").status == 201
     before = scan()
@@ -257,7 +260,7 @@ def test_key_reused_for_another_task(assist: GameClient, scan) -> None:  # type:
     assert scan() == before
 
 
-def test_campaign_closed_or_game_off(apply, scan, clock) -> None:  # type: ignore[no-untyped-def]
+def test_campaign_closed_or_game_off(apply: Apply, scan: Scan, clock: list[datetime]) -> None:
     apply(assist_doc())
     client = GameClient("assist")
     task_id = open_task(client)

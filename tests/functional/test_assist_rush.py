@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
 from games.assist.items import HelpItem, TaskRefItem, task_pk
 from plugins.store import ActionItem, CounterItem, keys
-from tests.conftest import THREADS, GameClient, rush
+from tests.conftest import THREADS, Apply, GameClient, Reply, rush
 from tests.functional.test_assist import (
     BONUS,
     CARDS,
@@ -30,7 +31,7 @@ from tests.functional.test_assist import (
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("tight_switching")]
 
 
-def outcomes(replies: list) -> Counter[tuple[int, str | None]]:  # type: ignore[type-arg]
+def outcomes(replies: list[Reply]) -> Counter[tuple[int, str | None]]:
     return Counter((r.status, r.code) for r in replies)
 
 
@@ -39,12 +40,12 @@ def markers(task_id: str) -> list[HelpItem]:
                                consistent_read=True))
 
 
-def test_one_helper_with_64_keys_helps_once(apply) -> None:  # type: ignore[no-untyped-def]
+def test_one_helper_with_64_keys_helps_once(apply: Apply) -> None:
     apply(assist_doc(helps_per_day=100))
     client = GameClient("assist")
     task_id = open_task(client)
     # WHEN one friend fires 64 different helps at once
-    replies = rush([lambda i=i: help_task(client, task_id, "eager", key=f"eager-{i:04d}")
+    replies = rush([partial(help_task, client, task_id, "eager", key=f"eager-{i:04d}")
                     for i in range(THREADS)])
     # THEN one counts, the others are told he already helped
     assert outcomes(replies) == {(201, None): 1, (409, "ALREADY_HELPED"): THREADS - 1}
@@ -57,12 +58,12 @@ def test_one_helper_with_64_keys_helps_once(apply) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.parametrize("need", [1, 10])
-def test_64_helpers_complete_a_task_exactly_once(apply, need: int) -> None:  # type: ignore[no-untyped-def]
+def test_64_helpers_complete_a_task_exactly_once(apply: Apply, need: int) -> None:
     apply(assist_doc(helpers_needed=need))
     client = GameClient("assist")
     task_id = open_task(client)
     # WHEN 64 friends help a task needing `need` helps, all at once
-    replies = rush([lambda i=i: help_task(client, task_id, f"h{i}") for i in range(THREADS)])
+    replies = rush([partial(help_task, client, task_id, f"h{i}") for i in range(THREADS)])
     # THEN exactly `need` count, one of them completes it, the others are refused cleanly
     assert outcomes(replies) == {(201, None): need, (409, "TASK_COMPLETED"): THREADS - need}
     assert sum(r.body["completed"] for r in replies if r.status == 201) == 1
@@ -76,11 +77,11 @@ def test_64_helpers_complete_a_task_exactly_once(apply, need: int) -> None:  # t
     assert sum(points(h) for h in helpers) == need * HELPER_POINTS
 
 
-def test_a_rush_of_cuts_sums_exactly_to_the_floor(apply) -> None:  # type: ignore[no-untyped-def]
+def test_a_rush_of_cuts_sums_exactly_to_the_floor(apply: Apply) -> None:
     apply(assist_doc(**(CUT | {"helpers_needed": 8})))
     client = GameClient("assist")
     task_id = open_task(client)
-    replies = rush([lambda i=i: help_task(client, task_id, f"c{i}") for i in range(THREADS)])
+    replies = rush([partial(help_task, client, task_id, f"c{i}") for i in range(THREADS)])
     assert outcomes(replies) == {(201, None): 8, (409, "TASK_COMPLETED"): THREADS - 8}
     taken = [r.body for r in replies if r.status == 201]
     assert sum(Decimal(b["cut"]["amount"]) for b in taken) == Decimal("90.10")
@@ -93,11 +94,11 @@ def test_a_rush_of_cuts_sums_exactly_to_the_floor(apply) -> None:  # type: ignor
     assert points("ini") == BONUS and len(ledger("ini")) == 1
 
 
-def test_a_rush_of_card_helps_completes_once(apply) -> None:  # type: ignore[no-untyped-def]
+def test_a_rush_of_card_helps_completes_once(apply: Apply) -> None:
     apply(assist_doc(**CARDS))
     client = GameClient("assist")
     task_id = open_task(client)
-    replies = rush([lambda i=i: help_task(client, task_id, f"k{i}") for i in range(THREADS)])
+    replies = rush([partial(help_task, client, task_id, f"k{i}") for i in range(THREADS)])
     counted = [r for r in replies if r.status == 201]
     assert {r.code for r in replies if r.status != 201} <= {"TASK_COMPLETED"}
     assert sum(r.body["completed"] for r in counted) == 1
@@ -107,10 +108,10 @@ def test_a_rush_of_card_helps_completes_once(apply) -> None:  # type: ignore[no-
     assert points("ini") == BONUS and len(ledger("ini")) == 1
 
 
-def test_an_initiator_never_holds_more_than_k_open_tasks(apply) -> None:  # type: ignore[no-untyped-def]
+def test_an_initiator_never_holds_more_than_k_open_tasks(apply: Apply) -> None:
     apply(assist_doc(max_open_tasks=3))
     client = GameClient("assist")
-    replies = rush([lambda i=i: client.call("POST", TASKS, member="ini", key=f"open-{i:05d}")
+    replies = rush([partial(client.call, "POST", TASKS, member="ini", key=f"open-{i:05d}")
                     for i in range(THREADS)])
     assert outcomes(replies) == {(201, None): 3, (403, "OPEN_TASK_LIMIT"): THREADS - 3}
     assert open_count() == 3

@@ -3,7 +3,7 @@ without resell, the error envelope writing nothing, DynamoDB calls per action co
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from games.booking.items import BookingItem, booking_key, stock_key
 from plugins.antifraud import Player, mint_token
 from plugins.runtime import runtime
 from plugins.store import AllowanceItem
-from tests.conftest import NOW, SECRET, GameClient, demo_doc
+from tests.conftest import NOW, SECRET, Apply, GameClient, Reply, demo_doc
 
 CAMPAIGN = "/campaigns/demo"
 BOOKINGS = f"{CAMPAIGN}/bookings"
@@ -36,17 +36,17 @@ def staff_headers(role: str | None = "staff") -> dict[str, str]:
                                                     ttl=timedelta(hours=2), role=role)}
 
 
-def book(client: GameClient, member: str, day: str = TODAY, key: str | None = None):  # type: ignore[no-untyped-def]
+def book(client: GameClient, member: str, day: str = TODAY, key: str | None = None) -> Reply:
     return client.call("POST", BOOKINGS, body={"day": day}, member=member,
                        key=key or f"bk-{member}-{day}")
 
 
-def cancel(client: GameClient, member: str, booking_id: str, key: str | None = None):  # type: ignore[no-untyped-def]
+def cancel(client: GameClient, member: str, booking_id: str, key: str | None = None) -> Reply:
     return client.call("POST", f"{BOOKINGS}/{booking_id}/cancel", member=member,
                        key=key or f"cx-{member}-{booking_id}")
 
 
-def verify_code(client: GameClient, code: str, role: str | None = "staff"):  # type: ignore[no-untyped-def]
+def verify_code(client: GameClient, code: str, role: str | None = "staff") -> Reply:
     return client.call("POST", f"{CAMPAIGN}/verifications", body={"code": code},
                        headers=staff_headers(role))
 
@@ -61,7 +61,7 @@ def stored(member: str, booking_id: str) -> BookingItem:
 
 
 @pytest.fixture
-def bk(apply) -> GameClient:  # type: ignore[no-untyped-def]
+def bk(apply: Apply) -> GameClient:
     apply(booking_doc())
     return GameClient("booking")
 
@@ -73,7 +73,9 @@ def test_page_shows_item_price_and_windows(bk: GameClient) -> None:
     assert (page["today"], page["sold_out_today"]) == (TODAY, False)
 
 
-def test_booking_gives_a_unique_code_and_one_round_trip_once_seeded(bk: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_booking_gives_a_unique_code_and_one_round_trip_once_seeded(
+    bk: GameClient, dynamodb_calls: list[str],
+) -> None:
     first = book(bk, "ann")
     assert first.status == 201 and first.body["state"] == "booked" and len(first.body["code"]) == 8
     assert first.body["store_id"] == "sh-01" and remaining() == 19
@@ -91,7 +93,7 @@ def test_booking_gives_a_unique_code_and_one_round_trip_once_seeded(bk: GameClie
     assert [b["booking_id"] for b in listed] == [second.body["booking_id"]]
 
 
-def test_one_booking_per_day_or_per_campaign(bk: GameClient, apply) -> None:  # type: ignore[no-untyped-def]
+def test_one_booking_per_day_or_per_campaign(bk: GameClient, apply: Apply) -> None:
     assert book(bk, "ann").status == 201
     repeat = book(bk, "ann", key="bk-ann-second")
     assert (repeat.status, repeat.code) == (409, "ALREADY_BOOKED")
@@ -102,7 +104,7 @@ def test_one_booking_per_day_or_per_campaign(bk: GameClient, apply) -> None:  # 
     assert remaining() == 18
 
 
-def test_cancel_returns_the_unit_once_and_frees_the_day(bk: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_returns_the_unit_once_and_frees_the_day(bk: GameClient, dynamodb_calls: list[str]) -> None:
     booked = book(bk, "ann").body
     dynamodb_calls.clear()
     done = cancel(bk, "ann", booked["booking_id"])
@@ -117,7 +119,9 @@ def test_cancel_returns_the_unit_once_and_frees_the_day(bk: GameClient, dynamodb
     assert book(bk, "ann", key="bk-ann-again").status == 201  # the day is free again
 
 
-def test_staff_verify_once_within_the_pickup_window(bk: GameClient, clock, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_staff_verify_once_within_the_pickup_window(
+    bk: GameClient, clock: list[datetime], dynamodb_calls: list[str],
+) -> None:
     booked = book(bk, "ann").body
     dynamodb_calls.clear()
     done = verify_code(bk, booked["code"].lower())
@@ -141,7 +145,7 @@ def test_service_verify_is_a_plain_function(bk: GameClient) -> None:
 
 
 @pytest.mark.parametrize("resell", [False, True])
-def test_expiry_lazy_then_swept_once(apply, clock, resell: bool) -> None:  # type: ignore[no-untyped-def]
+def test_expiry_lazy_then_swept_once(apply: Apply, clock: list[datetime], resell: bool) -> None:
     # pick-up 10:00-13:00 while bookings run to 21:00: an expired unit may be resold today
     apply(booking_doc(resell_expired=resell, pickup={"days": 1, "from_hour": 10, "until_hour": 13}))
     bk = GameClient("booking")
@@ -161,7 +165,7 @@ def test_expiry_lazy_then_swept_once(apply, clock, resell: bool) -> None:  # typ
     assert remaining() == (19 if resell else 18)
 
 
-def test_resell_does_not_return_a_past_day(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_resell_does_not_return_a_past_day(apply: Apply, clock: list[datetime]) -> None:
     apply(booking_doc(resell_expired=True))
     bk = GameClient("booking")
     book(bk, "ann")
@@ -170,7 +174,7 @@ def test_resell_does_not_return_a_past_day(apply, clock) -> None:  # type: ignor
     assert remaining() == 19
 
 
-def test_total_quantity_caps_every_day(apply) -> None:  # type: ignore[no-untyped-def]
+def test_total_quantity_caps_every_day(apply: Apply) -> None:
     apply(booking_doc(total_quantity=2, shards=1))
     bk = GameClient("booking")
     assert book(bk, "ann").status == 201

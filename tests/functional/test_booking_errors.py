@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, GameClient
+from tests.conftest import NOW, Apply, GameClient, Scan
 from tests.functional.test_booking import BOOKINGS, CAMPAIGN, TODAY, book, booking_doc, cancel, verify_code
 
 Case = Callable[[GameClient, dict[str, Any]], Any]
@@ -38,7 +38,7 @@ CASES: dict[str, tuple[Case, int, str]] = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_refusals_write_nothing(apply, scan, name: str) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_write_nothing(apply: Apply, scan: Scan, name: str) -> None:
     apply(booking_doc())
     client = GameClient("booking")
     held = book(client, "held").body
@@ -50,7 +50,7 @@ def test_refusals_write_nothing(apply, scan, name: str) -> None:  # type: ignore
     assert scan() == before
 
 
-def test_sold_out_and_outside_hours_write_nothing(apply, scan, clock) -> None:  # type: ignore[no-untyped-def]
+def test_sold_out_and_outside_hours_write_nothing(apply: Apply, scan: Scan, clock: list[datetime]) -> None:
     apply(booking_doc(day_quantity=1, shards=1))
     client = GameClient("booking")
     assert book(client, "ann").status == 201
@@ -62,7 +62,7 @@ def test_sold_out_and_outside_hours_write_nothing(apply, scan, clock) -> None:  
     assert scan() == before
 
 
-def test_game_not_enabled(apply) -> None:  # type: ignore[no-untyped-def]
+def test_game_not_enabled(apply: Apply) -> None:
     apply(booking_doc(enabled=False))
     reply = GameClient("booking").call("GET", CAMPAIGN)
     assert (reply.status, reply.code) == (404, "GAME_NOT_ENABLED")

@@ -5,11 +5,12 @@ gives its unit back once, a code verifies once."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 import pytest
 
 from games.booking.items import BookingItem, CodeItem
-from tests.conftest import THREADS, GameClient, rush
+from tests.conftest import THREADS, Apply, GameClient, rush
 from tests.functional.test_booking import (
     TODAY,
     book,
@@ -26,10 +27,10 @@ def bookings() -> list[BookingItem]:
     return list(BookingItem.scan(BookingItem.sk.startswith("BKB#demo#")))
 
 
-def test_64_members_on_20_units_over_4_shards(apply) -> None:  # type: ignore[no-untyped-def]
+def test_64_members_on_20_units_over_4_shards(apply: Apply) -> None:
     apply(booking_doc(day_quantity=20, shards=4))
     bk = GameClient("booking")
-    replies = rush([lambda i=i: book(bk, f"m-{i}") for i in range(THREADS)])
+    replies = rush([partial(book, bk, f"m-{i}") for i in range(THREADS)])
     assert Counter((r.status, r.code) for r in replies) == {(201, None): 20,
                                                             (409, "SOLD_OUT"): THREADS - 20}
     assert remaining() == 0
@@ -40,27 +41,27 @@ def test_64_members_on_20_units_over_4_shards(apply) -> None:  # type: ignore[no
     assert bk.call("GET", "/campaigns/demo").body["sold_out_today"] is True
 
 
-def test_one_member_with_64_keys_books_once(apply) -> None:  # type: ignore[no-untyped-def]
+def test_one_member_with_64_keys_books_once(apply: Apply) -> None:
     apply(booking_doc())
     bk = GameClient("booking")
-    replies = rush([lambda i=i: book(bk, "greedy", key=f"greedy-{i:04d}") for i in range(THREADS)])
+    replies = rush([partial(book, bk, "greedy", key=f"greedy-{i:04d}") for i in range(THREADS)])
     assert Counter((r.status, r.code) for r in replies) == {(201, None): 1,
                                                             (409, "ALREADY_BOOKED"): THREADS - 1}
     assert len(bookings()) == 1 and remaining() == 19
 
 
-def test_concurrent_cancels_return_the_unit_once(apply) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_cancels_return_the_unit_once(apply: Apply) -> None:
     apply(booking_doc())
     bk = GameClient("booking")
     booked = book(bk, "ann").body
-    replies = rush([lambda i=i: cancel(bk, "ann", booked["booking_id"], key=f"cancel-{i:04d}")
+    replies = rush([partial(cancel, bk, "ann", booked["booking_id"], key=f"cancel-{i:04d}")
                     for i in range(THREADS)])
     assert Counter((r.status, r.code) for r in replies) == {(201, None): 1,
                                                             (409, "BOOKING_CANCELLED"): THREADS - 1}
     assert remaining() == 20
 
 
-def test_concurrent_verifies_succeed_once(apply) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_verifies_succeed_once(apply: Apply) -> None:
     apply(booking_doc())
     bk = GameClient("booking")
     code = book(bk, "ann").body["code"]

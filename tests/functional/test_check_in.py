@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ import pytest
 import yaml
 
 from plugins.store import CounterItem, CouponItem, PointsItem, keys
-from tests.conftest import ROOT, GameClient, Reply, demo_doc
+from tests.conftest import ROOT, Apply, GameClient, Handler, Reply, demo_doc
 
 SHANGHAI, NEW_YORK = "Asia/Shanghai", "America/New_York"
 POINTS_10 = {"type": "points", "points": 10}
@@ -82,13 +83,13 @@ def balance(member: str) -> int:
 
 
 @pytest.fixture
-def game(apply) -> GameClient:  # type: ignore[no-untyped-def]
+def game(apply: Apply) -> GameClient:
     apply(campaign_doc())
     return GameClient("check-in")
 
 
-def test_one_check_in_a_day_with_its_reward_and_one_read_plus_one_write(  # type: ignore[no-untyped-def]
-        game: GameClient, clock, dynamodb_calls) -> None:
+def test_one_check_in_a_day_with_its_reward_and_one_read_plus_one_write(
+        game: GameClient, clock: list[datetime], dynamodb_calls: list[str]) -> None:
     clock[0] = local("2026-11-23", 9)
     game.call("GET", "/campaigns/demo")  # warm the config cache
     dynamodb_calls.clear()
@@ -115,7 +116,7 @@ def test_one_check_in_a_day_with_its_reward_and_one_read_plus_one_write(  # type
     assert [h["check_in_id"] for h in history] == [first.body["check_in_id"]]
 
 
-def test_page_reads_are_counted(game: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_page_reads_are_counted(game: GameClient, dynamodb_calls: list[str]) -> None:
     game.call("GET", "/campaigns/demo")
     dynamodb_calls.clear()
     page = game.call("GET", "/campaigns/demo").body
@@ -130,8 +131,8 @@ def test_page_reads_are_counted(game: GameClient, dynamodb_calls) -> None:  # ty
     assert dynamodb_calls == ["Query"]
 
 
-def test_a_week_of_check_ins_earns_day_rewards_and_each_milestone_once(  # type: ignore[no-untyped-def]
-        game: GameClient, clock) -> None:
+def test_a_week_of_check_ins_earns_day_rewards_and_each_milestone_once(
+        game: GameClient, clock: list[datetime]) -> None:
     week = [f"2026-11-{d}" for d in range(23, 30)]
     replies = days_on(clock, game, "bob", *week)
     assert [r.body["streak"] for r in replies] == [1, 2, 3, 4, 5, 6, 7]
@@ -147,8 +148,8 @@ def test_a_week_of_check_ins_earns_day_rewards_and_each_milestone_once(  # type:
 
 
 @pytest.mark.parametrize(("scope", "monday_streak"), [("cycle", 1), ("campaign", 8)])
-def test_weekly_cycle_boundary_restarts_or_carries_the_streak(  # type: ignore[no-untyped-def]
-        apply, clock, scope: str, monday_streak: int) -> None:
+def test_weekly_cycle_boundary_restarts_or_carries_the_streak(
+        apply: Apply, clock: list[datetime], scope: str, monday_streak: int) -> None:
     apply(campaign_doc(streak_scope=scope, milestones=[{"streak": 3, "reward": POINTS_10}]))
     game = GameClient("check-in")
     week = [f"2026-11-{d}" for d in range(23, 30)]
@@ -165,7 +166,7 @@ def test_weekly_cycle_boundary_restarts_or_carries_the_streak(  # type: ignore[n
     assert replies[-1].body["milestones"] == ([3] if scope == "cycle" else [])
 
 
-def test_monthly_cycle_days_and_boundary(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_monthly_cycle_days_and_boundary(apply: Apply, clock: list[datetime]) -> None:
     apply(campaign_doc(cycle="month", streak_scope="campaign",
                        day_rewards=[{"day": 31, "reward": {"type": "points", "points": 31}}]))
     game = GameClient("check-in")
@@ -181,7 +182,7 @@ def test_monthly_cycle_days_and_boundary(apply, clock) -> None:  # type: ignore[
     assert cal["days"][0]["status"] == "missed" and cal["days"][9]["status"] == "today"
 
 
-def test_n_day_cycles_are_anchored_to_the_campaign_start(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_n_day_cycles_are_anchored_to_the_campaign_start(apply: Apply, clock: list[datetime]) -> None:
     # GIVEN 10-day cycles from 2026-01-01: 2026-11-17..26 is one, 2026-11-27 starts the next
     apply(campaign_doc(cycle="days", cycle_days=10, milestones=[]))
     game = GameClient("check-in")
@@ -193,7 +194,7 @@ def test_n_day_cycles_are_anchored_to_the_campaign_start(apply, clock) -> None: 
 
 
 @pytest.mark.parametrize("tz", [SHANGHAI, NEW_YORK])
-def test_the_day_is_the_campaigns_local_day(apply, clock, tz: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_day_is_the_campaigns_local_day(apply: Apply, clock: list[datetime], tz: str) -> None:
     apply(campaign_doc(timezone=tz))
     game = GameClient("check-in")
     # WHEN a member checks in at 23:59 local, then again two minutes later (00:01 local)
@@ -210,7 +211,7 @@ def test_the_day_is_the_campaigns_local_day(apply, clock, tz: str) -> None:  # t
     assert check(game, "fay").code == "ALREADY_CHECKED_IN"
 
 
-def test_the_day_boundary_follows_the_zone_not_utc(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_the_day_boundary_follows_the_zone_not_utc(apply: Apply, clock: list[datetime]) -> None:
     # 2026-11-24 15:59 UTC is 23:59 in Shanghai but 10:59 in New York: same UTC day, other days
     apply(campaign_doc())
     game = GameClient("check-in")
@@ -221,8 +222,8 @@ def test_the_day_boundary_follows_the_zone_not_utc(apply, clock) -> None:  # typ
 
 
 @pytest.mark.parametrize(("on_miss", "after_gap"), [("break", 1), ("pause", 3)])
-def test_a_missed_day_breaks_or_pauses_the_streak(  # type: ignore[no-untyped-def]
-        apply, clock, on_miss: str, after_gap: int) -> None:
+def test_a_missed_day_breaks_or_pauses_the_streak(
+        apply: Apply, clock: list[datetime], on_miss: str, after_gap: int) -> None:
     apply(campaign_doc(on_miss=on_miss))
     game = GameClient("check-in")
     days_on(clock, game, "hal", "2026-11-23", "2026-11-24")
@@ -236,7 +237,7 @@ def test_a_missed_day_breaks_or_pauses_the_streak(  # type: ignore[no-untyped-de
     assert thursday.body["milestones"] == ([] if on_miss == "break" else [3])
 
 
-def test_the_streak_is_alive_until_the_end_of_today(game: GameClient, clock) -> None:
+def test_the_streak_is_alive_until_the_end_of_today(game: GameClient, clock: list[datetime]) -> None:
     days_on(clock, game, "ivy", "2026-11-23", "2026-11-24")
     clock[0] = local("2026-11-25", 8)
     cal = calendar(game, "ivy")
@@ -245,7 +246,7 @@ def test_the_streak_is_alive_until_the_end_of_today(game: GameClient, clock) -> 
     assert cal["days"][2]["status"] == "today" and cal["days"][3]["status"] == "upcoming"
 
 
-def test_a_check_in_grants_a_wheel_chance(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_check_in_grants_a_wheel_chance(apply: Apply, clock: list[datetime]) -> None:
     apply(campaign_doc(wheel_chances=1, milestones=[{"streak": 2, "wheel_chances": 2}]))
     game, wheel = GameClient("check-in"), GameClient("lucky-wheel")
     clock[0] = local("2026-11-23")
@@ -264,7 +265,7 @@ def test_a_check_in_grants_a_wheel_chance(apply, clock) -> None:  # type: ignore
     assert wheel.call("GET", "/campaigns/demo", member="jay").body["chances"]["left_today"] == 6
 
 
-def test_wheel_chances_are_not_granted_without_a_wheel(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_wheel_chances_are_not_granted_without_a_wheel(apply: Apply, clock: list[datetime]) -> None:
     apply(campaign_doc(wheel=False, wheel_chances=1))
     clock[0] = local("2026-11-23")
     reply = check(GameClient("check-in"), "kim")
@@ -280,7 +281,7 @@ BLIND_BOX = {"fallback": "sticker", "prizes": [
 ]}
 
 
-def test_a_check_in_opens_a_blind_box_from_its_pool(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_check_in_opens_a_blind_box_from_its_pool(apply: Apply, clock: list[datetime]) -> None:
     apply(campaign_doc(blind_box=BLIND_BOX))
     game = GameClient("check-in")
     page = game.call("GET", "/campaigns/demo").body
@@ -296,7 +297,7 @@ def test_a_check_in_opens_a_blind_box_from_its_pool(apply, clock) -> None:  # ty
     assert balance("leo") == 10 + 500 + 10 + 1
 
 
-def test_a_retry_gets_the_first_answer_even_the_next_day(game: GameClient, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_retry_gets_the_first_answer_even_the_next_day(game: GameClient, clock: list[datetime]) -> None:
     clock[0] = local("2026-11-23", 23, 59)
     first = check(game, "max", key="retry-key-001")
     again = check(game, "max", key="retry-key-001")
@@ -311,7 +312,7 @@ def test_a_retry_gets_the_first_answer_even_the_next_day(game: GameClient, clock
     assert balance("max") == 10
 
 
-def test_the_documented_demo_section_applies_and_plays(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_the_documented_demo_section_applies_and_plays(apply: Apply, clock: list[datetime]) -> None:
     text = (ROOT / "docs" / "games" / "check-in.md").read_text()
     section = yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
     doc = demo_doc()
@@ -325,7 +326,9 @@ def test_the_documented_demo_section_applies_and_plays(apply, clock) -> None:  #
     assert all(r.body["blind_box"] is not None for r in replies)
 
 
-def test_the_function_serves_its_openapi_document(table, game_function) -> None:  # type: ignore[no-untyped-def]
+def test_the_function_serves_its_openapi_document(
+    table: str, game_function: Callable[[str], Handler],
+) -> None:
     client = GameClient("check-in")
     client.handler = game_function("check-in")
     reply = client.call("GET", "/openapi.json")

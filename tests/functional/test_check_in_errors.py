@@ -3,13 +3,13 @@ nothing (a fraud block writes only its audit record)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from plugins.antifraud import blacklist, list_blocks, mint_token
-from tests.conftest import NOW, SECRET, GameClient
+from tests.conftest import NOW, SECRET, Apply, GameClient, Scan
 from tests.functional.test_check_in import campaign_doc, local
 from tests.functional.test_errors import assert_rejected, unchanged_except_blocks
 
@@ -17,7 +17,7 @@ CHECK_IN, MAKE_UP = "/campaigns/demo/check-ins", "/campaigns/demo/make-ups"
 
 
 @pytest.fixture
-def game(apply, clock) -> GameClient:  # type: ignore[no-untyped-def]
+def game(apply: Apply, clock: list[datetime]) -> GameClient:
     apply(campaign_doc())
     clock[0] = local("2026-11-25")
     return GameClient("check-in")
@@ -56,7 +56,7 @@ CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
 
 @pytest.mark.parametrize(("label", "path", "kwargs", "status", "code"), CASES,
                          ids=[c[0] for c in CASES])
-def test_bad_requests(game: GameClient, scan, label: str, path: str, kwargs: dict[str, Any],  # type: ignore[no-untyped-def]
+def test_bad_requests(game: GameClient, scan: Scan, label: str, path: str, kwargs: dict[str, Any],
                       status: int, code: str) -> None:
     before = scan()
     assert_rejected(game.call("POST", path, **kwargs), status, code)
@@ -71,7 +71,7 @@ def test_bad_requests(game: GameClient, scan, label: str, path: str, kwargs: dic
     ("DELETE", "/campaigns/demo/check-ins", 404, "ROUTE_NOT_FOUND"),
     ("GET", "/campaigns/demo/make-ups", 404, "ROUTE_NOT_FOUND"),
 ])
-def test_bad_routes_and_campaigns(game: GameClient, scan, method: str, path: str, status: int,  # type: ignore[no-untyped-def]
+def test_bad_routes_and_campaigns(game: GameClient, scan: Scan, method: str, path: str, status: int,
                                   code: str) -> None:
     before = scan()
     assert_rejected(game.call(method, path, member="eve", key="k-00000001"), status, code)
@@ -82,7 +82,7 @@ def test_history_needs_a_token(game: GameClient) -> None:
     assert_rejected(game.call("GET", CHECK_IN), 401, "TOKEN_MISSING")
 
 
-def test_game_not_enabled(apply, scan) -> None:  # type: ignore[no-untyped-def]
+def test_game_not_enabled(apply: Apply, scan: Scan) -> None:
     doc = campaign_doc()
     doc["games"]["check-in"]["enabled"] = False
     apply(doc)
@@ -96,7 +96,9 @@ def test_game_not_enabled(apply, scan) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("moment", [NOW.replace(year=2025), NOW.replace(year=2031)])
 @pytest.mark.parametrize("path", [CHECK_IN, MAKE_UP])
-def test_campaign_not_open(game: GameClient, scan, clock, moment, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_campaign_not_open(
+    game: GameClient, scan: Scan, clock: list[datetime], moment: datetime, path: str,
+) -> None:
     clock[0] = moment
     before = scan()
     reply = game.call("POST", path, member="eve", key="k-00000001",
@@ -106,7 +108,7 @@ def test_campaign_not_open(game: GameClient, scan, clock, moment, path: str) -> 
     assert game.call("GET", "/campaigns/demo").body["open"] is False
 
 
-def test_blacklisted_member_is_blocked_and_recorded(game: GameClient, scan) -> None:  # type: ignore[no-untyped-def]
+def test_blacklisted_member_is_blocked_and_recorded(game: GameClient, scan: Scan) -> None:
     blacklist("member", "eve", reason="bot farm", now=NOW)
     before = scan()
     reply = game.call("POST", CHECK_IN, member="eve", key="k-00000001")

@@ -3,12 +3,13 @@ in points; a make-up can complete a milestone, which is still awarded exactly on
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from plugins.store import MarkerItem, PointsItem, keys
-from tests.conftest import GameClient
+from tests.conftest import Apply, GameClient, Scan
 from tests.functional.test_check_in import (
     POINTS_10,
     balance,
@@ -27,13 +28,13 @@ def give_points(member: str, points: int) -> None:
 
 
 @pytest.fixture
-def game(apply) -> GameClient:  # type: ignore[no-untyped-def]
+def game(apply: Apply) -> GameClient:
     apply(campaign_doc())
     return GameClient("check-in")
 
 
-def test_a_make_up_fills_a_missed_day_and_mends_the_streak(  # type: ignore[no-untyped-def]
-        game: GameClient, clock, dynamodb_calls) -> None:
+def test_a_make_up_fills_a_missed_day_and_mends_the_streak(
+        game: GameClient, clock: list[datetime], dynamodb_calls: list[str]) -> None:
     # GIVEN Monday and Wednesday checked, Tuesday missed
     days_on(clock, game, "ann", "2026-11-23", "2026-11-25")
     assert calendar(game, "ann")["streak"] == 1
@@ -53,7 +54,9 @@ def test_a_make_up_fills_a_missed_day_and_mends_the_streak(  # type: ignore[no-u
                                                       "cost_points": 0}
 
 
-def test_a_milestone_completed_by_a_make_up_is_not_awarded_again(game: GameClient, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_milestone_completed_by_a_make_up_is_not_awarded_again(
+    game: GameClient, clock: list[datetime],
+) -> None:
     # GIVEN a 3-day run already rewarded, then a miss, then two more days
     days_on(clock, game, "bob", "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-27",
             "2026-11-28")
@@ -68,7 +71,7 @@ def test_a_milestone_completed_by_a_make_up_is_not_awarded_again(game: GameClien
     assert sunday.body["milestones"] == [7]
 
 
-def test_make_ups_are_limited_per_cycle(game: GameClient, clock, scan) -> None:  # type: ignore[no-untyped-def]
+def test_make_ups_are_limited_per_cycle(game: GameClient, clock: list[datetime], scan: Scan) -> None:
     clock[0] = local("2026-11-27")  # Friday: Monday to Thursday missed
     assert make_up(game, "cat", "2026-11-23").status == 201
     assert make_up(game, "cat", "2026-11-24").status == 201
@@ -85,7 +88,9 @@ def test_make_ups_are_limited_per_cycle(game: GameClient, clock, scan) -> None: 
     assert make_up(game, "cat", "2026-11-30").status == 201
 
 
-def test_a_paid_make_up_takes_points_in_the_same_transaction(apply, clock, scan) -> None:  # type: ignore[no-untyped-def]
+def test_a_paid_make_up_takes_points_in_the_same_transaction(
+    apply: Apply, clock: list[datetime], scan: Scan,
+) -> None:
     apply(campaign_doc(make_ups={"per_cycle": 2, "cost_points": 50}))
     game = GameClient("check-in")
     clock[0] = local("2026-11-25")
@@ -106,7 +111,7 @@ def test_a_paid_make_up_takes_points_in_the_same_transaction(apply, clock, scan)
     assert ledger == {"spend": -50, "day": 10}
 
 
-def test_points_earned_by_the_make_up_do_not_pay_for_it(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_points_earned_by_the_make_up_do_not_pay_for_it(apply: Apply, clock: list[datetime]) -> None:
     # a make-up worth 10 points and costing 50, with 45 in the balance: refused, not netted
     apply(campaign_doc(make_ups={"per_cycle": 2, "cost_points": 50}))
     give_points("eve", 45)
@@ -115,7 +120,7 @@ def test_points_earned_by_the_make_up_do_not_pay_for_it(apply, clock) -> None:  
     assert balance("eve") == 45
 
 
-def test_a_make_up_may_not_earn_the_day_reward(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_make_up_may_not_earn_the_day_reward(apply: Apply, clock: list[datetime]) -> None:
     apply(campaign_doc(make_ups={"per_cycle": 1, "day_reward": False},
                        milestones=[{"streak": 2, "reward": POINTS_10}]))
     game = GameClient("check-in")
@@ -138,7 +143,7 @@ REFUSED: list[tuple[str, str, dict[str, Any], int, str]] = [
 
 @pytest.mark.parametrize(("label", "day", "changes", "status", "code"), REFUSED,
                          ids=[r[0] for r in REFUSED])
-def test_make_ups_refused_write_nothing(apply, clock, scan, label: str, day: str,  # type: ignore[no-untyped-def]
+def test_make_ups_refused_write_nothing(apply: Apply, clock: list[datetime], scan: Scan, label: str, day: str,
                                         changes: dict[str, Any], status: int, code: str) -> None:
     apply(campaign_doc(**changes))
     game = GameClient("check-in")
@@ -149,7 +154,7 @@ def test_make_ups_refused_write_nothing(apply, clock, scan, label: str, day: str
     assert scan() == before
 
 
-def test_no_make_up_before_the_campaign_started(apply, clock, scan) -> None:  # type: ignore[no-untyped-def]
+def test_no_make_up_before_the_campaign_started(apply: Apply, clock: list[datetime], scan: Scan) -> None:
     # GIVEN a campaign starting on a Wednesday: Monday and Tuesday of that week are not its days
     doc = campaign_doc()
     doc["starts_at"] = "2026-11-25T00:00:00"
@@ -165,7 +170,7 @@ def test_no_make_up_before_the_campaign_started(apply, clock, scan) -> None:  # 
     assert make_up(game, "hal", "2026-11-25").status == 201
 
 
-def test_a_replayed_make_up_answers_the_same_and_costs_once(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_replayed_make_up_answers_the_same_and_costs_once(apply: Apply, clock: list[datetime]) -> None:
     apply(campaign_doc(make_ups={"per_cycle": 2, "cost_points": 5}))
     give_points("ivy", 100)
     game = GameClient("check-in")
@@ -181,7 +186,7 @@ def test_a_replayed_make_up_answers_the_same_and_costs_once(apply, clock) -> Non
     assert calendar(game, "ivy")["make_ups"]["used"] == 1
 
 
-def test_a_check_in_key_cannot_be_replayed_as_a_make_up(game: GameClient, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_check_in_key_cannot_be_replayed_as_a_make_up(game: GameClient, clock: list[datetime]) -> None:
     clock[0] = local("2026-11-25")
     assert check(game, "jay", key="shared-key-01").status == 201
     assert make_up(game, "jay", "2026-11-24", key="shared-key-01").code == "IDEMPOTENCY_KEY_REUSED"

@@ -5,6 +5,7 @@ the check-in, and milestone markers, not the progress item, are the last word on
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from plugins.store import (
     TransactionCancelledError,
     keys,
 )
-from tests.conftest import GameClient
+from tests.conftest import Apply, GameClient
 from tests.functional.test_check_in import (
     COUPON_7,
     POINTS_10,
@@ -47,7 +48,7 @@ def open_coupons(member: str) -> int:
         return 0
 
 
-def test_a_day_coupon_and_a_milestone_coupon_in_one_check_in(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_day_coupon_and_a_milestone_coupon_in_one_check_in(apply: Apply, clock: list[datetime]) -> None:
     # GIVEN day 3 gives a coupon and so does the 3-day milestone
     apply(campaign_doc(day_rewards=[{"day": 3, "reward": coupon("day-3")}],
                        milestones=[{"streak": 3, "reward": coupon("streak-3")}]))
@@ -59,7 +60,7 @@ def test_a_day_coupon_and_a_milestone_coupon_in_one_check_in(apply, clock) -> No
     assert open_coupons("ann") == 2
 
 
-def test_the_open_coupon_cap_refuses_one_coupon_not_the_check_in(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_the_open_coupon_cap_refuses_one_coupon_not_the_check_in(apply: Apply, clock: list[datetime]) -> None:
     # GIVEN room for a single pushed coupon and two earned on the same day
     doc = campaign_doc(day_rewards=[{"day": 3, "reward": coupon("day-3")}],
                        milestones=[{"streak": 3, "reward": coupon("streak-3")}])
@@ -76,7 +77,7 @@ def test_the_open_coupon_cap_refuses_one_coupon_not_the_check_in(apply, clock) -
     assert len(state.days) == 3 and list(state.milestones) == [3]
 
 
-def test_a_coupon_over_its_limit_is_skipped(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_coupon_over_its_limit_is_skipped(apply: Apply, clock: list[datetime]) -> None:
     apply(campaign_doc(daily_reward=coupon("daily", per_user_per_campaign=1), day_rewards=[],
                        milestones=[]))
     game = GameClient("check-in")
@@ -86,7 +87,7 @@ def test_a_coupon_over_its_limit_is_skipped(apply, clock) -> None:  # type: igno
     assert coupons("cat") == ["daily"]
 
 
-def test_a_coupon_past_its_window_is_not_issued(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_coupon_past_its_window_is_not_issued(apply: Apply, clock: list[datetime]) -> None:
     expired = coupon("old", valid_days=None, valid_from="2026-01-01T00:00:00",
                      valid_until="2026-02-01T00:00:00")
     apply(campaign_doc(daily_reward=expired, day_rewards=[], milestones=[]))
@@ -95,8 +96,8 @@ def test_a_coupon_past_its_window_is_not_issued(apply, clock) -> None:  # type: 
     assert coupons("dan") == []
 
 
-def test_points_of_the_day_and_of_milestones_add_up_in_one_balance_update(  # type: ignore[no-untyped-def]
-        apply, clock, dynamodb_calls) -> None:
+def test_points_of_the_day_and_of_milestones_add_up_in_one_balance_update(
+        apply: Apply, clock: list[datetime], dynamodb_calls: list[str]) -> None:
     apply(campaign_doc(milestones=[{"streak": 2, "reward": {"type": "points", "points": 20}},
                                    {"streak": 3, "reward": COUPON_7}]))
     game = GameClient("check-in")
@@ -109,7 +110,7 @@ def test_points_of_the_day_and_of_milestones_add_up_in_one_balance_update(  # ty
     assert balance("eve") == 10 + 10 + 20
 
 
-def test_a_milestone_marker_already_there_is_never_paid_again(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_milestone_marker_already_there_is_never_paid_again(apply: Apply, clock: list[datetime]) -> None:
     apply(campaign_doc())
     game = GameClient("check-in")
     days_on(clock, game, "fay", "2026-11-23", "2026-11-24", "2026-11-25")
@@ -124,7 +125,7 @@ def test_a_milestone_marker_already_there_is_never_paid_again(apply, clock) -> N
     assert list(CheckInState.get(keys.member("fay"), state_key("demo")).milestones) == [3]
 
 
-def test_bumps_of_one_item_merge_into_one_bounded_update(table) -> None:  # type: ignore[no-untyped-def]
+def test_bumps_of_one_item_merge_into_one_bounded_update(table: str) -> None:
     """The core primitive the rewards rely on: one update per item, bounds on the sum."""
     member = keys.member("gus")
 

@@ -5,12 +5,14 @@ check-ins and make-ups that never corrupt the streak or pay a milestone twice.""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
+from functools import partial
 
 import pytest
 
 from games.check_in.items import CheckInDay, CheckInState, make_ups_key, state_key
 from plugins.store import ActionItem, CounterItem, CouponItem, MarkerItem, PointsItem, keys
-from tests.conftest import THREADS, GameClient, rush
+from tests.conftest import THREADS, Apply, GameClient, rush
 from tests.functional.test_check_in import balance, campaign_doc, check, local, make_up
 
 pytestmark = pytest.mark.usefixtures("tight_switching")
@@ -25,12 +27,12 @@ def actions(member: str) -> list[ActionItem]:
     return list(ActionItem.query(keys.member(member), ActionItem.sk.startswith("ACT#demo#check-in#")))
 
 
-def test_64_check_ins_with_different_keys_make_one(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_64_check_ins_with_different_keys_make_one(apply: Apply, clock: list[datetime]) -> None:
     apply(campaign_doc())
     game = GameClient("check-in")
     clock[0] = local("2026-11-23")
     # WHEN one member fires 64 check-ins with 64 keys at once
-    replies = rush([lambda i=i: check(game, "ann", key=f"rush-{i:04d}") for i in range(THREADS)])
+    replies = rush([partial(check, game, "ann", key=f"rush-{i:04d}") for i in range(THREADS)])
     # THEN one passes and the others are told the day is taken
     statuses = Counter((r.status, r.code) for r in replies)
     assert statuses == {(201, None): 1, (409, "ALREADY_CHECKED_IN"): THREADS - 1}
@@ -42,7 +44,7 @@ def test_64_check_ins_with_different_keys_make_one(apply, clock) -> None:  # typ
     assert len(ledger) == 1
 
 
-def test_64_replays_of_one_key_make_one_check_in(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_64_replays_of_one_key_make_one_check_in(apply: Apply, clock: list[datetime]) -> None:
     apply(campaign_doc())
     game = GameClient("check-in")
     clock[0] = local("2026-11-23")
@@ -55,15 +57,15 @@ def test_64_replays_of_one_key_make_one_check_in(apply, clock) -> None:  # type:
 
 
 @pytest.mark.slow
-def test_concurrent_check_ins_and_make_ups_keep_the_streak_whole(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_check_ins_and_make_ups_keep_the_streak_whole(apply: Apply, clock: list[datetime]) -> None:
     # GIVEN a Sunday with the whole week missed, 3 make-ups a cycle, milestones at 3 and 7
     apply(campaign_doc(make_ups={"per_cycle": 3}))
     game = GameClient("check-in")
     clock[0] = local("2026-11-29")
     week = [f"2026-11-{d}" for d in range(23, 29)]
     # WHEN 16 check-ins and 48 make-ups of the six past days (8 each) arrive at once
-    calls = [lambda i=i: check(game, "cat", key=f"ck-rush-{i:04d}") for i in range(16)]
-    calls += [lambda i=i: make_up(game, "cat", week[i % 6], key=f"mu-rush-{i:04d}") for i in range(48)]
+    calls = [partial(check, game, "cat", key=f"ck-rush-{i:04d}") for i in range(16)]
+    calls += [partial(make_up, game, "cat", week[i % 6], key=f"mu-rush-{i:04d}") for i in range(48)]
     replies = rush(calls)
     # THEN one check-in and exactly three make-ups of three distinct days pass
     passed = [r.body for r in replies if r.status == 201]

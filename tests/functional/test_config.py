@@ -5,6 +5,7 @@ a DynamoDB endpoint."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from random import Random
 from typing import Any
@@ -20,7 +21,7 @@ from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
 from plugins.runtime import runtime
 from plugins.store import AllowanceItem, bind_table, keys
-from tests.conftest import ROOT, GameClient, wheel_doc
+from tests.conftest import ROOT, Apply, GameClient, Scan, wheel_doc
 
 DEMO = ROOT / "examples" / "demo.yaml"
 
@@ -205,7 +206,7 @@ def test_an_unreadable_file_is_an_error_not_a_traceback(
 # --- versions and the config cache -------------------------------------------------------------
 
 
-def test_apply_writes_numbered_versions(apply, clock) -> None:
+def test_apply_writes_numbered_versions(apply: Apply, clock: list[datetime]) -> None:
     first = apply()
     second = apply(wheel_doc(name="Double 12 member week"))
 
@@ -216,7 +217,7 @@ def test_apply_writes_numbered_versions(apply, clock) -> None:
     assert all(v.applied_at == clock[0] for v in versions)
 
 
-def test_running_functions_pick_up_a_new_version(wheel: GameClient, clock) -> None:
+def test_running_functions_pick_up_a_new_version(wheel: GameClient, clock: list[datetime]) -> None:
     assert wheel.call("GET", "/campaigns/demo").body["name"] == "Double 11 member week"
 
     # WHEN a new version is applied behind the functions' back
@@ -231,7 +232,7 @@ def test_running_functions_pick_up_a_new_version(wheel: GameClient, clock) -> No
     assert draw.status == 201
 
 
-def test_config_cache_ttl(apply, clock, dynamodb_calls: list[str]) -> None:
+def test_config_cache_ttl(apply: Apply, clock: list[datetime], dynamodb_calls: list[str]) -> None:
     apply()
     fresh, warm = ConfigCache(ttl=0), ConfigCache(ttl=60)
     assert fresh.get("demo").version == warm.get("demo").version == 1
@@ -249,7 +250,9 @@ def test_config_cache_ttl(apply, clock, dynamodb_calls: list[str]) -> None:
     assert warm.get("demo").version == 2
 
 
-def test_a_reload_of_the_same_version_keeps_what_the_process_learnt(apply, clock) -> None:
+def test_a_reload_of_the_same_version_keeps_what_the_process_learnt(
+    apply: Apply, clock: list[datetime],
+) -> None:
     # GIVEN a function that learnt something about version 1 (e.g. a stock shard is empty)
     apply()
     cache = ConfigCache(ttl=0)
@@ -273,7 +276,7 @@ def test_config_cache_ttl_defaults_to_five_seconds(monkeypatch: pytest.MonkeyPat
 
 
 def test_more_stock_raises_what_is_left_by_the_difference(
-    apply, wheel: GameClient, grand_prize_wheel: None,
+    apply: Apply, wheel: GameClient, grand_prize_wheel: None,
 ) -> None:
     # GIVEN two of the three grand prizes won
     win_grand(wheel, "alice")
@@ -296,7 +299,7 @@ def test_more_stock_raises_what_is_left_by_the_difference(
 
 
 def test_less_stock_is_allowed_down_to_what_was_won(
-    apply, wheel: GameClient, grand_prize_wheel: None,
+    apply: Apply, wheel: GameClient, grand_prize_wheel: None,
 ) -> None:
     win_grand(wheel, "alice")
     win_grand(wheel, "bob")
@@ -312,7 +315,7 @@ def test_less_stock_is_allowed_down_to_what_was_won(
 
 
 def test_less_stock_than_was_won_is_refused_and_changes_nothing(
-    apply, wheel: GameClient, grand_prize_wheel: None, scan,
+    apply: Apply, wheel: GameClient, grand_prize_wheel: None, scan: Scan,
 ) -> None:
     win_grand(wheel, "alice")
     win_grand(wheel, "bob")
@@ -325,7 +328,7 @@ def test_less_stock_than_was_won_is_refused_and_changes_nothing(
     assert [int(v.version) for v in list_versions("demo")] == [1]
 
 
-def test_changing_shards_after_the_first_apply_is_refused(apply, scan) -> None:
+def test_changing_shards_after_the_first_apply_is_refused(apply: Apply, scan: Scan) -> None:
     apply()
     before = scan()
 
@@ -338,7 +341,7 @@ def test_changing_shards_after_the_first_apply_is_refused(apply, scan) -> None:
     assert scan() == before
 
 
-def test_sharded_stock_is_seeded_evenly(apply) -> None:
+def test_sharded_stock_is_seeded_evenly(apply: Apply) -> None:
     apply(with_prize("coupon-50", shards=3))
 
     shards = [stock("coupon-50", s) for s in range(4)]
@@ -347,7 +350,7 @@ def test_sharded_stock_is_seeded_evenly(apply) -> None:
 
 
 def test_a_budget_counted_from_a_later_version_keeps_what_was_already_spent(
-    apply, wheel: GameClient, grand_prize_wheel: None,
+    apply: Apply, wheel: GameClient, grand_prize_wheel: None,
 ) -> None:
     # GIVEN version 1 proves its budget by config (stock x cost <= 5000), so nothing counts it,
     # and two grand prizes (899.00 each) are won under it

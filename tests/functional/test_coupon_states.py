@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from infra.cli import main as mgames
+from infra.local.dynamodb import LocalDynamoDB
 from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
 from plugins.issuance.coupon import coupon_state, member_coupons, redeem_coupon
 from plugins.store import CounterItem, keys
-from tests.conftest import NOW, GameClient, demo_doc
+from tests.conftest import NOW, Apply, GameClient, demo_doc
 
 
 @pytest.fixture
-def coupon(apply, clock) -> Any:  # type: ignore[no-untyped-def]
+def coupon(apply: Apply, clock: list[datetime]) -> dict[str, Any]:
     """alice wins the demo's 50-off coupon (valid 30 days)."""
     doc = demo_doc()
     for prize in doc["games"]["lucky-wheel"]["prizes"]:
@@ -29,7 +30,7 @@ def coupon(apply, clock) -> Any:  # type: ignore[no-untyped-def]
     return reply.body["reward"]
 
 
-def test_a_won_coupon_is_issued_then_redeemed_once(coupon, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_won_coupon_is_issued_then_redeemed_once(coupon: dict[str, Any], clock: list[datetime]) -> None:
     [held] = member_coupons("alice")
     assert held.coupon_id == coupon["coupon_id"]
     assert coupon_state(held, clock[0]) == "issued"
@@ -43,7 +44,7 @@ def test_a_won_coupon_is_issued_then_redeemed_once(coupon, clock) -> None:  # ty
         redeem_coupon("alice", coupon["coupon_id"], clock[0])
 
 
-def test_an_expired_coupon_cannot_be_redeemed(coupon, clock) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_coupon_cannot_be_redeemed(coupon: dict[str, Any], clock: list[datetime]) -> None:
     later = clock[0] + timedelta(days=31)
     [held] = member_coupons("alice")
     assert coupon_state(held, later) == "expired"
@@ -51,12 +52,12 @@ def test_an_expired_coupon_cannot_be_redeemed(coupon, clock) -> None:  # type: i
         redeem_coupon("alice", coupon["coupon_id"], later)
 
 
-def test_unknown_coupon(table) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_coupon(table: str) -> None:
     with pytest.raises(CouponNotFoundError):
         redeem_coupon("alice", "nope", NOW)
 
 
-def test_a_rush_of_redeems_redeems_once(coupon, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_rush_of_redeems_redeems_once(coupon: dict[str, Any], clock: list[datetime]) -> None:
     saved = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
 
@@ -76,7 +77,10 @@ def test_a_rush_of_redeems_redeems_once(coupon, clock) -> None:  # type: ignore[
     assert CounterItem.get(keys.member("alice"), keys.HARASS_OPEN).n == 0
 
 
-def test_the_cli_lists_and_redeems(coupon, local_dynamodb, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_lists_and_redeems(
+    coupon: dict[str, Any], local_dynamodb: LocalDynamoDB, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("MGAMES_TABLE", "mgames-test")
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", local_dynamodb.endpoint_url)  # restored after
     options = ["--endpoint", local_dynamodb.endpoint_url, "--table", "mgames-test"]

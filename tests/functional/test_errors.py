@@ -3,13 +3,13 @@ store (a fraud block writes only its audit record)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from plugins.antifraud import blacklist, list_blocks, mint_token
-from tests.conftest import NOW, SECRET, GameClient, demo_doc
+from tests.conftest import NOW, SECRET, Apply, GameClient, Scan, demo_doc
 
 DRAW = "/campaigns/demo/draws"
 
@@ -51,7 +51,7 @@ CASES: list[tuple[str, dict[str, Any], int, str]] = [
 
 
 @pytest.mark.parametrize(("label", "kwargs", "status", "code"), CASES, ids=[c[0] for c in CASES])
-def test_bad_draw_requests(wheel: GameClient, scan, label: str, kwargs: dict[str, Any],  # type: ignore[no-untyped-def]
+def test_bad_draw_requests(wheel: GameClient, scan: Scan, label: str, kwargs: dict[str, Any],
                            status: int, code: str) -> None:
     before = scan()
     reply = wheel.call("POST", DRAW, **kwargs)
@@ -66,14 +66,14 @@ def test_bad_draw_requests(wheel: GameClient, scan, label: str, kwargs: dict[str
     ("GET", "/nowhere", 404, "ROUTE_NOT_FOUND"),
     ("DELETE", "/campaigns/demo/draws", 404, "ROUTE_NOT_FOUND"),
 ])
-def test_bad_routes_and_campaigns(wheel: GameClient, scan, method: str, path: str, status: int,  # type: ignore[no-untyped-def]
+def test_bad_routes_and_campaigns(wheel: GameClient, scan: Scan, method: str, path: str, status: int,
                                   code: str) -> None:
     before = scan()
     assert_rejected(wheel.call(method, path, member="eve", key="k-00000001"), status, code)
     assert unchanged_except_blocks(before, scan()) == []
 
 
-def test_game_not_enabled(apply, scan) -> None:  # type: ignore[no-untyped-def]
+def test_game_not_enabled(apply: Apply, scan: Scan) -> None:
     doc = demo_doc()
     doc["games"]["lucky-wheel"]["enabled"] = False
     apply(doc)
@@ -84,7 +84,7 @@ def test_game_not_enabled(apply, scan) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("moment", [NOW.replace(year=2025), NOW.replace(year=2031)])
-def test_campaign_not_open(wheel: GameClient, scan, clock, moment) -> None:  # type: ignore[no-untyped-def]
+def test_campaign_not_open(wheel: GameClient, scan: Scan, clock: list[datetime], moment: datetime) -> None:
     clock[0] = moment
     before = scan()
     assert_rejected(wheel.call("POST", DRAW, member="eve", key="k-00000001"), 403,
@@ -93,7 +93,7 @@ def test_campaign_not_open(wheel: GameClient, scan, clock, moment) -> None:  # t
     assert wheel.call("GET", "/campaigns/demo").body["open"] is False
 
 
-def test_no_chances_left_today_then_tomorrow(wheel: GameClient, scan, clock) -> None:  # type: ignore[no-untyped-def]
+def test_no_chances_left_today_then_tomorrow(wheel: GameClient, scan: Scan, clock: list[datetime]) -> None:
     for i in range(3):
         assert wheel.call("POST", DRAW, member="eve", key=f"day-{i:05d}").status == 201
     before = scan()
@@ -105,7 +105,7 @@ def test_no_chances_left_today_then_tomorrow(wheel: GameClient, scan, clock) -> 
     assert wheel.call("POST", DRAW, member="eve", key="day-00004").status == 201
 
 
-def test_no_chances_left_in_the_campaign(apply, scan, clock) -> None:  # type: ignore[no-untyped-def]
+def test_no_chances_left_in_the_campaign(apply: Apply, scan: Scan, clock: list[datetime]) -> None:
     doc = demo_doc()
     doc["games"]["lucky-wheel"].update(chances_per_day=None, chances_total=2)
     apply(doc)
@@ -122,7 +122,7 @@ def test_no_chances_left_in_the_campaign(apply, scan, clock) -> None:  # type: i
 
 @pytest.mark.parametrize(("kind", "value"), [("member", "eve"), ("device", "dev-9"),
                                              ("ip", "10.9.9.9")])
-def test_blacklisted_player_is_blocked_and_recorded(wheel: GameClient, scan, kind: str,  # type: ignore[no-untyped-def]
+def test_blacklisted_player_is_blocked_and_recorded(wheel: GameClient, scan: Scan, kind: str,
                                                    value: str) -> None:
     blacklist(kind, value, reason="chargeback ring", now=NOW)
     before = scan()
@@ -138,7 +138,7 @@ def test_blacklisted_player_is_blocked_and_recorded(wheel: GameClient, scan, kin
     assert wheel.call("POST", DRAW, member="eve", key="k-00000002").status == 201
 
 
-def test_device_velocity_limit(apply, scan, clock) -> None:  # type: ignore[no-untyped-def]
+def test_device_velocity_limit(apply: Apply, scan: Scan, clock: list[datetime]) -> None:
     apply(demo_doc(velocity={"window_seconds": 60, "per_device": 2, "per_ip": 100}))
     clock[0] = NOW + timedelta(seconds=15)  # a quarter into the minute's window
     wheel = GameClient("lucky-wheel")
@@ -154,7 +154,7 @@ def test_device_velocity_limit(apply, scan, clock) -> None:  # type: ignore[no-u
     assert wheel.call("POST", DRAW, member="v3", device="phone", key="vel-00001").status == 201
 
 
-def test_key_reused_for_another_body(wheel: GameClient, scan) -> None:  # type: ignore[no-untyped-def]
+def test_key_reused_for_another_body(wheel: GameClient, scan: Scan) -> None:
     assert wheel.call("POST", DRAW, member="eve", key="k-00000001",
                       body={"channel": "wechat"}).status == 201
     before = scan()
@@ -163,7 +163,7 @@ def test_key_reused_for_another_body(wheel: GameClient, scan) -> None:  # type: 
     assert unchanged_except_blocks(before, scan()) == []
 
 
-def test_a_crash_is_an_envelope_without_internals(wheel: GameClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_crash_is_an_envelope_without_internals(wheel: GameClient, monkeypatch: pytest.MonkeyPatch) -> None:
     import games.lucky_wheel.routes as routes
 
     def boom(*_: Any, **__: Any) -> None:

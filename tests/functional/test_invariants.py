@@ -4,6 +4,7 @@ no oversell, budget never exceeded, exactly-once awards, one round trip per draw
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
 from plugins.store import ActionItem, AllowanceItem, CounterItem, PointsItem, keys
-from tests.conftest import THREADS, GameClient, rush, wheel_doc
+from tests.conftest import THREADS, Apply, GameClient, rush, wheel_doc
 
 pytestmark = pytest.mark.usefixtures("tight_switching")
 
@@ -40,12 +41,12 @@ def awarded(prize_id: str) -> int:
 
 
 @pytest.mark.parametrize("shards", [1, 3])
-def test_no_oversell_under_a_rush(apply, shards: int) -> None:  # type: ignore[no-untyped-def]
+def test_no_oversell_under_a_rush(apply: Apply, shards: int) -> None:
     # GIVEN 5 espresso machines, maybe spread over shards, and 64 members drawing at once
     apply(only("grand", stock=5, shards=shards))
     wheel = GameClient("lucky-wheel")
-    calls = [lambda i=i: wheel.call("POST", "/campaigns/demo/draws", member=f"m{i}",
-                                    key=f"rush-{i:04d}") for i in range(THREADS)]
+    calls = [partial(wheel.call, "POST", "/campaigns/demo/draws", member=f"m{i}",
+                                 key=f"rush-{i:04d}") for i in range(THREADS)]
     # WHEN they all draw
     replies = rush(calls)
     # THEN exactly the stock is awarded, the rest falls back, and the store agrees
@@ -56,7 +57,7 @@ def test_no_oversell_under_a_rush(apply, shards: int) -> None:  # type: ignore[n
     assert awarded("grand") == 5
 
 
-def test_budget_is_never_exceeded(apply) -> None:  # type: ignore[no-untyped-def]
+def test_budget_is_never_exceeded(apply: Apply) -> None:
     # GIVEN an unlimited coupon costing 1.00 and a budget of 10.00 in 4 shards
     doc = only("points-100", cost="1.00")
     doc.update(budget="10.00", budget_shards=4)
@@ -64,8 +65,8 @@ def test_budget_is_never_exceeded(apply) -> None:  # type: ignore[no-untyped-def
     assert campaign.budget_counted
     wheel = GameClient("lucky-wheel")
     # WHEN 64 members draw at once
-    replies = rush([lambda i=i: wheel.call("POST", "/campaigns/demo/draws", member=f"b{i}",
-                                           key=f"budget-{i:04d}") for i in range(THREADS)])
+    replies = rush([partial(wheel.call, "POST", "/campaigns/demo/draws", member=f"b{i}",
+                                        key=f"budget-{i:04d}") for i in range(THREADS)])
     # THEN exactly ten awards fit the budget, and no shard went below zero
     won = Counter(r.body["prize"]["id"] for r in replies)
     assert won == {"points-100": 10, "thanks": THREADS - 10}
@@ -103,15 +104,15 @@ def test_same_key_replayed_sequentially_returns_the_first_answer(wheel: GameClie
 
 def test_daily_chances_hold_under_a_rush(wheel: GameClient) -> None:
     # GIVEN 3 chances a day; WHEN one member fires 64 different draws at once
-    replies = rush([lambda i=i: wheel.call("POST", "/campaigns/demo/draws", member="carol",
-                                           device="phone", key=f"many-{i:04d}")
+    replies = rush([partial(wheel.call, "POST", "/campaigns/demo/draws", member="carol",
+                                        device="phone", key=f"many-{i:04d}")
                     for i in range(THREADS)])
     # THEN three pass, the others are told no chances are left
     statuses = Counter((r.status, r.code) for r in replies)
     assert statuses == {(201, None): 3, (403, "NO_CHANCES_LEFT"): THREADS - 3}
 
 
-def test_a_warm_draw_is_one_dynamodb_round_trip(wheel: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_a_warm_draw_is_one_dynamodb_round_trip(wheel: GameClient, dynamodb_calls: list[str]) -> None:
     # a second member: the first's per-day coupon limits could refuse a repeat prize
     wheel.call("POST", "/campaigns/demo/draws", member="dave", key="warm-up-0001")
     dynamodb_calls.clear()
@@ -120,7 +121,7 @@ def test_a_warm_draw_is_one_dynamodb_round_trip(wheel: GameClient, dynamodb_call
     assert dynamodb_calls == ["TransactWriteItems"]
 
 
-def test_a_sold_out_prize_costs_one_extra_trip_once(apply, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_a_sold_out_prize_costs_one_extra_trip_once(apply: Apply, dynamodb_calls: list[str]) -> None:
     # GIVEN the only weighted prize is sold out after one award
     apply(only("grand", stock=1, per_user_cap=None))
     wheel = GameClient("lucky-wheel")
@@ -136,7 +137,7 @@ def test_a_sold_out_prize_costs_one_extra_trip_once(apply, dynamodb_calls) -> No
     assert dynamodb_calls == ["TransactWriteItems"]
 
 
-def test_reads_are_counted_too(wheel: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_reads_are_counted_too(wheel: GameClient, dynamodb_calls: list[str]) -> None:
     # GIVEN a warm config: the page without a token reads nothing, with a token one batch
     wheel.call("GET", "/campaigns/demo")
     dynamodb_calls.clear()

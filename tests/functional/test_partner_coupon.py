@@ -4,7 +4,7 @@ and error envelopes that write nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from random import Random
 from typing import Any
@@ -23,7 +23,7 @@ from games.partner_coupon.settlement import settlement, split
 from plugins.campaigns.model import parse_campaign
 from plugins.issuance.coupon import redeem_coupon
 from plugins.runtime import runtime
-from tests.conftest import NOW, GameClient, demo_doc, wheel_doc
+from tests.conftest import NOW, Apply, GameClient, Scan, demo_doc, wheel_doc
 
 COFFEE = {"type_id": "coffee-10", "title": "10 off coffee", "kind": "cash_voucher",
           "discount": "10.00", "face_value": "10.00", "cost": "4.00", "per_user_per_day": 1,
@@ -60,7 +60,7 @@ def claim(client: GameClient, member: str, key: str | None = None,
 
 
 @pytest.fixture
-def pc(apply) -> GameClient:  # type: ignore[no-untyped-def]
+def pc(apply: Apply) -> GameClient:
     apply(pc_doc())
     return GameClient("partner-coupon")
 
@@ -80,7 +80,7 @@ def test_parse_codes_csv_and_json_name_duplicate_lines() -> None:
         parse_codes("code\n", "csv")
 
 
-def test_upload_is_idempotent_and_refuses_stored_codes(pc: GameClient, scan) -> None:  # type: ignore[no-untyped-def]
+def test_upload_is_idempotent_and_refuses_stored_codes(pc: GameClient, scan: Scan) -> None:
     first = load(20)
     assert (first["accepted"], first["pool_size"], first["replayed"]) == (20, 20, False)
     before = scan()
@@ -128,7 +128,7 @@ def test_claim_gets_a_code_once_and_lists_it(pc: GameClient, dynamodb_calls: lis
     assert [(c.code, c.member_id) for c in stored] == [(coupon["code"], "alice")]
 
 
-def test_per_user_limit_and_empty_pool(pc: GameClient, scan) -> None:  # type: ignore[no-untyped-def]
+def test_per_user_limit_and_empty_pool(pc: GameClient, scan: Scan) -> None:
     load(2)
     assert claim(pc, "bob").status == 201
     before = scan()
@@ -142,7 +142,7 @@ def test_per_user_limit_and_empty_pool(pc: GameClient, scan) -> None:  # type: i
     assert scan() == before
 
 
-def test_partner_quota_and_budget_are_never_exceeded(apply, scan) -> None:  # type: ignore[no-untyped-def]
+def test_partner_quota_and_budget_are_never_exceeded(apply: Apply, scan: Scan) -> None:
     partners = [PARTNERS[0] | {"quota": 3, "budget": "10.00"}]  # budget: 2 coupons of 4.00
     apply(pc_doc(partners))
     client = GameClient("partner-coupon")
@@ -155,7 +155,7 @@ def test_partner_quota_and_budget_are_never_exceeded(apply, scan) -> None:  # ty
     assert len(claimed()) == 2
 
 
-def test_errors_use_the_envelope_and_write_nothing(pc: GameClient, scan) -> None:  # type: ignore[no-untyped-def]
+def test_errors_use_the_envelope_and_write_nothing(pc: GameClient, scan: Scan) -> None:
     load(3)
     before = scan()
     cases = [
@@ -174,13 +174,13 @@ def test_errors_use_the_envelope_and_write_nothing(pc: GameClient, scan) -> None
     assert scan() == before
 
 
-def test_game_not_enabled_is_404(apply) -> None:  # type: ignore[no-untyped-def]
+def test_game_not_enabled_is_404(apply: Apply) -> None:
     apply(wheel_doc())  # a campaign without a partner-coupon section
     reply = GameClient("partner-coupon").call("GET", "/campaigns/demo/coupons")
     assert (reply.status, reply.code) == (404, "GAME_NOT_ENABLED")
 
 
-def test_partner_coupon_as_a_lucky_wheel_prize(apply, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_partner_coupon_as_a_lucky_wheel_prize(apply: Apply, monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN a wheel whose likeliest prize is a partner coupon, and a pool of 2 codes
     doc = pc_doc()
     wheel = demo_doc()["games"]["lucky-wheel"]
@@ -208,7 +208,7 @@ def test_partner_coupon_as_a_lucky_wheel_prize(apply, monkeypatch) -> None:  # t
     assert [c["origin"] for c in mine.body["coupons"]] == ["award"]
 
 
-def test_settlement_counts_states_and_splits_cost(pc: GameClient, clock) -> None:  # type: ignore[no-untyped-def]
+def test_settlement_counts_states_and_splits_cost(pc: GameClient, clock: list[datetime]) -> None:
     load(10)
     coupons = [claim(pc, f"s{i}").body["coupon"]["coupon_id"] for i in range(3)]
     redeem_coupon("s0", coupons[0], clock[0])
@@ -278,7 +278,7 @@ DEMO_SECTION = {
 }
 
 
-def test_the_demo_section_validates_and_keeps_the_budget_proven(apply) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_section_validates_and_keeps_the_budget_proven(apply: Apply) -> None:
     doc = demo_doc()
     doc["games"]["partner-coupon"] = DEMO_SECTION
     campaign = parse_campaign(doc)
@@ -290,7 +290,7 @@ def test_the_demo_section_validates_and_keeps_the_budget_proven(apply) -> None: 
         ("cafe-latte", False), ("cinema-ticket", False)]  # no codes uploaded yet
 
 
-def test_a_partner_coupon_comes_with_each_red_packet_grab(apply) -> None:  # type: ignore[no-untyped-def]
+def test_a_partner_coupon_comes_with_each_red_packet_grab(apply: Apply) -> None:
     from tests.functional.test_red_packet import SECTION, grab, order
 
     # GIVEN red packets that hand out the cafe's coupon with every grab, and 2 pool codes

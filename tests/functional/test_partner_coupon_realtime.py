@@ -8,7 +8,7 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -18,7 +18,7 @@ import pytest
 from games.partner_coupon.items import OutboxItem, OutboxQueueItem, outbox_key
 from games.partner_coupon.realtime import BASE_DELAY, fetch_codes, redrive
 from plugins.jobs import run_jobs
-from tests.conftest import GameClient
+from tests.conftest import Apply, GameClient
 from tests.functional.test_partner_coupon import claim, pc_doc
 
 
@@ -27,7 +27,8 @@ class FakePartner:
     the same idempotency key always gets the same code."""
 
     def __init__(self, script: list[str]) -> None:
-        self.script, self.calls, self.codes = list(script), Counter[str](), {}
+        self.script, self.calls = list(script), Counter[str]()
+        self.codes: dict[str, str] = {}
         self.lock = threading.Lock()
         fake = self
 
@@ -62,14 +63,14 @@ class FakePartner:
 
 
 @pytest.fixture
-def partner() -> Iterator[FakePartner]:
+def partner() -> Iterator[Callable[[list[str]], FakePartner]]:
     made: list[FakePartner] = []
 
     def start(script: list[str]) -> FakePartner:
         made.append(FakePartner(script))
         return made[-1]
 
-    yield start  # type: ignore[misc]
+    yield start
     for fake in made:
         fake.server.shutdown()
         fake.server.server_close()
@@ -92,7 +93,8 @@ def later(clock: list[datetime], seconds: int) -> None:
 
 
 def test_claim_writes_the_outbox_then_the_job_fetches_through_failures(
-        apply, clock, partner, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+        apply: Apply, clock: list[datetime], partner: Callable[[list[str]], FakePartner],
+        dynamodb_calls: list[str]) -> None:
     fake = partner(["fail", "slow", "ok"])
     apply(rt_doc(fake.url))
     client = GameClient("partner-coupon")
@@ -124,7 +126,9 @@ def test_claim_writes_the_outbox_then_the_job_fetches_through_failures(
     assert fetch_codes(clock[0]) == 0 and list(fake.calls.values()) == [3]  # never again
 
 
-def test_a_late_second_answer_changes_nothing(apply, clock, partner) -> None:  # type: ignore[no-untyped-def]
+def test_a_late_second_answer_changes_nothing(
+    apply: Apply, clock: list[datetime], partner: Callable[[list[str]], FakePartner],
+) -> None:
     fake = partner(["slow"])
     apply(rt_doc(fake.url))
     client = GameClient("partner-coupon")
@@ -137,7 +141,9 @@ def test_a_late_second_answer_changes_nothing(apply, clock, partner) -> None:  #
     assert [c["code"] for c in mine(client, "bo")] == ["RT-0000"]
 
 
-def test_dead_letter_after_max_attempts_and_redrive(apply, clock, partner) -> None:  # type: ignore[no-untyped-def]
+def test_dead_letter_after_max_attempts_and_redrive(
+    apply: Apply, clock: list[datetime], partner: Callable[[list[str]], FakePartner],
+) -> None:
     fake = partner(["fail"] * 3)
     apply(rt_doc(fake.url, max_attempts=3))
     client = GameClient("partner-coupon")
@@ -155,7 +161,9 @@ def test_dead_letter_after_max_attempts_and_redrive(apply, clock, partner) -> No
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("tight_switching")
-def test_concurrent_workers_call_once_per_coupon(apply, clock, partner) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_workers_call_once_per_coupon(
+    apply: Apply, clock: list[datetime], partner: Callable[[list[str]], FakePartner],
+) -> None:
     fake = partner([])
     apply(rt_doc(fake.url))
     client = GameClient("partner-coupon")

@@ -4,6 +4,7 @@ and the DynamoDB calls each action costs."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from plugins.antifraud import mint_token
 from plugins.prize_pool.budget import BUDGET
 from plugins.runtime import runtime
 from plugins.store import AllowanceItem, CashItem, CouponItem, keys
-from tests.conftest import SECRET, GameClient, demo_doc
+from tests.conftest import SECRET, Apply, GameClient, Reply, demo_doc
 
 ORDERS = "/campaigns/demo/orders"
 PACKETS = "/campaigns/demo/packets"
@@ -43,12 +44,12 @@ def brand(member: str = "crm-system") -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
 
-def order(client: GameClient, order_id: str, member: str, amount: str = "150.00") -> Any:
+def order(client: GameClient, order_id: str, member: str, amount: str = "150.00") -> Reply:
     return client.call("POST", ORDERS, headers=brand(),
                        body={"order_id": order_id, "member_id": member, "amount": amount})
 
 
-def grab(client: GameClient, packet_id: str, member: str, key: str | None = None) -> Any:
+def grab(client: GameClient, packet_id: str, member: str, key: str | None = None) -> Reply:
     return client.call("POST", f"{PACKETS}/{packet_id}/grabs", member=member,
                        key=key or f"grab-{member}-{packet_id[-6:]}")
 
@@ -67,7 +68,7 @@ def budget_left() -> int:
 
 
 @pytest.fixture
-def rp(apply) -> GameClient:  # type: ignore[no-untyped-def]
+def rp(apply: Apply) -> GameClient:
     apply(rp_doc())
     return GameClient("red-packet")
 
@@ -124,7 +125,7 @@ def test_a_packet_for_a_player_action_within_its_daily_quota(rp: GameClient) -> 
     assert budget_left() == 500000 - 1000
 
 
-def test_diminishing_grabs_across_the_window(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_diminishing_grabs_across_the_window(apply: Apply, clock: list[datetime]) -> None:
     # GIVEN equal parts of 1.00, factors [1.0, 0.5] then a floor of 0.05 a day
     apply(rp_doc(split="equal", order={"min_amount": "10.00", "fixed": "5.00"}))
     rp = GameClient("red-packet")
@@ -144,7 +145,7 @@ def test_diminishing_grabs_across_the_window(apply, clock) -> None:  # type: ign
     assert (page["handed_out"], page["withheld"]) == ("0.50", "0.50")
 
 
-def test_weekly_window_and_no_diminishing(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_weekly_window_and_no_diminishing(apply: Apply, clock: list[datetime]) -> None:
     apply(rp_doc(split="equal", order={"min_amount": "10.00", "fixed": "5.00"}, lifetime_hours=72,
                  diminishing={"window": "week", "factors": ["1.0"], "floor": "0.10"}))
     rp = GameClient("red-packet")
@@ -157,7 +158,7 @@ def test_weekly_window_and_no_diminishing(apply, clock) -> None:  # type: ignore
     assert grab(rp, pids[2], "dave").body["amount"] == "1.00"
 
 
-def test_the_sharer_gets_his_bonus_once_at_the_nth_grab(apply) -> None:  # type: ignore[no-untyped-def]
+def test_the_sharer_gets_his_bonus_once_at_the_nth_grab(apply: Apply) -> None:
     apply(rp_doc(sharer_bonus={"after_grabs": 3, "reward": {"type": "cash", "amount": "2.00"}}))
     rp = GameClient("red-packet")
     pid = order(rp, "ord-bonus", "erin").body["packet_id"]
@@ -174,7 +175,7 @@ def test_the_sharer_gets_his_bonus_once_at_the_nth_grab(apply) -> None:  # type:
     assert page["sharer_bonus_paid"] is True
 
 
-def test_a_partner_coupon_comes_with_each_grab_until_refused(apply) -> None:  # type: ignore[no-untyped-def]
+def test_a_partner_coupon_comes_with_each_grab_until_refused(apply: Apply) -> None:
     apply(rp_doc(coupon=COUPON | {"per_user_per_day": 1}))
     rp = GameClient("red-packet")
     pids = [order(rp, f"ord-cpn-{i}", f"s{i}").body["packet_id"] for i in range(2)]
@@ -207,7 +208,7 @@ def test_the_campaign_page_shows_the_rules(rp: GameClient) -> None:
     assert page["rules"]["diminishing"]["factors"] == ["1.0", "0.5"]
 
 
-def test_round_trips_per_action(rp: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_round_trips_per_action(rp: GameClient, dynamodb_calls: list[str]) -> None:
     rp.call("GET", "/campaigns/demo")  # warm the config
     dynamodb_calls.clear()
     # an order: one transaction
@@ -233,7 +234,7 @@ def test_round_trips_per_action(rp: GameClient, dynamodb_calls) -> None:  # type
     assert dynamodb_calls == ["GetItem", "BatchGetItem", "Query"]
 
 
-def test_cash_is_a_reward_any_game_can_issue(apply) -> None:  # type: ignore[no-untyped-def]
+def test_cash_is_a_reward_any_game_can_issue(apply: Apply) -> None:
     # GIVEN a wheel whose only weighted prize is a 1.00 cash red packet
     doc = rp_doc()
     wheel = doc["games"]["lucky-wheel"] = demo_doc()["games"]["lucky-wheel"]

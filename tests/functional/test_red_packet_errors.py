@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from plugins.antifraud import blacklist, list_blocks, mint_token
-from tests.conftest import NOW, SECRET, GameClient
+from tests.conftest import NOW, SECRET, Apply, GameClient, Scan
 from tests.functional.test_errors import assert_rejected, unchanged_except_blocks
 from tests.functional.test_red_packet import ORDERS, PACKETS, brand, grab, order, rp_doc
 
@@ -18,7 +18,7 @@ GOOD_ORDER = {"order_id": "ord-0001", "member_id": "alice", "amount": "150.00"}
 
 
 @pytest.fixture
-def rp(apply) -> GameClient:  # type: ignore[no-untyped-def]
+def rp(apply: Apply) -> GameClient:
     apply(rp_doc())
     return GameClient("red-packet")
 
@@ -57,7 +57,7 @@ ORDER_CASES: list[tuple[str, dict[str, Any], int, str]] = [
 
 @pytest.mark.parametrize(("label", "kwargs", "status", "code"), ORDER_CASES,
                          ids=[c[0] for c in ORDER_CASES])
-def test_bad_order_reports(rp: GameClient, scan, label: str, kwargs: dict[str, Any],  # type: ignore[no-untyped-def]
+def test_bad_order_reports(rp: GameClient, scan: Scan, label: str, kwargs: dict[str, Any],
                            status: int, code: str) -> None:
     kwargs = dict(kwargs)
     if kwargs.pop("brand", False):
@@ -68,7 +68,7 @@ def test_bad_order_reports(rp: GameClient, scan, label: str, kwargs: dict[str, A
     assert unchanged_except_blocks(before, scan()) == []
 
 
-def test_an_order_id_reported_with_another_amount(rp: GameClient, scan) -> None:  # type: ignore[no-untyped-def]
+def test_an_order_id_reported_with_another_amount(rp: GameClient, scan: Scan) -> None:
     assert order(rp, "ord-0001", "alice").status == 201
     before = scan()
     assert_rejected(order(rp, "ord-0001", "alice", "151.00"), 422, "IDEMPOTENCY_KEY_REUSED")
@@ -76,7 +76,7 @@ def test_an_order_id_reported_with_another_amount(rp: GameClient, scan) -> None:
     assert unchanged_except_blocks(before, scan()) == []
 
 
-def test_a_blacklisted_member_gets_no_packet(rp: GameClient, scan) -> None:  # type: ignore[no-untyped-def]
+def test_a_blacklisted_member_gets_no_packet(rp: GameClient, scan: Scan) -> None:
     blacklist("member", "alice", reason="refund fraud", now=NOW)
     before = scan()
     assert_rejected(order(rp, "ord-0001", "alice"), 403, "FRAUD_BLOCKED")
@@ -92,7 +92,7 @@ def test_a_blacklisted_member_gets_no_packet(rp: GameClient, scan) -> None:  # t
     ({"enabled": False}, "order", 404, "GAME_NOT_ENABLED"),
     ({"enabled": False}, "action", 404, "GAME_NOT_ENABLED"),
 ])
-def test_triggers_and_game_switched_off(apply, scan, changes: dict[str, Any], call: str,  # type: ignore[no-untyped-def]
+def test_triggers_and_game_switched_off(apply: Apply, scan: Scan, changes: dict[str, Any], call: str,
                                         status: int, code: str) -> None:
     apply(rp_doc(**changes))
     rp = GameClient("red-packet")
@@ -104,7 +104,7 @@ def test_triggers_and_game_switched_off(apply, scan, changes: dict[str, Any], ca
 
 
 @pytest.mark.parametrize("moment", [NOW.replace(year=2025), NOW.replace(year=2031)])
-def test_campaign_not_open(rp: GameClient, scan, clock, moment) -> None:  # type: ignore[no-untyped-def]
+def test_campaign_not_open(rp: GameClient, scan: Scan, clock: list[datetime], moment: datetime) -> None:
     pid = order(rp, "ord-0001", "alice").body["packet_id"]
     clock[0] = moment
     before = scan()
@@ -115,7 +115,7 @@ def test_campaign_not_open(rp: GameClient, scan, clock, moment) -> None:  # type
     assert unchanged_except_blocks(before, scan()) == []
 
 
-def test_the_budget_exhausted(apply, scan) -> None:  # type: ignore[no-untyped-def]
+def test_the_budget_exhausted(apply: Apply, scan: Scan) -> None:
     doc = rp_doc(order={"min_amount": "1.00", "fixed": "1.00"})
     doc.update(budget="1.50", budget_shards=2, games={"red-packet": doc["games"]["red-packet"]})
     apply(doc)
@@ -141,7 +141,7 @@ PLAYER_CASES: list[tuple[str, dict[str, Any], int, str]] = [
 @pytest.mark.parametrize("target", ["packets", "grabs"])
 @pytest.mark.parametrize(("label", "kwargs", "status", "code"), PLAYER_CASES,
                          ids=[c[0] for c in PLAYER_CASES])
-def test_bad_player_requests(rp: GameClient, scan, target: str, label: str,  # type: ignore[no-untyped-def]
+def test_bad_player_requests(rp: GameClient, scan: Scan, target: str, label: str,
                              kwargs: dict[str, Any], status: int, code: str) -> None:
     pid = order(rp, "ord-0001", "alice").body["packet_id"]
     path = PACKETS if target == "packets" else f"{PACKETS}/{pid}/grabs"
@@ -153,7 +153,7 @@ def test_bad_player_requests(rp: GameClient, scan, target: str, label: str,  # t
     assert unchanged_except_blocks(before, scan()) == []
 
 
-def test_refused_grabs(rp: GameClient, scan, clock) -> None:  # type: ignore[no-untyped-def]
+def test_refused_grabs(rp: GameClient, scan: Scan, clock: list[datetime]) -> None:
     pid = order(rp, "ord-0001", "alice").body["packet_id"]
     other = order(rp, "ord-0002", "zoe").body["packet_id"]
     assert grab(rp, pid, "bob").status == 201
@@ -177,7 +177,7 @@ def test_refused_grabs(rp: GameClient, scan, clock) -> None:  # type: ignore[no-
     assert unchanged_except_blocks(before, scan()) == []
 
 
-def test_an_empty_packet_and_the_grab_quota(apply, scan) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_packet_and_the_grab_quota(apply: Apply, scan: Scan) -> None:
     apply(rp_doc(parts=1, grabs_per_day=1))
     rp = GameClient("red-packet")
     first = order(rp, "ord-0001", "alice").body["packet_id"]
@@ -189,7 +189,7 @@ def test_an_empty_packet_and_the_grab_quota(apply, scan) -> None:  # type: ignor
     assert unchanged_except_blocks(before, scan()) == []
 
 
-def test_a_blacklisted_grabber_is_blocked_and_recorded(rp: GameClient, scan) -> None:  # type: ignore[no-untyped-def]
+def test_a_blacklisted_grabber_is_blocked_and_recorded(rp: GameClient, scan: Scan) -> None:
     pid = order(rp, "ord-0001", "alice").body["packet_id"]
     blacklist("device", "farm-1", reason="device farm", now=NOW)
     before = scan()

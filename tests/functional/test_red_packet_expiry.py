@@ -8,13 +8,14 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 
 from games.red_packet import expire_due
 from games.red_packet.items import CURSOR_KEY, ExpiryItem, PacketItem, SweepCursorItem, packet_key
-from tests.conftest import NOW, GameClient
+from tests.conftest import NOW, Apply, GameClient, Reply
 from tests.functional.test_red_packet import PACKETS, budget_left, cash, grab, order, rp_doc
 
 BONUS = {"after_grabs": 4, "reward": {"type": "cash", "amount": "2.00"}}
@@ -29,13 +30,13 @@ def index_entries() -> list[ExpiryItem]:
 
 
 @pytest.fixture
-def rp(apply) -> GameClient:  # type: ignore[no-untyped-def]
+def rp(apply: Apply) -> GameClient:
     apply(rp_doc(split="equal", order={"min_amount": "10.00", "fixed": "5.00"},
                  sharer_bonus=BONUS))
     return GameClient("red-packet")
 
 
-def test_expiry_returns_exactly_the_unclaimed_amount_once(rp: GameClient, clock) -> None:  # type: ignore[no-untyped-def]
+def test_expiry_returns_exactly_the_unclaimed_amount_once(rp: GameClient, clock: list[datetime]) -> None:
     # GIVEN a packet of 5.00 (+2.00 bonus reserved) and a warm-up grab so "kim" is diminished
     warm = order(rp, "ord-warm", "s0").body["packet_id"]
     grab(rp, warm, "kim")
@@ -64,7 +65,9 @@ def test_expiry_returns_exactly_the_unclaimed_amount_once(rp: GameClient, clock)
     assert cash("max") + cash("kim") == 100 + 100 + 50
 
 
-def test_a_fully_grabbed_packet_returns_only_what_was_held_back(rp: GameClient, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_fully_grabbed_packet_returns_only_what_was_held_back(
+    rp: GameClient, clock: list[datetime],
+) -> None:
     pid = order(rp, "ord-full", "owner").body["packet_id"]
     for i in range(5):
         assert grab(rp, pid, f"f{i}").status == 201
@@ -76,7 +79,9 @@ def test_a_fully_grabbed_packet_returns_only_what_was_held_back(rp: GameClient, 
     assert stored(pid).returned == 0
 
 
-def test_only_due_packets_are_swept_and_the_cursor_waits_for_the_rest(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_only_due_packets_are_swept_and_the_cursor_waits_for_the_rest(
+    apply: Apply, clock: list[datetime],
+) -> None:
     apply(rp_doc(order={"min_amount": "10.00", "fixed": "5.00"}, lifetime_hours=1,
                  action={"amount": "1.00", "per_day": 5}))
     rp = GameClient("red-packet")
@@ -93,7 +98,7 @@ def test_only_due_packets_are_swept_and_the_cursor_waits_for_the_rest(apply, clo
     assert budget_left() == 500000
 
 
-def test_a_packet_ends_with_its_campaign(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_packet_ends_with_its_campaign(apply: Apply, clock: list[datetime]) -> None:
     doc = rp_doc(order={"min_amount": "10.00", "fixed": "5.00"})
     doc["ends_at"] = "2026-11-23T14:00:00"  # Asia/Shanghai wall time: NOW + 2 hours
     apply(doc)
@@ -104,7 +109,7 @@ def test_a_packet_ends_with_its_campaign(apply, clock) -> None:  # type: ignore[
 
 
 @pytest.mark.slow
-def test_concurrent_sweeps_return_each_packet_once(rp: GameClient, clock) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_sweeps_return_each_packet_once(rp: GameClient, clock: list[datetime]) -> None:
     pids = [order(rp, f"ord-c-{i}", f"o{i}").body["packet_id"] for i in range(6)]
     grab(rp, pids[0], "p1")
     spent = budget_left()
@@ -118,7 +123,7 @@ def test_concurrent_sweeps_return_each_packet_once(rp: GameClient, clock) -> Non
 
 
 @pytest.mark.slow
-def test_grabs_racing_the_sweep_never_count_money_twice(apply) -> None:  # type: ignore[no-untyped-def]
+def test_grabs_racing_the_sweep_never_count_money_twice(apply: Apply) -> None:
     # GIVEN a packet in 30 parts, and a sweeper whose clock is past its expiry (clock skew)
     apply(rp_doc(split="equal", order={"min_amount": "10.00", "fixed": "6.00"}, parts=30,
                  sharer_bonus=BONUS))
@@ -127,7 +132,7 @@ def test_grabs_racing_the_sweep_never_count_money_twice(apply) -> None:  # type:
     start = budget_left()
     assert expire_due(NOW) == 0  # the sweep runs on schedule: its cursor is today
     swept_at = NOW + timedelta(hours=25)
-    calls: list[Callable[[], object]] = [lambda i=i: grab(rp, pid, f"r{i}") for i in range(24)]
+    calls: list[Callable[[], object]] = [partial(grab, rp, pid, f"r{i}") for i in range(24)]
     calls += [lambda: expire_due(swept_at)] * 8
     barrier = threading.Barrier(len(calls))
 
@@ -149,11 +154,11 @@ def test_grabs_racing_the_sweep_never_count_money_twice(apply) -> None:  # type:
     paid = sum(cash(f"r{i}") for i in range(24)) + cash("owner")
     assert paid + int(packet.returned) == 800
     assert budget_left() == start + int(packet.returned)
-    late = [o for o in outcomes[:24] if getattr(o, "status", 201) != 201]
-    assert all(o.code == "PACKET_EXPIRED" for o in late)  # type: ignore[attr-defined]
+    late = [o for o in outcomes[:24] if isinstance(o, Reply) and o.status != 201]
+    assert all(o.code == "PACKET_EXPIRED" for o in late)
 
 
-def test_a_sweep_costs_few_round_trips(rp: GameClient, dynamodb_calls) -> None:  # type: ignore[no-untyped-def]
+def test_a_sweep_costs_few_round_trips(rp: GameClient, dynamodb_calls: list[str]) -> None:
     order(rp, "ord-cost", "owner")
     assert expire_due(NOW) == 0  # the first run sets the cursor
     dynamodb_calls.clear()
@@ -168,7 +173,7 @@ def test_a_sweep_costs_few_round_trips(rp: GameClient, dynamodb_calls) -> None: 
                                        "PutItem": 1}
 
 
-def test_expiry_gives_back_to_the_packets_budget(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_expiry_gives_back_to_the_packets_budget(apply: Apply, clock: list[datetime]) -> None:
     from games.red_packet.fund import packets_spent
 
     # GIVEN a packets' budget of 10.00 that two packets of 5.00 fill, the campaign's proven
@@ -197,7 +202,7 @@ def test_the_worker_runs_the_sweep_as_the_games_job(rp: GameClient) -> None:
     assert budget_left() == 500000
 
 
-def test_packets_paid_under_a_proven_budget_come_off_when_counting_starts(apply) -> None:  # type: ignore[no-untyped-def]
+def test_packets_paid_under_a_proven_budget_come_off_when_counting_starts(apply: Apply) -> None:
     # GIVEN packets bounded by their own budget, so config proves the campaign budget
     campaign = apply(rp_doc(packets_budget="100.00"))
     assert not campaign.budget_counted

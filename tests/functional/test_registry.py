@@ -8,6 +8,7 @@ import importlib
 import sys
 import textwrap
 from collections.abc import Iterator
+from datetime import datetime
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from plugins.campaigns import parse_campaign
 from plugins.errors import ConfigInvalidError
 from plugins.issuance.base import Issuer
 from plugins.registry import GAMES_GROUP, ISSUERS_GROUP, GamePlugin, PluginError
-from tests.conftest import ROOT, GameClient, wheel_doc
+from tests.conftest import ROOT, Apply, GameClient, wheel_doc
 
 TOY_MODULE = '''
 """A third-party game: flip a coin, a few times a day, exactly once per idempotency key."""
@@ -136,7 +137,9 @@ def test_unknown_game_and_issuer_name_what_is_installed() -> None:
         registry.get_issuer("gift-card")
 
 
-def test_a_third_party_game_plugs_in_through_entry_points(plugin_dir: Path, apply, clock) -> None:
+def test_a_third_party_game_plugs_in_through_entry_points(
+    plugin_dir: Path, apply: Apply, clock: list[datetime],
+) -> None:
     # GIVEN a package that declares a game in marketing_games.games, on sys.path only
     install(plugin_dir, "toy_game_pkg", "toy_game_pkg", TOY_MODULE, "toy-flip = toy_game_pkg:plugin")
     registry.reset()

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from games.lucky_wheel.config import WheelConfig
 from plugins.issuance import IssueContext
-from plugins.issuance.coupon import CouponIssuer
+from plugins.issuance.coupon import CouponIssuer, CouponSpec
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
 from plugins.store import (
@@ -29,7 +30,7 @@ from plugins.store import (
     TransactionCancelledError,
     keys,
 )
-from tests.conftest import NOW, GameClient, Reply, wheel_doc
+from tests.conftest import NOW, Apply, GameClient, Reply, wheel_doc
 
 DRAWS = "/campaigns/demo/draws"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -90,15 +91,17 @@ def remaining(name: str, shards: int) -> list[int]:
                                   consistent_read=True).remaining) for s in range(shards)]
 
 
-def local_time(*parts: int) -> datetime:
+def local_time(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
     """A wall time in the demo's zone, as the UTC instant the clock returns."""
-    return datetime(*parts, tzinfo=SHANGHAI).astimezone(UTC)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 # --- coupons: what is issued ------------------------------------------------------------------
 
 
-def test_a_coupon_prize_issues_a_coupon_valid_for_its_days(wheel: GameClient, apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_coupon_prize_issues_a_coupon_valid_for_its_days(
+    wheel: GameClient, apply: Apply, clock: list[datetime],
+) -> None:
     apply(campaign(demo_prize("coupon-50"), forced="coupon-50"))
     reply = draw(wheel, "alice", body={"channel": "wechat-mini"})
     assert won(reply) == "coupon-50"
@@ -131,7 +134,9 @@ def test_a_coupon_prize_issues_a_coupon_valid_for_its_days(wheel: GameClient, ap
      ("sms-push", {"channel": "app-home"}, "sms-push"), ("sms-push", None, "sms-push")],
     ids=["campaign", "page", "coupon-over-page", "coupon-over-campaign"],
 )
-def test_the_issue_records_its_channel(wheel: GameClient, apply, spec_channel, body, expected) -> None:  # type: ignore[no-untyped-def]
+def test_the_issue_records_its_channel(
+    wheel: GameClient, apply: Apply, spec_channel: str | None, body: dict[str, str] | None, expected: str,
+) -> None:
     """The coupon's own channel code wins, then the page's, then the campaign's."""
     reward = coupon_reward("chan", **({"channel": spec_channel} if spec_channel else {}))
     apply(campaign({"id": "voucher", "name": "Voucher", "reward": reward}, forced="voucher"))
@@ -149,8 +154,8 @@ def test_the_issue_records_its_channel(wheel: GameClient, apply, spec_channel, b
          datetime(2031, 1, 1, 4, 59, 59, tzinfo=UTC), "20261122"),
     ],
 )
-def test_a_fixed_window_is_wall_time_in_the_campaign_zone(  # type: ignore[no-untyped-def]
-    wheel: GameClient, apply, zone, valid_from, valid_until, day,
+def test_a_fixed_window_is_wall_time_in_the_campaign_zone(
+    wheel: GameClient, apply: Apply, zone: str, valid_from: datetime, valid_until: datetime, day: str,
 ) -> None:
     apply(campaign(demo_prize("coffee"), forced="coffee", timezone=zone))
     reply = draw(wheel, "alice")
@@ -163,7 +168,7 @@ def test_a_fixed_window_is_wall_time_in_the_campaign_zone(  # type: ignore[no-un
     assert datetime.fromisoformat(reply.body["reward"]["valid_until"]) == valid_until
 
 
-def test_a_coupon_whose_fixed_window_has_ended_is_not_issued(wheel: GameClient, apply) -> None:  # type: ignore[no-untyped-def]
+def test_a_coupon_whose_fixed_window_has_ended_is_not_issued(wheel: GameClient, apply: Apply) -> None:
     """A window that closed before the draw would hand the player a dead coupon (and spend stock,
     budget and an anti-harassment place on it): the draw falls back instead."""
     reward = coupon_reward("summer", valid_days=None, valid_from="2026-06-01T00:00:00",
@@ -179,7 +184,9 @@ def test_a_coupon_whose_fixed_window_has_ended_is_not_issued(wheel: GameClient, 
 # --- coupons: collection limits -----------------------------------------------------------------
 
 
-def test_per_user_per_day_falls_back_until_the_next_local_day(wheel: GameClient, apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_per_user_per_day_falls_back_until_the_next_local_day(
+    wheel: GameClient, apply: Apply, clock: list[datetime],
+) -> None:
     apply(campaign(demo_prize("coupon-50"), forced="coupon-50"))  # per_user_per_day: 1
     assert won(draw(wheel, "alice")) == "coupon-50"
     second = draw(wheel, "alice")
@@ -198,7 +205,9 @@ def test_per_user_per_day_falls_back_until_the_next_local_day(wheel: GameClient,
     assert counter(keys.member("alice"), keys.quota("demo", "coupon:fr-50-299", "2026-11-24")) == 1
 
 
-def test_per_user_per_campaign_holds_across_days(wheel: GameClient, apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_per_user_per_campaign_holds_across_days(
+    wheel: GameClient, apply: Apply, clock: list[datetime],
+) -> None:
     reward = coupon_reward("once-twice", per_user_per_campaign=2)
     apply(campaign({"id": "voucher", "name": "Voucher", "reward": reward}, forced="voucher"))
     for day in range(4):
@@ -210,10 +219,15 @@ def test_per_user_per_campaign_holds_across_days(wheel: GameClient, apply, clock
     assert won(draw(wheel, "bob")) == "voucher"
 
 
-def test_collection_limits_also_bind_claims_which_skip_anti_harassment(apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_collection_limits_also_bind_claims_which_skip_anti_harassment(
+    apply: Apply, clock: list[datetime],
+) -> None:
     """A coupon the member claims himself counts to its collection limit, not to harassment."""
     demo = apply(campaign(demo_prize("coupon-50"), forced="coupon-50"))
-    spec = demo.games["lucky-wheel"].by_id["coupon-50"].reward
+    wheel = demo.games["lucky-wheel"]
+    assert isinstance(wheel, WheelConfig)
+    spec = wheel.by_id["coupon-50"].reward
+    assert isinstance(spec, CouponSpec)
     ctx = IssueContext(campaign=demo, member_id="carol", reference="claim-1", now=clock[0], origin="claim")
     first = Transaction()
     CouponIssuer().plan(first, spec, ctx)
@@ -232,7 +246,9 @@ def test_collection_limits_also_bind_claims_which_skip_anti_harassment(apply, cl
 # --- coupons: anti-harassment -------------------------------------------------------------------
 
 
-def test_same_type_once_per_iso_week_even_when_limits_allow(wheel: GameClient, apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_same_type_once_per_iso_week_even_when_limits_allow(
+    wheel: GameClient, apply: Apply, clock: list[datetime],
+) -> None:
     apply(campaign(demo_prize("coupon-50"), forced="coupon-50",  # per_user_per_day: 1
                    anti_harassment={"max_open_coupons": 10, "same_type_per": "week"}))
     assert clock[0].astimezone(SHANGHAI).isoweekday() == 1
@@ -255,7 +271,7 @@ def three_vouchers(forced: str) -> dict[str, Any]:
                     anti_harassment={"max_open_coupons": 2, "same_type_per": "day"})
 
 
-def fill_two_open_coupons(wheel: GameClient, apply) -> None:  # type: ignore[no-untyped-def]
+def fill_two_open_coupons(wheel: GameClient, apply: Apply) -> None:
     for kind in "ab":
         apply(three_vouchers(kind))
         assert won(draw(wheel, "alice")) == f"voucher-{kind}"
@@ -265,7 +281,9 @@ def fill_two_open_coupons(wheel: GameClient, apply) -> None:  # type: ignore[no-
     assert counter(keys.member("alice"), keys.HARASS_OPEN) == 2
 
 
-def test_max_open_coupons_frees_places_when_coupons_expire(wheel: GameClient, apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_max_open_coupons_frees_places_when_coupons_expire(
+    wheel: GameClient, apply: Apply, clock: list[datetime],
+) -> None:
     fill_two_open_coupons(wheel, apply)
     clock[0] = NOW + timedelta(days=1, minutes=1)  # both have expired, still in state issued
     assert won(draw(wheel, "alice")) == "voucher-c"  # the lazy recount found 0 open, then +1
@@ -273,7 +291,7 @@ def test_max_open_coupons_frees_places_when_coupons_expire(wheel: GameClient, ap
     assert sorted(c.type_id for c in coupons("alice")) == ["type-a", "type-b", "type-c"]
 
 
-def test_max_open_coupons_frees_a_place_when_one_is_redeemed(wheel: GameClient, apply) -> None:  # type: ignore[no-untyped-def]
+def test_max_open_coupons_frees_a_place_when_one_is_redeemed(wheel: GameClient, apply: Apply) -> None:
     fill_two_open_coupons(wheel, apply)
     first = next(c for c in coupons("alice") if c.type_id == "type-a")
     first.update([CouponItem.state.set("redeemed")])
@@ -281,7 +299,9 @@ def test_max_open_coupons_frees_a_place_when_one_is_redeemed(wheel: GameClient, 
     assert counter(keys.member("alice"), keys.HARASS_OPEN) == 2
 
 
-def test_max_open_coupons_holds_while_coupons_are_valid(wheel: GameClient, apply, clock) -> None:  # type: ignore[no-untyped-def]
+def test_max_open_coupons_holds_while_coupons_are_valid(
+    wheel: GameClient, apply: Apply, clock: list[datetime],
+) -> None:
     fill_two_open_coupons(wheel, apply)
     clock[0] = NOW + timedelta(hours=23)  # a new local day, both coupons still valid
     assert won(draw(wheel, "alice")) == "thanks"
@@ -292,7 +312,7 @@ def test_max_open_coupons_holds_while_coupons_are_valid(wheel: GameClient, apply
 # --- points -------------------------------------------------------------------------------------
 
 
-def test_points_are_credited_exactly_once_per_draw(wheel: GameClient, apply) -> None:  # type: ignore[no-untyped-def]
+def test_points_are_credited_exactly_once_per_draw(wheel: GameClient, apply: Apply) -> None:
     apply(campaign(demo_prize("points-100"), forced="points-100"))
     replies = [draw(wheel, "alice", key=f"points-draw-{i}") for i in range(3)]
     assert [won(r) for r in replies] == ["points-100"] * 3
@@ -311,7 +331,7 @@ def test_points_are_credited_exactly_once_per_draw(wheel: GameClient, apply) -> 
 # --- per-user cap, stock, budget ------------------------------------------------------------------
 
 
-def test_per_user_cap_holds_one_grand_prize_per_member(wheel: GameClient, apply) -> None:  # type: ignore[no-untyped-def]
+def test_per_user_cap_holds_one_grand_prize_per_member(wheel: GameClient, apply: Apply) -> None:
     grand = demo_prize("grand", stock=50, cost="10.00")  # per_user_cap: 1
     apply(campaign(grand, forced="grand"))
     assert won(draw(wheel, "alice")) == "grand"
@@ -322,7 +342,7 @@ def test_per_user_cap_holds_one_grand_prize_per_member(wheel: GameClient, apply)
 
 
 @pytest.mark.parametrize("shards", [1, 2])
-def test_stock_runs_out_then_the_fallback(wheel: GameClient, apply, shards: int) -> None:  # type: ignore[no-untyped-def]
+def test_stock_runs_out_then_the_fallback(wheel: GameClient, apply: Apply, shards: int) -> None:
     tv = {"id": "tv", "name": "TV", "stock": 2, "shards": shards, "value": "999.00", "cost": "100.00"}
     apply(campaign(tv, forced="tv"))
     prizes = [won(draw(wheel, member)) for member in ("ann", "ben", "cat", "dan")]
@@ -335,8 +355,8 @@ def test_stock_runs_out_then_the_fallback(wheel: GameClient, apply, shards: int)
     [(1, "1.00", 3), (3, "1.00", 3), (3, "1.50", 2), (2, "0.70", 4)],
     ids=["one-shard", "three-shards", "spread-over-shards", "uneven"],
 )
-def test_a_counted_budget_is_spent_to_the_cent_and_never_exceeded(  # type: ignore[no-untyped-def]
-    wheel: GameClient, apply, shards: int, cost: str, awards: int,
+def test_a_counted_budget_is_spent_to_the_cent_and_never_exceeded(
+    wheel: GameClient, apply: Apply, shards: int, cost: str, awards: int,
 ) -> None:
     gift = {"id": "gift", "name": "Gift", "cost": cost, "reward": {"type": "points", "points": 1}}
     demo = apply(campaign(gift, forced="gift", budget="3.00", budget_shards=shards))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,14 +27,16 @@ def emitted(out: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def telemetry(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def telemetry(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     level = logger.log_level
     logger.setLevel("INFO")
     buffer = io.StringIO()
-    previous = logger.registered_handler.setStream(buffer)  # type: ignore[attr-defined]
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)  # Powertools logs to a stream (stdout)
+    previous = handler.setStream(buffer)
     yield buffer
-    logger.registered_handler.setStream(previous)  # type: ignore[attr-defined]
+    handler.setStream(previous)
     logger.setLevel(level)
 
 
@@ -47,8 +51,8 @@ def metric_names(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, str
     return found
 
 
-def test_a_draw_logs_with_correlation_id_and_counts_a_play(wheel: GameClient, telemetry,  # type: ignore[no-untyped-def]
-                                                           capsys) -> None:
+def test_a_draw_logs_with_correlation_id_and_counts_a_play(wheel: GameClient, telemetry: io.StringIO,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
     reply = wheel.call("POST", "/campaigns/demo/draws", member="tina", key="tel-000001")
     records = emitted(capsys.readouterr().out) + emitted(telemetry.getvalue())
     draw_logs = [r for r in records if r.get("message") == "draw"]
@@ -59,7 +63,9 @@ def test_a_draw_logs_with_correlation_id_and_counts_a_play(wheel: GameClient, te
     assert any(name == "Plays" and dims.get("game") == "lucky-wheel" for name, dims in names)
 
 
-def test_a_fraud_block_is_counted_by_rule(wheel: GameClient, telemetry, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_fraud_block_is_counted_by_rule(
+    wheel: GameClient, telemetry: io.StringIO, capsys: pytest.CaptureFixture[str],
+) -> None:
     blacklist("member", "mallory", reason="test", now=NOW)
     capsys.readouterr()
     reply = wheel.call("POST", "/campaigns/demo/draws", member="mallory", key="tel-000002")

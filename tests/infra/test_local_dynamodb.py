@@ -6,7 +6,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Unpack
 
 import boto3
 import pytest
@@ -22,6 +22,9 @@ from infra.local.dynamodb import (
     transact_write_items,
     unpatch_moto_transactions,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import AttributeDefinitionTypeDef, TransactWriteItemTypeDef
 
 GAMES, LEDGER = "Games", "Ledger"
 
@@ -47,19 +50,28 @@ def N(v: int) -> dict[str, str]:
     return {"N": str(v)}
 
 
-def put(table: str, **attrs: Any) -> dict[str, Any]:
+class Options(TypedDict, total=False):
+    """The optional parts of a transaction item the script uses."""
+
+    ConditionExpression: str
+    ExpressionAttributeNames: dict[str, str]
+    ExpressionAttributeValues: dict[str, dict[str, str]]
+    ReturnValuesOnConditionCheckFailure: Literal["ALL_OLD", "NONE"]
+
+
+def put(table: str, **attrs: Any) -> TransactWriteItemTypeDef:
     return {"Put": {"TableName": table, "Item": attrs}}
 
 
-def update(table: str, key: dict[str, Any], expr: str, **kw: Any) -> dict[str, Any]:
+def update(table: str, key: dict[str, Any], expr: str, **kw: Unpack[Options]) -> TransactWriteItemTypeDef:
     return {"Update": {"TableName": table, "Key": key, "UpdateExpression": expr, **kw}}
 
 
-def check(table: str, key: dict[str, Any], cond: str, **kw: Any) -> dict[str, Any]:
+def check(table: str, key: dict[str, Any], cond: str, **kw: Unpack[Options]) -> TransactWriteItemTypeDef:
     return {"ConditionCheck": {"TableName": table, "Key": key, "ConditionExpression": cond, **kw}}
 
 
-def delete(table: str, key: dict[str, Any], **kw: Any) -> dict[str, Any]:
+def delete(table: str, key: dict[str, Any], **kw: Unpack[Options]) -> TransactWriteItemTypeDef:
     return {"Delete": {"TableName": table, "Key": key, **kw}}
 
 
@@ -67,14 +79,14 @@ def g(pk: str) -> dict[str, Any]:
     return {"pk": S(pk)}
 
 
-POSITIVE = {"ConditionExpression": "stock > :zero", "ExpressionAttributeValues": {":zero": N(0)}}
-DECREMENT = {
+POSITIVE: Options = {"ConditionExpression": "stock > :zero", "ExpressionAttributeValues": {":zero": N(0)}}
+DECREMENT: Options = {
     "ConditionExpression": "stock > :zero",
     "ExpressionAttributeValues": {":zero": N(0), ":one": N(1)},
 }
 
 # Each transaction either commits, or must leave no trace (earlier items included).
-SCRIPT: list[list[dict[str, Any]]] = [
+SCRIPT: list[list[TransactWriteItemTypeDef]] = [
     # 0: commits, every operation type, both tables
     [
         put(GAMES, pk=S("new"), stock=N(3)),
@@ -160,7 +172,7 @@ def _run_script(patched: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     assert (DynamoDBBackend.transact_write_items is transact_write_items) is patched
     with mock_aws():
         ddb = boto3.client("dynamodb")
-        key = [{"AttributeName": "pk", "AttributeType": "S"}]
+        key: list[AttributeDefinitionTypeDef] = [{"AttributeName": "pk", "AttributeType": "S"}]
         ddb.create_table(
             TableName=GAMES,
             BillingMode="PAY_PER_REQUEST",
@@ -184,7 +196,7 @@ def _run_script(patched: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         outcomes: list[dict[str, Any]] = []
         for items in SCRIPT:
             try:
-                response = ddb.transact_write_items(TransactItems=items)
+                response: dict[str, Any] = dict(ddb.transact_write_items(TransactItems=items))
                 response.pop("ResponseMetadata")
                 outcomes.append({"ok": response})
             except ClientError as e:
@@ -255,6 +267,7 @@ def test_rolls_back_where_upstream_leaves_partial_writes(case: str) -> None:
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         )["TableDescription"]["TableArn"]
+        second: TransactWriteItemTypeDef
         if case == "two ops in one item":
             second, error = {**put(GAMES, pk=S("b")), **delete(GAMES, g("c"))}, "only contain one of"
             first = put(GAMES, pk=S("a"))

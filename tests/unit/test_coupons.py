@@ -149,6 +149,7 @@ def test_a_window_mixing_zoned_and_wall_times_is_a_validation_error() -> None:
 
 def test_a_window_with_offsets_on_both_bounds_is_fine() -> None:
     coupon = window_spec(valid_from="2026-11-01T00:00:00+08:00", valid_until="2026-11-01T00:00:01Z")
+    assert coupon.valid_until is not None and coupon.valid_from is not None
     assert coupon.valid_until > coupon.valid_from  # 16:00:01 UTC is after 16:00 UTC the day before
     with pytest.raises(ValidationError, match="valid_until must be after valid_from"):
         window_spec(valid_from="2026-11-01T08:00:00+08:00", valid_until="2026-11-01T00:00:00Z")
@@ -157,8 +158,8 @@ def test_a_window_with_offsets_on_both_bounds_is_fine() -> None:
 # --- periods -------------------------------------------------------------------------------------
 
 
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SHANGHAI)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
 def test_day_period() -> None:

@@ -15,7 +15,7 @@ from scipy.stats import chisquare
 
 from plugins.prize_pool import SYSTEM_RANDOM, DrawTable, PrizePoolConfig, PrizeReservation
 from plugins.runtime import Runtime, runtime
-from tests.conftest import GameClient, demo_doc
+from tests.conftest import Apply, GameClient, demo_doc
 
 ALPHA = 0.001
 WEIGHTS = {"grand": 1, "coupon": 20, "coffee": 30, "points": 49}
@@ -70,9 +70,10 @@ class Tickets(random.Random):
 
     def __init__(self, tickets: list[int]) -> None:
         super().__init__(0)
-        self.tickets, self.ranges = list(tickets), []
+        self.tickets = list(tickets)
+        self.ranges: list[tuple[Any, ...]] = []
 
-    def randrange(self, *args: Any, **kwargs: Any) -> int:  # type: ignore[override]
+    def randrange(self, *args: Any, **kwargs: Any) -> int:
         self.ranges.append(args)
         return self.tickets.pop(0)
 
@@ -98,7 +99,12 @@ def test_the_default_random_source_is_the_system_csprng(monkeypatch: pytest.Monk
     assert Runtime().rng is SYSTEM_RANDOM
     # and a draw without an rng really asks it
     asked: list[int] = []
-    monkeypatch.setattr(SYSTEM_RANDOM, "randrange", lambda stop: asked.append(stop) or 0)
+
+    def randrange(stop: int) -> int:
+        asked.append(stop)
+        return 0
+
+    monkeypatch.setattr(SYSTEM_RANDOM, "randrange", randrange)
     assert DrawTable(pool(WEIGHTS)).draw().id == "grand"
     assert asked == [100]
 
@@ -123,7 +129,7 @@ def full_path_doc() -> dict[str, Any]:
 
 @pytest.mark.slow
 def test_draws_through_the_wheel_follow_the_weights(
-    apply, wheel: GameClient, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    apply: Apply, wheel: GameClient, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     apply(full_path_doc())
     monkeypatch.setattr(runtime, "rng", random.Random(7))  # restored after the test

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from plugins.campaigns import parse_campaign
+from plugins.campaigns import Campaign, parse_campaign
 from plugins.errors import ConfigInvalidError
 from plugins.issuance.coupon import CouponSpec
 from plugins.issuance.points import PointsSpec
@@ -25,7 +25,7 @@ COUPON = {"type": "coupon", "type_id": "fr-50-299", "title": "50 off 299", "kind
 THANKS = {"id": "thanks", "name": "Thanks", "weight": 0, "reward": {"type": "points", "points": 5}}
 
 
-def allowances(campaign):  # type: ignore[no-untyped-def]
+def allowances(campaign: Campaign) -> dict[str, list[int]]:
     """How apply would spread each allowance of a freshly applied campaign."""
     return {w.name: split(w.total, w.shards) for w in wanted(campaign, cents(campaign.config.budget))}
 
