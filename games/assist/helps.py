@@ -18,7 +18,6 @@ then a transaction conditioned on the read (`left` and `to_cut` unchanged).
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 from random import Random
 from typing import Any
@@ -41,7 +40,7 @@ from games.assist.items import (
     task_pk,
 )
 from games.assist.tasks import load_task
-from games.assist.views import GAME, assist_of, effective_state, public_prize, require_open, yuan
+from games.assist.views import GAME, assist_of, effective_state, public_prize, yuan
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
 from plugins.antifraud import Player, fraud_rule
 from plugins.campaigns import Campaign
@@ -53,8 +52,9 @@ from plugins.errors import (
     AssistTaskExpiredError,
     GameError,
 )
+from plugins.ids import time_ordered_id
 from plugins.issuance import IssueContext
-from plugins.prize_pool import DrawTable, PrizeReservation
+from plugins.prize_pool import PrizeReservation
 from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.types import cents
@@ -77,7 +77,7 @@ class Help:
         self.task_id, self.player, self.now, self.rng = task_id, player, now, rng
         self.pk = task_pk(campaign.id, task_id)
         self.stamp = int(now.timestamp())
-        self.help_id = now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6)
+        self.help_id = time_ordered_id(now)
         start = campaign.config.aware(campaign.config.starts_at)
         self.new_user = self.section.is_new_user(player.registered_at, now, start)
         self.card = self.section.draw_card(rng) if self.section.mode == "cards" else None
@@ -111,11 +111,7 @@ class Help:
         if not self.completes:
             self.reservation = None
         elif self.reservation is None:
-            table = self.campaign.memo.get(("draw-table", POOL_ID))
-            if table is None:
-                table = self.campaign.memo[("draw-table", POOL_ID)] = DrawTable(self.section)
-            self.reservation = PrizeReservation(self.campaign, POOL_ID, self.section,
-                                                table.draw(self.rng), self.rng)
+            self.reservation = PrizeReservation.draw(self.campaign, POOL_ID, self.section, self.rng)
             self.award_ctx = IssueContext(campaign=self.campaign, member_id=task.initiator,
                                           reference=f"assist-{self.task_id}", now=self.now,
                                           channel=task.channel)
@@ -244,7 +240,7 @@ def help_task(campaign: Campaign, player: Player, task_id: str, key: str, body: 
               now: datetime, rng: Random) -> ActionResult:
     """`player` helps task `task_id`, exactly once per idempotency `key` and once per task."""
     section = assist_of(campaign)
-    require_open(campaign, now)
+    campaign.require_open(now)
     attempt = Help(campaign, task_id, player, now, rng, body.get("channel"))
     if section.new_users_only and not attempt.new_user:
         raise AssistNewUsersOnlyError("only new users can help in this campaign")

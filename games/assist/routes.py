@@ -7,21 +7,15 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from games.assist.helps import help_task
 from games.assist.tasks import load_task, open_task, own_tasks
 from games.assist.views import assist_of, rules_view, task_view
 from plugins.runtime import runtime
-from plugins.web import current_player, idempotency_key, logger, metrics, optional_player
-from plugins.web.routing import (
-    Authorization,
-    CampaignId,
-    IdempotencyKey,
-    action_response,
-    json_response,
-)
+from plugins.web import current_player, optional_player
+from plugins.web.play import Counted, body_of, play
+from plugins.web.routing import Authorization, CampaignId, IdempotencyKey, answers, json_response
 
 router = LambdaFunctionUrlRouter()
 TaskId = Annotated[str, Path(pattern=r"^[0-9]{14}[0-9a-f]{12}$", description="task id")]
@@ -98,35 +92,28 @@ class RulesView(BaseModel):
     helper_reward: dict[str, Any] | None
 
 
-def _doc(model: type[BaseModel], what: str, status: int = 200) -> dict[int, Any]:
-    return {status: {"description": what, "content": {"application/json": {"model": model}}}}
+OPENED = Counted("TasksOpened", "assist task opened", fields=lambda r: {"task_id": r["task_id"]})
+HELPED = Counted("Helps", "assist help", fields=lambda r: {"completed": r["completed"]},
+                 also=lambda r: ("TasksCompleted",) if r["completed"] else ())
 
 
 @router.get("/campaigns/<campaign_id>", summary="The assist rules for the page",
-            responses=_doc(RulesView, "the rules"))
+            responses=answers(RulesView, "the rules"))
 def get_rules(campaign_id: CampaignId) -> Response[str]:
     return json_response(200, rules_view(runtime.configs.get(campaign_id), runtime.clock()))
 
 
 @router.post("/campaigns/<campaign_id>/tasks", summary="Open an assist task",
-             responses=_doc(TaskView, "the new task (a replay returns the first answer)", 201))
+             responses=answers(TaskView, "the new task (a replay returns the first answer)", 201))
 def post_task(campaign_id: CampaignId, body: Annotated[ActionBody | None, Body()] = None,
               idempotency: IdempotencyKey = None, authorization: Authorization = None,
               ) -> Response[str]:
-    player = current_player()
-    key = idempotency_key(idempotency)
-    campaign = runtime.configs.get(campaign_id)
-    outcome = open_task(campaign, player, key, body.model_dump(exclude_none=True) if body else {},
-                        runtime.clock())
-    if not outcome.replayed:
-        metrics.add_metric(name="TasksOpened", unit=MetricUnit.Count, value=1)
-        logger.info("assist task opened", extra={"task_id": outcome.result["task_id"],
-                                                 "member_id": player.member_id})
-    return action_response(outcome)
+    return play(campaign_id, idempotency,
+                lambda a: open_task(a.campaign, a.player, a.key, body_of(body), a.now), OPENED)
 
 
 @router.get("/campaigns/<campaign_id>/tasks", summary="The caller's own tasks, newest first",
-            responses=_doc(TaskList, "his tasks with their progress and his rewards"))
+            responses=answers(TaskList, "his tasks with their progress and his rewards"))
 def list_tasks(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
     player = current_player()
     campaign = runtime.configs.get(campaign_id)
@@ -134,7 +121,7 @@ def list_tasks(campaign_id: CampaignId, authorization: Authorization = None) -> 
 
 
 @router.get("/campaigns/<campaign_id>/tasks/<task_id>", summary="A task for its share page",
-            responses=_doc(TaskView, "progress, helps, what is left, state; cards collected"))
+            responses=answers(TaskView, "progress, helps, what is left, state; cards collected"))
 def get_task(campaign_id: CampaignId, task_id: TaskId,
              authorization: Authorization = None) -> Response[str]:
     player = optional_player()
@@ -146,20 +133,10 @@ def get_task(campaign_id: CampaignId, task_id: TaskId,
 
 
 @router.post("/campaigns/<campaign_id>/tasks/<task_id>/helps", summary="Help a friend's task",
-             responses=_doc(HelpView, "the help (a replay returns the first answer)", 201))
+             responses=answers(HelpView, "the help (a replay returns the first answer)", 201))
 def post_help(campaign_id: CampaignId, task_id: TaskId,
               body: Annotated[ActionBody | None, Body()] = None,
               idempotency: IdempotencyKey = None, authorization: Authorization = None,
               ) -> Response[str]:
-    player = current_player()
-    key = idempotency_key(idempotency)
-    campaign = runtime.configs.get(campaign_id)
-    payload = body.model_dump(exclude_none=True) if body else {}
-    outcome = help_task(campaign, player, task_id, key, payload, runtime.clock(), runtime.rng)
-    if not outcome.replayed:
-        metrics.add_metric(name="Helps", unit=MetricUnit.Count, value=1)
-        if outcome.result["completed"]:
-            metrics.add_metric(name="TasksCompleted", unit=MetricUnit.Count, value=1)
-        logger.info("assist help", extra={"task_id": task_id, "member_id": player.member_id,
-                                          "completed": outcome.result["completed"]})
-    return action_response(outcome)
+    return play(campaign_id, idempotency, lambda a: help_task(
+        a.campaign, a.player, task_id, a.key, body_of(body), a.now, runtime.rng), HELPED, task_id=task_id)

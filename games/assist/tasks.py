@@ -16,7 +16,6 @@ BatchGetItem), releases each such task in its own conditional transaction, and r
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,11 +30,12 @@ from games.assist.items import (
     ref_sk,
     task_pk,
 )
-from games.assist.views import GAME, assist_of, require_open, task_view
+from games.assist.views import GAME, assist_of, task_view
 from plugins.actions import ActionRequest, ActionResult, perform
 from plugins.antifraud import Player
 from plugins.campaigns import Campaign
 from plugins.errors import AssistOpenTasksLimitError, AssistTaskNotFoundError
+from plugins.ids import time_ordered_id
 from plugins.store import CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.types import cents
 
@@ -48,8 +48,8 @@ def open_task(campaign: Campaign, player: Player, key: str, body: dict[str, Any]
               now: datetime) -> ActionResult:
     """Open a task for `player`, exactly once per idempotency `key`."""
     section = assist_of(campaign)
-    require_open(campaign, now)
-    task_id = now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6)
+    campaign.require_open(now)
+    task_id = time_ordered_id(now)
     deadline = min(now + timedelta(hours=section.task_hours),
                    campaign.config.aware(campaign.config.ends_at))
     due = int(deadline.timestamp())

@@ -14,13 +14,12 @@ from typing import Any
 from games.assist.config import AssistConfig
 from games.assist.items import TaskItem
 from plugins.campaigns import Campaign
-from plugins.errors import CampaignNotOpenError
 from plugins.prize_pool import Prize
 from plugins.registry import get_issuer
 from plugins.types import cents
 from plugins.web.routing import heading
 
-__all__ = ["GAME", "assist_of", "effective_state", "public_prize", "require_open", "rules_view",
+__all__ = ["GAME", "assist_of", "effective_state", "public_prize", "rules_view",
            "task_view", "yuan"]
 
 GAME = "assist"
@@ -28,11 +27,6 @@ GAME = "assist"
 
 def assist_of(campaign: Campaign) -> AssistConfig:
     return campaign.section(GAME, AssistConfig)
-
-
-def require_open(campaign: Campaign, now: datetime) -> None:
-    if not campaign.config.is_open(now):
-        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
 
 
 def yuan(amount: int) -> str:

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from games.booking.bookings import book, cancel
@@ -16,18 +15,18 @@ from games.booking.config import GAME
 from games.booking.items import BookingItem, bookings_prefix
 from games.booking.rules import booking_of, booking_view, public_rules
 from games.booking.stock import sold_out
-from games.booking.verify import verify
-from plugins.actions import ActionRequest
+from games.booking.verify import STAFF_ROLE, verify
 from plugins.errors import MalformedRequestError
 from plugins.runtime import runtime
 from plugins.store import keys
-from plugins.web import current_player, idempotency_key, logger, metrics
+from plugins.web import current_caller, current_player
+from plugins.web.play import Counted, count, play
 from plugins.web.routing import (
     Authorization,
     CampaignHeading,
     CampaignId,
     IdempotencyKey,
-    action_response,
+    answers,
     heading,
     json_response,
 )
@@ -88,12 +87,13 @@ class VerifiedView(BaseModel):
     verified_at: str
 
 
-def _json(model: type[BaseModel], what: str) -> Any:
-    return {200: {"description": what, "content": {"application/json": {"model": model}}}}
+BOOKED = Counted("Bookings", "booked", fields=lambda r: {"booking_id": r["booking_id"], "day": r["day"]})
+CANCELLED = Counted("Cancellations", "booking cancelled")
+PICKED_UP = Counted("PickUps", "picked up", fields=lambda r: {"booking_id": r["booking_id"]})
 
 
 @router.get("/campaigns/<campaign_id>", summary="The item, its price and windows",
-            responses=_json(CampaignView, "the campaign"))
+            responses=answers(CampaignView, "the campaign"))
 def get_campaign(campaign_id: CampaignId) -> Response[str]:
     campaign = runtime.configs.get(campaign_id)
     section = booking_of(campaign)
@@ -105,30 +105,20 @@ def get_campaign(campaign_id: CampaignId) -> Response[str]:
 
 
 @router.post("/campaigns/<campaign_id>/bookings", summary="Book one unit for a day",
-             responses={201: {"description": "the booking and its pick-up code (a replay "
-                                             "returns the first answer)",
-                              "content": {"application/json": {"model": BookingView}}}})
+             responses=answers(BookingView, "the booking and its pick-up code (a replay returns "
+                                            "the first answer)", 201))
 def post_booking(
     campaign_id: CampaignId,
     body: Annotated[BookRequest, Body()],
     idempotency: IdempotencyKey = None,
     authorization: Authorization = None,
 ) -> Response[str]:
-    player = current_player()
-    key = idempotency_key(idempotency)
-    campaign = runtime.configs.get(campaign_id)
-    request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key,
-                            body=body.model_dump(mode="json"), now=runtime.clock())
-    outcome = book(request, body.day, body.store_id, runtime.rng)
-    if not outcome.replayed:
-        metrics.add_metric(name="Bookings", unit=MetricUnit.Count, value=1)
-        logger.info("booked", extra={"booking_id": outcome.result["booking_id"],
-                                     "day": outcome.result["day"], "member_id": player.member_id})
-    return action_response(outcome)
+    return play(campaign_id, idempotency, lambda a: book(
+        a.request(GAME, body.model_dump(mode="json")), body.day, body.store_id, runtime.rng), BOOKED)
 
 
 @router.get("/campaigns/<campaign_id>/bookings", summary="The player's own bookings",
-            responses=_json(BookingList, "newest first, states as of now"))
+            responses=answers(BookingList, "newest first, states as of now"))
 def list_bookings(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
     player = current_player()
     booking_of(runtime.configs.get(campaign_id))
@@ -140,38 +130,29 @@ def list_bookings(campaign_id: CampaignId, authorization: Authorization = None) 
 
 
 @router.post("/campaigns/<campaign_id>/bookings/<booking_id>/cancel", summary="Cancel a booking",
-             responses={201: {"description": "the booking, cancelled",
-                              "content": {"application/json": {"model": BookingView}}}})
+             responses=answers(BookingView, "the booking, cancelled", 201))
 def post_cancel(
     campaign_id: CampaignId,
     booking_id: BookingId,
     idempotency: IdempotencyKey = None,
     authorization: Authorization = None,
 ) -> Response[str]:
-    player = current_player()
-    key = idempotency_key(idempotency)
-    campaign = runtime.configs.get(campaign_id)
-    request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key,
-                            body={"cancel": booking_id}, now=runtime.clock())
-    outcome = cancel(request, booking_id)
-    if not outcome.replayed:
-        metrics.add_metric(name="Cancellations", unit=MetricUnit.Count, value=1)
-    return action_response(outcome)
+    return play(campaign_id, idempotency,
+                lambda a: cancel(a.request(GAME, {"cancel": booking_id}), booking_id), CANCELLED,
+                booking_id=booking_id)
 
 
 @router.post("/campaigns/<campaign_id>/verifications", summary="Staff verify a pick-up code",
-             responses={200: {"description": "the booking, picked up",
-                              "content": {"application/json": {"model": VerifiedView}}}})
+             responses=answers(VerifiedView, "the booking, picked up"))
 def post_verification(
     campaign_id: CampaignId,
     body: Annotated[VerifyRequest, Body()],
     authorization: Authorization = None,
 ) -> Response[str]:
-    staff = current_player()
+    staff = current_caller(STAFF_ROLE)
     campaign = runtime.configs.get(campaign_id)
     if not body.code.strip():
         raise MalformedRequestError("code must not be blank")
     result = verify(campaign, body.code, staff, runtime.clock())
-    metrics.add_metric(name="PickUps", unit=MetricUnit.Count, value=1)
-    logger.info("picked up", extra={"booking_id": result["booking_id"], "staff": staff.member_id})
+    count(PICKED_UP, result, staff=staff.member_id)
     return json_response(200, result)

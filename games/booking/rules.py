@@ -10,7 +10,6 @@ from games.booking.config import GAME, BookingConfig
 from games.booking.errors import BookingClosedError, DayNotBookableError, StoreUnknownError
 from games.booking.items import BookingItem
 from plugins.campaigns import Campaign
-from plugins.errors import CampaignNotOpenError
 from plugins.issuance.cash import yuan
 
 __all__ = ["booking_of", "booking_state", "booking_view", "check_bookable", "is_bookable_day",
@@ -33,8 +32,7 @@ def is_bookable_day(campaign: Campaign, section: BookingConfig, day: date, now: 
 
 def check_bookable(campaign: Campaign, section: BookingConfig, day: date, now: datetime) -> None:
     """Raise what stops a booking of `day` now (nothing is written)."""
-    if not campaign.config.is_open(now):
-        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
+    campaign.require_open(now)
     hour = now.astimezone(campaign.config.zone).hour
     if not section.booking.from_hour <= hour < section.booking.until_hour:
         raise BookingClosedError(f"bookings are taken from {section.booking.from_hour}:00 "

@@ -17,7 +17,6 @@ the member's progress once (`CheckInState`, one GetItem) and then writes everyth
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from random import Random
@@ -46,9 +45,10 @@ from games.check_in.items import (
 from plugins.antifraud import grant_chances
 from plugins.campaigns import Campaign
 from plugins.errors import AlreadyCheckedInError, NoChancesLeftError, PointsInsufficientError
+from plugins.ids import time_ordered_id
 from plugins.issuance import IssueContext, RewardSpec
 from plugins.issuance.points import spend_points
-from plugins.prize_pool import DrawTable, PrizeReservation
+from plugins.prize_pool import PrizeReservation
 from plugins.registry import get_issuer
 from plugins.store import CounterItem, MarkerItem, Transaction, TransactionCancelledError, keys
 
@@ -73,17 +73,14 @@ class CheckInAttempt:
     ) -> None:
         self.campaign, self.rules, self.member_id, self.target = campaign, rules, member_id, target
         self.now, self.channel = now, channel
-        self.action_id = now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6)
+        self.action_id = time_ordered_id(now)
         self.progress = self.read()
         self.refused: set[str] = set()
         self.reached_before: set[int] = set()
         self.specs: dict[str, RewardSpec] = {}
         self.box: PrizeReservation | None = None
         if target.kind == CHECKED and rules.blind_box is not None:
-            table = campaign.memo.get(("draw-table", POOL_ID))
-            if table is None:
-                table = campaign.memo[("draw-table", POOL_ID)] = DrawTable(rules.blind_box)
-            self.box = PrizeReservation(campaign, POOL_ID, rules.blind_box, table.draw(rng), rng)
+            self.box = PrizeReservation.draw(campaign, POOL_ID, rules.blind_box, rng)
 
     def read(self) -> Progress:
         """The member's progress as of the target's cycle (the action's one read)."""

@@ -8,20 +8,20 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from games.check_in.service import GAME, check_in, make_up, page, rules_of
-from plugins.actions import ActionResult, history
+from plugins.actions import history
 from plugins.errors import MalformedRequestError
 from plugins.runtime import runtime
-from plugins.web import current_player, idempotency_key, logger, metrics, optional_player
+from plugins.web import current_player, optional_player
+from plugins.web.play import Counted, body_of, play
 from plugins.web.routing import (
     Authorization,
     CampaignHeading,
     CampaignId,
     IdempotencyKey,
-    action_response,
+    answers,
     json_response,
 )
 
@@ -106,20 +106,16 @@ class CheckInList(BaseModel):
     check_ins: list[CheckInView]
 
 
-def _answer(outcome: ActionResult, member_id: str) -> Response[str]:
-    if not outcome.replayed:
-        metrics.add_metric(name="Plays", unit=MetricUnit.Count, value=1)
-        if any(r.get("reward") for r in outcome.result["rewards"]):
-            metrics.add_metric(name="Awards", unit=MetricUnit.Count, value=1)
-        logger.info(outcome.result["kind"], extra={"check_in_id": outcome.result["check_in_id"],
-                                                   "day": outcome.result["day"],
-                                                   "member_id": member_id})
-    return action_response(outcome)
+def _counted(kind: str) -> Counted:
+    return Counted("Plays", kind, fields=lambda r: {"check_in_id": r["check_in_id"], "day": r["day"]},
+                   awarded=lambda r: any(reward.get("reward") for reward in r["rewards"]))
+
+
+CHECKED_IN, MADE_UP = _counted("check-in"), _counted("make-up")
 
 
 @router.get("/campaigns/<campaign_id>", summary="Rules, rewards and (with a token) the calendar",
-            responses={200: {"description": "the campaign",
-                             "content": {"application/json": {"model": CampaignView}}}})
+            responses=answers(CampaignView, "the campaign"))
 def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
     campaign = runtime.configs.get(campaign_id)
     rules = rules_of(campaign)
@@ -129,46 +125,35 @@ def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -
 
 
 @router.post("/campaigns/<campaign_id>/check-ins", summary="Check in today",
-             responses={201: {"description": "the check-in (a replay returns the first answer)",
-                              "content": {"application/json": {"model": CheckInView}}}})
+             responses=answers(CheckInView, "the check-in (a replay returns the first answer)", 201))
 def post_check_in(
     campaign_id: CampaignId,
     body: Annotated[CheckInRequest | None, Body()] = None,
     idempotency: IdempotencyKey = None,
     authorization: Authorization = None,
 ) -> Response[str]:
-    player = current_player()
-    key = idempotency_key(idempotency)
-    campaign = runtime.configs.get(campaign_id)
-    payload = body.model_dump(exclude_none=True) if body else {}
-    outcome = check_in(campaign, player, key, payload, runtime.clock(), runtime.rng)
-    return _answer(outcome, player.member_id)
+    return play(campaign_id, idempotency, lambda a: check_in(a.campaign, a.player, a.key, body_of(body),
+                                                             a.now, runtime.rng), CHECKED_IN)
 
 
 @router.post("/campaigns/<campaign_id>/make-ups", summary="Make up a missed day of this cycle",
-             responses={201: {"description": "the make-up (a replay returns the first answer)",
-                              "content": {"application/json": {"model": CheckInView}}}})
+             responses=answers(CheckInView, "the make-up (a replay returns the first answer)", 201))
 def post_make_up(
     campaign_id: CampaignId,
     body: Annotated[MakeUpRequest, Body()],
     idempotency: IdempotencyKey = None,
     authorization: Authorization = None,
 ) -> Response[str]:
-    player = current_player()
-    key = idempotency_key(idempotency)
     try:
         day = date.fromisoformat(body.day)
     except ValueError:
         raise MalformedRequestError(f"day: {body.day!r} is not a calendar date") from None
-    campaign = runtime.configs.get(campaign_id)
-    payload = body.model_dump(exclude_none=True)
-    outcome = make_up(campaign, player, key, day, payload, runtime.clock(), runtime.rng)
-    return _answer(outcome, player.member_id)
+    return play(campaign_id, idempotency, lambda a: make_up(a.campaign, a.player, a.key, day, body_of(body),
+                                                            a.now, runtime.rng), MADE_UP)
 
 
 @router.get("/campaigns/<campaign_id>/check-ins", summary="The player's own check-ins and make-ups",
-            responses={200: {"description": "newest first",
-                             "content": {"application/json": {"model": CheckInList}}}})
+            responses=answers(CheckInList, "newest first"))
 def list_check_ins(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
     player = current_player()
     rules_of(runtime.configs.get(campaign_id))

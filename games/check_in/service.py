@@ -21,7 +21,6 @@ from plugins.campaigns import Campaign
 from plugins.campaigns.model import CampaignConfig
 from plugins.errors import (
     AlreadyCheckedInError,
-    CampaignNotOpenError,
     MakeUpNotAllowedError,
     NoChancesLeftError,
 )
@@ -41,17 +40,12 @@ def campaign_days(config: CampaignConfig) -> tuple[date, date]:
     return config.local_day(config.aware(config.starts_at)), config.local_day(last)
 
 
-def _open(campaign: Campaign, now: datetime) -> None:
-    if not campaign.config.is_open(now):
-        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
-
-
 def check_in(
     campaign: Campaign, player: Player, key: str, body: dict[str, Any], now: datetime, rng: Random,
 ) -> ActionResult:
     """Today's check-in for `player`, exactly once per idempotency `key` and once per day."""
     rules = rules_of(campaign)
-    _open(campaign, now)
+    campaign.require_open(now)
     today = campaign.config.local_day(now)
     cycle = cycle_of(rules, campaign_days(campaign.config)[0], today)
     return _act(campaign, rules, player, key, {"action": CHECKED} | body, now, rng,
@@ -64,7 +58,7 @@ def make_up(
 ) -> ActionResult:
     """Check in on a missed past day of the current cycle, within the cycle's make-ups."""
     rules = rules_of(campaign)
-    _open(campaign, now)
+    campaign.require_open(now)
     if not rules.make_ups.per_cycle:
         raise MakeUpNotAllowedError("make-ups are off in this campaign")
     first = campaign_days(campaign.config)[0]

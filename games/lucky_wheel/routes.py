@@ -7,20 +7,20 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from games.lucky_wheel.service import GAME, draw, public_prize, wheel_of
 from plugins.actions import history
 from plugins.antifraud import quota_left
 from plugins.runtime import runtime
-from plugins.web import current_player, idempotency_key, logger, metrics, optional_player
+from plugins.web import current_player, optional_player
+from plugins.web.play import Counted, body_of, play
 from plugins.web.routing import (
     Authorization,
     CampaignHeading,
     CampaignId,
     IdempotencyKey,
-    action_response,
+    answers,
     heading,
     json_response,
 )
@@ -66,9 +66,12 @@ class DrawList(BaseModel):
     draws: list[DrawView]
 
 
+DRAWN = Counted("Plays", "draw", fields=lambda r: {"draw_id": r["draw_id"], "prize": r["prize"]["id"]},
+                awarded=lambda r: not r["fallback"])
+
+
 @router.get("/campaigns/<campaign_id>", summary="What the page shows",
-            responses={200: {"description": "the campaign",
-                             "content": {"application/json": {"model": CampaignView}}}})
+            responses=answers(CampaignView, "the campaign"))
 def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
     campaign = runtime.configs.get(campaign_id)
     wheel = wheel_of(campaign)
@@ -84,32 +87,19 @@ def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -
 
 
 @router.post("/campaigns/<campaign_id>/draws", summary="Spin the wheel once",
-             responses={201: {"description": "the draw (a replay returns the first answer)",
-                              "content": {"application/json": {"model": DrawView}}}})
+             responses=answers(DrawView, "the draw (a replay returns the first answer)", 201))
 def post_draw(
     campaign_id: CampaignId,
     body: Annotated[DrawRequest | None, Body()] = None,
     idempotency: IdempotencyKey = None,
     authorization: Authorization = None,
 ) -> Response[str]:
-    player = current_player()
-    key = idempotency_key(idempotency)
-    campaign = runtime.configs.get(campaign_id)
-    payload = body.model_dump(exclude_none=True) if body else {}
-    outcome = draw(campaign, player, key, payload, runtime.clock(), runtime.rng)
-    if not outcome.replayed:
-        metrics.add_metric(name="Plays", unit=MetricUnit.Count, value=1)
-        if not outcome.result["fallback"]:
-            metrics.add_metric(name="Awards", unit=MetricUnit.Count, value=1)
-        logger.info("draw", extra={"draw_id": outcome.result["draw_id"],
-                                   "prize": outcome.result["prize"]["id"],
-                                   "member_id": player.member_id})
-    return action_response(outcome)
+    return play(campaign_id, idempotency, lambda a: draw(a.campaign, a.player, a.key, body_of(body),
+                                                         a.now, runtime.rng), DRAWN)
 
 
 @router.get("/campaigns/<campaign_id>/draws", summary="The player's own draws",
-            responses={200: {"description": "newest first",
-                             "content": {"application/json": {"model": DrawList}}}})
+            responses=answers(DrawList, "newest first"))
 def list_draws(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
     player = current_player()
     wheel_of(runtime.configs.get(campaign_id))

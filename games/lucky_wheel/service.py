@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from random import Random
 from typing import Any
@@ -11,9 +10,9 @@ from games.lucky_wheel.config import POOL_ID, WheelConfig
 from plugins.actions import ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player
 from plugins.campaigns import Campaign
-from plugins.errors import CampaignNotOpenError
+from plugins.ids import time_ordered_id
 from plugins.issuance import IssueContext
-from plugins.prize_pool import DrawTable, Prize, PrizeReservation
+from plugins.prize_pool import Prize, PrizeReservation
 from plugins.registry import get_issuer
 from plugins.store import Transaction, TransactionCancelledError
 
@@ -38,14 +37,9 @@ def draw(
 ) -> ActionResult:
     """One draw for `player`, exactly once per idempotency `key`."""
     wheel = wheel_of(campaign)
-    if not campaign.config.is_open(now):
-        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
-    table = campaign.memo.get(("draw-table", POOL_ID))
-    if table is None:
-        table = campaign.memo[("draw-table", POOL_ID)] = DrawTable(wheel)
-    drawn = table.draw(rng)
-    reservation = PrizeReservation(campaign, POOL_ID, wheel, drawn, rng)
-    draw_id = now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6)
+    campaign.require_open(now)
+    reservation = PrizeReservation.draw(campaign, POOL_ID, wheel, rng)
+    draw_id = time_ordered_id(now)
     ctx = IssueContext(campaign=campaign, member_id=player.member_id, reference=draw_id, now=now,
                        channel=body.get("channel") if isinstance(body, dict) else None)
 
@@ -54,7 +48,7 @@ def draw(
         result = {"draw_id": draw_id, "drawn_at": now.isoformat(),
                   "prize": public_prize(award.prize), "reward": award.reward,
                   "fallback": award.prize.id == wheel.fallback}
-        return result, {"drawn": drawn.id, "config_version": campaign.version}
+        return result, {"drawn": reservation.drawn.id, "config_version": campaign.version}
 
     def recover(cancelled: TransactionCancelledError) -> bool:
         return reservation.recover(cancelled, ctx)

@@ -8,7 +8,6 @@ happy path: the issuer's two reads (pool heads, the code at the head) and one tr
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +23,7 @@ from games.partner_coupon.items import BUCKETS, PoolHeadItem, TallyItem, head_ke
 from plugins.actions import ActionRequest, ActionResult, perform
 from plugins.antifraud import Player
 from plugins.campaigns import Campaign
-from plugins.errors import CampaignNotOpenError
+from plugins.ids import time_ordered_id
 from plugins.issuance import IssueContext
 from plugins.issuance.coupon import coupon_state, member_coupons
 from plugins.store import BaseItem, Transaction, TransactionCancelledError, get_many
@@ -42,11 +41,10 @@ def claim(campaign: Campaign, player: Player, key: str, type_id: str, body: dict
     found = section.find(type_id)
     if found is None or not found[1].claimable:
         raise CouponTypeNotFoundError(f"the coupon center has no coupon {type_id!r}")
-    if not campaign.config.is_open(now):
-        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
+    campaign.require_open(now)
     partner, _ = found
     spec = PartnerCouponSpec(partner=partner.id, type_id=type_id)
-    claim_id = now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6)
+    claim_id = time_ordered_id(now)
     ctx = IssueContext(campaign=campaign, member_id=player.member_id, reference=f"PC-{claim_id}",
                        now=now, origin="claim", channel=body.get("channel"))
 

@@ -36,7 +36,6 @@ from games.red_packet.rules import GRABS_QUOTA, WINDOW_COUNTER, diminished, wind
 from games.red_packet.views import packet_state, red_packet_of
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
 from plugins.campaigns import Campaign
-from plugins.errors import CampaignNotOpenError
 from plugins.issuance import IssueContext, RewardSpec
 from plugins.issuance.cash import CashIssuer, CashSpec, yuan
 from plugins.registry import get_issuer
@@ -175,8 +174,7 @@ def grab(campaign: Campaign, request: ActionRequest, packet_id: str, rng: Random
     """Grab one part of packet `packet_id`, exactly once per idempotency key and at most once
     per packet: one read and one transaction on the happy path."""
     section = red_packet_of(campaign)
-    if not campaign.config.is_open(request.now):
-        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
+    campaign.require_open(request.now)
     attempt = Grab(request, section, packet_id, rng)
     if attempt.read():
         return replay(request)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from random import Random
@@ -41,7 +40,8 @@ from games.red_packet.views import iso, red_packet_of, share_path
 from plugins.actions import MAX_ATTEMPTS, ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player, add_guards, raise_for_block
 from plugins.campaigns import Campaign
-from plugins.errors import CampaignNotOpenError, ConflictError, IdempotencyKeyReusedError
+from plugins.errors import ConflictError, IdempotencyKeyReusedError
+from plugins.ids import time_ordered_id
 from plugins.issuance.cash import yuan
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
 from plugins.prize_pool.budget import BudgetDebit
@@ -57,7 +57,7 @@ class NewPacket:
     def __init__(self, campaign: Campaign, section: RedPacketConfig, owner: str, source: str,
                  ref: str, total: int, now: datetime, rng: Random) -> None:
         self.campaign, self.owner, self.source, self.ref, self.now = campaign, owner, source, ref, now
-        self.packet_id = now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6)
+        self.packet_id = time_ordered_id(now)
         self.total, self.split = total, section.split
         self.parts = split(section.split, total, section.parts, cents(section.min_part), rng)
         bonus = section.sharer_bonus
@@ -118,11 +118,6 @@ class NewPacket:
         return retry
 
 
-def _open(campaign: Campaign, now: datetime) -> None:
-    if not campaign.config.is_open(now):
-        raise CampaignNotOpenError(f"campaign {campaign.id!r} is not open now")
-
-
 def share(campaign: Campaign, player: Player, key: str, body: Any, now: datetime,
           rng: Random) -> ActionResult:
     """A packet for the player's own campaign action, exactly once per idempotency `key`,
@@ -131,7 +126,7 @@ def share(campaign: Campaign, player: Player, key: str, body: Any, now: datetime
     trigger = section.action
     if trigger is None or not trigger.enabled:
         raise TriggerNotEnabledError("this campaign gives no packets for this action")
-    _open(campaign, now)
+    campaign.require_open(now)
     packet = NewPacket(campaign, section, player.member_id, "action", key, cents(trigger.amount),
                        now, rng)
 
@@ -165,7 +160,7 @@ def report_order(campaign: Campaign, caller: Player, order: OrderReport, now: da
     trigger = section.order
     if trigger is None or not trigger.enabled:
         raise TriggerNotEnabledError("this campaign gives no packets for orders")
-    _open(campaign, now)
+    campaign.require_open(now)
     if order.amount < cents(trigger.min_amount):
         raise OrderNotEligibleError(f"orders below {trigger.min_amount:.2f} get no packet")
     packet = NewPacket(campaign, section, order.member_id, "order", order.order_id,

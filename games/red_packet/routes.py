@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from games.red_packet.config import GAME
@@ -22,19 +21,18 @@ from games.red_packet.grabs import grab
 from games.red_packet.items import PacketItem, PacketRefItem, packet_key, refs_prefix
 from games.red_packet.packets import OrderReport, report_order, share
 from games.red_packet.views import packet_view, player_status, red_packet_of, ref_view, rules_view
-from plugins.actions import ActionRequest, ActionResult
-from plugins.antifraud import Player
-from plugins.errors import ForbiddenError
 from plugins.runtime import runtime
 from plugins.store import keys
 from plugins.types import cents
-from plugins.web import current_player, idempotency_key, logger, metrics, optional_player
+from plugins.web import current_caller, current_player, optional_player
+from plugins.web.play import Counted, body_of, count, play
 from plugins.web.routing import (
     Authorization,
     CampaignHeading,
     CampaignId,
     IdempotencyKey,
     action_response,
+    answers,
     heading,
     json_response,
 )
@@ -119,69 +117,45 @@ class MyPackets(BaseModel):
     grabs: list[dict[str, Any]]
 
 
-def _answer(outcome: ActionResult) -> Response[str]:
-    return action_response(outcome)
-
-
-def _player() -> Player:
-    player = current_player()
-    if player.role is not None:
-        raise ForbiddenError(f"a {player.role} token cannot act as a player")
-    return player
-
-
-def _ok(model: type[BaseModel], what: str, status: int = 200) -> Any:
-    return {status: {"description": what, "content": {"application/json": {"model": model}}}}
+SHARED = Counted("Packets", "packet", fields=lambda r: {"packet_id": r["packet_id"], "source": "action"})
+REPORTED = Counted("Packets", "packet", fields=lambda r: {"packet_id": r["packet_id"], "source": "order"})
+GRABBED = Counted("Grabs", "grab", fields=lambda r: {"packet_id": r["packet_id"], "amount": r["amount"]})
 
 
 @router.get("/campaigns/<campaign_id>", summary="What the page shows",
-            responses=_ok(CampaignView, "the rules, and with a token the player's balance"))
+            responses=answers(CampaignView, "the rules, and with a token the player's balance"))
 def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
     campaign = runtime.configs.get(campaign_id)
     section = red_packet_of(campaign)
     now, player = runtime.clock(), optional_player()
-    me = None
-    if player is not None and player.role is None:
-        me = player_status(campaign, section, player.member_id, now)
+    me = player_status(campaign, section, player.member_id, now) if player is not None else None
     return json_response(200, {**heading(campaign, now), "rules": rules_view(section), "me": me})
 
 
 @router.post("/campaigns/<campaign_id>/orders", summary="Report an order (brand system only)",
-             responses=_ok(PacketCreated, "the order's packet (a repeat returns it again)", 201))
+             responses=answers(PacketCreated, "the order's packet (a repeat returns it again)", 201))
 def post_order(campaign_id: CampaignId, body: Annotated[OrderBody, Body()],
                authorization: Authorization = None) -> Response[str]:
-    caller = current_player()
-    if caller.role != BRAND:
-        raise ForbiddenError("only the brand's order system may report orders")
+    caller = current_caller(BRAND)
     campaign = runtime.configs.get(campaign_id)
     order = OrderReport(order_id=body.order_id, member_id=body.member_id, amount=cents(body.amount))
     outcome = report_order(campaign, caller, order, runtime.clock(), runtime.rng)
     if not outcome.replayed:
-        metrics.add_metric(name="Packets", unit=MetricUnit.Count, value=1)
-        logger.info("packet", extra={"packet_id": outcome.result["packet_id"], "source": "order",
-                                     "order_id": order.order_id, "member_id": order.member_id})
-    return _answer(outcome)
+        count(REPORTED, outcome.result, order_id=order.order_id, member_id=order.member_id)
+    return action_response(outcome)
 
 
 @router.post("/campaigns/<campaign_id>/packets", summary="Get a packet for a campaign action",
-             responses=_ok(PacketCreated, "the packet (a retry returns it again)", 201))
+             responses=answers(PacketCreated, "the packet (a retry returns it again)", 201))
 def post_packet(campaign_id: CampaignId, body: Annotated[PlayerBody | None, Body()] = None,
                 idempotency: IdempotencyKey = None,
                 authorization: Authorization = None) -> Response[str]:
-    player = _player()
-    key = idempotency_key(idempotency)
-    campaign = runtime.configs.get(campaign_id)
-    payload = body.model_dump(exclude_none=True) if body else {}
-    outcome = share(campaign, player, key, payload, runtime.clock(), runtime.rng)
-    if not outcome.replayed:
-        metrics.add_metric(name="Packets", unit=MetricUnit.Count, value=1)
-        logger.info("packet", extra={"packet_id": outcome.result["packet_id"], "source": "action",
-                                     "member_id": player.member_id})
-    return _answer(outcome)
+    return play(campaign_id, idempotency, lambda a: share(a.campaign, a.player, a.key, body_of(body),
+                                                          a.now, runtime.rng), SHARED)
 
 
 @router.get("/campaigns/<campaign_id>/packets/<packet_id>", summary="The share page",
-            responses=_ok(PacketView, "parts left, grabs (members masked), state"))
+            responses=answers(PacketView, "parts left, grabs (members masked), state"))
 def get_packet(campaign_id: CampaignId, packet_id: PacketId,
                authorization: Authorization = None) -> Response[str]:
     red_packet_of(runtime.configs.get(campaign_id))
@@ -190,33 +164,24 @@ def get_packet(campaign_id: CampaignId, packet_id: PacketId,
         packet = PacketItem.get(*packet_key(campaign_id, packet_id))
     except PacketItem.DoesNotExist:
         raise PacketNotFoundError(f"no packet {packet_id} in this campaign") from None
-    viewer = player.member_id if player is not None and player.role is None else None
+    viewer = player.member_id if player is not None else None
     return json_response(200, packet_view(packet, runtime.clock(), viewer))
 
 
 @router.post("/campaigns/<campaign_id>/packets/<packet_id>/grabs", summary="Grab one part",
-             responses=_ok(GrabView, "the part and what was issued (a retry returns it again)", 201))
+             responses=answers(GrabView, "the part and what was issued (a retry returns it again)", 201))
 def post_grab(campaign_id: CampaignId, packet_id: PacketId,
               body: Annotated[PlayerBody | None, Body()] = None, idempotency: IdempotencyKey = None,
               authorization: Authorization = None) -> Response[str]:
-    player = _player()
-    key = idempotency_key(idempotency)
-    campaign = runtime.configs.get(campaign_id)
-    payload = body.model_dump(exclude_none=True) if body else {}
-    request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key,
-                            body=payload | {"packet_id": packet_id}, now=runtime.clock())
-    outcome = grab(campaign, request, packet_id, runtime.rng)
-    if not outcome.replayed:
-        metrics.add_metric(name="Grabs", unit=MetricUnit.Count, value=1)
-        logger.info("grab", extra={"packet_id": packet_id, "member_id": player.member_id,
-                                   "amount": outcome.result["amount"]})
-    return _answer(outcome)
+    return play(campaign_id, idempotency, lambda a: grab(
+        a.campaign, a.request(GAME, body_of(body) | {"packet_id": packet_id}), packet_id, runtime.rng),
+        GRABBED)
 
 
 @router.get("/campaigns/<campaign_id>/packets", summary="The player's own packets and grabs",
-            responses=_ok(MyPackets, "newest first"))
+            responses=answers(MyPackets, "newest first"))
 def list_packets(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
-    player = _player()
+    player = current_player()
     red_packet_of(runtime.configs.get(campaign_id))
     refs = PacketRefItem.query(keys.member(player.member_id),
                                PacketRefItem.sk.startswith(refs_prefix(campaign_id)))

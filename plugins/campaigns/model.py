@@ -10,6 +10,7 @@ game, not every game a campaign names.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from plugins.errors import ConfigInvalidError, GameNotEnabledError
+from plugins.errors import CampaignNotOpenError, ConfigInvalidError, GameNotEnabledError
 from plugins.prize_pool.model import PrizePoolConfig
 from plugins.registry import PluginError, get_game
 from plugins.types import Money, PositiveInt, Slug, cents, ordered_window
@@ -111,6 +112,7 @@ class CampaignConfig(Frozen):
 
 
 G = TypeVar("G", bound=GameConfig)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,19 @@ class Campaign:
         found = self.game(name)
         if not isinstance(found, model):
             raise GameNotEnabledError(f"campaign {self.id!r} does not run {name}")
+        return found
+
+    def require_open(self, now: datetime) -> None:
+        """CampaignNotOpenError (a 403 to the player) before it starts or once it has ended."""
+        if not self.config.is_open(now):
+            raise CampaignNotOpenError(f"campaign {self.id!r} is not open now")
+
+    def memoized(self, key: Hashable, build: Callable[[], T]) -> T:
+        """What `build` makes for `key`, made once for this version of the campaign (a new
+        version, and so a new config, starts afresh)."""
+        found: T | None = self.memo.get(key)
+        if found is None:
+            found = self.memo.setdefault(key, build())
         return found
 
 

@@ -16,7 +16,7 @@ from plugins.issuance.base import IssueContext
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
 from plugins.prize_pool.budget import BudgetDebit
-from plugins.prize_pool.draw import SYSTEM_RANDOM
+from plugins.prize_pool.draw import SYSTEM_RANDOM, DrawTable
 from plugins.prize_pool.model import Prize, PrizePoolConfig
 from plugins.registry import get_issuer
 from plugins.store import AllowanceItem, CounterItem, Transaction, TransactionCancelledError, keys
@@ -56,6 +56,14 @@ class PrizeReservation:
         self._shard: int | None = None
         self._budget: BudgetDebit | None = None
         self.prize = self._affordable(drawn)
+
+    @classmethod
+    def draw(cls, campaign: Campaign, pool_id: str, pool: PrizePoolConfig,
+             rng: Random = SYSTEM_RANDOM) -> PrizeReservation:
+        """A prize drawn from the pool, reserved: the pool's draw table is built once per
+        campaign version."""
+        table = campaign.memoized(("draw-table", pool_id), lambda: DrawTable(pool))
+        return cls(campaign, pool_id, pool, table.draw(rng), rng)
 
     def _affordable(self, prize: Prize) -> Prize:
         """`prize`, or the fallback when it is known sold out or beyond the budget."""

@@ -48,3 +48,8 @@ def action_response(outcome: ActionResult) -> Response[str]:
     """201 with the action's answer; `Idempotent-Replayed: true` when it is a retry's."""
     return json_response(201, outcome.result,
                          **{"Idempotent-Replayed": str(outcome.replayed).lower()})
+
+
+def answers(model: type[BaseModel], what: str, status: int = 200) -> dict[int, Any]:
+    """A route's documented answer: `status` with a `model` JSON body."""
+    return {status: {"description": what, "content": {"application/json": {"model": model}}}}

@@ -1,0 +1,12 @@
+"""The ids of what players make: draws, check-ins, tasks and helps, packets, claims."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+
+def time_ordered_id(now: datetime) -> str:
+    """26 characters that sort by creation time: the time to the second, then 48 random bits
+    (a collision needs millions of ids in one second)."""
+    return now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(6)
