@@ -12,18 +12,30 @@ from pathlib import Path
 
 from infra.deploy.cli import add_commands as add_deploy_commands
 from plugins.errors import ConfigInvalidError, GameError
+from plugins.registry import contribution, games
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo.yaml"
 
 
-def _use_endpoint(endpoint: str | None) -> None:
+def store_options(command: argparse.ArgumentParser) -> None:
+    """`--endpoint` and `--table` for a command that uses the table: the CLI binds it first."""
+    command.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"),
+                         help="DynamoDB endpoint, e.g. http://127.0.0.1:8001 for mgames local")
+    command.add_argument("--table", default=os.environ.get("MGAMES_TABLE", "mgames-local"),
+                         help="the games table")
+    command.set_defaults(uses_store=True)
+
+
+def _bind_store(endpoint: str | None, table: str) -> None:
     """Point the store at `endpoint` (a local stack) with dummy credentials if none are set."""
     if endpoint:
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    os.environ.setdefault("MGAMES_TABLE", "mgames-local")
+    from plugins.store import bind_table
+
+    bind_table(table)
 
 
 def cmd_local(args: argparse.Namespace) -> int:
@@ -86,12 +98,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    _use_endpoint(args.endpoint)
     from plugins.campaigns import apply_campaign, read_campaign_file
     from plugins.clock import utc_now
-    from plugins.store import bind_table
 
-    bind_table(args.table)
     campaign = apply_campaign(read_campaign_file(args.file), now=utc_now(), applied_by=args.by)
     print(f"applied {campaign.id} version {campaign.version}; functions pick it up within "
           f"{os.environ.get('MGAMES_CONFIG_TTL_SECONDS', '5')} s")
@@ -99,12 +108,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_blacklist(args: argparse.Namespace) -> int:
-    _use_endpoint(args.endpoint)
     from plugins.antifraud import blacklist
     from plugins.clock import utc_now
-    from plugins.store import bind_table
 
-    bind_table(args.table)
     blacklist(args.kind, args.value, reason=args.reason, now=utc_now(), add=args.action == "add")
     print(f"{args.kind} {args.value} {'added to' if args.action == 'add' else 'removed from'} "
           "the blacklist")
@@ -112,12 +118,9 @@ def cmd_blacklist(args: argparse.Namespace) -> int:
 
 
 def cmd_coupons(args: argparse.Namespace) -> int:
-    _use_endpoint(args.endpoint)
     from plugins.clock import utc_now
     from plugins.issuance.coupon import coupon_state, member_coupons, redeem_coupon
-    from plugins.store import bind_table
 
-    bind_table(args.table)
     now = utc_now()
     if args.redeem:
         coupon = redeem_coupon(args.member, args.redeem, now)
@@ -132,49 +135,19 @@ def cmd_coupons(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    _use_endpoint(args.endpoint)
     import json
 
     from plugins.clock import utc_now
     from plugins.console.report import campaign_report
-    from plugins.store import bind_table
 
-    bind_table(args.table)
     print(json.dumps(campaign_report(args.campaign, utc_now()), indent=2))
     return 0
 
 
-def cmd_partner(args: argparse.Namespace) -> int:
-    """`mgames partner upload|settlement`: what a partner does over the console, from a shell."""
-    _use_endpoint(args.endpoint)
-    import json
-
-    from games.partner_coupon import parse_codes, settlement, upload_pool
-    from plugins.campaigns import load_current
-    from plugins.clock import utc_now
-    from plugins.store import bind_table
-
-    bind_table(args.table)
-    campaign = load_current(args.campaign)
-    if args.partner_command == "settlement":
-        print(json.dumps(settlement(campaign, args.partner, utc_now()), indent=2, default=str))
-        return 0
-    path = Path(args.file)
-    text = path.read_text(encoding="utf-8")
-    codes = parse_codes(text, "json") if path.suffix.lower() == ".json" else parse_codes(text, "csv")
-    upload_id = args.upload_id or f"cli-{path.name}"[:64]
-    result = upload_pool(campaign, args.partner, args.type_id, upload_id, codes, utc_now())
-    print(json.dumps(result, indent=2, default=str))
-    return 0
-
-
 def cmd_switch(args: argparse.Namespace) -> int:
-    _use_endpoint(args.endpoint)
     from plugins.clock import utc_now
     from plugins.console.operations import set_game_enabled
-    from plugins.store import bind_table
 
-    bind_table(args.table)
     enabled = args.command == "enable"
     campaign = set_game_enabled(args.campaign, args.game, enabled, now=utc_now(), by=args.by)
     print(f"{args.game} {'enabled' if enabled else 'disabled'} in {campaign.id} version "
@@ -184,12 +157,9 @@ def cmd_switch(args: argparse.Namespace) -> int:
 
 
 def cmd_jobs(args: argparse.Namespace) -> int:
-    _use_endpoint(args.endpoint)
     from plugins.clock import utc_now
     from plugins.jobs import run_jobs
-    from plugins.store import bind_table
 
-    bind_table(args.table)
     handled = run_jobs(utc_now())
     for label, count in handled.items():
         print(f"{label}: {'FAILED (see log)' if count < 0 else count}")
@@ -224,11 +194,6 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", type=Path)
     validate.set_defaults(run=cmd_validate)
 
-    def store_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"),
-                             help="DynamoDB endpoint, e.g. http://127.0.0.1:8001 for mgames local")
-        command.add_argument("--table", default=os.environ.get("MGAMES_TABLE", "mgames-local"))
-
     apply = sub.add_parser("apply", help="store a new version of a campaign")
     apply.add_argument("file", type=Path)
     apply.add_argument("--by", default=os.environ.get("USER"), help="who applies it")
@@ -258,22 +223,6 @@ def parser() -> argparse.ArgumentParser:
     store_options(report)
     report.set_defaults(run=cmd_report)
 
-    partner = sub.add_parser("partner", help="a partner's code pools and settlement (the table)")
-    partner_sub = partner.add_subparsers(dest="partner_command", required=True)
-    upload = partner_sub.add_parser("upload", help="add a CSV or JSON file of codes to a pool")
-    upload.add_argument("campaign")
-    upload.add_argument("partner")
-    upload.add_argument("type_id", metavar="type")
-    upload.add_argument("file", help="codes: .json (a list or {\"codes\": [...]}), else CSV")
-    upload.add_argument("--upload-id", help="idempotency key (default: cli-<file name>)")
-    store_options(upload)
-    upload.set_defaults(run=cmd_partner)
-    settle = partner_sub.add_parser("settlement", help="the partner's coupons and cost split")
-    settle.add_argument("campaign")
-    settle.add_argument("partner")
-    store_options(settle)
-    settle.set_defaults(run=cmd_partner)
-
     for name, what in (("enable", "switch a game of a campaign on"),
                        ("disable", "the kill switch: switch a game of a campaign off")):
         switch = sub.add_parser(name, help=what + " (a new config version)")
@@ -283,12 +232,18 @@ def parser() -> argparse.ArgumentParser:
         store_options(switch)
         switch.set_defaults(run=cmd_switch)
     add_deploy_commands(sub)
+    for plugin in games().values():
+        add_commands = contribution(plugin, "commands")
+        if add_commands is not None:
+            add_commands(sub, store_options)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if getattr(args, "uses_store", False):
+            _bind_store(args.endpoint, args.table)
         return int(args.run(args))
     except GameError as exc:
         print(f"error {exc.code}: {exc.message}", file=sys.stderr)

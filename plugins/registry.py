@@ -16,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from importlib.metadata import EntryPoints, entry_points
+from importlib.metadata import EntryPoint, EntryPoints, entry_points
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    import argparse
+
     from aws_lambda_powertools.event_handler.api_gateway import Router
 
     from plugins.campaigns import Campaign
@@ -42,6 +44,11 @@ Job = Callable[[datetime], int]
 ReportFigures = Callable[["Campaign", datetime], dict[str, Any]]
 """A game's own figures for the campaign report: given the campaign and now, a JSON-able dict.
 It reads the game's own items itself (the report cannot know their keys)."""
+StoreOptions = Callable[["argparse.ArgumentParser"], None]
+Commands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", StoreOptions], None]
+"""A game's `mgames` commands: it adds subcommands (each `set_defaults(run=...)`, returning
+the exit status) and calls the given `StoreOptions` on those that use the table, which the
+CLI then binds before running them."""
 
 
 class PluginError(Exception):
@@ -50,8 +57,13 @@ class PluginError(Exception):
 
 @dataclass(frozen=True)
 class GamePlugin:
-    """What a game gives the host: its name (URL path and config section), config, routes,
-    scheduled jobs, and optionally its own figures for the campaign report.
+    """What a game gives the host: its name (URL path and config section), config, player
+    routes (its function URL), and optionally scheduled jobs, its own figures for the campaign
+    report, console routes and `mgames` commands.
+
+    `console` and `commands` name what only the console and the CLI load (`"module:name"`,
+    as an entry point does), so a game function never imports them: a Chalice blueprint with
+    the routes of the game's marketers, staff or partners, and a `Commands` function.
 
     `table_actions` are the DynamoDB actions its routes need beyond the platform's own
     (`PLATFORM_TABLE_ACTIONS`), e.g. `dynamodb:DeleteItem`: its function is granted no more.
@@ -65,7 +77,21 @@ class GamePlugin:
     tags: tuple[str, ...] = field(default_factory=tuple)
     jobs: tuple[Job, ...] = ()
     report: ReportFigures | None = None
+    console: str | None = None
+    commands: str | None = None
     table_actions: frozenset[str] = frozenset()
+
+
+def contribution(plugin: GamePlugin, kind: str) -> Any:
+    """The game's `console` blueprint or `commands` function, loaded; None if it has none."""
+    reference = getattr(plugin, kind)
+    if reference is None:
+        return None
+    try:
+        return EntryPoint(name=f"{plugin.name}.{kind}", value=reference, group=GAMES_GROUP).load()
+    except Exception as exc:  # a broken contribution must name itself
+        raise PluginError(f"{GAMES_GROUP}: {plugin.name}'s {kind} = {reference} failed to load: "
+                          f"{exc}") from exc
 
 
 def _disabled() -> set[str]:

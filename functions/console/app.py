@@ -1,16 +1,21 @@
 """The console API (Chalice, on API Gateway): marketers, store staff and partners.
 
-Routes live in `plugins.console` blueprints, registered here with their prefixes; every
-view answers errors with the shared envelope (see `plugins.console.web`).
+The platform's routes live in `plugins.console` blueprints; each installed game adds its own
+(its `console` blueprint: partner coupons' partner routes, booking's staff verification).
+Every view answers errors with the shared envelope (see `plugins.console.web`).
 """
 
 from __future__ import annotations
 
 from chalice import Chalice
 
-from plugins.console import campaigns, partners, staff
+from plugins.console import campaigns, staff
+from plugins.registry import contribution, games
 
 app = Chalice(app_name="marketing-games-console")
 app.register_blueprint(campaigns, url_prefix="/campaigns")
 app.register_blueprint(staff)
-app.register_blueprint(partners)
+for plugin in games().values():
+    blueprint = contribution(plugin, "console")
+    if blueprint is not None:
+        app.register_blueprint(blueprint)

@@ -22,6 +22,7 @@ plugin = GamePlugin(
                 "pick-up code verified once by staff; cancel and expiry return stock exactly once.",
     jobs=(expire_due,),
     report=report,
+    console="games.booking.console:console",
     table_actions=frozenset({"dynamodb:DeleteItem"}),  # cancel and pick-up drop the expiry entry
 )
 

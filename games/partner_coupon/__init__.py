@@ -21,6 +21,8 @@ plugin = GamePlugin(
     description="Co-branded coupons with partner-supplied codes: code pools, a coupon center, "
                 "a prize reward for any game, per-partner quota and budget, real-time codes.",
     jobs=(fetch_codes,),
+    console="games.partner_coupon.console:console",
+    commands="games.partner_coupon.cli:add_commands",
 )
 
 __all__ = ["PartnerCouponConfig", "PartnerCouponIssuer", "PartnerCouponSpec", "fetch_codes",

@@ -2,8 +2,7 @@
 envelope, role checks, partner signatures, the campaign report and the kill switch."""
 
 from plugins.console.campaigns import campaigns
-from plugins.console.partners import partners
 from plugins.console.staff import staff
 from plugins.console.web import MARKETER, STAFF, console_view, envelope
 
-__all__ = ["MARKETER", "STAFF", "campaigns", "console_view", "envelope", "partners", "staff"]
+__all__ = ["MARKETER", "STAFF", "campaigns", "console_view", "envelope", "staff"]

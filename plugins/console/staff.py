@@ -1,4 +1,5 @@
-"""Store staff routes (role `staff`): verify a booking at pick-up, redeem a coupon."""
+"""Store staff routes (role `staff`) of the platform: redeem a coupon at the counter (a game's
+own staff routes, such as verifying a booking, come with the game)."""
 
 from __future__ import annotations
 
@@ -17,25 +18,9 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class BookingVerify(Body):
-    campaign_id: str = Field(min_length=1, max_length=64, pattern=r"^[^#]+$")
-    code: str = Field(min_length=1, max_length=32)
-
-
 class CouponVerify(Body):
     member_id: str = Field(min_length=1, max_length=64, pattern=r"^[^#]+$")
     coupon_id: str = Field(min_length=1, max_length=128, pattern=r"^[^#]+$")
-
-
-@staff.route("/bookings/verify", methods=["POST"])
-@console_view(staff, STAFF)
-def verify_booking(call: Call) -> Response:
-    from games.booking.verify import verify
-
-    body = call.body(BookingVerify)
-    assert call.caller is not None
-    campaign = runtime.configs.get(body.campaign_id)
-    return json_response(verify(campaign, body.code, call.caller, runtime.clock()))
 
 
 @staff.route("/coupons/verify", methods=["POST"])

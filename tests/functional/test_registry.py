@@ -4,10 +4,7 @@ through the same entry points without touching this repo, a broken plug-in names
 
 from __future__ import annotations
 
-import importlib
 import sys
-import textwrap
-from collections.abc import Iterator
 from datetime import datetime
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -20,6 +17,7 @@ from plugins.errors import ConfigInvalidError
 from plugins.issuance.base import Issuer
 from plugins.registry import GAMES_GROUP, ISSUERS_GROUP, GamePlugin, PluginError
 from tests.conftest import ROOT, Apply, GameClient, wheel_doc
+from tests.functional.conftest import install
 
 TOY_MODULE = '''
 """A third-party game: flip a coin, a few times a day, exactly once per idempotency key."""
@@ -77,39 +75,6 @@ def flip(
 
 plugin = GamePlugin(name=GAME, title="Toy flip", config_model=FlipConfig, router=router)
 '''
-
-
-def install(root: Path, dist: str, module: str, source: str, games: str) -> None:
-    """Lay out `module` and a `<dist>-0.1.dist-info` declaring `games` entry points in `root`,
-    as `pip install` would in site-packages."""
-    package = root / module
-    package.mkdir()
-    (package / "__init__.py").write_text(textwrap.dedent(source))
-    info = root / f"{dist}-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(f"[{GAMES_GROUP}]\n{games}\n")
-
-
-@pytest.fixture
-def clean_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Undo the test's environment and sys.path first, then forget what was discovered, so
-    the next test sees the installed plug-ins only."""
-    before = set(sys.modules)
-    registry.reset()
-    yield monkeypatch
-    monkeypatch.undo()
-    for name in set(sys.modules) - before:
-        if name.split(".")[0].endswith("_pkg"):
-            del sys.modules[name]
-    importlib.invalidate_caches()
-    registry.reset()
-
-
-@pytest.fixture
-def plugin_dir(clean_registry: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    clean_registry.syspath_prepend(str(tmp_path))
-    return tmp_path
 
 
 def test_builtins_come_from_their_entry_point_groups() -> None:

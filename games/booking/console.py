@@ -1,0 +1,28 @@
+"""The booking's console route for store staff (role `staff`): verify a pick-up code."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from games.booking.verify import verify
+from plugins.console.web import STAFF, Call, console_view, json_response
+from plugins.runtime import runtime
+
+console = Blueprint(__name__)
+
+
+class BookingVerify(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    campaign_id: str = Field(min_length=1, max_length=64, pattern=r"^[^#]+$")
+    code: str = Field(min_length=1, max_length=32)
+
+
+@console.route("/bookings/verify", methods=["POST"])
+@console_view(console, STAFF)
+def verify_booking(call: Call) -> Response:
+    body = call.body(BookingVerify)
+    assert call.caller is not None
+    campaign = runtime.configs.get(body.campaign_id)
+    return json_response(verify(campaign, body.code, call.caller, runtime.clock()))

@@ -1,0 +1,83 @@
+"""The partners' console routes, under `/partners/{partner_id}` (signed, see
+`plugins.console.partners`): upload code pools, read the settlement, redeem a co-branded
+coupon at the partner's counter."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from games.partner_coupon.config import partner_coupon_of
+from games.partner_coupon.errors import PartnerNotFoundError
+from games.partner_coupon.pool import parse_codes, upload_pool
+from games.partner_coupon.settlement import settlement as settle
+from plugins.console.partners import partner_view
+from plugins.console.web import Call, json_response
+from plugins.errors import CouponNotFoundError
+from plugins.issuance.coupon import redeem_coupon
+from plugins.runtime import runtime
+from plugins.store import CouponItem, keys
+
+console = Blueprint(__name__)
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PoolUpload(Body):
+    upload_id: str = Field(min_length=1, max_length=64)
+    format: Literal["csv", "json"] = "csv"
+    codes: str = Field(min_length=1, max_length=2_000_000)
+
+
+class Redemption(Body):
+    member_id: str = Field(min_length=1, max_length=64, pattern=r"^[^#]+$")
+    coupon_id: str = Field(min_length=1, max_length=128, pattern=r"^[^#]+$")
+
+
+@console.route("/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}", methods=["POST"])
+@partner_view(console)
+def upload(call: Call, partner_id: str, campaign_id: str, type_id: str) -> Response:
+    """Add codes to a coupon type's pool; a repeated upload_id answers the first result."""
+    body = call.body(PoolUpload)
+    campaign = runtime.configs.get(campaign_id)
+    codes = parse_codes(body.codes, body.format)
+    result = upload_pool(campaign, partner_id, type_id, body.upload_id, codes, runtime.clock())
+    return json_response(result, 200 if result.get("replayed") else 201)
+
+
+@console.route("/partners/{partner_id}/campaigns/{campaign_id}/settlement", methods=["GET"])
+@partner_view(console)
+def settlement(call: Call, partner_id: str, campaign_id: str) -> Response:
+    campaign = runtime.configs.get(campaign_id)
+    return json_response(settle(campaign, partner_id, runtime.clock()))
+
+
+@console.route("/partners/{partner_id}/campaigns/{campaign_id}/redemptions", methods=["POST"])
+@partner_view(console)
+def redeem(call: Call, partner_id: str, campaign_id: str) -> Response:
+    """Redeem, once, a co-branded coupon of this partner in this campaign (any other: 404)."""
+    body = call.body(Redemption)
+    campaign = runtime.configs.get(campaign_id)
+    if partner_coupon_of(campaign).partner(partner_id) is None:
+        raise PartnerNotFoundError(f"campaign {campaign_id!r} has no partner {partner_id!r}")
+    try:
+        coupon = CouponItem.get(keys.member(body.member_id), keys.coupon(body.coupon_id),
+                                consistent_read=True)
+    except CouponItem.DoesNotExist:
+        coupon = None
+    if (coupon is None or coupon.campaign_id != campaign_id
+            or (coupon.terms or {}).get("partner") != partner_id):
+        raise CouponNotFoundError(f"no coupon {body.coupon_id!r} of partner {partner_id!r} "
+                                  "for this member in this campaign")
+    done = redeem_coupon(body.member_id, body.coupon_id, runtime.clock())
+    terms = done.terms or {}
+    return json_response({
+        "coupon_id": done.coupon_id, "member_id": done.member_id,
+        "campaign_id": done.campaign_id, "partner": partner_id,
+        "type_id": terms.get("partner_type"), "title": terms.get("title"),
+        "code": terms.get("code"), "state": done.state,
+        "redeemed_at": done.redeemed_at.isoformat() if done.redeemed_at else None})
