@@ -40,7 +40,7 @@ from games.assist.items import (
     task_pk,
 )
 from games.assist.tasks import load_task
-from games.assist.views import GAME, assist_of, effective_state, public_prize, yuan
+from games.assist.views import GAME, assist_of, effective_state, yuan
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
 from plugins.antifraud import Player, fraud_rule
 from plugins.campaigns import Campaign
@@ -197,7 +197,7 @@ class Help:
         assert self.task is not None and self.reservation is not None and self.award_ctx
         initiator = self.task.initiator
         award = self.reservation.plan(tx, self.award_ctx)
-        won = {"prize": public_prize(award.prize), "reward": award.reward,
+        won = {"prize": award.prize.public(), "reward": award.reward,
                "fallback": award.fell_back}
         actions += [TaskItem.state.set("completed"), TaskItem.completed_at.set(self.now),
                     TaskItem.completed_by.set(self.player.member_id), TaskItem.reward.set(won)]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from games.assist.helps import help_task
 from games.assist.tasks import load_task, open_task, own_tasks
@@ -15,16 +15,19 @@ from games.assist.views import assist_of, rules_view, task_view
 from plugins.runtime import runtime
 from plugins.web import current_player, optional_player
 from plugins.web.play import Counted, body_of, play
-from plugins.web.routing import Authorization, CampaignId, IdempotencyKey, answers, json_response
+from plugins.web.routing import (
+    ActionBody,
+    Authorization,
+    CampaignHeading,
+    CampaignId,
+    IdempotencyKey,
+    answers,
+    json_response,
+)
 
 router = LambdaFunctionUrlRouter()
 TaskId = Annotated[str, Path(pattern=r"^[0-9]{14}[0-9a-f]{12}$", description="task id")]
 
-
-class ActionBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    channel: str | None = Field(default=None, max_length=40, description="where the page runs")
 
 
 class CutView(BaseModel):
@@ -72,13 +75,7 @@ class HelpView(BaseModel):
     card: CardView | None
 
 
-class RulesView(BaseModel):
-    campaign_id: str
-    name: str
-    open: bool
-    starts_at: str
-    ends_at: str
-    timezone: str
+class RulesView(CampaignHeading):
     mode: str
     need: int
     task_hours: int

@@ -14,12 +14,11 @@ from typing import Any
 from games.assist.config import AssistConfig
 from games.assist.items import TaskItem
 from plugins.campaigns import Campaign
-from plugins.prize_pool import Prize
 from plugins.registry import get_issuer
 from plugins.types import cents
 from plugins.web.routing import heading
 
-__all__ = ["GAME", "assist_of", "effective_state", "public_prize", "rules_view",
+__all__ = ["GAME", "assist_of", "effective_state", "rules_view",
            "task_view", "yuan"]
 
 GAME = "assist"
@@ -38,15 +37,6 @@ def effective_state(task: TaskItem, now: datetime) -> str:
     if task.state == "open" and task.deadline <= int(now.timestamp()):
         return "expired"
     return str(task.state)
-
-
-def public_prize(prize: Prize) -> dict[str, Any]:
-    """A prize as the page may show it: never its weight, stock or cost."""
-    view: dict[str, Any] = {"id": prize.id, "name": prize.name, "value": f"{prize.value:.2f}",
-                            "image": prize.image}
-    if prize.reward is not None:
-        view["reward"] = get_issuer(prize.reward.type).describe(prize.reward)
-    return view
 
 
 def task_view(task: TaskItem, section: AssistConfig, campaign: Campaign, now: datetime, *,
@@ -95,6 +85,6 @@ def rules_view(campaign: Campaign, now: datetime) -> dict[str, Any]:
                                          "floor": yuan(cents(cut.floor)),
                                          "min_cut": yuan(cents(cut.min_cut))},
         "cards": [{"id": c.id, "name": c.name, "image": c.image} for c in section.cards] or None,
-        "prizes": [public_prize(p) for p in section.prizes if p.weight > 0 or p.id == section.fallback],
+        "prizes": [p.public() for p in section.prizes if p.weight > 0 or p.id == section.fallback],
         "helper_reward": None if reward is None else get_issuer(reward.type).describe(reward),
     }

@@ -25,4 +25,4 @@ def verify_booking(call: Call) -> Response:
     body = call.body(BookingVerify)
     assert call.caller is not None
     campaign = runtime.configs.get(body.campaign_id)
-    return json_response(verify(campaign, body.code, call.caller, runtime.clock()))
+    return json_response(200, verify(campaign, body.code, call.caller, runtime.clock()))

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from random import Random
 from typing import Any
 
-from games.check_in.config import POOL_ID, CheckInConfig, public_prize
+from games.check_in.config import POOL_ID, CheckInConfig
 from games.check_in.cycles import (
     CHECKED,
     MADE_UP,
@@ -159,7 +159,7 @@ class CheckInAttempt:
         box = None
         if self.box is not None:
             award = self.box.plan(tx.scoped("box/"), self.context("box"))
-            box = {"prize": public_prize(award.prize), "reward": award.reward,
+            box = {"prize": award.prize.public(), "reward": award.reward,
                    "fallback": award.prize.id == self.box.pool.fallback}
         result = {"check_in_id": self.action_id, "kind": target.kind,
                   "day": target.day.isoformat(), "cycle_day": day_of_cycle,

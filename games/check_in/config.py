@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from plugins.campaigns.model import Frozen, GameConfig
 from plugins.issuance.base import RewardSpec
 from plugins.prize_pool import PrizePoolConfig
-from plugins.prize_pool.model import Prize, Reward
+from plugins.prize_pool.model import Reward
 from plugins.registry import get_issuer
 
 POOL_ID = "blind-box"
@@ -126,7 +126,3 @@ def describe(spec: RewardSpec | None) -> dict[str, Any] | None:
     return None if spec is None else get_issuer(spec.type).describe(spec)
 
 
-def public_prize(prize: Prize) -> dict[str, Any]:
-    """A blind-box prize as the page may show it: never its weight, stock or cost."""
-    return {"id": prize.id, "name": prize.name, "value": f"{prize.value:.2f}",
-            "image": prize.image, "reward": describe(prize.reward)}

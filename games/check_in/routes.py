@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from games.check_in.service import GAME, check_in, make_up, page, rules_of
 from plugins.actions import history
@@ -17,6 +17,7 @@ from plugins.runtime import runtime
 from plugins.web import current_player, optional_player
 from plugins.web.play import Counted, body_of, play
 from plugins.web.routing import (
+    ActionBody,
     Authorization,
     CampaignHeading,
     CampaignId,
@@ -69,13 +70,8 @@ class CampaignView(CampaignHeading):
     calendar: Calendar | None = Field(description="with a player token only")
 
 
-class CheckInRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
-    channel: str | None = Field(default=None, max_length=40, description="where the page runs")
-
-
-class MakeUpRequest(CheckInRequest):
+class MakeUpRequest(ActionBody):
     day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="the missed local day, YYYY-MM-DD")
 
 
@@ -128,7 +124,7 @@ def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -
              responses=answers(CheckInView, "the check-in (a replay returns the first answer)", 201))
 def post_check_in(
     campaign_id: CampaignId,
-    body: Annotated[CheckInRequest | None, Body()] = None,
+    body: Annotated[ActionBody | None, Body()] = None,
     idempotency: IdempotencyKey = None,
     authorization: Authorization = None,
 ) -> Response[str]:

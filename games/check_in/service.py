@@ -12,7 +12,7 @@ from random import Random
 from typing import Any
 
 from games.check_in.attempt import CheckInAttempt, Target
-from games.check_in.config import CheckInConfig, describe, public_prize
+from games.check_in.config import CheckInConfig, describe
 from games.check_in.cycles import CHECKED, MADE_UP, advance, current_streak, cycle_of
 from games.check_in.items import load_progress
 from plugins.actions import ActionRequest, ActionResult, perform, replay
@@ -143,6 +143,6 @@ def page(campaign: Campaign, rules: CheckInConfig, now: datetime, member_id: str
         "milestones": [{"streak": m.streak, "reward": describe(m.reward),
                         "wheel_chances": m.wheel_chances} for m in rules.milestones],
         "make_ups": rules.make_ups.model_dump(),
-        "blind_box": None if box is None else {"prizes": [public_prize(p) for p in box.prizes]},
+        "blind_box": None if box is None else {"prizes": [p.public() for p in box.prizes]},
         "calendar": None if member_id is None else calendar(campaign, rules, member_id, now),
     }

@@ -7,15 +7,16 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
-from games.lucky_wheel.service import GAME, draw, public_prize, wheel_of
+from games.lucky_wheel.service import GAME, draw, wheel_of
 from plugins.actions import history
 from plugins.antifraud import quota_left
 from plugins.runtime import runtime
 from plugins.web import current_player, optional_player
 from plugins.web.play import Counted, body_of, play
 from plugins.web.routing import (
+    ActionBody,
     Authorization,
     CampaignHeading,
     CampaignId,
@@ -48,11 +49,6 @@ class CampaignView(CampaignHeading):
     chances: Chances
 
 
-class DrawRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    channel: str | None = Field(default=None, max_length=40, description="where the page runs")
-
 
 class DrawView(BaseModel):
     draw_id: str
@@ -82,7 +78,7 @@ def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -
         chances |= quota_left(campaign, player, f"{GAME}:plays", now,
                               wheel.chances_per_day, wheel.chances_total)
     view = {**heading(campaign, now),
-            "prizes": [public_prize(p) for p in wheel.prizes], "chances": chances}
+            "prizes": [p.public() for p in wheel.prizes], "chances": chances}
     return json_response(200, view)
 
 
@@ -90,7 +86,7 @@ def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -
              responses=answers(DrawView, "the draw (a replay returns the first answer)", 201))
 def post_draw(
     campaign_id: CampaignId,
-    body: Annotated[DrawRequest | None, Body()] = None,
+    body: Annotated[ActionBody | None, Body()] = None,
     idempotency: IdempotencyKey = None,
     authorization: Authorization = None,
 ) -> Response[str]:

@@ -12,8 +12,7 @@ from plugins.antifraud import Player
 from plugins.campaigns import Campaign
 from plugins.ids import time_ordered_id
 from plugins.issuance import IssueContext
-from plugins.prize_pool import Prize, PrizeReservation
-from plugins.registry import get_issuer
+from plugins.prize_pool import PrizeReservation
 from plugins.store import Transaction, TransactionCancelledError
 
 GAME = "lucky-wheel"
@@ -21,15 +20,6 @@ GAME = "lucky-wheel"
 
 def wheel_of(campaign: Campaign) -> WheelConfig:
     return campaign.section(GAME, WheelConfig)
-
-
-def public_prize(prize: Prize) -> dict[str, Any]:
-    """A prize as the page may show it: never its weight, stock or cost."""
-    view: dict[str, Any] = {"id": prize.id, "name": prize.name, "value": f"{prize.value:.2f}",
-                            "image": prize.image}
-    if prize.reward is not None:
-        view["reward"] = get_issuer(prize.reward.type).describe(prize.reward)
-    return view
 
 
 def draw(
@@ -46,7 +36,7 @@ def draw(
     def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
         award = reservation.plan(tx, ctx)
         result = {"draw_id": draw_id, "drawn_at": now.isoformat(),
-                  "prize": public_prize(award.prize), "reward": award.reward,
+                  "prize": award.prize.public(), "reward": award.reward,
                   "fallback": award.prize.id == wheel.fallback}
         return result, {"drawn": reservation.drawn.id, "config_version": campaign.version}
 

@@ -46,14 +46,14 @@ def upload(call: Call, partner_id: str, campaign_id: str, type_id: str) -> Respo
     campaign = runtime.configs.get(campaign_id)
     codes = parse_codes(body.codes, body.format)
     result = upload_pool(campaign, partner_id, type_id, body.upload_id, codes, runtime.clock())
-    return json_response(result, 200 if result.get("replayed") else 201)
+    return json_response(200 if result.get("replayed") else 201, result)
 
 
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/settlement", methods=["GET"])
 @partner_view(console)
 def settlement(call: Call, partner_id: str, campaign_id: str) -> Response:
     campaign = runtime.configs.get(campaign_id)
-    return json_response(settle(campaign, partner_id, runtime.clock()))
+    return json_response(200, settle(campaign, partner_id, runtime.clock()))
 
 
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/redemptions", methods=["POST"])
@@ -75,7 +75,7 @@ def redeem(call: Call, partner_id: str, campaign_id: str) -> Response:
                                   "for this member in this campaign")
     done = redeem_coupon(body.member_id, body.coupon_id, runtime.clock())
     terms = done.terms or {}
-    return json_response({
+    return json_response(200, {
         "coupon_id": done.coupon_id, "member_id": done.member_id,
         "campaign_id": done.campaign_id, "partner": partner_id,
         "type_id": terms.get("partner_type"), "title": terms.get("title"),

@@ -10,13 +10,14 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from games.partner_coupon.claims import center, claim, my_coupons
 from plugins.runtime import runtime
 from plugins.web import current_player
 from plugins.web.play import Counted, body_of, play
 from plugins.web.routing import (
+    ActionBody,
     Authorization,
     CampaignHeading,
     CampaignId,
@@ -29,11 +30,6 @@ from plugins.web.routing import (
 router = LambdaFunctionUrlRouter()
 TypeId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="coupon type id")]
 
-
-class ClaimBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    channel: str | None = Field(default=None, max_length=40, description="where the page runs")
 
 
 class CenterCoupon(BaseModel):
@@ -80,7 +76,7 @@ def get_center(campaign_id: CampaignId) -> Response[str]:
 @router.post("/campaigns/<campaign_id>/coupons/<type_id>/claims", summary="Claim a coupon",
              responses=answers(ClaimView, "the coupon and its code (a retry returns it again)", 201))
 def post_claim(campaign_id: CampaignId, type_id: TypeId,
-               body: Annotated[ClaimBody | None, Body()] = None, idempotency: IdempotencyKey = None,
+               body: Annotated[ActionBody | None, Body()] = None, idempotency: IdempotencyKey = None,
                authorization: Authorization = None) -> Response[str]:
     return play(campaign_id, idempotency,
                 lambda a: claim(a.campaign, a.player, a.key, type_id, body_of(body), a.now),

@@ -27,6 +27,7 @@ from plugins.types import cents
 from plugins.web import current_caller, current_player, optional_player
 from plugins.web.play import Counted, body_of, count, play
 from plugins.web.routing import (
+    ActionBody,
     Authorization,
     CampaignHeading,
     CampaignId,
@@ -49,11 +50,6 @@ class OrderBody(BaseModel):
     member_id: str = Field(pattern=r"^[^#\s]{1,64}$", description="who gets the packet")
     amount: Decimal = Field(gt=0, le=10_000_000, decimal_places=2, description="order amount, yuan")
 
-
-class PlayerBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    channel: str | None = Field(default=None, max_length=40, description="where the page runs")
 
 
 class PacketCreated(BaseModel):
@@ -147,7 +143,7 @@ def post_order(campaign_id: CampaignId, body: Annotated[OrderBody, Body()],
 
 @router.post("/campaigns/<campaign_id>/packets", summary="Get a packet for a campaign action",
              responses=answers(PacketCreated, "the packet (a retry returns it again)", 201))
-def post_packet(campaign_id: CampaignId, body: Annotated[PlayerBody | None, Body()] = None,
+def post_packet(campaign_id: CampaignId, body: Annotated[ActionBody | None, Body()] = None,
                 idempotency: IdempotencyKey = None,
                 authorization: Authorization = None) -> Response[str]:
     return play(campaign_id, idempotency, lambda a: share(a.campaign, a.player, a.key, body_of(body),
@@ -171,7 +167,7 @@ def get_packet(campaign_id: CampaignId, packet_id: PacketId,
 @router.post("/campaigns/<campaign_id>/packets/<packet_id>/grabs", summary="Grab one part",
              responses=answers(GrabView, "the part and what was issued (a retry returns it again)", 201))
 def post_grab(campaign_id: CampaignId, packet_id: PacketId,
-              body: Annotated[PlayerBody | None, Body()] = None, idempotency: IdempotencyKey = None,
+              body: Annotated[ActionBody | None, Body()] = None, idempotency: IdempotencyKey = None,
               authorization: Authorization = None) -> Response[str]:
     return play(campaign_id, idempotency, lambda a: grab(
         a.campaign, a.request(GAME, body_of(body) | {"packet_id": packet_id}), packet_id, runtime.rng),

@@ -3,6 +3,6 @@ envelope, role checks, partner signatures, the campaign report and the kill swit
 
 from plugins.console.campaigns import campaigns
 from plugins.console.staff import staff
-from plugins.console.web import MARKETER, STAFF, console_view, envelope
+from plugins.console.web import MARKETER, STAFF, console_view
 
-__all__ = ["MARKETER", "STAFF", "campaigns", "console_view", "envelope", "staff"]
+__all__ = ["MARKETER", "STAFF", "campaigns", "console_view", "staff"]

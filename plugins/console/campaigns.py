@@ -36,7 +36,7 @@ def apply(call: Call) -> Response:
     if not isinstance(doc, dict):
         raise MalformedRequestError("the body must be a campaign config object")
     campaign = apply_campaign(doc, now=runtime.clock(), applied_by=_by(call))
-    return json_response(_summary(campaign), 201)
+    return json_response(201, _summary(campaign))
 
 
 @campaigns.route("/{campaign_id}/versions", methods=["GET"])
@@ -45,7 +45,7 @@ def versions(call: Call, campaign_id: str) -> Response:
     found = list_versions(campaign_id)
     if not found:
         raise CampaignNotFoundError(f"no campaign {campaign_id!r}")
-    return json_response({"campaign_id": campaign_id, "versions": [
+    return json_response(200, {"campaign_id": campaign_id, "versions": [
         {"version": int(v.version), "applied_at": v.applied_at.isoformat(),
          "applied_by": v.applied_by, "budget_counted": bool(v.budget_counted),
          "games": {name: bool(section.get("enabled", True))
@@ -55,7 +55,7 @@ def versions(call: Call, campaign_id: str) -> Response:
 
 def _switch(call: Call, campaign_id: str, game: str, enabled: bool) -> Response:
     campaign = set_game_enabled(campaign_id, game, enabled, now=runtime.clock(), by=_by(call))
-    return json_response(_summary(campaign) | {"game": game, "enabled": enabled,
+    return json_response(200, _summary(campaign) | {"game": game, "enabled": enabled,
                                                "effective_within_seconds": runtime.configs.ttl})
 
 
@@ -76,4 +76,4 @@ def disable(call: Call, campaign_id: str, game: str) -> Response:
 @console_view(campaigns, MARKETER)
 def report(call: Call, campaign_id: str) -> Response:
     load_current(campaign_id)
-    return json_response(campaign_report(campaign_id, runtime.clock()))
+    return json_response(200, campaign_report(campaign_id, runtime.clock()))

@@ -30,7 +30,7 @@ def verify_coupon(call: Call) -> Response:
 
     body = call.body(CouponVerify)
     coupon = redeem_coupon(body.member_id, body.coupon_id, runtime.clock())
-    return json_response({
+    return json_response(200, {
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
         "campaign_id": coupon.campaign_id, "title": (coupon.terms or {}).get("title"),
         "state": coupon.state,

@@ -25,19 +25,14 @@ from typing import Any, TypeVar
 from aws_lambda_powertools import Logger
 from chalice import Blueprint, Response
 from chalice.app import Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from plugins.antifraud import Player, token_secret, verify_token
-from plugins.errors import (
-    ForbiddenError,
-    GameError,
-    MalformedRequestError,
-    TokenInvalidError,
-    TokenMissingError,
-)
+from plugins.errors import ForbiddenError, MalformedRequestError, TokenMissingError
+from plugins.http import Answer, answer_for, bearer_token, json_body
 from plugins.runtime import runtime
 
-__all__ = ["MARKETER", "STAFF", "Call", "console_view", "envelope", "json_response"]
+__all__ = ["MARKETER", "STAFF", "Call", "console_view", "json_response"]
 
 MARKETER = "marketer"
 STAFF = "staff"
@@ -45,26 +40,21 @@ B = TypeVar("B", bound=BaseModel)
 logger = Logger(child=True)
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(body=json.dumps(body, default=str), status_code=status,
-                    headers={"Content-Type": "application/json", **(headers or {})})
+def json_response(status: int, payload: Any) -> Response:
+    return _response(Answer(status, json_body(payload)))
 
 
-def envelope(status: int, code: str, message: str, retry_after: int | None = None) -> Response:
-    """The error body every function of the platform answers with."""
-    headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
-    return json_response({"error": {"code": code, "message": message}}, status, headers)
+def _response(answer: Answer) -> Response:
+    return Response(body=answer.body, status_code=answer.status,
+                    headers={"Content-Type": "application/json", **answer.headers})
 
 
 def authenticate(request: Request, role: str) -> Player:
     """The caller named by the bearer token, who must hold `role`."""
-    header = request.headers.get("authorization") if request.headers else None
-    if not header:
+    token = bearer_token(request.headers.get("authorization") if request.headers else None)
+    if token is None:
         raise TokenMissingError("this call needs a bearer token")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise TokenInvalidError("the Authorization header is not 'Bearer <token>'")
-    player = verify_token(token.strip(), token_secret(), now=runtime.clock())
+    player = verify_token(token, token_secret(), now=runtime.clock())
     if player.role != role:
         raise ForbiddenError(f"this call is for the {role} role")
     return player
@@ -88,12 +78,6 @@ class Call:
             raise MalformedRequestError("the body is not JSON") from None
 
 
-def _validation_message(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ())) or "body"
-    return f"{where}: {first.get('msg', 'invalid')}"
-
-
 def console_view(bp: Blueprint, role: str | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Wrap a view: role check first, then the view, every failure as the envelope."""
 
@@ -104,14 +88,11 @@ def console_view(bp: Blueprint, role: str | None) -> Callable[[Callable[..., Any
                 request = bp.current_request
                 caller = authenticate(request, role) if role else None
                 return view(Call(request, caller), **params)
-            except GameError as exc:
-                return envelope(exc.status, exc.code, exc.message, exc.retry_after)
-            except ValidationError as exc:
-                return envelope(400, "MALFORMED_REQUEST", _validation_message(exc))
-            except Exception:
-                logger.exception("console view failed")
-                return envelope(500, "INTERNAL_ERROR",
-                                "something went wrong on our side; retry later")
+            except Exception as exc:
+                answer = answer_for(exc)
+                if answer.status >= 500:
+                    logger.exception("console view failed")
+                return _response(answer)
 
         return wrapper
 

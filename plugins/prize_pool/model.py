@@ -47,6 +47,12 @@ class Prize(BaseModel):
     reward: Reward = None
     image: str | None = None
 
+    def public(self) -> dict[str, Any]:
+        """The prize as a page may show it: never its weight, stock or cost."""
+        reward = None if self.reward is None else get_issuer(self.reward.type).describe(self.reward)
+        return {"id": self.id, "name": self.name, "value": f"{self.value:.2f}", "image": self.image,
+                "reward": reward}
+
     @model_validator(mode="after")
     def _shards_fit(self) -> Prize:
         if self.stock is None and self.shards != 1:

@@ -8,7 +8,6 @@ template.yaml, never here (a doubled header breaks browsers).
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import warnings
@@ -25,6 +24,7 @@ from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
 from plugins.errors import FraudBlockedError, GameError
+from plugins.http import Answer, answer_for, error_answer
 from plugins.registry import GamePlugin, get_game
 from plugins.web.request import handling
 
@@ -35,18 +35,9 @@ metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Mark
 API_VERSION = "1.0.0"
 
 
-def envelope(status: int, code: str, message: str, retry_after: int | None = None) -> Response[str]:
-    body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
-    headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
-    return Response(status_code=status, content_type="application/json", body=body, headers=headers)
-
-
-def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-        parts.append(f"{where}: {err.get('msg', 'invalid')}")
-    return "; ".join(parts) or "the request is not valid"
+def _response(answer: Answer) -> Response[str]:
+    return Response(status_code=answer.status, content_type="application/json", body=answer.body,
+                    headers=answer.headers)
 
 
 def count_block(game: str, rule: str) -> None:
@@ -64,22 +55,22 @@ def _register_errors(app: LambdaFunctionUrlResolver, game: str) -> None:
             count_block(game, exc.rule)
         metrics.add_metric(name="Rejections", unit=MetricUnit.Count, value=1)
         logger.info("rejected", extra={"code": exc.code, "status": exc.status})
-        return envelope(exc.status, exc.code, exc.message, exc.retry_after)
+        return _response(answer_for(exc))
 
     @app.exception_handler(RequestValidationError)
     def invalid(exc: RequestValidationError) -> Response[str]:
         metrics.add_metric(name="Rejections", unit=MetricUnit.Count, value=1)
-        return envelope(400, "MALFORMED_REQUEST", _validation_message(exc))
+        return _response(answer_for(exc))
 
     @app.not_found
     def not_found(exc: NotFoundError) -> Response[str]:
-        return envelope(404, "ROUTE_NOT_FOUND", "no such route on this function")
+        return _response(error_answer(404, "ROUTE_NOT_FOUND", "no such route on this function"))
 
     @app.exception_handler(Exception)
     def crash(exc: Exception) -> Response[str]:
         logger.exception("unhandled error")
         metrics.add_metric(name="Errors", unit=MetricUnit.Count, value=1)
-        return envelope(500, "INTERNAL_ERROR", "something went wrong on our side; retry later")
+        return _response(answer_for(exc))
 
 
 class FunctionUrlResolver(LambdaFunctionUrlResolver):

@@ -18,9 +18,9 @@ from plugins.errors import (
     ForbiddenError,
     IdempotencyKeyMissingError,
     MalformedRequestError,
-    TokenInvalidError,
     TokenMissingError,
 )
+from plugins.http import bearer_token
 from plugins.runtime import runtime
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
@@ -38,14 +38,11 @@ def request_event() -> LambdaFunctionUrlEvent:
 def _optional_token() -> Player | None:
     """Whoever the bearer token names, None without one; a bad token is still an error."""
     event = request_event()
-    header = event.headers.get("authorization") or event.headers.get("Authorization")
-    if not header:
+    token = bearer_token(event.headers.get("authorization") or event.headers.get("Authorization"))
+    if token is None:
         return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise TokenInvalidError("Authorization must be 'Bearer <token>'")
     ip = event.request_context.http.source_ip
-    return verify_token(token.strip(), token_secret(), now=runtime.clock(), ip=ip)
+    return verify_token(token, token_secret(), now=runtime.clock(), ip=ip)
 
 
 def _required(caller: Player | None) -> Player:

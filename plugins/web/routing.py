@@ -3,22 +3,30 @@ heading of a page, and the answer to a player action (201, replay flagged)."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from plugins.actions import ActionResult
 from plugins.campaigns import Campaign
+from plugins.http import json_body
 
 CampaignId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="campaign id")]
 IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key",
                                               description="unique per action; retries reuse it")]
 Authorization = Annotated[str | None, Header(alias="authorization",
                                              description="Bearer <player token>")]
+
+
+class ActionBody(BaseModel):
+    """The optional body of a player's action: where the page runs (kept with the action)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str | None = Field(default=None, max_length=40, description="where the page runs")
 
 
 class CampaignHeading(BaseModel):
@@ -40,8 +48,8 @@ def heading(campaign: Campaign, now: datetime) -> dict[str, Any]:
 
 
 def json_response(status: int, payload: Any, **headers: str) -> Response[str]:
-    return Response(status_code=status, content_type="application/json",
-                    body=json.dumps(payload, ensure_ascii=False), headers=headers or None)
+    return Response(status_code=status, content_type="application/json", body=json_body(payload),
+                    headers=headers or None)
 
 
 def action_response(outcome: ActionResult) -> Response[str]:

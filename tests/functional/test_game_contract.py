@@ -71,8 +71,8 @@ console = Blueprint(__name__)
 @console_view(console, MARKETER)
 def summary(call: Call, campaign_id: str) -> Response:
     campaign = runtime.configs.get(campaign_id)
-    return json_response({"campaign_id": campaign_id, "presses_per_day":
-                          campaign.section(GAME, TallyConfig).presses_per_day})
+    return json_response(200, {"campaign_id": campaign_id, "presses_per_day":
+                               campaign.section(GAME, TallyConfig).presses_per_day})
 
 
 def add_commands(sub, store_options):
