@@ -6,20 +6,22 @@ through the host exactly as the built-in games' do."""
 from __future__ import annotations
 
 import json
-import runpy
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from chalice.test import Client
 
 from infra.cli import main as mgames
 from plugins import registry
+from plugins.antifraud import mint_token
 from plugins.console.report import campaign_report
 from plugins.jobs import run_jobs
 from plugins.runtime import runtime
-from tests.conftest import Apply, GameClient, wheel_doc
-from tests.console.conftest import auth
+from tests.conftest import ROOT, Apply, GameClient, wheel_doc
 from tests.functional.conftest import install
 
 PACKAGE = "toy_tally_pkg"
@@ -124,15 +126,32 @@ def test_its_player_route_runs_through_the_platforms_action_kit(toy: dict[str, A
     assert (spent.status, spent.code) == (403, "NO_CHANCES_LEFT")
 
 
-def test_its_console_route_is_registered_with_the_role_check(toy: dict[str, Any]) -> None:
-    app = runpy.run_module("functions.console.app")["app"]  # built from the registry, with the toy
-    with Client(app) as client:
-        ok = client.http.get("/toy-tally/demo/summary", headers=auth("marketer"))
-        assert ok.status_code == 200, ok.body
-        assert json.loads(ok.body) == {"campaign_id": "demo", "presses_per_day": 2}
-        refused = client.http.get("/toy-tally/demo/summary", headers=auth("staff"))
-        assert refused.status_code == 403
-        assert json.loads(refused.body)["error"]["code"] == "FORBIDDEN"
+CONSOLE = """
+import json, sys
+from chalice.test import Client
+from functions.console.app import app
+with Client(app) as client:
+    answers = [client.http.get("/toy-tally/demo/summary", headers={"authorization": "Bearer " + token})
+               for token in sys.argv[1:]]
+print(json.dumps([[a.status_code, json.loads(a.body)] for a in answers]))
+"""
+
+
+def test_its_console_route_is_registered_with_the_role_check(
+        toy: dict[str, Any], plugin_dir: Path, local_dynamodb: Any) -> None:
+    # a console process of its own (as Lambda starts one), seeing the toy's distribution
+    now, secret = datetime.now(UTC), os.environ["MGAMES_TOKEN_SECRET"]
+    tokens = [mint_token("mia", secret, now=now, ttl=timedelta(hours=1), role=role)
+              for role in ("marketer", "staff")]
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([str(plugin_dir), str(ROOT)]),
+                        "AWS_ENDPOINT_URL_DYNAMODB": local_dynamodb.endpoint_url,
+                        "MGAMES_TABLE": "mgames-test"}
+    done = subprocess.run([sys.executable, "-c", CONSOLE, *tokens], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    ok, refused = json.loads(done.stdout.strip().splitlines()[-1])
+    assert ok == [200, {"campaign_id": "demo", "presses_per_day": 2}]
+    assert (refused[0], refused[1]["error"]["code"]) == (403, "FORBIDDEN")
 
 
 def test_its_command_joins_mgames_with_the_table_bound(
