@@ -27,13 +27,13 @@ from games.booking.errors import (
     SoldOutError,
 )
 from games.booking.items import (
+    EXPIRY,
     TOTAL,
     BookingItem,
     CodeItem,
-    ExpiryItem,
     booking_key,
     code_key,
-    expiry_key,
+    expiry_ref,
     marker_key,
 )
 from games.booking.rules import booking_of, booking_state, booking_view, check_bookable, pick_store
@@ -86,9 +86,7 @@ class Booking:
         tx.put("code", CodeItem(*code_key(campaign.id, self.code), member_id=member,
                                 booking_id=self.booking_id, day=self.day, store_id=self.store_id,
                                 pickup_until=until), CodeItem.pk.does_not_exist())
-        tx.put("expiry", ExpiryItem(*expiry_key(campaign.id, member, self.booking_id, until),
-                                    campaign_id=campaign.id, member_id=member,
-                                    booking_id=self.booking_id))
+        EXPIRY.add(tx, "expiry", campaign.id, expiry_ref(member, self.booking_id), until)
         audit = {"shards": dict(self._shards), "config_version": campaign.version}
         return booking_view(booking, now), audit
 
@@ -159,8 +157,7 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
         if booking.total_shard is not None:
             give_back(tx, campaign, TOTAL, int(booking.total_shard), "stock:total")
         tx.delete("marker", MarkerItem(*marker_key(member, campaign.id, booking.marker)))
-        tx.delete("expiry", ExpiryItem(*expiry_key(campaign.id, member, booking_id,
-                                                   int(booking.pickup_until))))
+        EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(booking.pickup_until))
         view = booking_view(booking, now) | {"state": "cancelled"}
         return view, {"shard": int(booking.shard)}
 

@@ -15,17 +15,17 @@ read; expiry buckets by day, sorted by time, so a sweep reads only what is due.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
+from plugins.expiry import DueList
 from plugins.store import BaseItem, register_model
 
-__all__ = ["EXPIRY_SHARDS", "TOTAL", "BookingItem", "CodeItem", "ExpiryItem", "booking_key",
-           "bookings_prefix", "code_key", "day_of", "expiry_bucket", "expiry_key", "marker_key",
-           "stock_key"]
+__all__ = ["EXPIRY", "TOTAL", "BookingItem", "CodeItem", "booking_key", "bookings_prefix",
+           "code_key", "expiry_ref", "marker_key", "stock_key"]
 
-EXPIRY_SHARDS = 4
+EXPIRY = DueList("BKX")
+"""Bookings due to expire, by the end of their pick-up window; dropped when cancelled or
+picked up."""
 TOTAL = "ALL"
 
 
@@ -64,16 +64,7 @@ class CodeItem(BaseItem):
     pickup_until = NumberAttribute()
 
 
-class ExpiryItem(BaseItem):
-    """A booking still to expire, in the bucket of the day its pick-up ends; deleted when the
-    booking is cancelled, picked up or expired."""
-
-    campaign_id = UnicodeAttribute()
-    member_id = UnicodeAttribute()
-    booking_id = UnicodeAttribute()
-
-
-for _model in (BookingItem, CodeItem, ExpiryItem):
+for _model in (BookingItem, CodeItem):
     register_model(_model)
 
 
@@ -98,15 +89,6 @@ def code_key(campaign_id: str, code: str) -> tuple[str, str]:
     return f"C#{campaign_id}#BKC#{code}", "BKC"
 
 
-def day_of(epoch: int) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
-
-
-def expiry_bucket(day: str, shard: int) -> str:
-    return f"BKX#{day}#{shard}"
-
-
-def expiry_key(campaign_id: str, member_id: str, booking_id: str, expires: int) -> tuple[str, str]:
-    shard = int(booking_id[-4:], 16) % EXPIRY_SHARDS
-    return (expiry_bucket(day_of(expires), shard),
-            f"{expires:010d}#{campaign_id}#{member_id}#{booking_id}")
+def expiry_ref(member_id: str, booking_id: str) -> str:
+    """A booking in the expiry due list (`EXPIRY`): due when its pick-up window ends."""
+    return f"{member_id}#{booking_id}"

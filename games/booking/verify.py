@@ -20,7 +20,7 @@ from games.booking.errors import (
     NotInPickupWindowError,
     PickedUpError,
 )
-from games.booking.items import BookingItem, CodeItem, ExpiryItem, booking_key, code_key, expiry_key
+from games.booking.items import EXPIRY, BookingItem, CodeItem, booking_key, code_key, expiry_ref
 from games.booking.rules import booking_of, booking_state
 from plugins.antifraud import Player
 from plugins.campaigns import Campaign
@@ -51,8 +51,7 @@ def verify(campaign: Campaign, code: str, staff: Player, now: datetime) -> dict[
                BookingItem.verified_by.set(staff.member_id)],
               (BookingItem.state == "booked") & (BookingItem.pickup_from <= moment)
               & (BookingItem.pickup_until > moment))
-    tx.delete("expiry", ExpiryItem(*expiry_key(campaign.id, member, booking_id,
-                                               int(entry.pickup_until))))
+    EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(entry.pickup_until))
     try:
         tx.commit()
     except TransactionCancelledError:

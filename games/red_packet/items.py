@@ -5,8 +5,8 @@
 | a packet (parts, grabs, money) | `C#<campaign>#RP#<packet>` | `RP` |
 | a member's own packet / grab | `M#<member>` | `RP#<campaign>#O#<packet>` / `RP#<campaign>#G#<packet>` |
 | a reported order | `C#<campaign>#RPORD#<order id>` | `ORD` |
-| a packet due to expire | `RPX#<UTC day of expiry>#<shard>` | `<expiry epoch>#<campaign>#<packet>` |
-| the sweeper's cursor | `RPX#CURSOR` | `RPX` |
+| a packet due to expire (`EXPIRY`) | `RPX#<UTC day of expiry>#<shard>` | `<expiry>#<campaign>#<packet>` |
+| the sweep's cursor | `RPX#CURSOR` | `RPX` |
 
 One partition per packet (its grabs never contend with another packet's), the member's own
 items in his partition (one Query lists them), expiry buckets by day spread over a few
@@ -16,7 +16,6 @@ reads only what is due.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import (
@@ -28,27 +27,14 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 
+from plugins.expiry import DueList
 from plugins.store import BaseItem, register_model
 
-__all__ = [
-    "EXPIRY_SHARDS",
-    "ExpiryItem",
-    "OrderItem",
-    "PacketItem",
-    "PacketRefItem",
-    "SweepCursorItem",
-    "day_of",
-    "due_by",
-    "expiry_bucket",
-    "expiry_key",
-    "order_key",
-    "packet_key",
-    "ref_key",
-    "refs_prefix",
-]
+__all__ = ["EXPIRY", "OrderItem", "PacketItem", "PacketRefItem", "order_key", "packet_key", "ref_key",
+           "refs_prefix"]
 
-EXPIRY_SHARDS = 4
-CURSOR_KEY = ("RPX#CURSOR", "RPX")
+EXPIRY = DueList("RPX")
+"""Packets due to expire, by their end of life; the sweep gives back what they did not pay out."""
 
 
 class PacketItem(BaseItem):
@@ -118,21 +104,7 @@ class OrderItem(BaseItem):
     created_at = UTCDateTimeAttribute()
 
 
-class ExpiryItem(BaseItem):
-    """A packet still to sweep, in the bucket of the day it expires; deleted when swept."""
-
-    campaign_id = UnicodeAttribute()
-    packet_id = UnicodeAttribute()
-    expires = NumberAttribute()
-
-
-class SweepCursorItem(BaseItem):
-    """The oldest expiry day that may still hold packets to sweep."""
-
-    day = UnicodeAttribute()
-
-
-for _model in (PacketItem, PacketRefItem, OrderItem, ExpiryItem, SweepCursorItem):
+for _model in (PacketItem, PacketRefItem, OrderItem):
     register_model(_model)
 
 
@@ -151,23 +123,3 @@ def ref_key(member_id: str, campaign_id: str, kind: str, packet_id: str) -> tupl
 
 def order_key(campaign_id: str, order_id: str) -> tuple[str, str]:
     return f"C#{campaign_id}#RPORD#{order_id}", "ORD"
-
-
-def day_of(epoch: int) -> str:
-    """The UTC day bucket (`yyyy-mm-dd`) of a moment in epoch seconds."""
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
-
-
-def expiry_bucket(day: str, shard: int) -> str:
-    return f"RPX#{day}#{shard}"
-
-
-def due_by(epoch: int) -> str:
-    """The sort keys below this are due by `epoch` (expiry times sort as 10-digit strings)."""
-    return f"{epoch + 1:010d}"
-
-
-def expiry_key(campaign_id: str, packet_id: str, expires: int) -> tuple[str, str]:
-    """Bucket by UTC day of expiry, spread over shards; sorted by expiry inside."""
-    shard = int(packet_id[-4:], 16) % EXPIRY_SHARDS
-    return expiry_bucket(day_of(expires), shard), f"{expires:010d}#{campaign_id}#{packet_id}"

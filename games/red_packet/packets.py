@@ -25,11 +25,10 @@ from games.red_packet.errors import (
 from games.red_packet.fund import TAG as FUND_TAG
 from games.red_packet.fund import FundDebit
 from games.red_packet.items import (
-    ExpiryItem,
+    EXPIRY,
     OrderItem,
     PacketItem,
     PacketRefItem,
-    expiry_key,
     order_key,
     packet_key,
     ref_key,
@@ -99,8 +98,7 @@ class NewPacket:
                                              kind="O", amount=self.total, at=self.now,
                                              expires=self.expires, source=self.source),
                PacketRefItem.pk.does_not_exist())
-        tx.put("packet:expiry", ExpiryItem(*expiry_key(cid, pid, self.expires), campaign_id=cid,
-                                           packet_id=pid, expires=self.expires))
+        EXPIRY.add(tx, "packet:expiry", cid, pid, self.expires)
         return self.result
 
     def recover(self, cancelled: TransactionCancelledError) -> bool:

@@ -14,7 +14,8 @@ from functools import partial
 import pytest
 
 from games.red_packet import expire_due
-from games.red_packet.items import CURSOR_KEY, ExpiryItem, PacketItem, SweepCursorItem, packet_key
+from games.red_packet.items import EXPIRY, PacketItem, packet_key
+from plugins.expiry import DueCursorItem, DueItem
 from tests.conftest import NOW, Apply, GameClient, Reply
 from tests.functional.test_red_packet import PACKETS, budget_left, cash, grab, order, rp_doc
 
@@ -25,8 +26,8 @@ def stored(pid: str) -> PacketItem:
     return PacketItem.get(*packet_key("demo", pid), consistent_read=True)
 
 
-def index_entries() -> list[ExpiryItem]:
-    return list(ExpiryItem.scan(ExpiryItem.pk.startswith("RPX#20")))
+def index_entries() -> list[DueItem]:
+    return list(DueItem.scan(DueItem.pk.startswith("RPX#20")))
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_expiry_returns_exactly_the_unclaimed_amount_once(rp: GameClient, clock:
     # AND a second sweep (or a later one) returns nothing more
     assert expire_due(clock[0]) == 0
     assert expire_due(clock[0] + timedelta(days=3)) == 0
-    assert SweepCursorItem.get(*CURSOR_KEY).day == "2026-11-27"
+    assert DueCursorItem.get(*EXPIRY.cursor_key).day == "2026-11-27"
     assert budget_left() == before + 550 + 600
     assert cash("max") + cash("kim") == 100 + 100 + 50
 
@@ -91,7 +92,7 @@ def test_only_due_packets_are_swept_and_the_cursor_waits_for_the_rest(
     clock[0] = NOW + timedelta(hours=2)
     assert expire_due(clock[0]) == 1
     assert (stored(short).state, stored(long).state) == ("expired", "open")
-    assert SweepCursorItem.get(*CURSOR_KEY).day == "2026-11-23"  # today: nothing older pending
+    assert DueCursorItem.get(*EXPIRY.cursor_key).day == "2026-11-23"  # today: nothing older pending
     clock[0] = NOW + timedelta(hours=5)
     assert expire_due(clock[0]) == 1
     assert stored(long).returned == 500
