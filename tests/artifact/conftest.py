@@ -75,9 +75,10 @@ def runtime_sdk() -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stack() -> Iterator[dict[str, str]]:
-    """The local DynamoDB (and Secrets Manager), the table and the stack's secrets."""
+    """The local DynamoDB (and Secrets Manager), the table and the stack's secrets: one per
+    test module, since other tests of the worker reset moto's (process-wide) state."""
     with LocalDynamoDB() as ddb:
         client = boto3.client("dynamodb", endpoint_url=ddb.endpoint_url)
         create_tables(client, {"GamesTable": TABLE})
@@ -129,7 +130,7 @@ class Runner:
         return result
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def runner(python: Path, runtime_sdk: Path, stack: dict[str, str]) -> Runner:
     return Runner(python, runtime_sdk, stack)
 
