@@ -40,6 +40,14 @@ class ActionRequest:
     key: str
     body: Any
     now: datetime
+    record: tuple[str, str] | None = None
+    """Where the idempotency record lives: by default under the player, by game and key; an
+    action whose key is unique beyond one player (a brand's order id) names its own place."""
+
+    @property
+    def record_key(self) -> tuple[str, str]:
+        return self.record or (keys.member(self.player.member_id),
+                               keys.action(self.campaign.id, self.game, self.key))
 
     @property
     def body_hash(self) -> str:
@@ -71,8 +79,7 @@ def perform(
         tx = Transaction()
         result, audit = plan(tx)
         record = ActionItem(
-            keys.member(player.member_id), keys.action(campaign.id, request.game, request.key),
-            game=request.game, campaign_id=campaign.id, created_at=request.now,
+            *request.record_key, game=request.game, campaign_id=campaign.id, created_at=request.now,
             config_version=campaign.version, request_hash=request.body_hash,
             result=result | {"audit": audit},
         )
@@ -94,11 +101,7 @@ def perform(
 
 def replay(request: ActionRequest) -> ActionResult:
     """The stored answer of an action already done under this key."""
-    first = ActionItem.get(
-        keys.member(request.player.member_id),
-        keys.action(request.campaign.id, request.game, request.key),
-        consistent_read=True,
-    )
+    first = ActionItem.get(*request.record_key, consistent_read=True)
     if first.request_hash != request.body_hash:
         raise IdempotencyKeyReusedError("this Idempotency-Key was used for a different request")
     result = dict(first.result)

@@ -4,7 +4,7 @@
 | --- | --- | --- |
 | a packet (parts, grabs, money) | `C#<campaign>#RP#<packet>` | `RP` |
 | a member's own packet / grab | `M#<member>` | `RP#<campaign>#O#<packet>` / `RP#<campaign>#G#<packet>` |
-| a reported order | `C#<campaign>#RPORD#<order id>` | `ORD` |
+| a reported order's action record | `C#<campaign>#RPORD#<order id>` | `ORD` |
 | a packet due to expire (`EXPIRY`) | `RPX#<UTC day of expiry>#<shard>` | `<expiry>#<campaign>#<packet>` |
 | the sweep's cursor | `RPX#CURSOR` | `RPX` |
 
@@ -30,7 +30,7 @@ from pynamodb.attributes import (
 from plugins.expiry import DueList
 from plugins.store import BaseItem, register_model
 
-__all__ = ["EXPIRY", "OrderItem", "PacketItem", "PacketRefItem", "order_key", "packet_key", "ref_key",
+__all__ = ["EXPIRY", "PacketItem", "PacketRefItem", "order_key", "packet_key", "ref_key",
            "refs_prefix"]
 
 EXPIRY = DueList("RPX")
@@ -92,19 +92,7 @@ class PacketRefItem(BaseItem):
     source = UnicodeAttribute(null=True)
 
 
-class OrderItem(BaseItem):
-    """A reported order: one packet per order id, and the answer a repeated report gets."""
-
-    member_id = UnicodeAttribute()
-    amount = NumberAttribute()
-    packet_id = UnicodeAttribute()
-    reported_by = UnicodeAttribute()
-    request_hash = UnicodeAttribute()
-    result = JSONAttribute()
-    created_at = UTCDateTimeAttribute()
-
-
-for _model in (PacketItem, PacketRefItem, OrderItem):
+for _model in (PacketItem, PacketRefItem):
     register_model(_model)
 
 

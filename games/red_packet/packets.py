@@ -9,8 +9,6 @@ packet does not hand out goes back to where it came from when the packet expires
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from random import Random
@@ -26,7 +24,6 @@ from games.red_packet.fund import TAG as FUND_TAG
 from games.red_packet.fund import FundDebit
 from games.red_packet.items import (
     EXPIRY,
-    OrderItem,
     PacketItem,
     PacketRefItem,
     order_key,
@@ -36,10 +33,9 @@ from games.red_packet.items import (
 from games.red_packet.rules import PACKETS_QUOTA
 from games.red_packet.split import split
 from games.red_packet.views import iso, red_packet_of, share_path
-from plugins.actions import MAX_ATTEMPTS, ActionRequest, ActionResult, Quota, perform
-from plugins.antifraud import Player, add_guards, raise_for_block
+from plugins.actions import ActionRequest, ActionResult, Quota, perform
+from plugins.antifraud import Player
 from plugins.campaigns import Campaign
-from plugins.errors import ConflictError, IdempotencyKeyReusedError
 from plugins.ids import time_ordered_id
 from plugins.issuance.cash import yuan
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
@@ -144,16 +140,12 @@ class OrderReport:
     member_id: str
     amount: int
 
-    @property
-    def digest(self) -> str:
-        raw = json.dumps({"member_id": self.member_id, "amount": self.amount}, sort_keys=True)
-        return hashlib.sha256(raw.encode()).hexdigest()
-
 
 def report_order(campaign: Campaign, caller: Player, order: OrderReport, now: datetime,
                  rng: Random) -> ActionResult:
-    """One packet per order id: the order record is written with attribute_not_exists in
-    the packet's own transaction, so a repeated report gets the first answer back."""
+    """One packet per order id: the action's record is keyed by the order id within the
+    campaign (not the member), so a repeated report gets the first answer back and the same
+    order reported for another member or amount is IDEMPOTENCY_KEY_REUSED."""
     section = red_packet_of(campaign)
     trigger = section.order
     if trigger is None or not trigger.enabled:
@@ -163,31 +155,11 @@ def report_order(campaign: Campaign, caller: Player, order: OrderReport, now: da
         raise OrderNotEligibleError(f"orders below {trigger.min_amount:.2f} get no packet")
     packet = NewPacket(campaign, section, order.member_id, "order", order.order_id,
                        trigger.total_for(order.amount), now, rng)
-    member = Player(member_id=order.member_id)
-    for _ in range(MAX_ATTEMPTS):
-        tx = Transaction()
-        result = packet.plan(tx)
-        tx.put("order", OrderItem(*order_key(campaign.id, order.order_id), member_id=order.member_id,
-                                  amount=order.amount, packet_id=packet.packet_id,
-                                  reported_by=caller.member_id, request_hash=order.digest,
-                                  result=result, created_at=now),
-               OrderItem.pk.does_not_exist())
-        add_guards(tx, campaign, member, now)
-        try:
-            tx.commit()
-            return ActionResult(result=result, replayed=False)
-        except TransactionCancelledError as cancelled:
-            if "order" in cancelled.failed:
-                return _replay_order(campaign, order)
-            raise_for_block(cancelled, campaign, GAME, member, now)
-            if not packet.recover(cancelled):
-                break
-    raise ConflictError("the order could not be recorded, report it again")
+    request = ActionRequest(campaign=campaign, game=GAME, player=Player(member_id=order.member_id),
+                            key=order.order_id, now=now, record=order_key(campaign.id, order.order_id),
+                            body={"member_id": order.member_id, "amount": order.amount})
 
+    def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
+        return packet.plan(tx), {"reported_by": caller.member_id, "config_version": campaign.version}
 
-def _replay_order(campaign: Campaign, order: OrderReport) -> ActionResult:
-    first = OrderItem.get(*order_key(campaign.id, order.order_id), consistent_read=True)
-    if first.request_hash != order.digest:
-        raise IdempotencyKeyReusedError(
-            f"order {order.order_id} was reported before with another member or amount")
-    return ActionResult(result=dict(first.result), replayed=True)
+    return perform(request, plan, packet.recover)
