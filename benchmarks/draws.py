@@ -36,7 +36,8 @@ from infra.local.dynamodb import (  # noqa: E402
 from infra.local.events import LambdaContext, function_url_event  # noqa: E402
 from infra.tables import create_tables  # noqa: E402
 from plugins.antifraud import mint_token  # noqa: E402
-from plugins.campaigns import apply_campaign, read_campaign_file  # noqa: E402
+from plugins.campaigns.files import read_campaign_file  # noqa: E402
+from plugins.campaigns.repository import apply_campaign  # noqa: E402
 from plugins.clock import utc_now  # noqa: E402
 from plugins.store import bind_table, dynamodb_client  # noqa: E402
 from plugins.web import build_handler  # noqa: E402

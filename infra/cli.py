@@ -79,7 +79,8 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from plugins.campaigns import parse_campaign, read_campaign_file
+    from plugins.campaigns.files import read_campaign_file
+    from plugins.campaigns.model import parse_campaign
 
     failed = 0
     for path in args.files:
@@ -98,7 +99,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    from plugins.campaigns import apply_campaign, read_campaign_file
+    from plugins.campaigns.files import read_campaign_file
+    from plugins.campaigns.repository import apply_campaign
     from plugins.clock import utc_now
 
     campaign = apply_campaign(read_campaign_file(args.file), now=utc_now(), applied_by=args.by)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from plugins.antifraud import Player, add_guards, add_quota, raise_for_block
-from plugins.campaigns.model import Campaign
+from plugins.contracts import Campaign
 from plugins.errors import ConflictError, IdempotencyKeyReusedError
 from plugins.store import ActionItem, Transaction, TransactionCancelledError, keys
 

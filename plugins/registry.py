@@ -13,20 +13,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from importlib.metadata import EntryPoint, EntryPoints, entry_points
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    import argparse
-
-    from aws_lambda_powertools.event_handler.api_gateway import Router
-
-    from plugins.campaigns import Campaign
-    from plugins.campaigns.model import GameConfig
-    from plugins.issuance.base import Issuer
+from plugins.contracts import GamePlugin, Issuer
 
 GAMES_GROUP = "marketing_games.games"
 ISSUERS_GROUP = "marketing_games.issuers"
@@ -39,47 +30,10 @@ PLATFORM_TABLE_ACTIONS = frozenset({
 player action's transaction (IAM has no TransactWriteItems action)."""
 
 T = TypeVar("T")
-Job = Callable[[datetime], int]
-"""A scheduled sweep of a game (e.g. expiring what is due): given now, returns items handled."""
-ReportFigures = Callable[["Campaign", datetime], dict[str, Any]]
-"""A game's own figures for the campaign report: given the campaign and now, a JSON-able dict.
-It reads the game's own items itself (the report cannot know their keys)."""
-StoreOptions = Callable[["argparse.ArgumentParser"], None]
-Commands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", StoreOptions], None]
-"""A game's `mgames` commands: it adds subcommands (each `set_defaults(run=...)`, returning
-the exit status) and calls the given `StoreOptions` on those that use the table, which the
-CLI then binds before running them."""
 
 
 class PluginError(Exception):
     """A plug-in could not be loaded or does not honour its contract."""
-
-
-@dataclass(frozen=True)
-class GamePlugin:
-    """What a game gives the host: its name (URL path and config section), config, player
-    routes (its function URL), and optionally scheduled jobs, its own figures for the campaign
-    report, console routes and `mgames` commands.
-
-    `console` and `commands` name what only the console and the CLI load (`"module:name"`,
-    as an entry point does), so a game function never imports them: a Chalice blueprint with
-    the routes of the game's marketers, staff or partners, and a `Commands` function.
-
-    `table_actions` are the DynamoDB actions its routes need beyond the platform's own
-    (`PLATFORM_TABLE_ACTIONS`), e.g. `dynamodb:DeleteItem`: its function is granted no more.
-    """
-
-    name: str
-    title: str
-    config_model: type[GameConfig]
-    router: Router
-    description: str = ""
-    tags: tuple[str, ...] = field(default_factory=tuple)
-    jobs: tuple[Job, ...] = ()
-    report: ReportFigures | None = None
-    console: str | None = None
-    commands: str | None = None
-    table_actions: frozenset[str] = frozenset()
 
 
 def contribution(plugin: GamePlugin, kind: str) -> Any:
@@ -152,8 +106,6 @@ def games() -> dict[str, GamePlugin]:
 
 
 def _check_issuer(name: str, obj: Any) -> Issuer:
-    from plugins.issuance.base import Issuer
-
     instance = obj() if isinstance(obj, type) else obj
     if not isinstance(instance, Issuer):
         raise PluginError(f"{ISSUERS_GROUP}: {name} is not an Issuer")

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="lower-case id")]
 Money = Annotated[
@@ -15,6 +15,12 @@ Money = Annotated[
     PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
 ]
 PositiveInt = Annotated[int, Field(ge=1)]
+
+
+class Frozen(BaseModel):
+    """Base of config models: immutable, and unknown fields are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def ordered_window(start: datetime | None, end: datetime | None, first: str, second: str) -> None:

@@ -36,7 +36,8 @@ from infra.local.dynamodb import LocalDynamoDB  # noqa: E402
 from infra.local.events import LambdaContext, function_url_event  # noqa: E402
 from infra.tables import create_tables  # noqa: E402
 from plugins.antifraud import mint_token  # noqa: E402
-from plugins.campaigns import Campaign, apply_campaign  # noqa: E402
+from plugins.campaigns.repository import apply_campaign  # noqa: E402
+from plugins.contracts import Campaign  # noqa: E402
 from plugins.runtime import runtime  # noqa: E402
 from plugins.store import bind_table  # noqa: E402
 

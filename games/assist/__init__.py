@@ -8,7 +8,7 @@ to a floor (`cut`), or friends' helps draw cards until every card is collected (
 from games.assist.config import AssistConfig
 from games.assist.report import report
 from games.assist.routes import router
-from plugins.registry import GamePlugin
+from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
     name="assist",

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from plugins.campaigns.model import GameConfig
+from plugins.contracts import GameConfig
 from plugins.prize_pool import PrizePoolConfig
 from plugins.prize_pool.model import Reward
 from plugins.types import Money, Slug, cents

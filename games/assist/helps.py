@@ -43,7 +43,7 @@ from games.assist.tasks import load_task
 from games.assist.views import GAME, assist_of, effective_state, yuan
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
 from plugins.antifraud import Player, fraud_rule
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign, IssueContext
 from plugins.errors import (
     AssistAlreadyHelpedError,
     AssistNewUsersOnlyError,
@@ -53,7 +53,6 @@ from plugins.errors import (
     GameError,
 )
 from plugins.ids import time_ordered_id
-from plugins.issuance import IssueContext
 from plugins.prize_pool import PrizeReservation
 from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, keys

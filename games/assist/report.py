@@ -12,7 +12,7 @@ from typing import Any
 
 from games.assist.items import TASK_SK, TaskItem
 from games.assist.views import effective_state
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.store import keys
 
 __all__ = ["report"]

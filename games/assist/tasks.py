@@ -33,7 +33,7 @@ from games.assist.items import (
 from games.assist.views import GAME, assist_of, task_view
 from plugins.actions import ActionRequest, ActionResult, perform
 from plugins.antifraud import Player
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.errors import AssistOpenTasksLimitError, AssistTaskNotFoundError
 from plugins.ids import time_ordered_id
 from plugins.store import CounterItem, Transaction, TransactionCancelledError, keys

@@ -13,7 +13,7 @@ from typing import Any
 
 from games.assist.config import AssistConfig
 from games.assist.items import TaskItem
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.registry import get_issuer
 from plugins.types import cents
 from plugins.web.routing import heading

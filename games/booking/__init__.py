@@ -11,7 +11,7 @@ from games.booking.expiry import expire_due
 from games.booking.report import report
 from games.booking.routes import router
 from games.booking.verify import verify
-from plugins.registry import GamePlugin
+from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
     name="booking",

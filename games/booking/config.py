@@ -8,8 +8,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from plugins.campaigns.model import Frozen, GameConfig
-from plugins.types import Money, PositiveInt, Slug
+from plugins.contracts import GameConfig
+from plugins.types import Frozen, Money, PositiveInt, Slug
 
 __all__ = ["GAME", "BookingConfig", "BookingWindow", "Delivery", "Item", "PickupWindow", "Store",
            "StorePickup"]

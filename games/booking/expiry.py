@@ -17,7 +17,7 @@ from games.booking.config import GAME, BookingConfig
 from games.booking.items import EXPIRY, TOTAL, BookingItem, booking_key, expiry_ref
 from games.booking.rules import is_bookable_day
 from games.booking.stock import empty_shards, give_back
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.errors import GameError
 from plugins.runtime import runtime
 from plugins.store import Transaction, TransactionCancelledError

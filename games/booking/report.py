@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from games.booking.items import BookingItem, bookings_prefix
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 
 __all__ = ["report"]
 

@@ -9,7 +9,7 @@ from typing import Any
 from games.booking.config import GAME, BookingConfig
 from games.booking.errors import BookingClosedError, DayNotBookableError, StoreUnknownError
 from games.booking.items import BookingItem
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.issuance.cash import yuan
 
 __all__ = ["booking_of", "booking_state", "booking_view", "check_bookable", "is_bookable_day",

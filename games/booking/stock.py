@@ -18,7 +18,7 @@ from random import Random
 from games.booking.config import BookingConfig
 from games.booking.errors import SoldOutError
 from games.booking.items import TOTAL, stock_key
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.prize_pool.allowances import split
 from plugins.store import AllowanceItem, Transaction, TransactionCancelledError
 

@@ -23,7 +23,7 @@ from games.booking.errors import (
 from games.booking.items import EXPIRY, BookingItem, CodeItem, booking_key, code_key, expiry_ref
 from games.booking.rules import booking_of, booking_state
 from plugins.antifraud import Player
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.errors import ConflictError, ForbiddenError
 from plugins.store import Transaction, TransactionCancelledError
 

@@ -5,7 +5,7 @@ N-day cycles; day and milestone rewards, make-ups [补签], and an optional draw
 from games.check_in.config import CheckInConfig
 from games.check_in.report import report
 from games.check_in.routes import router
-from plugins.registry import GamePlugin
+from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
     name="check-in",

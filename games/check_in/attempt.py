@@ -43,10 +43,9 @@ from games.check_in.items import (
     state_item,
 )
 from plugins.antifraud import grant_chances
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign, IssueContext, RewardSpec
 from plugins.errors import AlreadyCheckedInError, NoChancesLeftError, PointsInsufficientError
 from plugins.ids import time_ordered_id
-from plugins.issuance import IssueContext, RewardSpec
 from plugins.issuance.points import spend_points
 from plugins.prize_pool import PrizeReservation
 from plugins.registry import get_issuer

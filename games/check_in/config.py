@@ -7,11 +7,11 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from plugins.campaigns.model import Frozen, GameConfig
-from plugins.issuance.base import RewardSpec
+from plugins.contracts import GameConfig, RewardSpec
 from plugins.prize_pool import PrizePoolConfig
 from plugins.prize_pool.model import Reward
 from plugins.registry import get_issuer
+from plugins.types import Frozen
 
 POOL_ID = "blind-box"
 CYCLE_LENGTH = {"week": 7, "month": 31}

@@ -13,7 +13,7 @@ from typing import Any
 from games.check_in.cycles import CHECKED, Progress, advance, current_streak, cycle_of
 from games.check_in.items import CheckInDay, CheckInState, state_key
 from games.check_in.service import campaign_days, rules_of
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 
 __all__ = ["report"]
 

@@ -17,8 +17,7 @@ from games.check_in.cycles import CHECKED, MADE_UP, advance, current_streak, cyc
 from games.check_in.items import load_progress
 from plugins.actions import ActionRequest, ActionResult, perform, replay
 from plugins.antifraud import Player
-from plugins.campaigns import Campaign
-from plugins.campaigns.model import CampaignConfig
+from plugins.contracts import Campaign, CampaignConfig
 from plugins.errors import (
     AlreadyCheckedInError,
     MakeUpNotAllowedError,

@@ -6,7 +6,7 @@ same plug-in with another page.
 
 from games.lucky_wheel.config import WheelConfig
 from games.lucky_wheel.routes import router
-from plugins.registry import GamePlugin
+from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
     name="lucky-wheel",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from plugins.campaigns.model import GameConfig
+from plugins.contracts import GameConfig
 from plugins.prize_pool import PrizePoolConfig
 
 POOL_ID = "wheel"

@@ -9,9 +9,8 @@ from typing import Any
 from games.lucky_wheel.config import POOL_ID, WheelConfig
 from plugins.actions import ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign, IssueContext
 from plugins.ids import time_ordered_id
-from plugins.issuance import IssueContext
 from plugins.prize_pool import PrizeReservation
 from plugins.store import Transaction, TransactionCancelledError
 

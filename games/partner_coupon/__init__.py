@@ -11,7 +11,7 @@ from games.partner_coupon.pool import parse_codes, upload_pool
 from games.partner_coupon.realtime import fetch_codes
 from games.partner_coupon.routes import router
 from games.partner_coupon.settlement import settlement
-from plugins.registry import GamePlugin
+from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
     name="partner-coupon",

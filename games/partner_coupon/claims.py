@@ -22,9 +22,8 @@ from games.partner_coupon.issuer import POOL_TAGS, TALLY_TAG, PartnerCouponIssue
 from games.partner_coupon.items import BUCKETS, PoolHeadItem, TallyItem, head_key, tally_key
 from plugins.actions import ActionRequest, ActionResult, perform
 from plugins.antifraud import Player
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign, IssueContext
 from plugins.ids import time_ordered_id
-from plugins.issuance import IssueContext
 from plugins.issuance.coupon import coupon_state, member_coupons
 from plugins.store import BaseItem, Transaction, TransactionCancelledError, get_many
 from plugins.types import cents

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from games.partner_coupon.pool import parse_codes, upload_pool
 from games.partner_coupon.settlement import settlement
-from plugins.campaigns import load_current
+from plugins.campaigns.repository import load_current
 from plugins.clock import utc_now
-from plugins.registry import StoreOptions
+from plugins.contracts import StoreOptions
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], store: StoreOptions) -> None:

@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl, model_validator
 
-from plugins.campaigns.model import Campaign, Frozen, GameConfig
+from plugins.contracts import Campaign, GameConfig
 from plugins.issuance.coupon import CouponKind, CouponSpec
-from plugins.types import Money, PositiveInt, Slug
+from plugins.types import Frozen, Money, PositiveInt, Slug
 
 __all__ = ["GAME", "Partner", "PartnerCouponConfig", "PartnerCouponType", "partner_coupon_of"]
 

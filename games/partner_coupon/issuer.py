@@ -40,7 +40,7 @@ from games.partner_coupon.items import (
 )
 from games.partner_coupon.pool import pool_heads
 from games.partner_coupon.realtime import plan_fetch
-from plugins.issuance.base import IssueContext, Issuer, RewardSpec
+from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.issuance.coupon import CouponIssuer
 from plugins.store import Transaction
 from plugins.types import Slug, cents

@@ -37,7 +37,7 @@ from games.partner_coupon.items import (
     marker_key,
     upload_key,
 )
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.errors import ConflictError, MalformedRequestError
 from plugins.store import Transaction, TransactionCancelledError, get_many
 

@@ -38,7 +38,7 @@ from plugins.store import CouponItem, Transaction, TransactionCancelledError, ke
 
 if TYPE_CHECKING:
     from games.partner_coupon.config import PartnerCouponType
-    from plugins.issuance import IssueContext
+    from plugins.contracts import IssueContext
 
 __all__ = ["BASE_DELAY", "fetch_codes", "fetch_one", "plan_fetch", "redrive"]
 

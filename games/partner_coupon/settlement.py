@@ -16,7 +16,7 @@ from typing import Any
 from games.partner_coupon.config import partner_coupon_of
 from games.partner_coupon.errors import PartnerNotFoundError
 from games.partner_coupon.items import LEDGER_SHARDS, LedgerItem, TallyItem, ledger_pk, tally_key
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.issuance.cash import yuan
 from plugins.issuance.coupon import coupon_state
 from plugins.store import CouponItem, get_many, keys

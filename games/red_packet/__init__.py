@@ -10,7 +10,7 @@ from games.red_packet.config import RedPacketConfig
 from games.red_packet.expiry import expire_due
 from games.red_packet.report import report
 from games.red_packet.routes import router
-from plugins.registry import GamePlugin
+from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
     name="red-packet",

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from plugins.campaigns.model import GameConfig
+from plugins.contracts import GameConfig
 from plugins.issuance.cash import CashSpec
 from plugins.prize_pool.model import Reward
 from plugins.types import Money, PositiveInt, cents

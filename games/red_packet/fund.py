@@ -17,7 +17,7 @@ from __future__ import annotations
 from random import Random
 
 from games.red_packet.split import equal_split
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.store import CounterItem, Transaction
 
 __all__ = ["FUND_SHARDS", "TAG", "FundDebit", "fund_key", "fund_refund", "packets_spent"]

@@ -35,8 +35,7 @@ from games.red_packet.items import PacketItem, PacketRefItem, packet_key, ref_ke
 from games.red_packet.rules import GRABS_QUOTA, WINDOW_COUNTER, diminished, window_period
 from games.red_packet.views import packet_state, red_packet_of
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
-from plugins.campaigns import Campaign
-from plugins.issuance import IssueContext, RewardSpec
+from plugins.contracts import Campaign, IssueContext, RewardSpec
 from plugins.issuance.cash import CashIssuer, CashSpec, yuan
 from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, get_many, keys

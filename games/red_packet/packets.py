@@ -35,7 +35,7 @@ from games.red_packet.split import split
 from games.red_packet.views import iso, red_packet_of, share_path
 from plugins.actions import ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.ids import time_ordered_id
 from plugins.issuance.cash import yuan
 from plugins.prize_pool.budget import TAG as BUDGET_TAG

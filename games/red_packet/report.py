@@ -11,7 +11,7 @@ from typing import Any
 
 from games.red_packet.items import PacketItem
 from games.red_packet.views import packet_state
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 
 __all__ = ["report"]
 

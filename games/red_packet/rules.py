@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from games.red_packet.config import GAME, Diminishing
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.types import cents
 
 __all__ = ["GRABS_QUOTA", "PACKETS_QUOTA", "WINDOW_COUNTER", "diminished", "window_period"]

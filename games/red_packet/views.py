@@ -8,7 +8,7 @@ from typing import Any
 from games.red_packet.config import GAME, RedPacketConfig
 from games.red_packet.items import PacketItem, PacketRefItem
 from games.red_packet.rules import PACKETS_QUOTA, WINDOW_COUNTER, window_period
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.issuance.cash import yuan
 from plugins.registry import get_issuer
 from plugins.store import BaseItem, CashItem, CounterItem, get_many, keys

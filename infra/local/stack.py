@@ -50,7 +50,8 @@ class LocalStack:
         client = boto3.client("dynamodb", endpoint_url=self.dynamodb.endpoint_url)
         self.tables = create_tables(client)
 
-        from plugins.campaigns import apply_campaign, read_campaign_file
+        from plugins.campaigns.files import read_campaign_file
+        from plugins.campaigns.repository import apply_campaign
         from plugins.clock import utc_now
         from plugins.registry import games
         from plugins.store import bind_table

@@ -12,7 +12,7 @@ from plugins.store import BlockItem, keys
 
 if TYPE_CHECKING:
     from plugins.antifraud.token import Player
-    from plugins.campaigns.model import Campaign
+    from plugins.contracts import Campaign
 
 RETENTION = timedelta(days=180)
 logger = Logger(child=True)

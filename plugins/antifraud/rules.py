@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 from plugins.antifraud.blocks import record_block
 from plugins.antifraud.token import Player
 from plugins.errors import FraudBlockedError, NoChancesLeftError, RateLimitedError
-from plugins.issuance.base import day_expiry
 from plugins.store import BlacklistItem, CounterItem, Transaction, TransactionCancelledError, keys
 
 if TYPE_CHECKING:
-    from plugins.campaigns.model import Campaign
+    from plugins.contracts import Campaign
 
 BLACKLIST_KINDS = ("member", "device", "ip")
 FRAUD_RULES: dict[str, str] = {}
@@ -46,7 +45,7 @@ def add_quota(
     member = keys.member(player.member_id)
     if per_day:
         day = campaign.config.local_day(now).isoformat()
-        expires = day_expiry(campaign, now)
+        expires = campaign.config.day_expiry(now)
         item = CounterItem(member, keys.quota(campaign.id, name, day), ttl=expires)
         tx.update("quota:day", item, [CounterItem.n.add(1), CounterItem.ttl.set(expires)],
                   CounterItem.n.does_not_exist() | (CounterItem.n < per_day))
@@ -64,7 +63,7 @@ def grant_chances(
     member = keys.member(member_id)
     day = keys.quota(campaign.id, name, campaign.config.local_day(now).isoformat())
     tx.update(f"grant:{name}:day", CounterItem(member, day),
-              [CounterItem.n.add(-count), CounterItem.ttl.set(day_expiry(campaign, now))])
+              [CounterItem.n.add(-count), CounterItem.ttl.set(campaign.config.day_expiry(now))])
     tx.update(f"grant:{name}:total", CounterItem(member, keys.quota(campaign.id, name, "ALL")),
               [CounterItem.n.add(-count)])
 

@@ -1,8 +1,8 @@
-"""The campaign config a marketer writes: window, time zone, budget, rules, one section per game.
+"""Validating a campaign document: each game's section against that game's own model.
 
-`parse_campaign` validates the whole document, each game's section against that game's own
-model (found through the registry), and the budget against the prize pools, and reports
-every problem as `field.path: reason`: what applying or validating a campaign needs.
+`parse_campaign` validates the whole document, each game's section against its game's model
+(found through the registry), and the budget against the prize pools, and reports every
+problem as `field.path: reason`: what applying or validating a campaign needs.
 `stored_campaign` is what the functions need of a version that passed it: the campaign-wide
 fields only, each game's section validated on first use, so a game function imports its own
 game, not every game a campaign names.
@@ -10,167 +10,16 @@ game, not every game a campaign names.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import ValidationError
 
-from plugins.errors import CampaignNotOpenError, ConfigInvalidError, GameNotEnabledError
-from plugins.prize_pool.model import PrizePoolConfig
+from plugins.contracts import Campaign, CampaignConfig, GameConfig
+from plugins.errors import ConfigInvalidError
+from plugins.prize_pool.model import pools_of
 from plugins.registry import PluginError, get_game
-from plugins.types import Money, PositiveInt, Slug, cents, ordered_window
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class GameConfig(Frozen):
-    """Base of every game's section; `enabled: false` switches the game off."""
-
-    enabled: bool = True
-
-    def prize_pools(self) -> dict[str, PrizePoolConfig]:
-        """The game's prize pools by pool id, for stock seeding and the budget check."""
-        return {}
-
-    def max_cost(self) -> Decimal | None:
-        """The most the game can spend outside its prize pools (money it hands out itself,
-        e.g. red packets); None = unbounded, so the campaign budget must be counted."""
-        return Decimal(0)
-
-    def spent_outside_pools(self, campaign_id: str) -> int:
-        """Cents the game spent itself while config proved the budget (read when the budget
-        starts being counted, so the new budget shards take it off)."""
-        return 0
-
-
-class VelocityConfig(Frozen):
-    """Successful actions allowed per device and per IP within a sliding window bucket."""
-
-    window_seconds: PositiveInt = 60
-    per_device: PositiveInt | None = 30
-    per_ip: PositiveInt | None = 300
-
-
-class HarassmentConfig(Frozen):
-    """Anti-harassment: caps on coupons the campaign pushes to a member."""
-
-    max_open_coupons: PositiveInt = 10
-    same_type_per: Literal["day", "week", "month"] = "day"
-
-
-class CampaignConfig(Frozen):
-    id: Slug
-    name: str = Field(min_length=1, max_length=100)
-    timezone: str = "Asia/Shanghai"
-    starts_at: datetime
-    ends_at: datetime
-    budget: Money
-    budget_shards: int = Field(default=4, ge=1, le=20)
-    channel: str = Field(default="h5", min_length=1, max_length=40)
-    velocity: VelocityConfig = VelocityConfig()
-    anti_harassment: HarassmentConfig = HarassmentConfig()
-    games: dict[str, dict[str, Any]] = Field(min_length=1)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
-
-    @field_validator("ends_at")
-    @classmethod
-    def _after_start(cls, value: datetime, info: ValidationInfo) -> datetime:
-        ordered_window(info.data.get("starts_at"), value, "starts_at", "ends_at")
-        return value
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def aware(self, moment: datetime) -> datetime:
-        """A naive datetime from the file is wall time in the campaign's zone."""
-        return moment if moment.tzinfo else moment.replace(tzinfo=self.zone)
-
-    def is_open(self, now: datetime) -> bool:
-        return self.aware(self.starts_at) <= now < self.aware(self.ends_at)
-
-    def local_day(self, now: datetime) -> date:
-        return now.astimezone(self.zone).date()
-
-    def end_of_local_day(self, now: datetime) -> datetime:
-        day = self.local_day(now)
-        return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=self.zone)
-
-
-G = TypeVar("G", bound=GameConfig)
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Campaign:
-    """A campaign: its config, each game's section, its version.
-
-    A section is validated by its game's model when first used and kept in `parsed`, where
-    the first writer wins (`dict.setdefault` is atomic): threads racing on a first use all
-    get the same object, as they would from a campaign parsed whole.
-    """
-
-    config: CampaignConfig
-    version: int = 0
-    budget_counted: bool = True
-    parsed: dict[str, GameConfig] = field(default_factory=dict, compare=False, repr=False)
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def id(self) -> str:
-        return self.config.id
-
-    @property
-    def games(self) -> dict[str, GameConfig]:
-        """Every game's section in the file's order: what spans all games (reports, apply)."""
-        return {name: self._parsed(name) for name in self.config.games}
-
-    def _parsed(self, name: str) -> GameConfig:
-        found = self.parsed.get(name)
-        if found is None:
-            found = self.parsed.setdefault(name, _section(name, self.config.games[name]))
-        return found
-
-    def game(self, name: str) -> GameConfig | None:
-        """Game `name`'s section if the campaign runs it, validated if not yet."""
-        if name not in self.config.games:
-            return None
-        section = self._parsed(name)
-        return section if section.enabled else None
-
-    def section(self, name: str, model: type[G]) -> G:
-        """Game `name`'s enabled section, or GameNotEnabledError (a 404 to the player)."""
-        found = self.game(name)
-        if not isinstance(found, model):
-            raise GameNotEnabledError(f"campaign {self.id!r} does not run {name}")
-        return found
-
-    def require_open(self, now: datetime) -> None:
-        """CampaignNotOpenError (a 403 to the player) before it starts or once it has ended."""
-        if not self.config.is_open(now):
-            raise CampaignNotOpenError(f"campaign {self.id!r} is not open now")
-
-    def memoized(self, key: Hashable, build: Callable[[], T]) -> T:
-        """What `build` makes for `key`, made once for this version of the campaign (a new
-        version, and so a new config, starts afresh)."""
-        found: T | None = self.memo.get(key)
-        if found is None:
-            found = self.memo.setdefault(key, build())
-        return found
+from plugins.types import cents
 
 
 def _errors(exc: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[str]:
@@ -192,7 +41,7 @@ def max_award_cost(games: dict[str, GameConfig]) -> Decimal | None:
         if own is None:
             return None
         total += own
-        for pool in section.prize_pools().values():
+        for pool in pools_of(section).values():
             for prize in pool.prizes:
                 if prize.cost and prize.stock is None:
                     return None
@@ -226,7 +75,7 @@ def _game_sections(doc: Any, problems: list[str]) -> dict[str, GameConfig]:
 def _dear_prizes(games: dict[str, GameConfig], budget: Decimal) -> list[str]:
     problems = []
     for name, section in games.items():
-        for pool_id, pool in section.prize_pools().items():
+        for pool_id, pool in pools_of(section).items():
             where = f"games.{name}" if pool is section else f"games.{name} (pool {pool_id})"
             problems += [f"{where}.prizes.{i}.cost: {p.cost:.2f} is more than the budget {budget:.2f}"
                          for i, p in enumerate(pool.prizes) if p.cost > budget]
@@ -252,7 +101,8 @@ def parse_campaign(doc: Any, version: int = 0, *, counted: bool = False) -> Camp
         raise ConfigInvalidError("; ".join(problems), errors=problems)
     ceiling = max_award_cost(games)
     counted = counted or ceiling is None or cents(ceiling) > cents(config.budget)
-    return Campaign(config=config, version=version, budget_counted=counted, parsed=games)
+    return Campaign(config=config, sections=_section, version=version, budget_counted=counted,
+                    parsed=games)
 
 
 def stored_campaign(doc: Any, version: int, *, counted: bool) -> Campaign:
@@ -264,4 +114,4 @@ def stored_campaign(doc: Any, version: int, *, counted: bool) -> Campaign:
     except ValidationError as exc:
         problems = _errors(exc)
         raise ConfigInvalidError("; ".join(problems), errors=problems) from None
-    return Campaign(config=config, version=version, budget_counted=counted)
+    return Campaign(config=config, sections=_section, version=version, budget_counted=counted)

@@ -14,10 +14,12 @@ import time
 from datetime import datetime
 from typing import Any
 
-from plugins.campaigns.model import Campaign, parse_campaign, stored_campaign
+from plugins.campaigns.model import parse_campaign, stored_campaign
+from plugins.contracts import Campaign
 from plugins.errors import CampaignNotFoundError, ConfigInvalidError, ConflictError
 from plugins.prize_pool.allowances import Shard, read_shards, seed, stock_name, wanted
 from plugins.prize_pool.budget import BUDGET
+from plugins.prize_pool.model import pools_of
 from plugins.store import (
     ConfigItem,
     Transaction,
@@ -54,7 +56,7 @@ def _spent_uncounted(previous: Campaign, campaign: Campaign, shards: dict[str, l
     costs: dict[str, int] = {}
     for source in (previous, campaign):
         for section in source.games.values():
-            for pool_id, pool in section.prize_pools().items():
+            for pool_id, pool in pools_of(section).items():
                 for prize in pool.prizes:
                     name = stock_name(pool_id, prize.id)
                     costs[name] = max(costs.get(name, 0), cents(prize.cost))

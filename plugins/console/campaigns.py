@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from plugins.campaigns import apply_campaign, list_versions, load_current
+from plugins.campaigns.repository import apply_campaign, list_versions, load_current
 from plugins.console.operations import set_game_enabled
 from plugins.console.report import campaign_report
 from plugins.console.web import MARKETER, Call, console_view, json_response

@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from plugins.campaigns import Campaign, apply_campaign
+from plugins.campaigns.repository import apply_campaign
+from plugins.contracts import Campaign
 from plugins.errors import CampaignNotFoundError, GameNotEnabledError
 from plugins.store import ConfigItem, keys
 

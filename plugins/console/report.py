@@ -19,9 +19,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from plugins.antifraud import list_blocks
-from plugins.campaigns import Campaign, load_current
+from plugins.campaigns.repository import load_current
+from plugins.contracts import Campaign
 from plugins.prize_pool.allowances import MAX_SHARDS
 from plugins.prize_pool.budget import shard_key
+from plugins.prize_pool.model import pools_of
 from plugins.registry import games
 from plugins.store import ActionItem, AllowanceItem, CouponItem, get_many, keys
 from plugins.types import cents
@@ -42,7 +44,7 @@ def campaign_days(campaign: Campaign, now: datetime) -> list[str]:
 def _prize_costs(campaign: Campaign) -> dict[tuple[str, str], int]:
     return {(game, prize.id): cents(prize.cost)
             for game, section in campaign.games.items()
-            for pool in section.prize_pools().values()
+            for pool in pools_of(section).values()
             for prize in pool.prizes}
 
 

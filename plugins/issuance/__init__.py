@@ -1,5 +1,2 @@
-"""Reward issuance: pluggable issuers (coupon, points, ...) that write inside the action's transaction."""
-
-from plugins.issuance.base import IssueContext, Issuer, RewardSpec
-
-__all__ = ["IssueContext", "Issuer", "RewardSpec"]
+"""Reward issuance: pluggable issuers (coupon, points, cash) that write inside the action's
+transaction; the contract they implement is in `plugins.contracts`."""

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
+from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
-from plugins.issuance.base import IssueContext, Issuer, RewardSpec, day_expiry
 from plugins.store import (
     CounterItem,
     CouponItem,
@@ -137,7 +137,7 @@ class CouponIssuer(Issuer):
                 counter = CounterItem(member, keys.quota(config.id, f"coupon:{spec.type_id}", period))
                 actions: list[Action] = [CounterItem.n.add(1)]
                 if label == "day":
-                    actions.append(CounterItem.ttl.set(day_expiry(ctx.campaign, ctx.now)))
+                    actions.append(CounterItem.ttl.set(ctx.campaign.config.day_expiry(ctx.now)))
                 tx.update(f"reward:limit-{label}", counter, actions,
                           CounterItem.n.does_not_exist() | (CounterItem.n < limit))
         if ctx.origin == "award":

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
-from plugins.issuance.base import IssueContext, Issuer, RewardSpec
+from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.store import PointsItem, Transaction, keys
 
 

@@ -1,14 +1,16 @@
 """The shared prize pool: config, precomputed draws, and stock/cap/budget reservations."""
 
 from plugins.prize_pool.draw import SYSTEM_RANDOM, DrawTable
-from plugins.prize_pool.model import Prize, PrizePoolConfig
+from plugins.prize_pool.model import PooledGame, Prize, PrizePoolConfig, pools_of
 from plugins.prize_pool.reservation import Award, PrizeReservation
 
 __all__ = [
     "SYSTEM_RANDOM",
     "Award",
     "DrawTable",
+    "PooledGame",
     "Prize",
     "PrizePoolConfig",
     "PrizeReservation",
+    "pools_of",
 ]

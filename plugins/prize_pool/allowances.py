@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from plugins.prize_pool.budget import BUDGET
+from plugins.prize_pool.model import pools_of
 from plugins.store import AllowanceItem, Transaction, keys
 
 if TYPE_CHECKING:
-    from plugins.campaigns.model import Campaign
+    from plugins.contracts import Campaign
 
 MAX_SHARDS = 20
 
@@ -53,7 +54,7 @@ def wanted(campaign: Campaign, budget: int) -> list[Wanted]:
         Wanted(stock_name(pool_id, prize.id), f"{game}: prize {prize.id} stock", prize.stock,
                prize.shards)
         for game, section in campaign.games.items()
-        for pool_id, pool in section.prize_pools().items()
+        for pool_id, pool in pools_of(section).items()
         for prize in pool.prizes
         if prize.stock is not None
     ]

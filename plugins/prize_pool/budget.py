@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from plugins.store import AllowanceItem, Transaction, TransactionCancelledError, keys
 
 if TYPE_CHECKING:
-    from plugins.campaigns.model import Campaign
+    from plugins.contracts import Campaign
 
 BUDGET = "BUDGET"
 TAG = "prize:budget:"

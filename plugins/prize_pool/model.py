@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from plugins.issuance.base import RewardSpec
+from plugins.contracts import GameConfig, RewardSpec
 from plugins.registry import PluginError, get_issuer
 from plugins.types import Money, PositiveInt, Slug
 
@@ -90,3 +90,17 @@ class PrizePoolConfig(BaseModel):
 
     def fallback_prize(self) -> Prize:
         return self.by_id[self.fallback]
+
+
+@runtime_checkable
+class PooledGame(Protocol):
+    """A game config with prize pools (the wheel, check-in's blind box, assist)."""
+
+    def prize_pools(self) -> dict[str, PrizePoolConfig]:
+        """The game's prize pools by pool id, for stock seeding and the budget check."""
+        ...
+
+
+def pools_of(section: GameConfig) -> dict[str, PrizePoolConfig]:
+    """A game section's prize pools by pool id; none for a game without."""
+    return section.prize_pools() if isinstance(section, PooledGame) else {}

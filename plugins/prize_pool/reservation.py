@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING, Any
 
-from plugins.issuance.base import IssueContext
+from plugins.contracts import IssueContext
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
 from plugins.prize_pool.budget import BudgetDebit
@@ -25,7 +25,7 @@ from plugins.types import cents
 __all__ = ["Award", "PrizeReservation", "stock_name"]
 
 if TYPE_CHECKING:
-    from plugins.campaigns.model import Campaign
+    from plugins.contracts import Campaign
 
 
 @dataclass(frozen=True)

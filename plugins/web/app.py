@@ -23,9 +23,10 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
+from plugins.contracts import GamePlugin
 from plugins.errors import FraudBlockedError, GameError
 from plugins.http import Answer, answer_for, error_answer
-from plugins.registry import GamePlugin, get_game
+from plugins.registry import get_game
 from plugins.web.request import handling
 
 # Reads add no metrics; Powertools would warn about the empty flush on every one of them.

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from plugins.actions import ActionRequest, ActionResult
 from plugins.antifraud import Player
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.runtime import runtime
 from plugins.web.app import logger, metrics
 from plugins.web.request import current_player, idempotency_key

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from plugins.actions import ActionResult
-from plugins.campaigns import Campaign
+from plugins.contracts import Campaign
 from plugins.http import json_body
 
 CampaignId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="campaign id")]

@@ -85,7 +85,7 @@ def _elf_machine(path: Path) -> str:
 @pytest.fixture(scope="module")
 def demo(stack: dict[str, str]) -> dict[str, str]:
     """The demo campaign applied (bookings taken all day), the cafe's codes uploaded, tokens."""
-    from plugins.campaigns import apply_campaign
+    from plugins.campaigns.repository import apply_campaign
     from plugins.store import bind_table
 
     bind_table(TABLE, host=stack["endpoint"])

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from infra.cli import main as mgames
-from plugins.campaigns import load_current
+from plugins.campaigns.repository import load_current
 
 
 def test_disable_enable_and_report(apply: Any, local_dynamodb: Any, capsys: Any,

@@ -15,7 +15,7 @@ import yaml
 
 from infra.cli import main
 from infra.local.dynamodb import LocalDynamoDB
-from plugins.campaigns import ConfigCache, apply_campaign, list_versions
+from plugins.campaigns.repository import ConfigCache, apply_campaign, list_versions
 from plugins.errors import ConfigInvalidError
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET

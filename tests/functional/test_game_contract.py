@@ -35,10 +35,11 @@ from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from chalice import Blueprint, Response
 
 from plugins.actions import Quota, perform
-from plugins.campaigns import GameConfig, load_current
+from plugins.contracts import GameConfig
+from plugins.campaigns.repository import load_current
 from plugins.console.web import MARKETER, Call, console_view, json_response
 from plugins.ids import time_ordered_id
-from plugins.registry import GamePlugin
+from plugins.contracts import GamePlugin
 from plugins.runtime import runtime
 from plugins.web.play import Counted, play
 from plugins.web.routing import CampaignId, IdempotencyKey

@@ -10,7 +10,7 @@ import pytest
 import plugins.jobs as jobs
 from functions.worker import handler
 from infra.local.events import LambdaContext
-from plugins.registry import GamePlugin
+from plugins.contracts import GamePlugin
 from tests.conftest import NOW
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from plugins import registry
-from plugins.campaigns import parse_campaign
+from plugins.campaigns.model import parse_campaign
+from plugins.contracts import GamePlugin, Issuer
 from plugins.errors import ConfigInvalidError
-from plugins.issuance.base import Issuer
-from plugins.registry import GAMES_GROUP, ISSUERS_GROUP, GamePlugin, PluginError
+from plugins.registry import GAMES_GROUP, ISSUERS_GROUP, PluginError
 from tests.conftest import ROOT, Apply, GameClient, wheel_doc
 from tests.functional.conftest import install
 
@@ -32,9 +32,9 @@ from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from pydantic import Field
 
 from plugins.actions import ActionRequest, Quota, perform
-from plugins.campaigns import GameConfig
+from plugins.contracts import GameConfig
 from plugins.errors import GameNotEnabledError
-from plugins.registry import GamePlugin
+from plugins.contracts import GamePlugin
 from plugins.runtime import runtime
 from plugins.web import current_player, idempotency_key
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from games.lucky_wheel.config import WheelConfig
-from plugins.issuance import IssueContext
+from plugins.contracts import IssueContext
 from plugins.issuance.coupon import CouponIssuer, CouponSpec
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET

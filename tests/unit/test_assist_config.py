@@ -13,7 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from games.assist.config import AssistConfig
-from plugins.campaigns import parse_campaign
+from plugins.campaigns.model import parse_campaign
 from plugins.errors import ConfigInvalidError
 from tests.conftest import ROOT, demo_doc
 

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from plugins.campaigns import Campaign, parse_campaign
+from plugins.campaigns.model import parse_campaign
+from plugins.contracts import Campaign
 from plugins.errors import ConfigInvalidError
 from plugins.issuance.coupon import CouponSpec
 from plugins.issuance.points import PointsSpec

@@ -19,7 +19,7 @@ from games.red_packet.split import equal_split, random_split, split
 from infra.cli import main
 from plugins.antifraud import mint_token, verify_token
 from plugins.antifraud.token import LOCAL_SECRET
-from plugins.campaigns import parse_campaign
+from plugins.campaigns.model import parse_campaign
 from plugins.errors import ConfigInvalidError, TokenInvalidError
 from tests.conftest import NOW, SECRET, demo_doc
 

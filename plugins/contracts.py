@@ -1,0 +1,266 @@
+"""The plug-in contract: what a game or a reward issuer implements, and what the host hands it.
+
+A game exports a `GamePlugin` (entry-point group `marketing_games.games`) whose config model
+subclasses `GameConfig`; an issuer subclasses `Issuer` (group `marketing_games.issuers`) with a
+`RewardSpec` model. Both receive the `Campaign` (its file's campaign-wide fields are
+`CampaignConfig`). This module depends on no other plug-in
+layer, and the registry, the campaigns, the prize pool and issuance depend on it, so the
+contract is read in one place and no layer imports another in a circle. See docs/plugins.md.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from plugins.errors import CampaignNotOpenError, GameNotEnabledError
+from plugins.types import Frozen, Money, PositiveInt, Slug, ordered_window
+
+if TYPE_CHECKING:
+    import argparse
+
+    from aws_lambda_powertools.event_handler.api_gateway import Router
+
+    from plugins.store import Transaction
+
+
+class VelocityConfig(Frozen):
+    """Successful actions allowed per device and per IP within a sliding window bucket."""
+
+    window_seconds: PositiveInt = 60
+    per_device: PositiveInt | None = 30
+    per_ip: PositiveInt | None = 300
+
+
+class HarassmentConfig(Frozen):
+    """Anti-harassment: caps on coupons the campaign pushes to a member."""
+
+    max_open_coupons: PositiveInt = 10
+    same_type_per: Literal["day", "week", "month"] = "day"
+
+
+class CampaignConfig(Frozen):
+    id: Slug
+    name: str = Field(min_length=1, max_length=100)
+    timezone: str = "Asia/Shanghai"
+    starts_at: datetime
+    ends_at: datetime
+    budget: Money
+    budget_shards: int = Field(default=4, ge=1, le=20)
+    channel: str = Field(default="h5", min_length=1, max_length=40)
+    velocity: VelocityConfig = VelocityConfig()
+    anti_harassment: HarassmentConfig = HarassmentConfig()
+    games: dict[str, dict[str, Any]] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("ends_at")
+    @classmethod
+    def _after_start(cls, value: datetime, info: ValidationInfo) -> datetime:
+        ordered_window(info.data.get("starts_at"), value, "starts_at", "ends_at")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def aware(self, moment: datetime) -> datetime:
+        """A naive datetime from the file is wall time in the campaign's zone."""
+        return moment if moment.tzinfo else moment.replace(tzinfo=self.zone)
+
+    def is_open(self, now: datetime) -> bool:
+        return self.aware(self.starts_at) <= now < self.aware(self.ends_at)
+
+    def local_day(self, now: datetime) -> date:
+        return now.astimezone(self.zone).date()
+
+    def end_of_local_day(self, now: datetime) -> datetime:
+        day = self.local_day(now)
+        return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=self.zone)
+
+    def day_expiry(self, now: datetime) -> int:
+        """TTL (epoch seconds) for a per-day counter: two days after the campaign's local day."""
+        return int(self.end_of_local_day(now).timestamp()) + 2 * 86400
+
+
+class GameConfig(Frozen):
+    """Base of every game's config section; `enabled: false` switches the game off.
+
+    A game with prize pools also defines `prize_pools()` (see `plugins.prize_pool.PooledGame`).
+    """
+
+    enabled: bool = True
+
+    def max_cost(self) -> Decimal | None:
+        """The most the game can spend outside its prize pools (money it hands out itself,
+        e.g. red packets); None = unbounded, so the campaign budget must be counted."""
+        return Decimal(0)
+
+    def spent_outside_pools(self, campaign_id: str) -> int:
+        """Cents the game spent itself while config proved the budget (read when the budget
+        starts being counted, so the new budget shards take it off)."""
+        return 0
+
+
+G = TypeVar("G", bound=GameConfig)
+T = TypeVar("T")
+Sections = Callable[[str, "dict[str, Any] | None"], GameConfig]
+"""Validates game `name`'s raw section with that game's model (the registry finds it)."""
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A campaign as the host hands it to a game: its config, each game's section, its version.
+
+    A section is validated by `sections` when first used and kept in `parsed`, where the first
+    writer wins (`dict.setdefault` is atomic): threads racing on a first use all get the same
+    object, as they would from a campaign parsed whole.
+    """
+
+    config: CampaignConfig
+    sections: Sections = field(compare=False, repr=False)
+    version: int = 0
+    budget_counted: bool = True
+    parsed: dict[str, GameConfig] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.config.id
+
+    @property
+    def games(self) -> dict[str, GameConfig]:
+        """Every game's section in the file's order: what spans all games (reports, apply)."""
+        return {name: self._parsed(name) for name in self.config.games}
+
+    def _parsed(self, name: str) -> GameConfig:
+        found = self.parsed.get(name)
+        if found is None:
+            found = self.parsed.setdefault(name, self.sections(name, self.config.games[name]))
+        return found
+
+    def game(self, name: str) -> GameConfig | None:
+        """Game `name`'s section if the campaign runs it, validated if not yet."""
+        if name not in self.config.games:
+            return None
+        section = self._parsed(name)
+        return section if section.enabled else None
+
+    def section(self, name: str, model: type[G]) -> G:
+        """Game `name`'s enabled section, or GameNotEnabledError (a 404 to the player)."""
+        found = self.game(name)
+        if not isinstance(found, model):
+            raise GameNotEnabledError(f"campaign {self.id!r} does not run {name}")
+        return found
+
+    def require_open(self, now: datetime) -> None:
+        """CampaignNotOpenError (a 403 to the player) before it starts or once it has ended."""
+        if not self.config.is_open(now):
+            raise CampaignNotOpenError(f"campaign {self.id!r} is not open now")
+
+    def memoized(self, key: Hashable, build: Callable[[], T]) -> T:
+        """What `build` makes for `key`, made once for this version of the campaign (a new
+        version, and so a new config, starts afresh)."""
+        found: T | None = self.memo.get(key)
+        if found is None:
+            found = self.memo.setdefault(key, build())
+        return found
+
+
+class RewardSpec(Frozen):
+    """Base of an issuer's config; `type` names the issuer."""
+
+    never_fails: ClassVar[bool] = False
+
+    type: str
+
+
+@dataclass(frozen=True)
+class IssueContext:
+    """Who gets the reward, for which action, when, and how it reached them."""
+
+    campaign: Campaign
+    member_id: str
+    reference: str
+    now: datetime
+    origin: Literal["award", "claim"] = "award"
+    channel: str | None = None
+
+
+class Issuer(ABC):
+    """Turns a reward spec into conditional writes inside the action's transaction, so a
+    reward is issued exactly once: it commits with the action record that makes retries
+    replay, or not at all. Its transaction tags start with `reward:`."""
+
+    name: ClassVar[str]
+    spec_model: ClassVar[type[RewardSpec]]
+
+    @abstractmethod
+    def plan(self, tx: Transaction, spec: Any, ctx: IssueContext) -> dict[str, Any]:
+        """Add the issue's writes to `tx`; return the reward as the player will see it."""
+
+    def available(self, spec: Any, ctx: IssueContext) -> bool:
+        """Whether the reward can be issued at all now (not a limit: a coupon past its window)."""
+        return True
+
+    def recover(self, failed: set[str], spec: Any, ctx: IssueContext) -> bool:
+        """After a cancellation on `failed` tags: repair what is stale and say if a retry may pass."""
+        return False
+
+    def describe(self, spec: Any) -> dict[str, Any]:
+        """The reward as a campaign page shows it before it is won."""
+        return spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True) | {"type": self.name}
+
+
+Job = Callable[[datetime], int]
+"""A scheduled sweep of a game (e.g. expiring what is due): given now, returns items handled."""
+ReportFigures = Callable[[Campaign, datetime], dict[str, Any]]
+"""A game's own figures for the campaign report: given the campaign and now, a JSON-able dict.
+It reads the game's own items itself (the report cannot know their keys)."""
+StoreOptions = Callable[["argparse.ArgumentParser"], None]
+Commands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", StoreOptions], None]
+"""A game's `mgames` commands: it adds subcommands (each `set_defaults(run=...)`, returning
+the exit status) and calls the given `StoreOptions` on those that use the table, which the
+CLI then binds before running them."""
+
+
+@dataclass(frozen=True)
+class GamePlugin:
+    """What a game gives the host: its name (URL path and config section), config, player
+    routes (its function URL), and optionally scheduled jobs, its own figures for the campaign
+    report, console routes and `mgames` commands.
+
+    `console` and `commands` name what only the console and the CLI load (`"module:name"`,
+    as an entry point does), so a game function never imports them: a Chalice blueprint with
+    the routes of the game's marketers, staff or partners, and a `Commands` function.
+
+    `table_actions` are the DynamoDB actions its routes need beyond the platform's own
+    (`plugins.registry.PLATFORM_TABLE_ACTIONS`), e.g. `dynamodb:DeleteItem`: its function is
+    granted no more.
+    """
+
+    name: str
+    title: str
+    config_model: type[GameConfig]
+    router: Router
+    description: str = ""
+    tags: tuple[str, ...] = field(default_factory=tuple)
+    jobs: tuple[Job, ...] = ()
+    report: ReportFigures | None = None
+    console: str | None = None
+    commands: str | None = None
+    table_actions: frozenset[str] = frozenset()
