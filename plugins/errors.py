@@ -29,6 +29,20 @@ class MalformedRequestError(GameError):
     code = "MALFORMED_REQUEST"
 
 
+class UnsupportedMediaTypeError(GameError):
+    """A body that is not `application/json` in UTF-8."""
+
+    code = "UNSUPPORTED_MEDIA_TYPE"
+    status = 415
+
+
+class PayloadTooLargeError(GameError):
+    """A body larger than any route takes."""
+
+    code = "PAYLOAD_TOO_LARGE"
+    status = 413
+
+
 class IdempotencyKeyMissingError(GameError):
     """A state-changing call came without an `Idempotency-Key` header."""
 

@@ -11,9 +11,17 @@ from typing import Any
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from plugins.errors import GameError, TokenInvalidError
+from plugins.errors import (
+    GameError,
+    MalformedRequestError,
+    PayloadTooLargeError,
+    TokenInvalidError,
+    UnsupportedMediaTypeError,
+)
 
 INTERNAL = "something went wrong on our side; retry later"
+MAX_DEPTH = 20
+MAX_NUMBER_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,57 @@ def _invalid(errors: Any) -> str:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or "the request is not valid"
+
+
+def checked_json(content_type: str | None, body: bytes, limit: int) -> Any:
+    """The body as JSON (None when empty), or the error a hostile body earns before any work:
+    413 over `limit` bytes, 415 unless `application/json` in UTF-8, 400 for text that is
+    not UTF-8, not JSON, nested deeper than `MAX_DEPTH` or with a number longer than
+    `MAX_NUMBER_CHARS` (Python would spend quadratic time converting it, or refuse)."""
+    if not body:
+        return None
+    if len(body) > limit:
+        raise PayloadTooLargeError(f"the body is over {limit} bytes")
+    media, _, params = (content_type or "").partition(";")
+    charset = params.strip().lower().removeprefix("charset=").strip('"') if params.strip() else "utf-8"
+    if media.strip().lower() != "application/json" or charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaTypeError("send the body as application/json in UTF-8")
+    try:
+        value = json.loads(body.decode("utf-8"), parse_int=_number(int), parse_float=_number(float),
+                           parse_constant=_no_constant)
+    except UnicodeDecodeError:
+        raise MalformedRequestError("the body is not UTF-8") from None
+    except RecursionError:
+        raise MalformedRequestError(f"the body nests deeper than {MAX_DEPTH}") from None
+    except ValueError as exc:
+        raise MalformedRequestError(f"the body is not JSON: {exc}") from None
+    if _depth(value) > MAX_DEPTH:
+        raise MalformedRequestError(f"the body nests deeper than {MAX_DEPTH}")
+    return value
+
+
+def _number(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise ValueError(f"a number longer than {MAX_NUMBER_CHARS} characters")
+        return kind(text)
+
+    return parse
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value` (walked without recursion)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            todo.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def bearer_token(header: str | None) -> str | None:

@@ -2,7 +2,9 @@
 
 The platform's routes live in `plugins.console` blueprints; each installed game adds its own
 (its `console` blueprint: partner coupons' partner routes, booking's staff verification).
-Every view answers errors with the shared envelope (see `plugins.console.web`).
+Every view answers errors with the shared envelope (see `plugins.console.web`), including a
+body of the wrong content type: every route accepts any, so that Chalice's own 415 (in its
+own body format) never answers first.
 """
 
 from __future__ import annotations
@@ -19,3 +21,6 @@ for plugin in games().values():
     blueprint = contribution(plugin, "console")
     if blueprint is not None:
         app.register_blueprint(blueprint)
+for methods in app.routes.values():
+    for route in methods.values():
+        route.content_types = ["*/*"]

@@ -124,31 +124,44 @@ class ConfigCache:
 
     A reload that finds the same version keeps the campaign object it had, and with it what
     requests learnt in its memo (e.g. which stock shards are empty) and its parsed sections.
+    Ids found missing are remembered as long, so made-up ids cannot turn every call into a
+    read: only their time (no exception, no traceback), and at most `MAX_MISSES` of them.
     """
+
+    MAX_MISSES = 1024
 
     def __init__(self, ttl: float | None = None) -> None:
         self.ttl = ttl if ttl is not None else float(os.environ.get("MGAMES_CONFIG_TTL_SECONDS", 5))
-        self._entries: dict[str, tuple[float, Campaign | CampaignNotFoundError]] = {}
+        self._entries: dict[str, tuple[float, Campaign]] = {}
+        self._missing: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def get(self, campaign_id: str) -> Campaign:
-        """The campaign, or CampaignNotFoundError; both answers are kept `ttl` seconds, so
-        requests for made-up ids cannot turn every call into a read."""
+        """The campaign, or CampaignNotFoundError."""
+        now = time.monotonic()
         entry = self._entries.get(campaign_id)
-        if entry is None or time.monotonic() - entry[0] >= self.ttl:
-            try:
-                found: Campaign | CampaignNotFoundError = load_current(campaign_id)
-            except CampaignNotFoundError as missing:
-                found = missing
-            if (entry is not None and isinstance(entry[1], Campaign) and isinstance(found, Campaign)
-                    and found.version == entry[1].version):
-                found = entry[1]  # unchanged: keep what this process learnt (parsed sections, memo)
-            entry = (time.monotonic(), found)
+        if entry is not None and now - entry[0] < self.ttl:
+            return entry[1]
+        missed = self._missing.get(campaign_id)
+        if missed is not None and now - missed < self.ttl:
+            raise CampaignNotFoundError(f"no campaign {campaign_id!r}")
+        try:
+            found = load_current(campaign_id)
+        except CampaignNotFoundError:
             with self._lock:
-                self._entries[campaign_id] = entry
-        if isinstance(entry[1], CampaignNotFoundError):
-            raise CampaignNotFoundError(entry[1].message)
-        return entry[1]
+                self._entries.pop(campaign_id, None)
+                self._missing.pop(campaign_id, None)
+                while len(self._missing) >= self.MAX_MISSES:  # forget the oldest first
+                    del self._missing[next(iter(self._missing))]
+                self._missing[campaign_id] = time.monotonic()
+            raise
+        if entry is not None and found.version == entry[1].version:
+            found = entry[1]  # unchanged: keep what this process learnt (parsed sections, memo)
+        with self._lock:
+            self._missing.pop(campaign_id, None)
+            self._entries[campaign_id] = (time.monotonic(), found)
+        return found
 
     def clear(self) -> None:
         self._entries.clear()
+        self._missing.clear()

@@ -17,7 +17,6 @@ the same under `chalice local`, `chalice.test.Client` and Lambda.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -28,8 +27,8 @@ from chalice.app import Request
 from pydantic import BaseModel
 
 from plugins.antifraud import Player, token_secret, verify_token
-from plugins.errors import ForbiddenError, MalformedRequestError, TokenMissingError
-from plugins.http import Answer, answer_for, bearer_token, json_body
+from plugins.errors import ForbiddenError, TokenMissingError
+from plugins.http import Answer, answer_for, bearer_token, checked_json, json_body
 from plugins.runtime import runtime
 
 __all__ = ["MARKETER", "STAFF", "Call", "console_view", "json_response"]
@@ -37,6 +36,8 @@ __all__ = ["MARKETER", "STAFF", "Call", "console_view", "json_response"]
 MARKETER = "marketer"
 STAFF = "staff"
 B = TypeVar("B", bound=BaseModel)
+BODY_LIMIT = 4 * 1024 * 1024
+"""The largest console body: a partner's upload of 5,000 codes is well under it."""
 logger = Logger(child=True)
 
 
@@ -69,13 +70,13 @@ class Call:
 
     def body(self, model: type[B]) -> B:
         """The JSON body as `model`; a bad one raises ValidationError (400 by the wrapper)."""
-        return model.model_validate_json(self.request.raw_body or b"null")
+        return model.model_validate(self.json())
 
     def json(self) -> Any:
-        try:
-            return json.loads(self.request.raw_body or b"null")
-        except ValueError:
-            raise MalformedRequestError("the body is not JSON") from None
+        """The JSON body, None when empty; a hostile one is refused (`checked_json`)."""
+        raw = self.request.raw_body or b""
+        return checked_json(self.request.headers.get("content-type"),
+                            raw.encode() if isinstance(raw, str) else raw, BODY_LIMIT)
 
 
 def console_view(bp: Blueprint, role: str | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -8,6 +8,8 @@ template.yaml, never here (a doubled header breaks browsers).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import queue
 import warnings
@@ -24,8 +26,8 @@ from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
 from plugins.contracts import GamePlugin
-from plugins.errors import FraudBlockedError, GameError
-from plugins.http import Answer, answer_for, error_answer
+from plugins.errors import FraudBlockedError, GameError, MalformedRequestError
+from plugins.http import Answer, answer_for, checked_json, error_answer
 from plugins.registry import get_game
 from plugins.web.request import handling
 
@@ -34,6 +36,8 @@ warnings.filterwarnings("ignore", message="No application metrics to publish", c
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "marketing-games"))
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "MarketingGames"))
 API_VERSION = "1.0.0"
+BODY_LIMIT = 16 * 1024
+"""The largest body a game route takes: players and brand systems send a few hundred bytes."""
 
 
 def _response(answer: Answer) -> Response[str]:
@@ -97,7 +101,24 @@ class FunctionUrlResolver(LambdaFunctionUrlResolver):
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         handling.event = LambdaFunctionUrlEvent(dict(event))
         handling.lambda_context = context
+        try:
+            _check_body(handling.event)
+        except GameError as exc:  # before routing: Powertools' own parsing would crash on it
+            metrics.add_metric(name="Rejections", unit=MetricUnit.Count, value=1)
+            answer = answer_for(exc)
+            return {"statusCode": answer.status, "body": answer.body, "isBase64Encoded": False,
+                    "headers": {"Content-Type": "application/json", **answer.headers}}
         return super().resolve(event, context)
+
+
+def _check_body(event: LambdaFunctionUrlEvent) -> None:
+    """Refuse a hostile body (size, content type, encoding, depth, numbers) in the envelope."""
+    raw = event.body or ""
+    try:
+        body = base64.b64decode(raw, validate=True) if event.is_base64_encoded else raw.encode()
+    except binascii.Error:
+        raise MalformedRequestError("the body is not valid base64") from None
+    checked_json(event.headers.get("content-type"), body, BODY_LIMIT)
 
 
 def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:

@@ -16,7 +16,7 @@ import yaml
 from infra.cli import main
 from infra.local.dynamodb import LocalDynamoDB
 from plugins.campaigns.repository import ConfigCache, apply_campaign, list_versions
-from plugins.errors import ConfigInvalidError
+from plugins.errors import CampaignNotFoundError, ConfigInvalidError
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
 from plugins.runtime import runtime
@@ -263,6 +263,29 @@ def test_a_reload_of_the_same_version_keeps_what_the_process_learnt(
     # ... and a new version starts afresh
     apply_campaign(wheel_doc(name="v2"), now=clock[0])
     assert cache.get("demo").version == 2 and "learnt" not in cache.get("demo").memo
+
+
+def test_missing_campaigns_are_remembered_within_bounds(
+    apply: Apply, dynamodb_calls: list[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN a warm cache that remembers at most 3 missing ids
+    apply()
+    cache = ConfigCache(ttl=60)
+    monkeypatch.setattr(ConfigCache, "MAX_MISSES", 3)
+    cache.get("demo")
+    dynamodb_calls.clear()
+    # WHEN a made-up id is asked twice, THEN only the first costs a read
+    for _ in range(2):
+        with pytest.raises(CampaignNotFoundError):
+            cache.get("made-up-0")
+    assert dynamodb_calls == ["GetItem"]
+    # WHEN three more made-up ids come, THEN the oldest is forgotten (and costs a read again),
+    # the real campaign still none
+    for n in (1, 2, 3, 0):
+        with pytest.raises(CampaignNotFoundError):
+            cache.get(f"made-up-{n}")
+    cache.get("demo")
+    assert dynamodb_calls == ["GetItem"] * 5
 
 
 def test_config_cache_ttl_defaults_to_five_seconds(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,8 +7,15 @@ import json
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from plugins.errors import ConflictError, NoChancesLeftError, TokenInvalidError
-from plugins.http import answer_for, bearer_token
+from plugins.errors import (
+    ConflictError,
+    MalformedRequestError,
+    NoChancesLeftError,
+    PayloadTooLargeError,
+    TokenInvalidError,
+    UnsupportedMediaTypeError,
+)
+from plugins.http import MAX_DEPTH, answer_for, bearer_token, checked_json
 
 
 class Body(BaseModel):
@@ -59,3 +66,33 @@ def test_bearer_token(header: str | None, token: str | None) -> None:
 def test_anything_but_a_bearer_token_is_invalid(header: str) -> None:
     with pytest.raises(TokenInvalidError):
         bearer_token(header)
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "Application/JSON; charset=UTF-8",
+                                          'application/json;charset="utf-8"'])
+def test_checked_json_takes_json_in_utf8(content_type: str) -> None:
+    assert checked_json(content_type, '{"名": [1, 2.5, "x"]}'.encode(), 100) == {"名": [1, 2.5, "x"]}
+
+
+def test_checked_json_bounds_depth_numbers_and_size_exactly() -> None:
+    deepest = ("[" * MAX_DEPTH + "]" * MAX_DEPTH).encode()
+    assert checked_json("application/json", deepest, 1000) is not None
+    with pytest.raises(MalformedRequestError, match="nests deeper"):
+        checked_json("application/json", b"[" + deepest + b"]", 1000)
+    assert checked_json("application/json", b"9" * 40, 1000) == int("9" * 40)
+    with pytest.raises(MalformedRequestError, match="number longer"):
+        checked_json("application/json", b"9" * 41, 1000)
+    with pytest.raises(MalformedRequestError, match="number longer"):
+        checked_json("application/json", b"0." + b"1" * 40, 1000)
+    assert checked_json("application/json", b"[1]", 3) == [1]
+    with pytest.raises(PayloadTooLargeError):
+        checked_json("application/json", b"[10]", 3)
+
+
+def test_checked_json_refuses_other_media_before_reading() -> None:
+    assert checked_json(None, b"", 10) is None
+    for content_type in (None, "text/plain", "application/json; charset=gbk", "multipart/form-data"):
+        with pytest.raises(UnsupportedMediaTypeError):
+            checked_json(content_type, b"{}", 10)
+    with pytest.raises(MalformedRequestError, match="Infinity is not JSON"):
+        checked_json("application/json", b"[Infinity]", 100)
