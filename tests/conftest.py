@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 for _name, _value in {
     "AWS_DEFAULT_REGION": "us-east-1",
@@ -41,6 +41,7 @@ from plugins.contracts import Campaign  # noqa: E402
 from plugins.runtime import runtime  # noqa: E402
 from plugins.store import bind_table  # noqa: E402
 
+T = TypeVar("T")
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 Items = dict[tuple[str, str], dict[str, Any]]
 Scan = Callable[[], Items]
@@ -143,11 +144,11 @@ def tight_switching() -> Iterator[None]:
     sys.setswitchinterval(saved)
 
 
-def rush(calls: Sequence[Callable[[], Reply]]) -> list[Reply]:
+def rush(calls: Sequence[Callable[[], T]]) -> list[T]:
     """Run every call at once, released together by a barrier."""
     barrier = threading.Barrier(len(calls))
 
-    def run(call: Callable[[], Reply]) -> Reply:
+    def run(call: Callable[[], T]) -> T:
         barrier.wait()
         return call()
 

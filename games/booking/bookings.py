@@ -37,7 +37,7 @@ from games.booking.items import (
     marker_key,
 )
 from games.booking.rules import booking_of, booking_state, booking_view, check_bookable, pick_store
-from games.booking.stock import empty_shards, ensure_seeded, give_back, sold_out, take
+from games.booking.stock import ensure_seeded, give_back, given_back, sold_out, sold_out_error, stock
 from plugins.actions import ActionRequest, ActionResult, perform, replay
 from plugins.store import ActionItem, MarkerItem, Transaction, TransactionCancelledError, get_many, keys
 from plugins.types import cents
@@ -58,11 +58,12 @@ class Booking:
 
     def __init__(self, request: ActionRequest, section: BookingConfig, day: date,
                  store_id: str | None, rng: Random) -> None:
-        self.request, self.section, self.day, self.store_id, self._rng = (
-            request, section, day.isoformat(), store_id, rng)
+        self.request, self.section, self.day, self.store_id = request, section, day.isoformat(), store_id
         self.booking_id = secrets.token_hex(8)
         self.code = new_code()
         self.marker = self.day if section.limit_per == "day" else TOTAL
+        self._stock = {period: stock(request.campaign, section, period).debit(1, rng)
+                       for period in self.periods()}
         self._shards: dict[str, int] = {}
 
     def periods(self) -> list[str]:
@@ -70,8 +71,10 @@ class Booking:
 
     def plan(self, tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
         campaign, now, member = self.request.campaign, self.request.now, self.request.player.member_id
-        self._shards = {period: take(tx, campaign, self.section, period, self._rng, f"stock:{period}")
-                        for period in self.periods()}
+        for period, debit in self._stock.items():
+            if debit.exhausted:  # another request of this process found the last shard empty meanwhile
+                raise sold_out_error(period)
+        self._shards = {period: next(iter(debit.plan(tx))) for period, debit in self._stock.items()}
         start, end = self.section.pickup_window(date.fromisoformat(self.day), campaign.config.zone)
         until = int(end.timestamp())
         tx.put("booking:once", MarkerItem(*marker_key(member, campaign.id, self.marker)),
@@ -96,13 +99,11 @@ class Booking:
         if "booking:once" in cancelled.failed:
             where = "in this campaign" if self.marker == TOTAL else f"for {self.day}"
             raise AlreadyBookedError(f"you already booked {where}")
-        campaign = self.request.campaign
         retry = False
-        for period in self.periods():
-            if f"stock:{period}" in cancelled.failed:
-                empty_shards(campaign, period).add(self._shards[period])
-                if sold_out(campaign, self.section, period):
-                    raise SoldOutError(f"sold out {'for ' + self.day if period != TOTAL else 'for good'}")
+        for period, debit in self._stock.items():
+            if cancelled.any(f"stock:{period}:"):
+                if not debit.recover(cancelled):
+                    raise sold_out_error(period)
                 retry = True
         if "code" in cancelled.failed or "booking" in cancelled.failed:
             self.code, self.booking_id, retry = new_code(), secrets.token_hex(8), True
@@ -137,7 +138,7 @@ def _replay_or(request: ActionRequest, error: Exception) -> ActionResult:
 def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
     """Cancel one of the player's bookings before pick-up; its unit returns to stock once."""
     campaign, now, member = request.campaign, request.now, request.player.member_id
-    booking_of(campaign)
+    section = booking_of(campaign)
     key = booking_key(member, campaign.id, booking_id)
     found, action = get_many([(BookingItem, *key),
                               (ActionItem, keys.member(member), keys.action(campaign.id, GAME, request.key))],
@@ -153,9 +154,7 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
         tx.update("booking", BookingItem(*key),
                   [BookingItem.state.set("cancelled"), BookingItem.changed_at.set(now)],
                   (BookingItem.state == "booked") & (BookingItem.pickup_until > int(now.timestamp())))
-        give_back(tx, campaign, booking.day, int(booking.shard), "stock:day")
-        if booking.total_shard is not None:
-            give_back(tx, campaign, TOTAL, int(booking.total_shard), "stock:total")
+        give_back(tx, campaign, section, booking)
         tx.delete("marker", MarkerItem(*marker_key(member, campaign.id, booking.marker)))
         EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(booking.pickup_until))
         view = booking_view(booking, now) | {"state": "cancelled"}
@@ -169,9 +168,7 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
 
     outcome = perform(request, plan, recover)
     if not outcome.replayed:
-        empty_shards(campaign, booking.day).discard(int(booking.shard))
-        if booking.total_shard is not None:
-            empty_shards(campaign, TOTAL).discard(int(booking.total_shard))
+        given_back(campaign, section, booking)
     return outcome
 
 

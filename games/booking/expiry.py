@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from games.booking.config import GAME, BookingConfig
-from games.booking.items import EXPIRY, TOTAL, BookingItem, booking_key, expiry_ref
+from games.booking.items import EXPIRY, BookingItem, booking_key, expiry_ref
 from games.booking.rules import is_bookable_day
-from games.booking.stock import empty_shards, give_back
+from games.booking.stock import give_back, given_back
 from plugins.contracts import Campaign
 from plugins.errors import GameError
 from plugins.runtime import runtime
@@ -59,15 +59,13 @@ def expire_booking(campaign_id: str, member_id: str, booking_id: str, now: datet
         EXPIRY.drop(tx, "expiry", campaign_id, expiry_ref(member_id, booking_id),
                     int(booking.pickup_until))
         if resell and found is not None:
-            give_back(tx, found[0], booking.day, int(booking.shard), "stock:day")
-            if booking.total_shard is not None:
-                give_back(tx, found[0], TOTAL, int(booking.total_shard), "stock:total")
+            give_back(tx, *found, booking)
         try:
             tx.commit()
         except TransactionCancelledError:
             continue
         if resell and found is not None:
-            empty_shards(found[0], booking.day).discard(int(booking.shard))
+            given_back(*found, booking)
         return True
     return None
 

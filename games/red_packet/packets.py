@@ -21,7 +21,7 @@ from games.red_packet.errors import (
     TriggerNotEnabledError,
 )
 from games.red_packet.fund import TAG as FUND_TAG
-from games.red_packet.fund import FundDebit
+from games.red_packet.fund import fund_debit
 from games.red_packet.items import (
     EXPIRY,
     PacketItem,
@@ -39,7 +39,7 @@ from plugins.contracts import Campaign
 from plugins.ids import time_ordered_id
 from plugins.issuance.cash import yuan
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
-from plugins.prize_pool.budget import BudgetDebit
+from plugins.prize_pool.budget import budget_debit
 from plugins.store import Transaction, TransactionCancelledError
 from plugins.types import cents
 
@@ -62,9 +62,9 @@ class NewPacket:
         ends = campaign.config.aware(campaign.config.ends_at)
         self.expires = int(min(now + timedelta(hours=section.lifetime_hours), ends).timestamp())
         cost = total + self.reserved
-        self.debit = BudgetDebit(campaign, cost, rng) if campaign.budget_counted and cost else None
+        self.debit = budget_debit(campaign, cost, rng) if campaign.budget_counted and cost else None
         fund = section.packets_budget
-        self.fund = None if fund is None or not cost else FundDebit(campaign, cents(fund), cost, rng)
+        self.fund = None if fund is None or not cost else fund_debit(campaign, cents(fund), cost, rng)
 
     @property
     def result(self) -> dict[str, Any]:
@@ -102,7 +102,7 @@ class NewPacket:
         debit, else BUDGET_EXHAUSTED."""
         retry = False
         if cancelled.any(FUND_TAG) and self.fund is not None:
-            if not self.fund.recover():
+            if not self.fund.recover(cancelled):
                 raise BudgetExhaustedError("the packets' budget cannot pay for another packet")
             retry = True
         if cancelled.any(BUDGET_TAG) and self.debit is not None:

@@ -1,8 +1,9 @@
 """Reserving a prize inside the action's transaction: stock shard, per-user cap, budget, reward.
 
-Nothing is read first: each limit is a condition on the write. When DynamoDB cancels the
-transaction on a prize tag, `recover` decides the next attempt: another stock or budget
-shard, or the pool's fallback prize. Known-empty shards are remembered per loaded config
+Nothing is read first: each limit is a condition on the write. Stock and budget are sharded
+allowances (`plugins.allowance`). When DynamoDB cancels the transaction on a prize tag,
+`recover` decides the next attempt: another stock or budget shard, a spread budget debit, or
+the pool's fallback prize. Shards found short are remembered per loaded config
 (`Campaign.memo`), so a sold-out prize costs no extra round trip after the first.
 """
 
@@ -12,17 +13,20 @@ from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING, Any
 
+from plugins.allowance import Allowance, Debit, Remaining
 from plugins.contracts import IssueContext
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
-from plugins.prize_pool.budget import BudgetDebit
+from plugins.prize_pool.budget import budget_debit
 from plugins.prize_pool.draw import SYSTEM_RANDOM, DrawTable
 from plugins.prize_pool.model import Prize, PrizePoolConfig
 from plugins.registry import get_issuer
-from plugins.store import AllowanceItem, CounterItem, Transaction, TransactionCancelledError, keys
+from plugins.store import CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.types import cents
 
 __all__ = ["Award", "PrizeReservation", "stock_name"]
+
+STOCK_TAG = "prize:stock:"
 
 if TYPE_CHECKING:
     from plugins.contracts import Campaign
@@ -53,8 +57,8 @@ class PrizeReservation:
         self.pool = pool
         self.drawn = drawn
         self._rng = rng
-        self._shard: int | None = None
-        self._budget: BudgetDebit | None = None
+        self._stock: Debit | None = None
+        self._budget: Debit | None = None
         self.prize = self._affordable(drawn)
 
     @classmethod
@@ -67,24 +71,24 @@ class PrizeReservation:
 
     def _affordable(self, prize: Prize) -> Prize:
         """`prize`, or the fallback when it is known sold out or beyond the budget."""
-        self._budget = None
+        self._stock = self._budget = None
         cost = cents(prize.cost)
         if cost and self.campaign.budget_counted:
-            self._budget = BudgetDebit(self.campaign, cost, self._rng)
+            self._budget = budget_debit(self.campaign, cost, self._rng)
             if self._budget.exhausted:
                 return self._fallback()
-        if self._empty_shards(prize) >= set(range(prize.shards)):
-            return self._fallback()
+        if prize.stock is not None:
+            name = stock_name(self.pool_id, prize.id)
+            shards = Remaining(STOCK_TAG, lambda shard: (keys.allowance(self.campaign.id, name, shard),
+                                                         keys.ALLOWANCE_SK), prize.shards)
+            self._stock = Allowance.of(self.campaign.memo, shards).debit(1, self._rng)
+            if self._stock.exhausted:
+                return self._fallback()
         return prize
 
     def _fallback(self) -> Prize:
-        self._budget = None
+        self._stock = self._budget = None
         return self.pool.fallback_prize()
-
-    def _empty_shards(self, prize: Prize) -> set[int]:
-        key = (self.pool_id, prize.id)
-        empty: set[int] = self.campaign.memo.setdefault(key, set())
-        return empty
 
     def plan(self, tx: Transaction, ctx: IssueContext) -> Award:
         """Add the prize's conditional writes to `tx`; return the award if it commits."""
@@ -92,13 +96,8 @@ class PrizeReservation:
         if spec is not None and not get_issuer(spec.type).available(spec, ctx):
             self.prize = self._fallback()
         prize, cid, member = self.prize, self.campaign.id, keys.member(ctx.member_id)
-        if prize.stock is not None:
-            free = sorted(set(range(prize.shards)) - self._empty_shards(prize))
-            self._shard = self._rng.choice(free)
-            shard = AllowanceItem(keys.allowance(cid, stock_name(self.pool_id, prize.id), self._shard),
-                                  keys.ALLOWANCE_SK)
-            tx.update("prize:stock", shard, [AllowanceItem.remaining.add(-1)],
-                      AllowanceItem.remaining >= 1)
+        if self._stock is not None:
+            self._stock.plan(tx)
         if prize.per_user_cap:
             cap = CounterItem(member, keys.quota(cid, f"cap:{self.pool_id}:{prize.id}", "ALL"))
             tx.update("prize:cap", cap, [CounterItem.n.add(1)],
@@ -115,10 +114,8 @@ class PrizeReservation:
         prize = self.prize
         if prize is self.pool.fallback_prize() and prize is not self.drawn:
             return False
-        if "prize:stock" in cancelled.failed and self._shard is not None:
-            empty = self._empty_shards(prize)
-            empty.add(self._shard)
-            if len(empty) < prize.shards:
+        if cancelled.any(STOCK_TAG) and self._stock is not None:
+            if self._stock.recover(cancelled):
                 return True
         elif cancelled.any(BUDGET_TAG) and self._budget is not None:
             if self._budget.recover(cancelled):
