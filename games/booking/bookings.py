@@ -12,7 +12,6 @@ the expiry entry, so the unit comes back exactly once however often or concurren
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from random import Random
 from typing import Any
@@ -48,9 +47,14 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at
 CODE_LENGTH = 8
 
 
-def new_code() -> str:
-    """An unguessable pick-up code: 8 characters of 32, 40 bits from `secrets`."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+def new_code(rng: Random) -> str:
+    """A pick-up code: 8 characters of 32, 40 bits from `rng`, which must be a CSPRNG (the
+    runtime's `SystemRandom`) for the code to be unguessable; tests seed it."""
+    return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_booking_id(rng: Random) -> str:
+    return f"{rng.getrandbits(64):016x}"
 
 
 class Booking:
@@ -60,8 +64,8 @@ class Booking:
                  store_id: str | None, rng: Random) -> None:
         self.request, self.section, self.day, self.store_id, self._rng = (
             request, section, day.isoformat(), store_id, rng)
-        self.booking_id = secrets.token_hex(8)
-        self.code = new_code()
+        self.booking_id = new_booking_id(rng)
+        self.code = new_code(rng)
         self.marker = self.day if section.limit_per == "day" else TOTAL
         self._shards: dict[str, int] = {}
 
@@ -105,7 +109,7 @@ class Booking:
                     raise SoldOutError(f"sold out {'for ' + self.day if period != TOTAL else 'for good'}")
                 retry = True
         if "code" in cancelled.failed or "booking" in cancelled.failed:
-            self.code, self.booking_id, retry = new_code(), secrets.token_hex(8), True
+            self.code, self.booking_id, retry = new_code(self._rng), new_booking_id(self._rng), True
         return retry
 
 
