@@ -18,11 +18,12 @@ from games.partner_coupon.errors import (
     DuplicateCodesError,
     PartnerNotFoundError,
 )
-from games.partner_coupon.items import CodeItem, TallyItem, tally_key
+from games.partner_coupon.items import CodeItem, TallyItem, tally_key, upload_key
 from games.partner_coupon.settlement import settlement, split
 from plugins.campaigns.model import parse_campaign
 from plugins.issuance.coupon import redeem_coupon
 from plugins.runtime import runtime
+from plugins.store import ActionItem
 from tests.conftest import NOW, Apply, GameClient, Scan, demo_doc, wheel_doc
 
 COFFEE = {"type_id": "coffee-10", "title": "10 off coffee", "kind": "cash_voucher",
@@ -99,12 +100,25 @@ def test_upload_is_idempotent_and_refuses_stored_codes(pc: GameClient, scan: Sca
     assert scan() == before  # refusals write nothing
 
 
+def test_an_upload_is_an_action_record_and_a_repeat_costs_one_read(
+    pc: GameClient, dynamodb_calls: list[str],
+) -> None:
+    dynamodb_calls.clear()
+    first = load(5)
+    assert dynamodb_calls[-1] == "TransactWriteItems"  # the record, through perform
+    record = ActionItem.get(*upload_key("demo", "cafe", "coffee-10", "up-1"), consistent_read=True)
+    assert (record.game, record.campaign_id) == ("partner-coupon", "demo")
+    assert record.result["pool_size"] == first["pool_size"] == 5
+    dynamodb_calls.clear()
+    assert load(5) == first | {"replayed": True}
+    assert dynamodb_calls == ["GetItem"]
+
+
 def test_upload_resumes_codes_its_own_id_stored(pc: GameClient) -> None:
     campaign = runtime.configs.get("demo")
     upload_pool(campaign, "cafe", "coffee-10", "up-a", codes(3), NOW)
     # the upload record lost (a crash after the codes, before the answer): the retry resumes
-    from games.partner_coupon.items import UploadItem, upload_key
-    UploadItem(*upload_key("demo", "cafe", "coffee-10", "up-a")).delete()
+    ActionItem(*upload_key("demo", "cafe", "coffee-10", "up-a")).delete()
     again = upload_pool(campaign, "cafe", "coffee-10", "up-a", codes(5), NOW)
     assert (again["accepted"], again["pool_size"]) == (5, 5)
 
