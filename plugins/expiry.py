@@ -24,7 +24,7 @@ from typing import TypeVar
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 
-from plugins.store import BaseItem, Transaction, TransactionCancelledError, register_model
+from plugins.store import BaseItem, OfCampaign, Transaction, TransactionCancelledError, register_model
 
 __all__ = ["FIRST_LOOKBACK", "SHARDS", "DueCursorItem", "DueItem", "DueList", "Settle", "expire_once"]
 
@@ -38,10 +38,9 @@ already (or is gone: the entry is stale and dropped), None when it cannot be yet
 the cursor stays on its day)."""
 
 
-class DueItem(BaseItem):
+class DueItem(OfCampaign, BaseItem):
     """An item due at `due` (epoch seconds): `ref` names it within its campaign and game."""
 
-    campaign_id = UnicodeAttribute()
     ref = UnicodeAttribute()
     due = NumberAttribute()
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from plugins.store import BaseItem, register_model
+from plugins.store import BaseItem, OfCampaign, OfMember, register_model
 
 __all__ = [
     "BUCKETS",
@@ -114,7 +114,7 @@ def tally_key(campaign_id: str, partner: str) -> tuple[str, str]:
     return f"C#{campaign_id}#PC#{partner}", "TALLY"
 
 
-class OutboxItem(BaseItem):
+class OutboxItem(OfCampaign, OfMember, BaseItem):
     """A realtime code to fetch from the partner, written with the award in its transaction.
 
     `state` pending → done | dead; `attempts` counts the leases taken (each lease is one
@@ -122,8 +122,6 @@ class OutboxItem(BaseItem):
     terms are a snapshot of config at issue, so the worker needs no campaign read.
     """
 
-    campaign_id = UnicodeAttribute()
-    member_id = UnicodeAttribute()
     coupon_id = UnicodeAttribute()
     partner = UnicodeAttribute()
     type_id = UnicodeAttribute()
@@ -163,10 +161,9 @@ def queue_pk(shard: int) -> str:
     return f"PCOQ#{shard}"
 
 
-class LedgerItem(BaseItem):
+class LedgerItem(OfMember, BaseItem):
     """One coupon issued for a partner, written with the award: what settlement counts."""
 
-    member_id = UnicodeAttribute()
     type_id = UnicodeAttribute()
     cost = NumberAttribute()
 
