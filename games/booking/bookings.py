@@ -17,14 +17,7 @@ from random import Random
 from typing import Any
 
 from games.booking.config import GAME, BookingConfig
-from games.booking.errors import (
-    AlreadyBookedError,
-    BookingCancelledError,
-    BookingExpiredError,
-    BookingNotFoundError,
-    PickedUpError,
-    SoldOutError,
-)
+from games.booking.errors import AlreadyBookedError, BookingNotFoundError, SoldOutError
 from games.booking.items import (
     EXPIRY,
     TOTAL,
@@ -35,7 +28,14 @@ from games.booking.items import (
     expiry_ref,
     marker_key,
 )
-from games.booking.rules import booking_of, booking_state, booking_view, check_bookable, pick_store
+from games.booking.rules import (
+    booking_of,
+    booking_state,
+    booking_view,
+    check_bookable,
+    pick_store,
+    refuse_if_settled,
+)
 from games.booking.stock import empty_shards, ensure_seeded, give_back, sold_out, take
 from plugins.actions import ActionRequest, ActionResult, perform, replay
 from plugins.store import ActionItem, MarkerItem, Transaction, TransactionCancelledError, get_many, keys
@@ -151,7 +151,7 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
     if not isinstance(found, BookingItem):
         raise BookingNotFoundError(f"you hold no booking {booking_id} in this campaign")
     booking: BookingItem = found
-    _refuse_cancel(booking_state(booking, now))
+    refuse_if_settled(booking_state(booking, now))
 
     def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
         tx.update("booking", BookingItem(*key),
@@ -168,7 +168,7 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
     def recover(cancelled: TransactionCancelledError) -> bool:
         if "booking" in cancelled.failed:
             fresh = BookingItem.get(*key, consistent_read=True)
-            _refuse_cancel(booking_state(fresh, now))
+            refuse_if_settled(booking_state(fresh, now))
         return False
 
     outcome = perform(request, plan, recover)
@@ -177,12 +177,3 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
         if booking.total_shard is not None:
             empty_shards(campaign, TOTAL).discard(int(booking.total_shard))
     return outcome
-
-
-def _refuse_cancel(state: str) -> None:
-    if state == "picked_up":
-        raise PickedUpError("this booking was already picked up")
-    if state == "cancelled":
-        raise BookingCancelledError("this booking is already cancelled")
-    if state == "expired":
-        raise BookingExpiredError("this booking's pick-up window is over")

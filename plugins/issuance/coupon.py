@@ -50,16 +50,24 @@ class CouponUsage(BaseModel):
     cities: tuple[str, ...] = ()
 
 
-class CouponSpec(RewardSpec):
-    type: Literal["coupon"] = "coupon"
-    type_id: Slug = Field(description="the coupon template; limits count per type")
+class CouponFace(BaseModel):
+    """What a coupon offers, as the player reads it: the same for a brand's coupon and a
+    partner's co-branded one (`kind` says which of the others it needs)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     title: str = Field(min_length=1, max_length=60)
     kind: CouponKind
     threshold: Money | None = None
     discount: Money | None = None
     percent_off: int | None = Field(default=None, ge=1, le=99)
-    max_discount: Money | None = None
     item: str | None = None
+
+
+class CouponSpec(CouponFace, RewardSpec):
+    type: Literal["coupon"] = "coupon"
+    type_id: Slug = Field(description="the coupon template; limits count per type")
+    max_discount: Money | None = None
     usage: CouponUsage = CouponUsage()
     valid_from: datetime | None = None
     valid_until: datetime | None = None
