@@ -5,6 +5,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+TIME_ORDERED = r"^[0-9]{14}[0-9a-f]{12}$"
+"""What `time_ordered_id` makes, for a route's path parameter."""
+
 
 def time_ordered_id(now: datetime) -> str:
     """26 characters that sort by creation time: the time to the second, then 48 random bits

@@ -9,10 +9,11 @@ from pydantic import BaseModel, Field
 from games.assist.helps import help_task
 from games.assist.tasks import load_task, open_task, own_tasks
 from games.assist.views import assist_of, rules_view, task_view
+from plugins.ids import TIME_ORDERED
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
-TaskId = Annotated[str, kit.Path(pattern=r"^[0-9]{14}[0-9a-f]{12}$", description="task id")]
+TaskId = Annotated[str, kit.Path(pattern=TIME_ORDERED, description="task id")]
 
 
 

@@ -10,10 +10,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from games.partner_coupon.claims import center, claim, my_coupons
+from plugins.types import SLUG
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
-TypeId = Annotated[str, kit.Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="coupon type id")]
+TypeId = Annotated[str, kit.Path(pattern=SLUG, description="coupon type id")]
 
 
 

@@ -18,13 +18,14 @@ from games.red_packet.grabs import grab
 from games.red_packet.items import PacketItem, PacketRefItem, packet_key, refs_prefix
 from games.red_packet.packets import OrderReport, report_order, share
 from games.red_packet.views import packet_view, player_status, red_packet_of, ref_view, rules_view
+from plugins.ids import TIME_ORDERED
 from plugins.store import keys
 from plugins.types import cents
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
 BRAND = "brand"
-PacketId = Annotated[str, kit.Path(pattern=r"^[0-9]{14}[0-9a-f]{12}$", description="packet id")]
+PacketId = Annotated[str, kit.Path(pattern=TIME_ORDERED, description="packet id")]
 
 
 class OrderBody(BaseModel):
