@@ -142,6 +142,8 @@ def upload_pool(campaign: Campaign, partner_id: str, type_id: str, upload_id: st
         raise MalformedRequestError("upload_id must be 1-64 characters of A-Z a-z 0-9 _ . : -")
     coupon_type(campaign, partner_id, type_id)
     cid = campaign.id
+    # The partner acts (perform's guards: blacklisting member `partner:<id>` stops it); the
+    # body names only the pool, so a repeat with other codes still answers the first result.
     request = ActionRequest(campaign=campaign, game=GAME, player=Player(f"partner:{partner_id}"),
                             key=upload_id, body={"partner": partner_id, "type_id": type_id},
                             now=now, record=upload_key(cid, partner_id, type_id, upload_id))
