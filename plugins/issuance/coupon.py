@@ -8,7 +8,6 @@ valid unused coupons (`HRS#OPEN`) and one coupon of a type per period (`HRS#<typ
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -17,6 +16,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
+from plugins.ids import random_hex
 from plugins.issuance.base import IssueContext, Issuer, RewardSpec, day_expiry
 from plugins.store import (
     CounterItem,
@@ -127,7 +127,7 @@ class CouponIssuer(Issuer):
         config, member = ctx.campaign.config, keys.member(ctx.member_id)
         local = ctx.now.astimezone(config.zone)
         valid_from, valid_until = self.validity(spec, ctx)
-        coupon_id = local.strftime("%Y%m%d") + secrets.token_hex(6)
+        coupon_id = local.strftime("%Y%m%d") + random_hex(12)
         terms = spec.model_dump(mode="json", include=set(REQUIRED[spec.kind]) | {"max_discount"})
         coupon = CouponItem(
             member, keys.coupon(coupon_id), coupon_id=coupon_id, member_id=ctx.member_id,
