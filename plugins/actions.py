@@ -109,6 +109,15 @@ def replay(request: ActionRequest) -> ActionResult:
     return ActionResult(result=result, replayed=True)
 
 
+def recorded(request: ActionRequest) -> ActionResult | None:
+    """The stored answer if the action was done already, else None: read first by work that
+    cannot be one transaction (an upload's many), so a repeat redoes none of it."""
+    try:
+        return replay(request)
+    except ActionItem.DoesNotExist:
+        return None
+
+
 def history(member_id: str, campaign_id: str, game: str, limit: int = 100) -> list[dict[str, Any]]:
     """A player's own actions in a game, newest first, as they were answered."""
     items = ActionItem.query(

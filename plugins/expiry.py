@@ -8,7 +8,8 @@ sweep reads only what is due. A cursor keeps the oldest day that may still hold 
 sweep reads from there to today (on the very first run from `FIRST_LOOKBACK` ago), then moves
 it to the oldest day where an entry could not be settled yet, else to today. Settling must be
 conditional (exactly once however often and however concurrently sweeps run); a sweep that
-loses the race for the cursor leaves it to the one that won.
+loses the race for the cursor leaves it to the one that won. `expire_once` is the settling
+both games share: read the item, check it is due, commit its transaction, retry on a race.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 
-from plugins.store import BaseItem, Transaction, register_model
+from plugins.store import BaseItem, OfCampaign, Transaction, TransactionCancelledError, register_model
 
-__all__ = ["FIRST_LOOKBACK", "SHARDS", "DueCursorItem", "DueItem", "DueList", "Settle"]
+__all__ = ["FIRST_LOOKBACK", "SHARDS", "DueCursorItem", "DueItem", "DueList", "Settle", "expire_once"]
+
+M = TypeVar("M", bound=BaseItem)
 
 SHARDS = 4
 FIRST_LOOKBACK = timedelta(days=31)
@@ -34,10 +38,9 @@ already (or is gone: the entry is stale and dropped), None when it cannot be yet
 the cursor stays on its day)."""
 
 
-class DueItem(BaseItem):
+class DueItem(OfCampaign, BaseItem):
     """An item due at `due` (epoch seconds): `ref` names it within its campaign and game."""
 
-    campaign_id = UnicodeAttribute()
     ref = UnicodeAttribute()
     due = NumberAttribute()
 
@@ -116,3 +119,25 @@ class DueList:
         condition = DueCursorItem.pk.does_not_exist() if old is None else DueCursorItem.day == old
         with suppress(PutError):  # a concurrent sweep moved it: it covered the same days
             item.save(condition)
+
+
+def expire_once(model: type[M], key: tuple[str, str], due: Callable[[M], bool | None],
+                expire: Callable[[M], Transaction], attempts: int) -> bool | None:
+    """Settle one item exactly once, as a `Settle` answers: read it (gone: False), ask `due`
+    (False: settled already, None: not due yet), commit `expire(item)`, a transaction
+    conditional on the state as read; a cancelled one is retried from a fresh read, at most
+    `attempts` times (then None: the next sweep tries again)."""
+    for _ in range(attempts):
+        try:
+            item = model.get(*key, consistent_read=True)
+        except model.DoesNotExist:
+            return False
+        ready = due(item)
+        if not ready:
+            return ready
+        try:
+            expire(item).commit()
+        except TransactionCancelledError:
+            continue
+        return True
+    return None

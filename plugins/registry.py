@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from functools import cache
 from importlib.metadata import EntryPoint, EntryPoints, entry_points
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from plugins.contracts import GamePlugin, Issuer
 
@@ -82,27 +82,38 @@ def _load(group: str, name: str, check: Callable[[str, Any], T]) -> T | None:
     return None
 
 
+class _Plugins(Generic[T]):
+    """The plug-ins of one entry-point group, each loaded once per process when first asked
+    for; `label` names the kind in errors (an unknown one lists what is installed)."""
+
+    def __init__(self, group: str, label: str, check: Callable[[str, Any], T]) -> None:
+        self.group, self.label, self.check = group, label, check
+        self._loaded: dict[str, T] = {}
+
+    def get(self, name: str) -> T:
+        """Plug-in `name`, importing only its own entry point."""
+        if name not in self._loaded:
+            found = _load(self.group, name, self.check)
+            if found is None:
+                raise PluginError(f"unknown {self.label} {name!r}; "
+                                  f"installed: {', '.join(installed(self.group))}")
+            self._loaded[name] = found
+        return self._loaded[name]
+
+    def every(self) -> dict[str, T]:
+        """Every enabled plug-in, by name: for what spans them all."""
+        return {name: self.get(name) for name in installed(self.group)}
+
+    def forget(self) -> None:
+        self._loaded.clear()
+
+
 def _check_game(name: str, obj: Any) -> GamePlugin:
     if not isinstance(obj, GamePlugin):
         raise PluginError(f"{GAMES_GROUP}: {name} is a {type(obj).__name__}, not a GamePlugin")
     if obj.name != name:
         raise PluginError(f"{GAMES_GROUP}: entry point {name} exports game {obj.name!r}")
     return obj
-
-
-@cache
-def get_game(name: str) -> GamePlugin:
-    """Game `name`, importing only its own entry point (once per process)."""
-    plugin = _load(GAMES_GROUP, name, _check_game)
-    if plugin is None:
-        raise PluginError(f"unknown game {name!r}; installed: {', '.join(installed(GAMES_GROUP))}")
-    return plugin
-
-
-@cache
-def games() -> dict[str, GamePlugin]:
-    """Every enabled game, by name: for what spans all games (worker, console, CLI, local stack)."""
-    return {name: get_game(name) for name in installed(GAMES_GROUP)}
 
 
 def _check_issuer(name: str, obj: Any) -> Issuer:
@@ -114,23 +125,20 @@ def _check_issuer(name: str, obj: Any) -> Issuer:
     return instance
 
 
-@cache
-def get_issuer(name: str) -> Issuer:
-    """Reward issuer `name` (a prize's reward `type`), importing only its own entry point."""
-    issuer = _load(ISSUERS_GROUP, name, _check_issuer)
-    if issuer is None:
-        known = ", ".join(installed(ISSUERS_GROUP))
-        raise PluginError(f"unknown reward type {name!r}; installed: {known}")
-    return issuer
-
-
-@cache
-def issuers() -> dict[str, Issuer]:
-    """Every enabled reward issuer, by name."""
-    return {name: get_issuer(name) for name in installed(ISSUERS_GROUP)}
+_GAMES = _Plugins(GAMES_GROUP, "game", _check_game)
+_ISSUERS = _Plugins(ISSUERS_GROUP, "reward type", _check_issuer)
+get_game = _GAMES.get
+"""Game `name` (a game function loads its own game only)."""
+games = _GAMES.every
+"""Every enabled game, by name (worker, console, CLI, local stack)."""
+get_issuer = _ISSUERS.get
+"""Reward issuer `name` (a prize's reward `type`)."""
+issuers = _ISSUERS.every
+"""Every enabled reward issuer, by name."""
 
 
 def reset() -> None:
     """Forget discovered plug-ins (tests that add entry points call this)."""
-    for cached in (_declared, get_game, games, get_issuer, issuers):
-        cached.cache_clear()
+    _declared.cache_clear()
+    _GAMES.forget()
+    _ISSUERS.forget()

@@ -8,7 +8,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="lower-case id")]
+SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
+"""A lower-case id (campaign, partner, coupon type): config fields and URL paths alike."""
+Slug = Annotated[str, Field(pattern=SLUG, description="lower-case id")]
 Money = Annotated[
     Decimal,
     Field(ge=0, max_digits=12, decimal_places=2, description="an amount in yuan"),

@@ -18,7 +18,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 
-from plugins.store import BaseItem, CounterItem, keys, register_model
+from plugins.store import BaseItem, CounterItem, OfCampaign, OfMember, keys, register_model
 
 __all__ = [
     "FingerprintItem",
@@ -62,7 +62,7 @@ def open_counter(campaign_id: str, member_id: str) -> CounterItem:
     return CounterItem(keys.member(member_id), keys.quota(campaign_id, OPEN_QUOTA, "ALL"))
 
 
-class TaskItem(BaseItem):
+class TaskItem(OfCampaign, BaseItem):
     """An assist task: its rules as opened, its progress, and the metrics reports need.
 
     `left` counts helps still needed (helpers, cut); `missing`/`held` are card ids (cards).
@@ -70,7 +70,6 @@ class TaskItem(BaseItem):
     """
 
     task_id = UnicodeAttribute()
-    campaign_id = UnicodeAttribute()
     initiator = UnicodeAttribute()
     mode = UnicodeAttribute()
     state = UnicodeAttribute(default="open")
@@ -92,10 +91,9 @@ class TaskItem(BaseItem):
     reward = JSONAttribute(null=True)
 
 
-class HelpItem(BaseItem):
+class HelpItem(OfMember, BaseItem):
     """One helper's help of one task; its existence is the once-per-helper rule."""
 
-    member_id = UnicodeAttribute()
     help_id = UnicodeAttribute()
     at = UTCDateTimeAttribute()
     new_user = BooleanAttribute(default=False)
@@ -103,10 +101,8 @@ class HelpItem(BaseItem):
     card = UnicodeAttribute(null=True)
 
 
-class FingerprintItem(BaseItem):
+class FingerprintItem(OfMember, BaseItem):
     """The initiator's device or IP on his task: a help from it by someone else is fraud."""
-
-    member_id = UnicodeAttribute()
 
 
 class TaskRefItem(BaseItem):

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from pydantic import BaseModel, Field
 
 from games.assist.helps import help_task
 from games.assist.tasks import load_task, open_task, own_tasks
 from games.assist.views import assist_of, rules_view, task_view
-from plugins.runtime import runtime
-from plugins.web import current_player, optional_player
-from plugins.web.play import Counted, body_of, play
-from plugins.web.routing import (
-    ActionBody,
-    Authorization,
-    CampaignHeading,
-    CampaignId,
-    IdempotencyKey,
-    answers,
-    json_response,
-)
+from plugins.ids import TIME_ORDERED
+from plugins.web import kit
 
-router = LambdaFunctionUrlRouter()
-TaskId = Annotated[str, Path(pattern=r"^[0-9]{14}[0-9a-f]{12}$", description="task id")]
+router = kit.LambdaFunctionUrlRouter()
+TaskId = Annotated[str, kit.Path(pattern=TIME_ORDERED, description="task id")]
 
 
 
@@ -75,7 +62,7 @@ class HelpView(BaseModel):
     card: CardView | None
 
 
-class RulesView(CampaignHeading):
+class RulesView(kit.CampaignHeading):
     mode: str
     need: int
     task_hours: int
@@ -89,51 +76,48 @@ class RulesView(CampaignHeading):
     helper_reward: dict[str, Any] | None
 
 
-OPENED = Counted("TasksOpened", "assist task opened", fields=lambda r: {"task_id": r["task_id"]})
-HELPED = Counted("Helps", "assist help", fields=lambda r: {"completed": r["completed"]},
+OPENED = kit.Counted("TasksOpened", "assist task opened", fields=lambda r: {"task_id": r["task_id"]})
+HELPED = kit.Counted("Helps", "assist help", fields=lambda r: {"completed": r["completed"]},
                  also=lambda r: ("TasksCompleted",) if r["completed"] else ())
 
 
 @router.get("/campaigns/<campaign_id>", summary="The assist rules for the page",
-            responses=answers(RulesView, "the rules"))
-def get_rules(campaign_id: CampaignId) -> Response[str]:
-    return json_response(200, rules_view(runtime.configs.get(campaign_id), runtime.clock()))
+            responses=kit.answers(RulesView, "the rules"))
+def get_rules(campaign_id: kit.CampaignId) -> kit.Response[str]:
+    return kit.json_response(200, rules_view(kit.runtime.configs.get(campaign_id), kit.runtime.clock()))
 
 
-@router.post("/campaigns/<campaign_id>/tasks", summary="Open an assist task",
-             responses=answers(TaskView, "the new task (a replay returns the first answer)", 201))
-def post_task(campaign_id: CampaignId, body: Annotated[ActionBody | None, Body()] = None,
-              idempotency: IdempotencyKey = None, authorization: Authorization = None,
-              ) -> Response[str]:
-    return play(campaign_id, idempotency,
-                lambda a: open_task(a.campaign, a.player, a.key, body_of(body), a.now), OPENED)
+kit.action_route(router, "/campaigns/<campaign_id>/tasks", "Open an assist task", TaskView,
+                 "the new task (a replay returns the first answer)",
+                 lambda a, body: open_task(a.campaign, a.player, a.key, body, a.now), OPENED)
 
 
 @router.get("/campaigns/<campaign_id>/tasks", summary="The caller's own tasks, newest first",
-            responses=answers(TaskList, "his tasks with their progress and his rewards"))
-def list_tasks(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
-    player = current_player()
-    campaign = runtime.configs.get(campaign_id)
-    return json_response(200, {"tasks": own_tasks(campaign, player.member_id, runtime.clock())})
+            responses=kit.answers(TaskList, "his tasks with their progress and his rewards"))
+def list_tasks(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
+    player = kit.current_player()
+    campaign = kit.runtime.configs.get(campaign_id)
+    return kit.json_response(200, {"tasks": own_tasks(campaign, player.member_id, kit.runtime.clock())})
 
 
 @router.get("/campaigns/<campaign_id>/tasks/<task_id>", summary="A task for its share page",
-            responses=answers(TaskView, "progress, helps, what is left, state; cards collected"))
-def get_task(campaign_id: CampaignId, task_id: TaskId,
-             authorization: Authorization = None) -> Response[str]:
-    player = optional_player()
-    campaign = runtime.configs.get(campaign_id)
+            responses=kit.answers(TaskView, "progress, helps, what is left, state; cards collected"))
+def get_task(campaign_id: kit.CampaignId, task_id: TaskId,
+             authorization: kit.Authorization = None) -> kit.Response[str]:
+    player = kit.optional_player()
+    campaign = kit.runtime.configs.get(campaign_id)
     section = assist_of(campaign)
     task = load_task(campaign, task_id)
-    return json_response(200, task_view(task, section, campaign, runtime.clock(),
-                                viewer=player.member_id if player else None))
+    return kit.json_response(200, task_view(task, section, campaign, kit.runtime.clock(),
+                                            viewer=player.member_id if player else None))
 
 
 @router.post("/campaigns/<campaign_id>/tasks/<task_id>/helps", summary="Help a friend's task",
-             responses=answers(HelpView, "the help (a replay returns the first answer)", 201))
-def post_help(campaign_id: CampaignId, task_id: TaskId,
-              body: Annotated[ActionBody | None, Body()] = None,
-              idempotency: IdempotencyKey = None, authorization: Authorization = None,
-              ) -> Response[str]:
-    return play(campaign_id, idempotency, lambda a: help_task(
-        a.campaign, a.player, task_id, a.key, body_of(body), a.now, runtime.rng), HELPED, task_id=task_id)
+             responses=kit.answers(HelpView, "the help (a replay returns the first answer)", 201))
+def post_help(campaign_id: kit.CampaignId, task_id: TaskId,
+              body: Annotated[kit.ActionBody | None, kit.Body()] = None,
+              idempotency: kit.IdempotencyKey = None, authorization: kit.Authorization = None,
+              ) -> kit.Response[str]:
+    return kit.play(campaign_id, idempotency, lambda a: help_task(
+        a.campaign, a.player, task_id, a.key, kit.body_of(body), a.now, kit.runtime.rng),
+        HELPED, task_id=task_id)

@@ -12,20 +12,12 @@ the expiry entry, so the unit comes back exactly once however often or concurren
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from random import Random
 from typing import Any
 
 from games.booking.config import GAME, BookingConfig
-from games.booking.errors import (
-    AlreadyBookedError,
-    BookingCancelledError,
-    BookingExpiredError,
-    BookingNotFoundError,
-    PickedUpError,
-    SoldOutError,
-)
+from games.booking.errors import AlreadyBookedError, BookingNotFoundError, SoldOutError
 from games.booking.items import (
     EXPIRY,
     TOTAL,
@@ -36,7 +28,14 @@ from games.booking.items import (
     expiry_ref,
     marker_key,
 )
-from games.booking.rules import booking_of, booking_state, booking_view, check_bookable, pick_store
+from games.booking.rules import (
+    booking_of,
+    booking_state,
+    booking_view,
+    check_bookable,
+    pick_store,
+    refuse_if_settled,
+)
 from games.booking.stock import ensure_seeded, give_back, given_back, sold_out, sold_out_error, stock
 from plugins.actions import ActionRequest, ActionResult, perform, replay
 from plugins.store import ActionItem, MarkerItem, Transaction, TransactionCancelledError, get_many, keys
@@ -48,9 +47,14 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at
 CODE_LENGTH = 8
 
 
-def new_code() -> str:
-    """An unguessable pick-up code: 8 characters of 32, 40 bits from `secrets`."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+def new_code(rng: Random) -> str:
+    """A pick-up code: 8 characters of 32, 40 bits from `rng`, which must be a CSPRNG (the
+    runtime's `SystemRandom`) for the code to be unguessable; tests seed it."""
+    return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_booking_id(rng: Random) -> str:
+    return f"{rng.getrandbits(64):016x}"
 
 
 class Booking:
@@ -58,9 +62,10 @@ class Booking:
 
     def __init__(self, request: ActionRequest, section: BookingConfig, day: date,
                  store_id: str | None, rng: Random) -> None:
-        self.request, self.section, self.day, self.store_id = request, section, day.isoformat(), store_id
-        self.booking_id = secrets.token_hex(8)
-        self.code = new_code()
+        self.request, self.section, self.day, self.store_id, self._rng = (
+            request, section, day.isoformat(), store_id, rng)
+        self.booking_id = new_booking_id(rng)
+        self.code = new_code(rng)
         self.marker = self.day if section.limit_per == "day" else TOTAL
         self._stock = {period: stock(request.campaign, section, period).debit(1, rng)
                        for period in self.periods()}
@@ -106,7 +111,7 @@ class Booking:
                     raise sold_out_error(period)
                 retry = True
         if "code" in cancelled.failed or "booking" in cancelled.failed:
-            self.code, self.booking_id, retry = new_code(), secrets.token_hex(8), True
+            self.code, self.booking_id, retry = new_code(self._rng), new_booking_id(self._rng), True
         return retry
 
 
@@ -148,7 +153,7 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
     if not isinstance(found, BookingItem):
         raise BookingNotFoundError(f"you hold no booking {booking_id} in this campaign")
     booking: BookingItem = found
-    _refuse_cancel(booking_state(booking, now))
+    refuse_if_settled(booking_state(booking, now))
 
     def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
         tx.update("booking", BookingItem(*key),
@@ -163,19 +168,10 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
     def recover(cancelled: TransactionCancelledError) -> bool:
         if "booking" in cancelled.failed:
             fresh = BookingItem.get(*key, consistent_read=True)
-            _refuse_cancel(booking_state(fresh, now))
+            refuse_if_settled(booking_state(fresh, now))
         return False
 
     outcome = perform(request, plan, recover)
     if not outcome.replayed:
         given_back(campaign, section, booking)
     return outcome
-
-
-def _refuse_cancel(state: str) -> None:
-    if state == "picked_up":
-        raise PickedUpError("this booking was already picked up")
-    if state == "cancelled":
-        raise BookingCancelledError("this booking is already cancelled")
-    if state == "expired":
-        raise BookingExpiredError("this booking's pick-up window is over")

@@ -19,8 +19,9 @@ from games.booking.rules import is_bookable_day
 from games.booking.stock import give_back, given_back
 from plugins.contracts import Campaign
 from plugins.errors import GameError
+from plugins.expiry import expire_once
 from plugins.runtime import runtime
-from plugins.store import Transaction, TransactionCancelledError
+from plugins.store import Transaction
 
 __all__ = ["expire_booking", "expire_due"]
 
@@ -39,15 +40,14 @@ def expire_booking(campaign_id: str, member_id: str, booking_id: str, now: datet
     """Expire one booking due by `now`: True when this call did, False when it was not booked
     any more (or is gone), None when it is not due."""
     key = booking_key(member_id, campaign_id, booking_id)
-    for _ in range(ATTEMPTS):
-        try:
-            booking = BookingItem.get(*key, consistent_read=True)
-        except BookingItem.DoesNotExist:
-            return False
+    resold: list[tuple[Campaign, BookingConfig, BookingItem]] = []  # what the committed write gave back
+
+    def due(booking: BookingItem) -> bool | None:
         if booking.state != "booked":
             return False
-        if booking.pickup_until > now.timestamp():
-            return None
+        return None if booking.pickup_until > now.timestamp() else True
+
+    def expire(booking: BookingItem) -> Transaction:
         found = _campaign(campaign_id)
         resell = found is not None and found[1].resell_expired and is_bookable_day(
             found[0], found[1], date.fromisoformat(booking.day), now)
@@ -58,16 +58,16 @@ def expire_booking(campaign_id: str, member_id: str, booking_id: str, now: datet
                   BookingItem.state == "booked")
         EXPIRY.drop(tx, "expiry", campaign_id, expiry_ref(member_id, booking_id),
                     int(booking.pickup_until))
+        resold.clear()
         if resell and found is not None:
             give_back(tx, *found, booking)
-        try:
-            tx.commit()
-        except TransactionCancelledError:
-            continue
-        if resell and found is not None:
-            given_back(*found, booking)
-        return True
-    return None
+            resold.append((*found, booking))
+        return tx
+
+    done = expire_once(BookingItem, key, due, expire, ATTEMPTS)
+    for campaign, section, booking in resold if done else ():
+        given_back(campaign, section, booking)
+    return done
 
 
 def expire_due(now: datetime) -> int:

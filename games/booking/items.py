@@ -18,7 +18,7 @@ from __future__ import annotations
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from plugins.expiry import DueList
-from plugins.store import BaseItem, register_model
+from plugins.store import BaseItem, OfCampaign, OfMember, register_model
 
 __all__ = ["EXPIRY", "TOTAL", "BookingItem", "CodeItem", "booking_key", "bookings_prefix",
            "code_key", "expiry_ref", "marker_key", "stock_key"]
@@ -29,14 +29,12 @@ picked up."""
 TOTAL = "ALL"
 
 
-class BookingItem(BaseItem):
+class BookingItem(OfCampaign, OfMember, BaseItem):
     """A booking: `state` booked → cancelled | picked_up | expired, each a conditional
     transition; `shard` / `total_shard` say which stock items gave the unit, so a cancel (or
     a reselling expiry) gives it back exactly there."""
 
-    campaign_id = UnicodeAttribute()
     booking_id = UnicodeAttribute()
-    member_id = UnicodeAttribute()
     day = UnicodeAttribute()
     code = UnicodeAttribute()
     store_id = UnicodeAttribute(null=True)
@@ -53,11 +51,10 @@ class BookingItem(BaseItem):
     resold = NumberAttribute(null=True)
 
 
-class CodeItem(BaseItem):
+class CodeItem(OfMember, BaseItem):
     """A pick-up code, written with attribute_not_exists: the code is unique, and leads staff
     to the booking."""
 
-    member_id = UnicodeAttribute()
     booking_id = UnicodeAttribute()
     day = UnicodeAttribute()
     store_id = UnicodeAttribute(null=True)

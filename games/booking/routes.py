@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from games.booking.bookings import book, cancel
@@ -17,25 +14,14 @@ from games.booking.rules import booking_of, booking_view, public_rules
 from games.booking.stock import sold_out
 from games.booking.verify import STAFF_ROLE, verify
 from plugins.errors import MalformedRequestError
-from plugins.runtime import runtime
 from plugins.store import keys
-from plugins.web import current_caller, current_player
-from plugins.web.play import Counted, count, play
-from plugins.web.routing import (
-    Authorization,
-    CampaignHeading,
-    CampaignId,
-    IdempotencyKey,
-    answers,
-    heading,
-    json_response,
-)
+from plugins.web import kit
 
-router = LambdaFunctionUrlRouter()
-BookingId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="booking id")]
+router = kit.LambdaFunctionUrlRouter()
+BookingId = Annotated[str, kit.Path(pattern=r"^[0-9a-f]{16}$", description="booking id")]
 
 
-class CampaignView(CampaignHeading):
+class CampaignView(kit.CampaignHeading):
     item: dict[str, Any]
     price: str
     day_quantity: int
@@ -87,72 +73,72 @@ class VerifiedView(BaseModel):
     verified_at: str
 
 
-BOOKED = Counted("Bookings", "booked", fields=lambda r: {"booking_id": r["booking_id"], "day": r["day"]})
-CANCELLED = Counted("Cancellations", "booking cancelled")
-PICKED_UP = Counted("PickUps", "picked up", fields=lambda r: {"booking_id": r["booking_id"]})
+BOOKED = kit.Counted("Bookings", "booked", fields=lambda r: {"booking_id": r["booking_id"], "day": r["day"]})
+CANCELLED = kit.Counted("Cancellations", "booking cancelled")
+PICKED_UP = kit.Counted("PickUps", "picked up", fields=lambda r: {"booking_id": r["booking_id"]})
 
 
 @router.get("/campaigns/<campaign_id>", summary="The item, its price and windows",
-            responses=answers(CampaignView, "the campaign"))
-def get_campaign(campaign_id: CampaignId) -> Response[str]:
-    campaign = runtime.configs.get(campaign_id)
+            responses=kit.answers(CampaignView, "the campaign"))
+def get_campaign(campaign_id: kit.CampaignId) -> kit.Response[str]:
+    campaign = kit.runtime.configs.get(campaign_id)
     section = booking_of(campaign)
-    now = runtime.clock()
+    now = kit.runtime.clock()
     today = campaign.config.local_day(now).isoformat()
-    view = {**heading(campaign, now), **public_rules(section), "today": today,
+    view = {**kit.heading(campaign, now), **public_rules(section), "today": today,
             "sold_out_today": sold_out(campaign, section, today)}
-    return json_response(200, view)
+    return kit.json_response(200, view)
 
 
 @router.post("/campaigns/<campaign_id>/bookings", summary="Book one unit for a day",
-             responses=answers(BookingView, "the booking and its pick-up code (a replay returns "
-                                            "the first answer)", 201))
+             responses=kit.answers(BookingView, "the booking and its pick-up code (a replay returns "
+                                                "the first answer)", 201))
 def post_booking(
-    campaign_id: CampaignId,
-    body: Annotated[BookRequest, Body()],
-    idempotency: IdempotencyKey = None,
-    authorization: Authorization = None,
-) -> Response[str]:
-    return play(campaign_id, idempotency, lambda a: book(
-        a.request(GAME, body.model_dump(mode="json")), body.day, body.store_id, runtime.rng), BOOKED)
+    campaign_id: kit.CampaignId,
+    body: Annotated[BookRequest, kit.Body()],
+    idempotency: kit.IdempotencyKey = None,
+    authorization: kit.Authorization = None,
+) -> kit.Response[str]:
+    return kit.play(campaign_id, idempotency, lambda a: book(
+        a.request(GAME, body.model_dump(mode="json")), body.day, body.store_id, kit.runtime.rng), BOOKED)
 
 
 @router.get("/campaigns/<campaign_id>/bookings", summary="The player's own bookings",
-            responses=answers(BookingList, "newest first, states as of now"))
-def list_bookings(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
-    player = current_player()
-    booking_of(runtime.configs.get(campaign_id))
-    now = runtime.clock()
+            responses=kit.answers(BookingList, "newest first, states as of now"))
+def list_bookings(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
+    player = kit.current_player()
+    booking_of(kit.runtime.configs.get(campaign_id))
+    now = kit.runtime.clock()
     found = BookingItem.query(keys.member(player.member_id),
                               BookingItem.sk.startswith(bookings_prefix(campaign_id)))
     ordered = sorted(found, key=lambda b: b.booked_at, reverse=True)
-    return json_response(200, {"bookings": [booking_view(b, now) for b in ordered]})
+    return kit.json_response(200, {"bookings": [booking_view(b, now) for b in ordered]})
 
 
 @router.post("/campaigns/<campaign_id>/bookings/<booking_id>/cancel", summary="Cancel a booking",
-             responses=answers(BookingView, "the booking, cancelled", 201))
+             responses=kit.answers(BookingView, "the booking, cancelled", 201))
 def post_cancel(
-    campaign_id: CampaignId,
+    campaign_id: kit.CampaignId,
     booking_id: BookingId,
-    idempotency: IdempotencyKey = None,
-    authorization: Authorization = None,
-) -> Response[str]:
-    return play(campaign_id, idempotency,
-                lambda a: cancel(a.request(GAME, {"cancel": booking_id}), booking_id), CANCELLED,
-                booking_id=booking_id)
+    idempotency: kit.IdempotencyKey = None,
+    authorization: kit.Authorization = None,
+) -> kit.Response[str]:
+    return kit.play(campaign_id, idempotency,
+                    lambda a: cancel(a.request(GAME, {"cancel": booking_id}), booking_id), CANCELLED,
+                    booking_id=booking_id)
 
 
 @router.post("/campaigns/<campaign_id>/verifications", summary="Staff verify a pick-up code",
-             responses=answers(VerifiedView, "the booking, picked up"))
+             responses=kit.answers(VerifiedView, "the booking, picked up"))
 def post_verification(
-    campaign_id: CampaignId,
-    body: Annotated[VerifyRequest, Body()],
-    authorization: Authorization = None,
-) -> Response[str]:
-    staff = current_caller(STAFF_ROLE)
-    campaign = runtime.configs.get(campaign_id)
+    campaign_id: kit.CampaignId,
+    body: Annotated[VerifyRequest, kit.Body()],
+    authorization: kit.Authorization = None,
+) -> kit.Response[str]:
+    staff = kit.current_caller(STAFF_ROLE)
+    campaign = kit.runtime.configs.get(campaign_id)
     if not body.code.strip():
         raise MalformedRequestError("code must not be blank")
-    result = verify(campaign, body.code, staff, runtime.clock())
-    count(PICKED_UP, result, staff=staff.member_id)
-    return json_response(200, result)
+    result = verify(campaign, body.code, staff, kit.runtime.clock())
+    kit.count(PICKED_UP, result, staff=staff.member_id)
+    return kit.json_response(200, result)

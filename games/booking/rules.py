@@ -7,13 +7,20 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from games.booking.config import GAME, BookingConfig
-from games.booking.errors import BookingClosedError, DayNotBookableError, StoreUnknownError
+from games.booking.errors import (
+    BookingCancelledError,
+    BookingClosedError,
+    BookingExpiredError,
+    DayNotBookableError,
+    PickedUpError,
+    StoreUnknownError,
+)
 from games.booking.items import BookingItem
 from plugins.contracts import Campaign
 from plugins.issuance.cash import yuan
 
 __all__ = ["booking_of", "booking_state", "booking_view", "check_bookable", "is_bookable_day",
-           "pick_store", "public_rules"]
+           "pick_store", "public_rules", "refuse_if_settled"]
 
 
 def booking_of(campaign: Campaign) -> BookingConfig:
@@ -62,6 +69,16 @@ def booking_state(booking: BookingItem, now: datetime) -> str:
     if booking.state == "booked" and now.timestamp() >= booking.pickup_until:
         return "expired"
     return str(booking.state)
+
+
+def refuse_if_settled(state: str) -> None:
+    """The error a cancel or a pick-up gets for a booking no longer booked (its `booking_state`)."""
+    if state == "picked_up":
+        raise PickedUpError("this booking was already picked up")
+    if state == "cancelled":
+        raise BookingCancelledError("this booking was cancelled")
+    if state == "expired":
+        raise BookingExpiredError("this booking's pick-up window is over")
 
 
 def _iso(epoch: float) -> str:

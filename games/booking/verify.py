@@ -13,15 +13,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from games.booking.errors import (
-    BookingCancelledError,
-    BookingExpiredError,
-    CodeNotFoundError,
-    NotInPickupWindowError,
-    PickedUpError,
-)
+from games.booking.errors import CodeNotFoundError, NotInPickupWindowError
 from games.booking.items import EXPIRY, BookingItem, CodeItem, booking_key, code_key, expiry_ref
-from games.booking.rules import booking_of, booking_state
+from games.booking.rules import booking_of, booking_state, refuse_if_settled
 from plugins.antifraud import Player
 from plugins.contracts import Campaign
 from plugins.errors import ConflictError, ForbiddenError
@@ -63,12 +57,6 @@ def verify(campaign: Campaign, code: str, staff: Player, now: datetime) -> dict[
 
 
 def _refuse(booking: BookingItem, now: datetime) -> None:
-    state = booking_state(booking, now)
-    if state == "picked_up":
-        raise PickedUpError("this booking was already picked up")
-    if state == "cancelled":
-        raise BookingCancelledError("this booking was cancelled")
-    if state == "expired":
-        raise BookingExpiredError("this booking's pick-up window is over")
+    refuse_if_settled(booking_state(booking, now))
     if now.timestamp() < booking.pickup_from:
         raise NotInPickupWindowError("the pick-up window has not opened yet")

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field, HttpUrl, model_validator
 
 from plugins.contracts import Campaign, GameConfig
-from plugins.issuance.coupon import CouponKind, CouponSpec
+from plugins.issuance.coupon import CouponFace, CouponSpec
 from plugins.types import Frozen, Money, PositiveInt, Slug
 
 __all__ = ["GAME", "Partner", "PartnerCouponConfig", "PartnerCouponType", "partner_coupon_of"]
@@ -22,16 +22,10 @@ __all__ = ["GAME", "Partner", "PartnerCouponConfig", "PartnerCouponType", "partn
 GAME = "partner-coupon"
 
 
-class PartnerCouponType(Frozen):
+class PartnerCouponType(CouponFace, Frozen):
     """One co-branded coupon a partner supplies; its codes come from the partner's pool."""
 
     type_id: Slug = Field(description="unique within the partner")
-    title: str = Field(min_length=1, max_length=60)
-    kind: CouponKind
-    threshold: Money | None = None
-    discount: Money | None = None
-    percent_off: int | None = Field(default=None, ge=1, le=99)
-    item: str | None = None
     face_value: Money = Field(description="what the coupon is worth to the player, yuan")
     cost: Money = Field(description="what one issued coupon costs, yuan (shared brand/partner)")
     valid_days: PositiveInt = Field(default=30, description="validity from issue, days")
@@ -52,11 +46,10 @@ class PartnerCouponType(Frozen):
 
     def coupon_spec(self, partner: str) -> CouponSpec:
         """The core coupon this type issues (limits and anti-harassment come with it)."""
+        face = {name: getattr(self, name) for name in CouponFace.model_fields}
         return CouponSpec(
-            type_id=f"{partner}-{self.type_id}"[:63], title=self.title, kind=self.kind,
-            threshold=self.threshold, discount=self.discount, percent_off=self.percent_off,
-            item=self.item, valid_days=self.valid_days, per_user_per_day=self.per_user_per_day,
-            per_user_per_campaign=self.per_user_per_campaign)
+            type_id=f"{partner}-{self.type_id}"[:63], **face, valid_days=self.valid_days,
+            per_user_per_day=self.per_user_per_day, per_user_per_campaign=self.per_user_per_campaign)
 
 
 class Partner(Frozen):

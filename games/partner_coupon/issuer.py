@@ -22,7 +22,6 @@ reward (a prize pool then falls back; the coupon center answers POOL_EMPTY / PAR
 
 from __future__ import annotations
 
-from random import SystemRandom
 from typing import Any, Literal
 
 from pydantic import Field
@@ -42,6 +41,7 @@ from games.partner_coupon.pool import pool_heads
 from games.partner_coupon.realtime import plan_fetch
 from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.issuance.coupon import CouponIssuer
+from plugins.runtime import runtime
 from plugins.store import Transaction
 from plugins.types import Slug, cents
 
@@ -49,7 +49,6 @@ __all__ = ["POOL_TAGS", "TALLY_TAG", "PartnerCouponIssuer", "PartnerCouponSpec"]
 
 POOL_TAGS = {"reward:partner-head", "reward:partner-code"}
 TALLY_TAG = "reward:partner-tally"
-PICK = SystemRandom()
 COUPONS = CouponIssuer()
 
 
@@ -105,7 +104,7 @@ class PartnerCouponIssuer(Issuer):
             plan_fetch(tx, ctx, partner.id, coupon, issued["coupon_id"])
         else:
             choices = left(pool_heads(cid, partner.id, coupon.type_id))
-            bucket, position = PICK.choice(choices) if choices else (0, 0)
+            bucket, position = runtime.rng.choice(choices) if choices else (0, 0)
             as_read = PoolHeadItem.taken == position
             if position == 0:
                 as_read = as_read | PoolHeadItem.taken.does_not_exist()

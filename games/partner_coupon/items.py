@@ -5,7 +5,7 @@
 | a pool bucket's head (codes loaded / taken) | `C#<c>#PC#<partner>#<type>#<bucket>` | `HEAD` |
 | one code, at its position in the bucket | `C#<c>#PC#<partner>#<type>#<bucket>` | `CODE#<position:08d>` |
 | a code's uniqueness marker | `C#<c>#PCX#<partner>#<type>#<code>` | `X` |
-| an upload's answer (idempotency) | `C#<c>#PCUP#<partner>#<type>` | `<upload id>` |
+| an upload's action record (`plugins.actions`) | `C#<c>#PCUP#<partner>#<type>` | `<upload id>` |
 | a partner's tally (issued, cost cents) | `C#<c>#PC#<partner>` | `TALLY` |
 | a realtime code to fetch (outbox) | `C#<c>#PCO#<coupon id>` | `OUT` |
 | the outbox's work queue | `PCOQ#<shard>` | `<c>#<coupon id>` |
@@ -21,9 +21,9 @@ claims can never get one code, and a lost race is a re-read, never a double issu
 
 from __future__ import annotations
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from plugins.store import BaseItem, register_model
+from plugins.store import BaseItem, OfCampaign, OfMember, register_model
 
 __all__ = [
     "BUCKETS",
@@ -36,7 +36,6 @@ __all__ = [
     "OutboxQueueItem",
     "PoolHeadItem",
     "TallyItem",
-    "UploadItem",
     "code_key",
     "head_key",
     "ledger_key",
@@ -78,13 +77,6 @@ class CodeMarkerItem(BaseItem):
     upload_id = UnicodeAttribute()
 
 
-class UploadItem(BaseItem):
-    """The answer an upload gave, returned again to a repeat of the same upload id."""
-
-    result = JSONAttribute()
-    created_at = UTCDateTimeAttribute()
-
-
 class TallyItem(BaseItem):
     """A partner's coupons issued and their cost in cents: quota and budget are bounds on it."""
 
@@ -92,7 +84,7 @@ class TallyItem(BaseItem):
     cost = NumberAttribute(default=0)
 
 
-for _model in (PoolHeadItem, CodeItem, CodeMarkerItem, UploadItem, TallyItem):
+for _model in (PoolHeadItem, CodeItem, CodeMarkerItem, TallyItem):
     register_model(_model)
 
 
@@ -114,6 +106,7 @@ def marker_key(campaign_id: str, partner: str, type_id: str, code: str) -> tuple
 
 
 def upload_key(campaign_id: str, partner: str, type_id: str, upload_id: str) -> tuple[str, str]:
+    """Where an upload's action record lives: unique per coupon type, not per member."""
     return f"C#{campaign_id}#PCUP#{partner}#{type_id}", upload_id
 
 
@@ -121,7 +114,7 @@ def tally_key(campaign_id: str, partner: str) -> tuple[str, str]:
     return f"C#{campaign_id}#PC#{partner}", "TALLY"
 
 
-class OutboxItem(BaseItem):
+class OutboxItem(OfCampaign, OfMember, BaseItem):
     """A realtime code to fetch from the partner, written with the award in its transaction.
 
     `state` pending → done | dead; `attempts` counts the leases taken (each lease is one
@@ -129,8 +122,6 @@ class OutboxItem(BaseItem):
     terms are a snapshot of config at issue, so the worker needs no campaign read.
     """
 
-    campaign_id = UnicodeAttribute()
-    member_id = UnicodeAttribute()
     coupon_id = UnicodeAttribute()
     partner = UnicodeAttribute()
     type_id = UnicodeAttribute()
@@ -170,10 +161,9 @@ def queue_pk(shard: int) -> str:
     return f"PCOQ#{shard}"
 
 
-class LedgerItem(BaseItem):
+class LedgerItem(OfMember, BaseItem):
     """One coupon issued for a partner, written with the award: what settlement counts."""
 
-    member_id = UnicodeAttribute()
     type_id = UnicodeAttribute()
     cost = NumberAttribute()
 

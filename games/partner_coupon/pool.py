@@ -2,11 +2,13 @@
 as its own item at a position of a bucket (see items.py), idempotent on the upload id.
 
 `upload_pool` is the service the console exposes over HTTP; it writes nothing when it
-refuses an upload. Reads before the writes are unavoidable: the upload's earlier answer
-(idempotency), the codes' markers (duplicates against what is stored, named by line) and
-the bucket heads (where the new codes go). Each chunk of codes is one transaction that also
-moves its bucket's `loaded` on, conditional on the head as read, so claims only ever see
-codes that are fully written; two concurrent uploads of one code fail on its marker.
+refuses an upload. Its answer is kept as an action record (`plugins.actions.perform`, keyed
+by the upload id under the coupon type), so a repeat answers the first result. Reads before
+the writes are unavoidable: that record (a repeat must redo nothing), the codes' markers
+(duplicates against what is stored, named by line) and the bucket heads (where the new codes
+go). Each chunk of codes is one transaction that also moves its bucket's `loaded` on,
+conditional on the head as read, so claims only ever see codes that are fully written; two
+concurrent uploads of one code fail on its marker.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from games.partner_coupon.config import PartnerCouponType, partner_coupon_of
+from games.partner_coupon.config import GAME, PartnerCouponType, partner_coupon_of
 from games.partner_coupon.errors import (
     CodesInvalidError,
     CouponTypeNotFoundError,
@@ -31,12 +33,13 @@ from games.partner_coupon.items import (
     CodeItem,
     CodeMarkerItem,
     PoolHeadItem,
-    UploadItem,
     code_key,
     head_key,
     marker_key,
     upload_key,
 )
+from plugins.actions import ActionRequest, perform, recorded
+from plugins.antifraud import Player
 from plugins.contracts import Campaign
 from plugins.errors import ConflictError, MalformedRequestError
 from plugins.store import Transaction, TransactionCancelledError, get_many
@@ -139,11 +142,14 @@ def upload_pool(campaign: Campaign, partner_id: str, type_id: str, upload_id: st
         raise MalformedRequestError("upload_id must be 1-64 characters of A-Z a-z 0-9 _ . : -")
     coupon_type(campaign, partner_id, type_id)
     cid = campaign.id
-    try:
-        first = UploadItem.get(*upload_key(cid, partner_id, type_id, upload_id), consistent_read=True)
-        return dict(first.result) | {"replayed": True}
-    except UploadItem.DoesNotExist:
-        pass
+    # The partner acts (perform's guards: blacklisting member `partner:<id>` stops it); the
+    # body names only the pool, so a repeat with other codes still answers the first result.
+    request = ActionRequest(campaign=campaign, game=GAME, player=Player(f"partner:{partner_id}"),
+                            key=upload_id, body={"partner": partner_id, "type_id": type_id},
+                            now=now, record=upload_key(cid, partner_id, type_id, upload_id))
+    first = recorded(request)
+    if first is not None:
+        return first.result | {"replayed": True}
     codes = _checked(codes, range(1, len(codes) + 1))
     stored = _stored(cid, partner_id, type_id, codes)
     clash = {c: [i] for i, c in enumerate(codes, start=1) if stored.get(c, upload_id) != upload_id}
@@ -157,10 +163,8 @@ def upload_pool(campaign: Campaign, partner_id: str, type_id: str, upload_id: st
     result = {"upload_id": upload_id, "partner": partner_id, "type_id": type_id,
               "accepted": len(codes), "pool_size": sum(int(h.loaded) for h in heads if h),
               "uploaded_at": now.isoformat()}
-    record = UploadItem(*upload_key(cid, partner_id, type_id, upload_id), result=result,
-                        created_at=now)
-    record.save(UploadItem.pk.does_not_exist())
-    return result | {"replayed": False}
+    outcome = perform(request, lambda tx: (result, {}), lambda cancelled: False)
+    return outcome.result | {"replayed": outcome.replayed}
 
 
 def _spread(fresh: list[tuple[int, str]], cid: str, partner: str,

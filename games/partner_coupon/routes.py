@@ -7,28 +7,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from pydantic import BaseModel, Field
 
 from games.partner_coupon.claims import center, claim, my_coupons
-from plugins.runtime import runtime
-from plugins.web import current_player
-from plugins.web.play import Counted, body_of, play
-from plugins.web.routing import (
-    ActionBody,
-    Authorization,
-    CampaignHeading,
-    CampaignId,
-    IdempotencyKey,
-    answers,
-    heading,
-    json_response,
-)
+from plugins.types import SLUG
+from plugins.web import kit
 
-router = LambdaFunctionUrlRouter()
-TypeId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="coupon type id")]
+router = kit.LambdaFunctionUrlRouter()
+TypeId = Annotated[str, kit.Path(pattern=SLUG, description="coupon type id")]
 
 
 
@@ -46,7 +32,7 @@ class CenterCoupon(BaseModel):
     available: bool
 
 
-class CenterView(CampaignHeading):
+class CenterView(kit.CampaignHeading):
     title: str
     coupons: list[CenterCoupon]
 
@@ -61,31 +47,32 @@ class MyCoupons(BaseModel):
     coupons: list[dict[str, Any]]
 
 
-CLAIMED = Counted("PartnerCoupons", "claim", fields=lambda r: {"partner": r["coupon"]["partner"]})
+CLAIMED = kit.Counted("PartnerCoupons", "claim", fields=lambda r: {"partner": r["coupon"]["partner"]})
 
 
 @router.get("/campaigns/<campaign_id>/coupons", summary="The coupon center",
-            responses=answers(CenterView, "every claimable partner coupon and what is left"))
-def get_center(campaign_id: CampaignId) -> Response[str]:
-    campaign, now = runtime.configs.get(campaign_id), runtime.clock()
+            responses=kit.answers(CenterView, "every claimable partner coupon and what is left"))
+def get_center(campaign_id: kit.CampaignId) -> kit.Response[str]:
+    campaign, now = kit.runtime.configs.get(campaign_id), kit.runtime.clock()
     view = center(campaign, now)
-    return json_response(200, {**heading(campaign, now), "title": view["title"],
-                               "coupons": view["coupons"]})
+    return kit.json_response(200, {**kit.heading(campaign, now), "title": view["title"],
+                                   "coupons": view["coupons"]})
 
 
 @router.post("/campaigns/<campaign_id>/coupons/<type_id>/claims", summary="Claim a coupon",
-             responses=answers(ClaimView, "the coupon and its code (a retry returns it again)", 201))
-def post_claim(campaign_id: CampaignId, type_id: TypeId,
-               body: Annotated[ActionBody | None, Body()] = None, idempotency: IdempotencyKey = None,
-               authorization: Authorization = None) -> Response[str]:
-    return play(campaign_id, idempotency,
-                lambda a: claim(a.campaign, a.player, a.key, type_id, body_of(body), a.now),
-                CLAIMED, type_id=type_id)
+             responses=kit.answers(ClaimView, "the coupon and its code (a retry returns it again)", 201))
+def post_claim(campaign_id: kit.CampaignId, type_id: TypeId,
+               body: Annotated[kit.ActionBody | None, kit.Body()] = None,
+               idempotency: kit.IdempotencyKey = None,
+               authorization: kit.Authorization = None) -> kit.Response[str]:
+    return kit.play(campaign_id, idempotency,
+                    lambda a: claim(a.campaign, a.player, a.key, type_id, kit.body_of(body), a.now),
+                    CLAIMED, type_id=type_id)
 
 
 @router.get("/campaigns/<campaign_id>/coupons/mine", summary="The player's partner coupons",
-            responses=answers(MyCoupons, "newest first, with codes and states"))
-def get_mine(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
-    player = current_player()
-    campaign = runtime.configs.get(campaign_id)
-    return json_response(200, {"coupons": my_coupons(campaign, player.member_id, runtime.clock())})
+            responses=kit.answers(MyCoupons, "newest first, with codes and states"))
+def get_mine(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
+    player = kit.current_player()
+    campaign = kit.runtime.configs.get(campaign_id)
+    return kit.json_response(200, {"coupons": my_coupons(campaign, player.member_id, kit.runtime.clock())})

@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 
 from games.red_packet.fund import fund_refund
 from games.red_packet.items import EXPIRY, PacketItem, packet_key
-from plugins.expiry import FIRST_LOOKBACK
+from plugins.expiry import FIRST_LOOKBACK, expire_once
 from plugins.prize_pool.budget import refund
-from plugins.store import Transaction, TransactionCancelledError
+from plugins.store import Transaction
 
 __all__ = ["expire_due", "expire_packet"]
 
@@ -33,15 +33,13 @@ def expire_packet(campaign_id: str, packet_id: str, now: datetime) -> bool | Non
     when it is not due yet or kept moving under concurrent grabs (the next sweep retries).
     """
     key = packet_key(campaign_id, packet_id)
-    for _ in range(ATTEMPTS):
-        try:
-            packet = PacketItem.get(*key, consistent_read=True)
-        except PacketItem.DoesNotExist:
-            return False
+
+    def due(packet: PacketItem) -> bool | None:
         if packet.state != "open":
             return False
-        if packet.expires > now.timestamp():
-            return None
+        return None if packet.expires > now.timestamp() else True
+
+    def expire(packet: PacketItem) -> Transaction:
         unspent = packet.unspent
         tx = Transaction()
         tx.update("packet", PacketItem(*key),
@@ -52,12 +50,9 @@ def expire_packet(campaign_id: str, packet_id: str, now: datetime) -> bool | Non
         refund(tx, campaign_id, _back(paid.get("budget", {}), unspent))
         fund_refund(tx, campaign_id, _back(paid.get("fund", {}), unspent))
         EXPIRY.drop(tx, "index", campaign_id, packet_id, int(packet.expires))
-        try:
-            tx.commit()
-            return True
-        except TransactionCancelledError:
-            continue
-    return None
+        return tx
+
+    return expire_once(PacketItem, key, due, expire, ATTEMPTS)
 
 
 def _back(debits: dict[str, int], amount: int) -> dict[int, int]:

@@ -28,7 +28,7 @@ from pynamodb.attributes import (
 )
 
 from plugins.expiry import DueList
-from plugins.store import BaseItem, register_model
+from plugins.store import BaseItem, OfCampaign, register_model
 
 __all__ = ["EXPIRY", "PacketItem", "PacketRefItem", "order_key", "packet_key", "ref_key",
            "refs_prefix"]
@@ -37,7 +37,7 @@ EXPIRY = DueList("RPX")
 """Packets due to expire, by their end of life; the sweep gives back what they did not pay out."""
 
 
-class PacketItem(BaseItem):
+class PacketItem(OfCampaign, BaseItem):
     """A shared packet: its parts (split once, at creation) and what became of them.
 
     `taken` holds the indexes of grabbed parts (a grab is conditional on its part not being
@@ -47,7 +47,6 @@ class PacketItem(BaseItem):
     back exactly there.
     """
 
-    campaign_id = UnicodeAttribute()
     packet_id = UnicodeAttribute()
     owner = UnicodeAttribute()
     source = UnicodeAttribute()

@@ -10,9 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from games.red_packet.config import GAME
@@ -21,26 +18,14 @@ from games.red_packet.grabs import grab
 from games.red_packet.items import PacketItem, PacketRefItem, packet_key, refs_prefix
 from games.red_packet.packets import OrderReport, report_order, share
 from games.red_packet.views import packet_view, player_status, red_packet_of, ref_view, rules_view
-from plugins.runtime import runtime
+from plugins.ids import TIME_ORDERED
 from plugins.store import keys
 from plugins.types import cents
-from plugins.web import current_caller, current_player, optional_player
-from plugins.web.play import Counted, body_of, count, play
-from plugins.web.routing import (
-    ActionBody,
-    Authorization,
-    CampaignHeading,
-    CampaignId,
-    IdempotencyKey,
-    action_response,
-    answers,
-    heading,
-    json_response,
-)
+from plugins.web import kit
 
-router = LambdaFunctionUrlRouter()
+router = kit.LambdaFunctionUrlRouter()
 BRAND = "brand"
-PacketId = Annotated[str, Path(pattern=r"^[0-9]{14}[0-9a-f]{12}$", description="packet id")]
+PacketId = Annotated[str, kit.Path(pattern=TIME_ORDERED, description="packet id")]
 
 
 class OrderBody(BaseModel):
@@ -103,7 +88,7 @@ class PacketView(BaseModel):
     returned: str | None = None
 
 
-class CampaignView(CampaignHeading):
+class CampaignView(kit.CampaignHeading):
     rules: dict[str, Any]
     me: dict[str, Any] | None
 
@@ -113,74 +98,71 @@ class MyPackets(BaseModel):
     grabs: list[dict[str, Any]]
 
 
-SHARED = Counted("Packets", "packet", fields=lambda r: {"packet_id": r["packet_id"], "source": "action"})
-REPORTED = Counted("Packets", "packet", fields=lambda r: {"packet_id": r["packet_id"], "source": "order"})
-GRABBED = Counted("Grabs", "grab", fields=lambda r: {"packet_id": r["packet_id"], "amount": r["amount"]})
+SHARED = kit.Counted("Packets", "packet", fields=lambda r: {"packet_id": r["packet_id"], "source": "action"})
+REPORTED = kit.Counted("Packets", "packet", fields=lambda r: {"packet_id": r["packet_id"], "source": "order"})
+GRABBED = kit.Counted("Grabs", "grab", fields=lambda r: {"packet_id": r["packet_id"], "amount": r["amount"]})
 
 
 @router.get("/campaigns/<campaign_id>", summary="What the page shows",
-            responses=answers(CampaignView, "the rules, and with a token the player's balance"))
-def get_campaign(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
-    campaign = runtime.configs.get(campaign_id)
+            responses=kit.answers(CampaignView, "the rules, and with a token the player's balance"))
+def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
+    campaign = kit.runtime.configs.get(campaign_id)
     section = red_packet_of(campaign)
-    now, player = runtime.clock(), optional_player()
+    now, player = kit.runtime.clock(), kit.optional_player()
     me = player_status(campaign, section, player.member_id, now) if player is not None else None
-    return json_response(200, {**heading(campaign, now), "rules": rules_view(section), "me": me})
+    return kit.json_response(200, {**kit.heading(campaign, now), "rules": rules_view(section), "me": me})
 
 
 @router.post("/campaigns/<campaign_id>/orders", summary="Report an order (brand system only)",
-             responses=answers(PacketCreated, "the order's packet (a repeat returns it again)", 201))
-def post_order(campaign_id: CampaignId, body: Annotated[OrderBody, Body()],
-               authorization: Authorization = None) -> Response[str]:
-    caller = current_caller(BRAND)
-    campaign = runtime.configs.get(campaign_id)
+             responses=kit.answers(PacketCreated, "the order's packet (a repeat returns it again)", 201))
+def post_order(campaign_id: kit.CampaignId, body: Annotated[OrderBody, kit.Body()],
+               authorization: kit.Authorization = None) -> kit.Response[str]:
+    caller = kit.current_caller(BRAND)
+    campaign = kit.runtime.configs.get(campaign_id)
     order = OrderReport(order_id=body.order_id, member_id=body.member_id, amount=cents(body.amount))
-    outcome = report_order(campaign, caller, order, runtime.clock(), runtime.rng)
+    outcome = report_order(campaign, caller, order, kit.runtime.clock(), kit.runtime.rng)
     if not outcome.replayed:
-        count(REPORTED, outcome.result, order_id=order.order_id, member_id=order.member_id)
-    return action_response(outcome)
+        kit.count(REPORTED, outcome.result, order_id=order.order_id, member_id=order.member_id)
+    return kit.action_response(outcome)
 
 
-@router.post("/campaigns/<campaign_id>/packets", summary="Get a packet for a campaign action",
-             responses=answers(PacketCreated, "the packet (a retry returns it again)", 201))
-def post_packet(campaign_id: CampaignId, body: Annotated[ActionBody | None, Body()] = None,
-                idempotency: IdempotencyKey = None,
-                authorization: Authorization = None) -> Response[str]:
-    return play(campaign_id, idempotency, lambda a: share(a.campaign, a.player, a.key, body_of(body),
-                                                          a.now, runtime.rng), SHARED)
+kit.action_route(router, "/campaigns/<campaign_id>/packets", "Get a packet for a campaign action",
+                 PacketCreated, "the packet (a retry returns it again)",
+                 lambda a, body: share(a.campaign, a.player, a.key, body, a.now, kit.runtime.rng), SHARED)
 
 
 @router.get("/campaigns/<campaign_id>/packets/<packet_id>", summary="The share page",
-            responses=answers(PacketView, "parts left, grabs (members masked), state"))
-def get_packet(campaign_id: CampaignId, packet_id: PacketId,
-               authorization: Authorization = None) -> Response[str]:
-    red_packet_of(runtime.configs.get(campaign_id))
-    player = optional_player()
+            responses=kit.answers(PacketView, "parts left, grabs (members masked), state"))
+def get_packet(campaign_id: kit.CampaignId, packet_id: PacketId,
+               authorization: kit.Authorization = None) -> kit.Response[str]:
+    red_packet_of(kit.runtime.configs.get(campaign_id))
+    player = kit.optional_player()
     try:
         packet = PacketItem.get(*packet_key(campaign_id, packet_id))
     except PacketItem.DoesNotExist:
         raise PacketNotFoundError(f"no packet {packet_id} in this campaign") from None
     viewer = player.member_id if player is not None else None
-    return json_response(200, packet_view(packet, runtime.clock(), viewer))
+    return kit.json_response(200, packet_view(packet, kit.runtime.clock(), viewer))
 
 
 @router.post("/campaigns/<campaign_id>/packets/<packet_id>/grabs", summary="Grab one part",
-             responses=answers(GrabView, "the part and what was issued (a retry returns it again)", 201))
-def post_grab(campaign_id: CampaignId, packet_id: PacketId,
-              body: Annotated[ActionBody | None, Body()] = None, idempotency: IdempotencyKey = None,
-              authorization: Authorization = None) -> Response[str]:
-    return play(campaign_id, idempotency, lambda a: grab(
-        a.campaign, a.request(GAME, body_of(body) | {"packet_id": packet_id}), packet_id, runtime.rng),
-        GRABBED)
+             responses=kit.answers(GrabView, "the part and what was issued (a retry returns it again)", 201))
+def post_grab(campaign_id: kit.CampaignId, packet_id: PacketId,
+              body: Annotated[kit.ActionBody | None, kit.Body()] = None,
+              idempotency: kit.IdempotencyKey = None,
+              authorization: kit.Authorization = None) -> kit.Response[str]:
+    return kit.play(campaign_id, idempotency, lambda a: grab(
+        a.campaign, a.request(GAME, kit.body_of(body) | {"packet_id": packet_id}), packet_id,
+        kit.runtime.rng), GRABBED)
 
 
 @router.get("/campaigns/<campaign_id>/packets", summary="The player's own packets and grabs",
-            responses=answers(MyPackets, "newest first"))
-def list_packets(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
-    player = current_player()
-    red_packet_of(runtime.configs.get(campaign_id))
+            responses=kit.answers(MyPackets, "newest first"))
+def list_packets(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
+    player = kit.current_player()
+    red_packet_of(kit.runtime.configs.get(campaign_id))
     refs = PacketRefItem.query(keys.member(player.member_id),
                                PacketRefItem.sk.startswith(refs_prefix(campaign_id)))
     newest = sorted(refs, key=lambda ref: ref.at, reverse=True)
-    return json_response(200, {"packets": [ref_view(r, campaign_id) for r in newest if r.kind == "O"],
-                       "grabs": [ref_view(r, campaign_id) for r in newest if r.kind == "G"]})
+    return kit.json_response(200, {"packets": [ref_view(r, campaign_id) for r in newest if r.kind == "O"],
+                                   "grabs": [ref_view(r, campaign_id) for r in newest if r.kind == "G"]})

@@ -125,31 +125,15 @@ def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, A
                         original_item = current.to_json()["Attributes"]
                     raise ConditionalCheckFailed(item=original_item)
 
+            condition = {"condition_expression": condition_expression,
+                         "expression_attribute_names": expression_attribute_names,
+                         "expression_attribute_values": expression_attribute_values}
             if op_type == "Put":
-                self.put_item(
-                    table_name,
-                    op["Item"],
-                    condition_expression=condition_expression,
-                    expression_attribute_names=expression_attribute_names,
-                    expression_attribute_values=expression_attribute_values,
-                )
+                self.put_item(table_name, op["Item"], **condition)
             elif op_type == "Delete":
-                self.delete_item(
-                    table_name,
-                    key,
-                    condition_expression=condition_expression,
-                    expression_attribute_names=expression_attribute_names,
-                    expression_attribute_values=expression_attribute_values,
-                )
+                self.delete_item(table_name, key, **condition)
             elif op_type == "Update":
-                self.update_item(
-                    table_name,
-                    key,
-                    update_expression=op["UpdateExpression"],
-                    condition_expression=condition_expression,
-                    expression_attribute_names=expression_attribute_names,
-                    expression_attribute_values=expression_attribute_values,
-                )
+                self.update_item(table_name, key, update_expression=op["UpdateExpression"], **condition)
             errors.append((None, None, None))
         except (MultipleTransactionsException, MockValidationException):
             # Rollback to the original state, and reraise the error

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 
+from plugins.ids import random_hex
 from plugins.store import BlockItem, keys
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def record_block(
     """Write the block to the campaign's audit partition of the day (kept 180 days)."""
     day = campaign.config.local_day(now).isoformat()
     BlockItem(
-        keys.blocks(campaign.id, day), f"{now.isoformat()}#{secrets.token_hex(4)}",
+        keys.blocks(campaign.id, day), f"{now.isoformat()}#{random_hex(8)}",
         rule=rule, reason=reason, game=game, member_id=player.member_id,
         device_id=player.device_id, ip=player.ip, at=now,
         ttl=int((now + RETENTION).timestamp()),

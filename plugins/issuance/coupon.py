@@ -8,7 +8,6 @@ valid unused coupons (`HRS#OPEN`) and one coupon of a type per period (`HRS#<typ
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -18,6 +17,7 @@ from pynamodb.expressions.update import Action
 
 from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
+from plugins.ids import random_hex
 from plugins.store import (
     CounterItem,
     CouponItem,
@@ -50,16 +50,24 @@ class CouponUsage(BaseModel):
     cities: tuple[str, ...] = ()
 
 
-class CouponSpec(RewardSpec):
-    type: Literal["coupon"] = "coupon"
-    type_id: Slug = Field(description="the coupon template; limits count per type")
+class CouponFace(BaseModel):
+    """What a coupon offers, as the player reads it: the same for a brand's coupon and a
+    partner's co-branded one (`kind` says which of the others it needs)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     title: str = Field(min_length=1, max_length=60)
     kind: CouponKind
     threshold: Money | None = None
     discount: Money | None = None
     percent_off: int | None = Field(default=None, ge=1, le=99)
-    max_discount: Money | None = None
     item: str | None = None
+
+
+class CouponSpec(CouponFace, RewardSpec):
+    type: Literal["coupon"] = "coupon"
+    type_id: Slug = Field(description="the coupon template; limits count per type")
+    max_discount: Money | None = None
     usage: CouponUsage = CouponUsage()
     valid_from: datetime | None = None
     valid_until: datetime | None = None
@@ -119,7 +127,7 @@ class CouponIssuer(Issuer):
         config, member = ctx.campaign.config, keys.member(ctx.member_id)
         local = ctx.now.astimezone(config.zone)
         valid_from, valid_until = self.validity(spec, ctx)
-        coupon_id = local.strftime("%Y%m%d") + secrets.token_hex(6)
+        coupon_id = local.strftime("%Y%m%d") + random_hex(12)
         terms = spec.model_dump(mode="json", include=set(REQUIRED[spec.kind]) | {"max_discount"})
         coupon = CouponItem(
             member, keys.coupon(coupon_id), coupon_id=coupon_id, member_id=ctx.member_id,

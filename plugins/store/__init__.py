@@ -1,5 +1,6 @@
 """The only package that speaks DynamoDB: PynamoDB models over one table, keys, transactions."""
 
+from plugins.store.mixins import OfCampaign, OfMember
 from plugins.store.models import (
     ActionItem,
     AllowanceItem,
@@ -30,6 +31,8 @@ __all__ = [
     "CounterItem",
     "CouponItem",
     "MarkerItem",
+    "OfCampaign",
+    "OfMember",
     "PointsItem",
     "Transaction",
     "TransactionCancelledError",

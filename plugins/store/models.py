@@ -20,6 +20,8 @@ from pynamodb.attributes import (
 from pynamodb.connection import TableConnection
 from pynamodb.models import Model
 
+from plugins.store.mixins import OfCampaign, OfMember
+
 DEFAULT_TABLE = "mgames-local"
 # On AWS no call may outlive the function's 10 s timeout (template.yaml): PynamoDB's client
 # makes 1 + max_retry_attempts attempts in botocore's standard retry mode, whose backoff is
@@ -89,23 +91,20 @@ class MarkerItem(BaseItem):
     """A presence-only item whose existence is the rule (one coupon type per period)."""
 
 
-class ActionItem(BaseItem):
+class ActionItem(OfCampaign, BaseItem):
     """A player action keyed by its idempotency key; holds the answer a retry gets back."""
 
     game = UnicodeAttribute()
-    campaign_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     config_version = NumberAttribute()
     request_hash = UnicodeAttribute()
     result = JSONAttribute()
 
 
-class CouponItem(BaseItem):
+class CouponItem(OfCampaign, OfMember, BaseItem):
     """An issued coupon; `state` is issued or redeemed, expiry is read from `valid_until`."""
 
     coupon_id = UnicodeAttribute()
-    member_id = UnicodeAttribute()
-    campaign_id = UnicodeAttribute()
     type_id = UnicodeAttribute()
     origin = UnicodeAttribute()
     channel = UnicodeAttribute(null=True)

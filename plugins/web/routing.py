@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from plugins.actions import ActionResult
 from plugins.contracts import Campaign
 from plugins.http import json_body
+from plugins.types import SLUG
 
-CampaignId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="campaign id")]
+CampaignId = Annotated[str, Path(pattern=SLUG, description="campaign id")]
 IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key",
                                               description="unique per action; retries reuse it")]
 Authorization = Annotated[str | None, Header(alias="authorization",

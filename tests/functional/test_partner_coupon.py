@@ -1,6 +1,6 @@
-"""Partner coupons: code pools (parse, duplicates by line, idempotent uploads), the coupon
-center's claims (one code each, limits, quota and budget), the issuer as a lucky-wheel prize,
-and error envelopes that write nothing."""
+"""Partner coupons: the coupon center's claims (one code each, limits, quota and budget), the
+issuer as a lucky-wheel prize, and error envelopes that write nothing (uploads:
+test_partner_uploads.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,8 @@ from typing import Any
 
 import pytest
 
-from games.partner_coupon import parse_codes, upload_pool
+from games.partner_coupon import upload_pool
 from games.partner_coupon.errors import (
-    CodesInvalidError,
-    CouponTypeNotFoundError,
-    DuplicateCodesError,
     PartnerNotFoundError,
 )
 from games.partner_coupon.items import CodeItem, TallyItem, tally_key
@@ -63,50 +60,6 @@ def claim(client: GameClient, member: str, key: str | None = None,
 def pc(apply: Apply) -> GameClient:
     apply(pc_doc())
     return GameClient("partner-coupon")
-
-
-def test_parse_codes_csv_and_json_name_duplicate_lines() -> None:
-    assert parse_codes("code\nA1\n\nB2,extra\n", "csv") == ["A1", "B2"]
-    assert parse_codes('{"codes": ["A1", "B2"]}', "json") == ["A1", "B2"]
-    with pytest.raises(DuplicateCodesError, match=r"A1 on lines 2, 4"):
-        parse_codes("code\nA1\nB2\nA1\n", "csv")
-    with pytest.raises(DuplicateCodesError, match=r"X on lines 1, 3"):
-        parse_codes('["X", "Y", "X"]', "json")
-    with pytest.raises(CodesInvalidError, match="line 2"):
-        parse_codes("A1\nbad code#\n", "csv")
-    with pytest.raises(CodesInvalidError):
-        parse_codes("not json", "json")
-    with pytest.raises(CodesInvalidError):
-        parse_codes("code\n", "csv")
-
-
-def test_upload_is_idempotent_and_refuses_stored_codes(pc: GameClient, scan: Scan) -> None:
-    first = load(20)
-    assert (first["accepted"], first["pool_size"], first["replayed"]) == (20, 20, False)
-    before = scan()
-    again = load(20)
-    assert again == first | {"replayed": True}
-    assert scan() == before  # a repeat writes nothing
-    campaign = runtime.configs.get("demo")
-    with pytest.raises(DuplicateCodesError, match="CAFE00003 on lines 2"):
-        upload_pool(campaign, "cafe", "coffee-10", "up-2", ["NEW1", "CAFE00003"], NOW)
-    with pytest.raises(PartnerNotFoundError):
-        upload_pool(campaign, "nobody", "coffee-10", "up-3", ["NEW1"], NOW)
-    with pytest.raises(CouponTypeNotFoundError):
-        upload_pool(campaign, "cafe", "tea", "up-4", ["NEW1"], NOW)
-    with pytest.raises(DuplicateCodesError, match="CAFE00000 on lines 1"):
-        load(5, "up-5")  # the same codes under a new upload id
-    assert scan() == before  # refusals write nothing
-
-
-def test_upload_resumes_codes_its_own_id_stored(pc: GameClient) -> None:
-    campaign = runtime.configs.get("demo")
-    upload_pool(campaign, "cafe", "coffee-10", "up-a", codes(3), NOW)
-    # the upload record lost (a crash after the codes, before the answer): the retry resumes
-    from games.partner_coupon.items import UploadItem, upload_key
-    UploadItem(*upload_key("demo", "cafe", "coffee-10", "up-a")).delete()
-    again = upload_pool(campaign, "cafe", "coffee-10", "up-a", codes(5), NOW)
-    assert (again["accepted"], again["pool_size"]) == (5, 5)
 
 
 def test_claim_gets_a_code_once_and_lists_it(pc: GameClient, dynamodb_calls: list[str]) -> None:

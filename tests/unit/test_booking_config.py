@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 
 from games.booking.bookings import CODE_ALPHABET, new_code
 from games.booking.config import BookingConfig
+from plugins.runtime import Runtime
 from tests.functional.test_booking import SECTION
 
 
@@ -31,6 +33,11 @@ def test_bad_sections_are_refused(change: dict[str, object]) -> None:
         BookingConfig.model_validate(SECTION | change)
 
 
-def test_codes_are_8_unambiguous_characters() -> None:
-    codes = {new_code() for _ in range(1000)}
+def test_codes_are_8_unambiguous_characters(seeded_rng: random.Random) -> None:
+    codes = {new_code(seeded_rng) for _ in range(1000)}
     assert len(codes) == 1000 and all(len(c) == 8 and set(c) <= set(CODE_ALPHABET) for c in codes)
+
+
+def test_codes_repeat_under_one_seed_and_come_from_a_csprng_in_production() -> None:
+    assert new_code(random.Random(7)) == new_code(random.Random(7))
+    assert isinstance(Runtime().rng, random.SystemRandom)
