@@ -16,7 +16,6 @@ router = kit.LambdaFunctionUrlRouter()
 TaskId = Annotated[str, kit.Path(pattern=TIME_ORDERED, description="task id")]
 
 
-
 class CutView(BaseModel):
     price: str
     floor: str

@@ -19,79 +19,46 @@ __all__ = [
 ]
 
 
-class DayNotBookableError(GameError):
+class DayNotBookableError(GameError, code="DAY_NOT_BOOKABLE", status=422):
     """The day asked for is not one the campaign takes bookings for (past, too far ahead,
     not a bookable weekday, outside the campaign)."""
 
-    code = "DAY_NOT_BOOKABLE"
-    status = 422
 
-
-class BookingClosedError(GameError):
+class BookingClosedError(GameError, code="BOOKING_CLOSED", status=403):
     """Bookings are not taken at this hour."""
 
-    code = "BOOKING_CLOSED"
-    status = 403
 
-
-class StoreUnknownError(GameError):
+class StoreUnknownError(GameError, code="STORE_UNKNOWN", status=422):
     """The store named is not one of the campaign's pick-up stores (or none was named)."""
 
-    code = "STORE_UNKNOWN"
-    status = 422
 
-
-class SoldOutError(GameError):
+class SoldOutError(GameError, code="SOLD_OUT", status=409):
     """Every unit of that day (or of the campaign) is booked."""
 
-    code = "SOLD_OUT"
-    status = 409
 
-
-class AlreadyBookedError(GameError):
+class AlreadyBookedError(GameError, code="ALREADY_BOOKED", status=409):
     """The player already holds a booking for that day (or in this campaign)."""
 
-    code = "ALREADY_BOOKED"
-    status = 409
 
-
-class BookingNotFoundError(GameError):
+class BookingNotFoundError(GameError, code="BOOKING_NOT_FOUND", status=404):
     """The player holds no booking with this id in this campaign."""
 
-    code = "BOOKING_NOT_FOUND"
-    status = 404
 
-
-class CodeNotFoundError(GameError):
+class CodeNotFoundError(GameError, code="CODE_NOT_FOUND", status=404):
     """No booking has this pick-up code."""
 
-    code = "CODE_NOT_FOUND"
-    status = 404
 
-
-class BookingCancelledError(GameError):
+class BookingCancelledError(GameError, code="BOOKING_CANCELLED", status=409):
     """The booking is cancelled (cancelled twice, or verified after a cancel)."""
 
-    code = "BOOKING_CANCELLED"
-    status = 409
 
-
-class PickedUpError(GameError):
+class PickedUpError(GameError, code="ALREADY_PICKED_UP", status=409):
     """The booking was already picked up (verified)."""
 
-    code = "ALREADY_PICKED_UP"
-    status = 409
 
-
-class BookingExpiredError(GameError):
+class BookingExpiredError(GameError, code="BOOKING_EXPIRED", status=410):
     """The booking's pick-up window is over."""
 
-    code = "BOOKING_EXPIRED"
-    status = 410
 
-
-class NotInPickupWindowError(GameError):
+class NotInPickupWindowError(GameError, code="PICKUP_NOT_OPEN", status=409):
     """The pick-up window has not opened yet."""
-
-    code = "PICKUP_NOT_OPEN"
-    status = 409

@@ -55,7 +55,6 @@ class CampaignView(kit.CampaignHeading):
     calendar: Calendar | None = Field(description="with a player token only")
 
 
-
 class MakeUpRequest(kit.ActionBody):
     day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="the missed local day, YYYY-MM-DD")
 

@@ -33,7 +33,6 @@ class CampaignView(kit.CampaignHeading):
     chances: Chances
 
 
-
 class DrawView(BaseModel):
     draw_id: str
     drawn_at: str

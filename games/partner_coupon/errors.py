@@ -15,51 +15,30 @@ __all__ = [
 ]
 
 
-class PartnerNotFoundError(GameError):
+class PartnerNotFoundError(GameError, code="PARTNER_NOT_FOUND", status=404):
     """The campaign has no partner with this id."""
 
-    code = "PARTNER_NOT_FOUND"
-    status = 404
 
-
-class CouponTypeNotFoundError(GameError):
+class CouponTypeNotFoundError(GameError, code="COUPON_TYPE_NOT_FOUND", status=404):
     """The partner supplies no coupon type with this id (or it is not claimable)."""
 
-    code = "COUPON_TYPE_NOT_FOUND"
-    status = 404
 
-
-class CodesInvalidError(GameError):
+class CodesInvalidError(GameError, code="CODES_INVALID", status=422):
     """An upload is empty, unreadable, or holds a malformed code (lines named)."""
 
-    code = "CODES_INVALID"
-    status = 422
 
-
-class DuplicateCodesError(GameError):
+class DuplicateCodesError(GameError, code="DUPLICATE_CODES", status=409):
     """An upload repeats a code, or holds one the pool already has (lines named)."""
 
-    code = "DUPLICATE_CODES"
-    status = 409
 
-
-class PoolEmptyError(GameError):
+class PoolEmptyError(GameError, code="POOL_EMPTY", status=409):
     """Every code of this coupon type's pool was handed out."""
 
-    code = "POOL_EMPTY"
-    status = 409
 
-
-class PartnerExhaustedError(GameError):
+class PartnerExhaustedError(GameError, code="PARTNER_EXHAUSTED", status=409):
     """The partner's quota of coupons or its budget is used up."""
 
-    code = "PARTNER_EXHAUSTED"
-    status = 409
 
-
-class ClaimLimitError(GameError):
+class ClaimLimitError(GameError, code="CLAIM_LIMIT_REACHED", status=409):
     """The member already claimed as many of this coupon as allowed (today or in all), or the
     anti-harassment rules refuse it."""
-
-    code = "CLAIM_LIMIT_REACHED"
-    status = 409

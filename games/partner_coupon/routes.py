@@ -17,7 +17,6 @@ router = kit.LambdaFunctionUrlRouter()
 TypeId = Annotated[str, kit.Path(pattern=SLUG, description="coupon type id")]
 
 
-
 class CenterCoupon(BaseModel):
     type_id: str
     partner: str

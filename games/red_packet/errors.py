@@ -16,57 +16,33 @@ __all__ = [
 ]
 
 
-class TriggerNotEnabledError(GameError):
+class TriggerNotEnabledError(GameError, code="TRIGGER_NOT_ENABLED", status=404):
     """The campaign does not make packets this way (order or action trigger off)."""
 
-    code = "TRIGGER_NOT_ENABLED"
-    status = 404
 
-
-class OrderNotEligibleError(GameError):
+class OrderNotEligibleError(GameError, code="ORDER_NOT_ELIGIBLE", status=422):
     """The reported order is below the campaign's minimum amount."""
 
-    code = "ORDER_NOT_ELIGIBLE"
-    status = 422
 
-
-class BudgetExhaustedError(GameError):
+class BudgetExhaustedError(GameError, code="BUDGET_EXHAUSTED", status=409):
     """The campaign budget cannot pay for another packet."""
 
-    code = "BUDGET_EXHAUSTED"
-    status = 409
 
-
-class PacketNotFoundError(GameError):
+class PacketNotFoundError(GameError, code="PACKET_NOT_FOUND", status=404):
     """No packet with this id in this campaign."""
 
-    code = "PACKET_NOT_FOUND"
-    status = 404
 
-
-class PacketExpiredError(GameError):
+class PacketExpiredError(GameError, code="PACKET_EXPIRED", status=410):
     """The packet's lifetime is over; its unclaimed parts go back to the budget."""
 
-    code = "PACKET_EXPIRED"
-    status = 410
 
-
-class PacketEmptyError(GameError):
+class PacketEmptyError(GameError, code="PACKET_EMPTY", status=409):
     """Every part of the packet has been grabbed."""
 
-    code = "PACKET_EMPTY"
-    status = 409
 
-
-class AlreadyGrabbedError(GameError):
+class AlreadyGrabbedError(GameError, code="ALREADY_GRABBED", status=409):
     """The player already grabbed a part of this packet."""
 
-    code = "ALREADY_GRABBED"
-    status = 409
 
-
-class OwnPacketError(GameError):
+class OwnPacketError(GameError, code="OWN_PACKET", status=403):
     """The sharer cannot grab his own packet."""
-
-    code = "OWN_PACKET"
-    status = 403

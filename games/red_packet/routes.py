@@ -36,7 +36,6 @@ class OrderBody(BaseModel):
     amount: Decimal = Field(gt=0, le=10_000_000, decimal_places=2, description="order amount, yuan")
 
 
-
 class PacketCreated(BaseModel):
     packet_id: str
     campaign_id: str

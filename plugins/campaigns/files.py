@@ -28,6 +28,7 @@ def read_campaign_file(path: str | Path) -> Any:
         raise ConfigInvalidError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigInvalidError(f"{path}: a campaign file is a mapping of fields")
+
     def plain(value: Any) -> str:
         if isinstance(value, date):  # datetime too
             return value.isoformat()

@@ -51,32 +51,20 @@ NONCE_SK = "NONCE"
 HEADERS = ("x-api-key", "x-timestamp", "x-nonce", "x-signature")
 
 
-class PartnerAuthMissingError(GameError):
+class PartnerAuthMissingError(GameError, code="PARTNER_AUTH_MISSING", status=401):
     """A partner call lacks one of the signature headers."""
 
-    code = "PARTNER_AUTH_MISSING"
-    status = 401
 
-
-class SignatureInvalidError(GameError):
+class SignatureInvalidError(GameError, code="SIGNATURE_INVALID", status=401):
     """Unknown API key, or the signature does not match the request."""
 
-    code = "SIGNATURE_INVALID"
-    status = 401
 
-
-class RequestExpiredError(GameError):
+class RequestExpiredError(GameError, code="REQUEST_EXPIRED", status=401):
     """The request's timestamp is more than five minutes from now."""
 
-    code = "REQUEST_EXPIRED"
-    status = 401
 
-
-class NonceReusedError(GameError):
+class NonceReusedError(GameError, code="NONCE_REUSED", status=401):
     """The nonce was used before with this key: a replay."""
-
-    code = "NONCE_REUSED"
-    status = 401
 
 
 @dataclass(frozen=True)
