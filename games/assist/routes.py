@@ -111,12 +111,7 @@ def get_task(campaign_id: kit.CampaignId, task_id: TaskId,
                                             viewer=player.member_id if player else None))
 
 
-@router.post("/campaigns/<campaign_id>/tasks/<task_id>/helps", summary="Help a friend's task",
-             responses=kit.answers(HelpView, "the help (a replay returns the first answer)", 201))
-def post_help(campaign_id: kit.CampaignId, task_id: TaskId,
-              body: Annotated[kit.ActionBody | None, kit.Body()] = None,
-              idempotency: kit.IdempotencyKey = None, authorization: kit.Authorization = None,
-              ) -> kit.Response[str]:
-    return kit.play(campaign_id, idempotency, lambda a: help_task(
-        a.campaign, a.player, task_id, a.key, kit.body_of(body), a.now, kit.runtime.rng),
-        HELPED, task_id=task_id)
+@kit.action(router, "/campaigns/<campaign_id>/tasks/<task_id>/helps", "Help a friend's task",
+            HelpView, "the help (a replay returns the first answer)", HELPED)
+def post_help(a: kit.Action, task_id: TaskId, body: kit.OptionalBody = None) -> kit.ActionResult:
+    return help_task(a.campaign, a.player, task_id, a.key, kit.body_of(body), a.now, kit.runtime.rng)

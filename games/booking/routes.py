@@ -90,17 +90,10 @@ def get_campaign(campaign_id: kit.CampaignId) -> kit.Response[str]:
     return kit.json_response(200, view)
 
 
-@router.post("/campaigns/<campaign_id>/bookings", summary="Book one unit for a day",
-             responses=kit.answers(BookingView, "the booking and its pick-up code (a replay returns "
-                                                "the first answer)", 201))
-def post_booking(
-    campaign_id: kit.CampaignId,
-    body: Annotated[BookRequest, kit.Body()],
-    idempotency: kit.IdempotencyKey = None,
-    authorization: kit.Authorization = None,
-) -> kit.Response[str]:
-    return kit.play(campaign_id, idempotency, lambda a: book(
-        a.request(GAME, body.model_dump(mode="json")), body.day, body.store_id, kit.runtime.rng), BOOKED)
+@kit.action(router, "/campaigns/<campaign_id>/bookings", "Book one unit for a day", BookingView,
+            "the booking and its pick-up code (a replay returns the first answer)", BOOKED)
+def post_booking(a: kit.Action, body: Annotated[BookRequest, kit.Body()]) -> kit.ActionResult:
+    return book(a.request(GAME, body.model_dump(mode="json")), body.day, body.store_id, kit.runtime.rng)
 
 
 @router.get("/campaigns/<campaign_id>/bookings", summary="The player's own bookings",
@@ -115,17 +108,10 @@ def list_bookings(campaign_id: kit.CampaignId, authorization: kit.Authorization 
     return kit.json_response(200, {"bookings": [booking_view(b, now) for b in ordered]})
 
 
-@router.post("/campaigns/<campaign_id>/bookings/<booking_id>/cancel", summary="Cancel a booking",
-             responses=kit.answers(BookingView, "the booking, cancelled", 201))
-def post_cancel(
-    campaign_id: kit.CampaignId,
-    booking_id: BookingId,
-    idempotency: kit.IdempotencyKey = None,
-    authorization: kit.Authorization = None,
-) -> kit.Response[str]:
-    return kit.play(campaign_id, idempotency,
-                    lambda a: cancel(a.request(GAME, {"cancel": booking_id}), booking_id), CANCELLED,
-                    booking_id=booking_id)
+@kit.action(router, "/campaigns/<campaign_id>/bookings/<booking_id>/cancel", "Cancel a booking",
+            BookingView, "the booking, cancelled", CANCELLED)
+def post_cancel(a: kit.Action, booking_id: BookingId) -> kit.ActionResult:
+    return cancel(a.request(GAME, {"cancel": booking_id}), booking_id)
 
 
 @router.post("/campaigns/<campaign_id>/verifications", summary="Staff verify a pick-up code",

@@ -110,20 +110,14 @@ kit.action_route(router, "/campaigns/<campaign_id>/check-ins", "Check in today",
                  CHECKED_IN)
 
 
-@router.post("/campaigns/<campaign_id>/make-ups", summary="Make up a missed day of this cycle",
-             responses=kit.answers(CheckInView, "the make-up (a replay returns the first answer)", 201))
-def post_make_up(
-    campaign_id: kit.CampaignId,
-    body: Annotated[MakeUpRequest, kit.Body()],
-    idempotency: kit.IdempotencyKey = None,
-    authorization: kit.Authorization = None,
-) -> kit.Response[str]:
+@kit.action(router, "/campaigns/<campaign_id>/make-ups", "Make up a missed day of this cycle",
+            CheckInView, "the make-up (a replay returns the first answer)", MADE_UP)
+def post_make_up(a: kit.Action, body: Annotated[MakeUpRequest, kit.Body()]) -> kit.ActionResult:
     try:
         day = date.fromisoformat(body.day)
     except ValueError:
         raise MalformedRequestError(f"day: {body.day!r} is not a calendar date") from None
-    return kit.play(campaign_id, idempotency, lambda a: make_up(
-        a.campaign, a.player, a.key, day, kit.body_of(body), a.now, kit.runtime.rng), MADE_UP)
+    return make_up(a.campaign, a.player, a.key, day, kit.body_of(body), a.now, kit.runtime.rng)
 
 
 kit.history_route(router, "/campaigns/<campaign_id>/check-ins", "The player's own check-ins and make-ups",

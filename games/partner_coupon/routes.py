@@ -58,15 +58,10 @@ def get_center(campaign_id: kit.CampaignId) -> kit.Response[str]:
                                    "coupons": view["coupons"]})
 
 
-@router.post("/campaigns/<campaign_id>/coupons/<type_id>/claims", summary="Claim a coupon",
-             responses=kit.answers(ClaimView, "the coupon and its code (a retry returns it again)", 201))
-def post_claim(campaign_id: kit.CampaignId, type_id: TypeId,
-               body: Annotated[kit.ActionBody | None, kit.Body()] = None,
-               idempotency: kit.IdempotencyKey = None,
-               authorization: kit.Authorization = None) -> kit.Response[str]:
-    return kit.play(campaign_id, idempotency,
-                    lambda a: claim(a.campaign, a.player, a.key, type_id, kit.body_of(body), a.now),
-                    CLAIMED, type_id=type_id)
+@kit.action(router, "/campaigns/<campaign_id>/coupons/<type_id>/claims", "Claim a coupon",
+            ClaimView, "the coupon and its code (a retry returns it again)", CLAIMED)
+def post_claim(a: kit.Action, type_id: TypeId, body: kit.OptionalBody = None) -> kit.ActionResult:
+    return claim(a.campaign, a.player, a.key, type_id, kit.body_of(body), a.now)
 
 
 @router.get("/campaigns/<campaign_id>/coupons/mine", summary="The player's partner coupons",

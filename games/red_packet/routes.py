@@ -144,15 +144,11 @@ def get_packet(campaign_id: kit.CampaignId, packet_id: PacketId,
     return kit.json_response(200, packet_view(packet, kit.runtime.clock(), viewer))
 
 
-@router.post("/campaigns/<campaign_id>/packets/<packet_id>/grabs", summary="Grab one part",
-             responses=kit.answers(GrabView, "the part and what was issued (a retry returns it again)", 201))
-def post_grab(campaign_id: kit.CampaignId, packet_id: PacketId,
-              body: Annotated[kit.ActionBody | None, kit.Body()] = None,
-              idempotency: kit.IdempotencyKey = None,
-              authorization: kit.Authorization = None) -> kit.Response[str]:
-    return kit.play(campaign_id, idempotency, lambda a: grab(
-        a.campaign, a.request(GAME, kit.body_of(body) | {"packet_id": packet_id}), packet_id,
-        kit.runtime.rng), GRABBED)
+@kit.action(router, "/campaigns/<campaign_id>/packets/<packet_id>/grabs", "Grab one part",
+            GrabView, "the part and what was issued (a retry returns it again)", GRABBED)
+def post_grab(a: kit.Action, packet_id: PacketId, body: kit.OptionalBody = None) -> kit.ActionResult:
+    return grab(a.campaign, a.request(GAME, kit.body_of(body) | {"packet_id": packet_id}), packet_id,
+                kit.runtime.rng)
 
 
 @router.get("/campaigns/<campaign_id>/packets", summary="The player's own packets and grabs",

@@ -1,11 +1,13 @@
 """A game's route kit: `from plugins.web import kit` gives its routes the Powertools pieces,
-the shared parameters and answers, and the two routes most games repeat (a player's action
-whose body is at most an `ActionBody`, and the player's own history of such actions)."""
+the shared parameters and answers, the `action` decorator every player action goes through,
+and the two routes most games repeat (an action whose body is at most an `ActionBody`, and the
+player's own history of such actions)."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, get_type_hints
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
@@ -30,28 +32,63 @@ from plugins.web.routing import (
 )
 
 __all__ = [
-    "ActionBody", "Authorization", "Body", "CampaignHeading", "CampaignId", "Counted",
-    "IdempotencyKey", "LambdaFunctionUrlRouter", "Path", "Response", "action_response",
-    "action_route", "answers", "body_of", "count", "current_caller", "current_player", "heading",
-    "history_route", "json_response", "optional_player", "play", "runtime",
+    "Action", "ActionBody", "ActionResult", "Authorization", "Body", "CampaignHeading",
+    "CampaignId", "Counted", "IdempotencyKey", "LambdaFunctionUrlRouter", "OptionalBody", "Path",
+    "Response", "action", "action_response", "action_route", "answers", "body_of", "count",
+    "current_caller", "current_player", "heading", "history_route", "json_response",
+    "optional_player", "play", "runtime",
 ]
 
-Act = Callable[[Action, dict[str, Any]], ActionResult]
+OptionalBody = Annotated[ActionBody | None, Body()]
+"""The body of an action that takes nothing but where the page runs."""
+
+_SHARED = [  # what every action's route takes besides its own parameters
+    inspect.Parameter("campaign_id", inspect.Parameter.KEYWORD_ONLY, annotation=CampaignId),
+    inspect.Parameter("idempotency", inspect.Parameter.KEYWORD_ONLY, default=None,
+                      annotation=IdempotencyKey),
+    inspect.Parameter("authorization", inspect.Parameter.KEYWORD_ONLY, default=None,
+                      annotation=Authorization),
+]
+
+
+def action(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[BaseModel],
+           what: str, counted: Counted) -> Callable[[Callable[..., ActionResult]], Any]:
+    """Decorate `act(action, **own)` into the route POST `path` of a player's action.
+
+    `act` declares only its own parameters after the `Action` (path parameters besides
+    `<campaign_id>`, a body); the route adds the campaign id and the `Idempotency-Key` and
+    `Authorization` headers, runs `act` through `play` once per key (its string parameters go
+    to the log line) and answers 201 with `answer`, documented as `what`.
+    """
+
+    def register(act: Callable[..., ActionResult]) -> Callable[..., Response[str]]:
+        hints = get_type_hints(act, include_extras=True)
+        own = [parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hints[name])
+               for name, parameter in list(inspect.signature(act).parameters.items())[1:]]
+
+        def route(campaign_id: str, idempotency: str | None = None, authorization: str | None = None,
+                  **params: Any) -> Response[str]:
+            logged = {name: value for name, value in params.items() if isinstance(value, str)}
+            return play(campaign_id, idempotency, lambda a: act(a, **params), counted, **logged)
+
+        route.__signature__ = inspect.Signature([_SHARED[0], *own, *_SHARED[1:]])  # type: ignore[attr-defined]
+        route.__name__ = route.__qualname__ = act.__name__
+        route.__doc__ = act.__doc__
+        router.post(path, summary=summary, responses=answers(answer, what, 201))(route)
+        return route
+
+    return register
 
 
 def action_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[BaseModel],
-                 what: str, act: Act, counted: Counted) -> None:
+                 what: str, act: Callable[[Action, dict[str, Any]], ActionResult],
+                 counted: Counted) -> None:
     """POST `path` (its only parameter `<campaign_id>`): a player's action with an optional
     `ActionBody`; `act(action, body)` runs it once per idempotency key, answered 201."""
 
-    @router.post(path, summary=summary, responses=answers(answer, what, 201))
-    def post_action(
-        campaign_id: CampaignId,
-        body: Annotated[ActionBody | None, Body()] = None,
-        idempotency: IdempotencyKey = None,
-        authorization: Authorization = None,
-    ) -> Response[str]:
-        return play(campaign_id, idempotency, lambda action: act(action, body_of(body)), counted)
+    @action(router, path, summary, answer, what, counted)
+    def post_action(a: Action, body: OptionalBody = None) -> ActionResult:
+        return act(a, body_of(body))
 
 
 def history_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[BaseModel],
