@@ -14,10 +14,7 @@ from games.booking.verify import verify
 from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
-    name="booking",
-    title="Hot-item booking",
-    config_model=BookingConfig,
-    router=router,
+    "booking", "Hot-item booking", BookingConfig, router,
     description="A daily stock of a hot item, sharded; one booking per player and day, a unique "
                 "pick-up code verified once by staff; cancel and expiry return stock exactly once.",
     jobs=(expire_due,),

@@ -8,10 +8,7 @@ from games.check_in.routes import router
 from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
-    name="check-in",
-    title="Check-in streaks",
-    config_model=CheckInConfig,
-    router=router,
+    "check-in", "Check-in streaks", CheckInConfig, router,
     description="Daily check-ins in cycles, streak milestones, make-ups (maybe paid in points), "
                 "and a lucky-wheel chance or blind box on check-in.",
     report=report,

@@ -9,10 +9,7 @@ from games.lucky_wheel.routes import router
 from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
-    name="lucky-wheel",
-    title="Lucky wheel",
-    config_model=WheelConfig,
-    router=router,
+    "lucky-wheel", "Lucky wheel", WheelConfig, router,
     description="Draw prizes from a weighted pool with stock, caps, budget and chances per player.",
 )
 

@@ -14,10 +14,7 @@ from games.partner_coupon.settlement import settlement
 from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
-    name="partner-coupon",
-    title="Partner coupons",
-    config_model=PartnerCouponConfig,
-    router=router,
+    "partner-coupon", "Partner coupons", PartnerCouponConfig, router,
     description="Co-branded coupons with partner-supplied codes: code pools, a coupon center, "
                 "a prize reward for any game, per-partner quota and budget, real-time codes.",
     jobs=(fetch_codes,),

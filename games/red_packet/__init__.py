@@ -13,10 +13,7 @@ from games.red_packet.routes import router
 from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
-    name="red-packet",
-    title="Share red packets",
-    config_model=RedPacketConfig,
-    router=router,
+    "red-packet", "Share red packets", RedPacketConfig, router,
     description="Packets for orders or actions, split into parts friends grab once each; "
                 "diminishing repeat grabs, sharer bonus, partner coupon, expiry back to budget.",
     jobs=(expire_due,),
