@@ -257,10 +257,16 @@ class GamePlugin:
     title: str
     config_model: type[GameConfig]
     router: Router
-    description: str = ""
+    description: str | None = None
+    """What the game is, in prose: a game package passes its docstring (`__doc__`)."""
     tags: tuple[str, ...] = field(default_factory=tuple)
     jobs: tuple[Job, ...] = ()
     report: ReportFigures | None = None
     console: str | None = None
     commands: str | None = None
     table_actions: frozenset[str] = frozenset()
+
+    @property
+    def summary(self) -> str:
+        """The description's first paragraph on one line (API documents, function descriptions)."""
+        return " ".join((self.description or "").strip().split("\n\n")[0].split())

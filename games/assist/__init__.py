@@ -11,9 +11,7 @@ from games.assist.routes import router
 from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
-    "assist", "Referral assist", AssistConfig, router,
-    description="Friends help an initiator's task (N helps, a price cut to a floor, or a card "
-                "collection) before its deadline; the initiator wins a prize, helpers a reward.",
+    "assist", "Referral assist", AssistConfig, router, description=__doc__,
     report=report,
 )
 

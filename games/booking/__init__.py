@@ -14,9 +14,7 @@ from games.booking.verify import verify
 from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
-    "booking", "Hot-item booking", BookingConfig, router,
-    description="A daily stock of a hot item, sharded; one booking per player and day, a unique "
-                "pick-up code verified once by staff; cancel and expiry return stock exactly once.",
+    "booking", "Hot-item booking", BookingConfig, router, description=__doc__,
     jobs=(expire_due,),
     report=report,
     console="games.booking.console:console",

@@ -8,9 +8,7 @@ from games.check_in.routes import router
 from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
-    "check-in", "Check-in streaks", CheckInConfig, router,
-    description="Daily check-ins in cycles, streak milestones, make-ups (maybe paid in points), "
-                "and a lucky-wheel chance or blind box on check-in.",
+    "check-in", "Check-in streaks", CheckInConfig, router, description=__doc__,
     report=report,
 )
 

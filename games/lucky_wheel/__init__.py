@@ -8,9 +8,6 @@ from games.lucky_wheel.config import WheelConfig
 from games.lucky_wheel.routes import router
 from plugins.contracts import GamePlugin
 
-plugin = GamePlugin(
-    "lucky-wheel", "Lucky wheel", WheelConfig, router,
-    description="Draw prizes from a weighted pool with stock, caps, budget and chances per player.",
-)
+plugin = GamePlugin("lucky-wheel", "Lucky wheel", WheelConfig, router, description=__doc__)
 
 __all__ = ["WheelConfig", "plugin"]

@@ -14,9 +14,7 @@ from games.partner_coupon.settlement import settlement
 from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
-    "partner-coupon", "Partner coupons", PartnerCouponConfig, router,
-    description="Co-branded coupons with partner-supplied codes: code pools, a coupon center, "
-                "a prize reward for any game, per-partner quota and budget, real-time codes.",
+    "partner-coupon", "Partner coupons", PartnerCouponConfig, router, description=__doc__,
     jobs=(fetch_codes,),
     console="games.partner_coupon.console:console",
     commands="games.partner_coupon.cli:add_commands",

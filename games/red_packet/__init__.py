@@ -13,9 +13,7 @@ from games.red_packet.routes import router
 from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
-    "red-packet", "Share red packets", RedPacketConfig, router,
-    description="Packets for orders or actions, split into parts friends grab once each; "
-                "diminishing repeat grabs, sharer bonus, partner coupon, expiry back to budget.",
+    "red-packet", "Share red packets", RedPacketConfig, router, description=__doc__,
     jobs=(expire_due,),
     report=report,
 )

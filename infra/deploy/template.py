@@ -41,7 +41,7 @@ def _escaped(text: str) -> str:
 
 
 def snippet_values(game: DeployedGame) -> dict[str, str]:
-    """What the snippet says of a game: title, summary (title: description) and table actions
+    """What the snippet says of a game: title, summary (its description's first paragraph) and table actions
     from its plug-in; a third-party game not installed here gets the deploy file's title (else
     its name) and the platform's actions only."""
     from plugins.registry import PLATFORM_TABLE_ACTIONS, PluginError, get_game
@@ -53,7 +53,7 @@ def snippet_values(game: DeployedGame) -> dict[str, str]:
         actions = PLATFORM_TABLE_ACTIONS
     else:
         title, actions = plugin.title, PLATFORM_TABLE_ACTIONS | plugin.table_actions
-        summary = f"{plugin.title}: {plugin.description}" if plugin.description else plugin.title
+        summary = plugin.summary or plugin.title
     return {"Id": game.logical_id, "name": game.name, "title": _escaped(title),
             "summary": _escaped(summary[:DESCRIPTION_LIMIT]), "actions": ", ".join(sorted(actions))}
 

@@ -130,7 +130,7 @@ def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> Response[str]:
         schema = app.get_openapi_json_schema(
-            title=f"{plugin.title} API", version=API_VERSION, description=plugin.description,
+            title=f"{plugin.title} API", version=API_VERSION, description=plugin.summary,
         )
         return Response(status_code=200, content_type="application/json", body=schema)
 

@@ -14,6 +14,7 @@ from infra.deploy import template as rendering
 from infra.deploy.template import render, render_template, stale
 from infra.tables import load_template
 from plugins.errors import ConfigInvalidError
+from plugins.registry import get_game
 from tests.deploy.conftest import TEMPLATE, TEMPLATE_PATH, resources, translate
 
 DEPLOY_FILE = TEMPLATE_PATH.parent / "infra" / "deploy.yaml"
@@ -93,7 +94,9 @@ def test_a_game_title_comes_from_its_plug_in_then_the_deploy_file_then_its_name(
     rendered.write_text(render_template(deploy), encoding="utf-8")
     functions = load_template(rendered)["Resources"]
 
-    assert functions["LuckyWheelFunction"]["Properties"]["Description"].startswith("Lucky wheel: ")
+    wheel = functions["LuckyWheelFunction"]["Properties"]["Description"]
+    assert wheel == get_game("lucky-wheel").summary  # the package's docstring, not "Ignored"
+    assert wheel.startswith("Lucky wheel")
     assert functions["QuizFunction"]["Properties"]["Description"] == "quiz"
     assert len(functions["LuckyWheelFunction"]["Properties"]["Description"]) <= 256
 
