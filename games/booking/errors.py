@@ -4,20 +4,6 @@ from __future__ import annotations
 
 from plugins.errors import GameError
 
-__all__ = [
-    "AlreadyBookedError",
-    "BookingCancelledError",
-    "BookingClosedError",
-    "BookingExpiredError",
-    "BookingNotFoundError",
-    "CodeNotFoundError",
-    "DayNotBookableError",
-    "NotInPickupWindowError",
-    "PickedUpError",
-    "SoldOutError",
-    "StoreUnknownError",
-]
-
 
 class DayNotBookableError(GameError, code="DAY_NOT_BOOKABLE", status=422):
     """The day asked for is not one the campaign takes bookings for (past, too far ahead,

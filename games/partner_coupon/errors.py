@@ -4,16 +4,6 @@ from __future__ import annotations
 
 from plugins.errors import GameError
 
-__all__ = [
-    "ClaimLimitError",
-    "CodesInvalidError",
-    "CouponTypeNotFoundError",
-    "DuplicateCodesError",
-    "PartnerExhaustedError",
-    "PartnerNotFoundError",
-    "PoolEmptyError",
-]
-
 
 class PartnerNotFoundError(GameError, code="PARTNER_NOT_FOUND", status=404):
     """The campaign has no partner with this id."""

@@ -4,17 +4,6 @@ from __future__ import annotations
 
 from plugins.errors import GameError
 
-__all__ = [
-    "AlreadyGrabbedError",
-    "BudgetExhaustedError",
-    "OrderNotEligibleError",
-    "OwnPacketError",
-    "PacketEmptyError",
-    "PacketExpiredError",
-    "PacketNotFoundError",
-    "TriggerNotEnabledError",
-]
-
 
 class TriggerNotEnabledError(GameError, code="TRIGGER_NOT_ENABLED", status=404):
     """The campaign does not make packets this way (order or action trigger off)."""
