@@ -43,7 +43,8 @@ GAME = "import functions.game"
 ENVIRONMENT = {"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1", "LANG": "C.UTF-8",
                "AWS_ACCESS_KEY_ID": "AKIACOLDSTART", "AWS_SECRET_ACCESS_KEY": "cold-start",
                "AWS_SESSION_TOKEN": "cold-start", "MGAMES_TABLE": "mgames",
-               "MGAMES_TOKEN_SECRET": "cold-start-0123456789abcdef0123",
+               "MGAMES_PLAYER_KEYS": "cold-start-player-0123456789abcdef0123",
+               "MGAMES_CONSOLE_KEYS": "cold-start-console-0123456789abcdef01",
                "POWERTOOLS_SERVICE_NAME": "mgames", "POWERTOOLS_METRICS_NAMESPACE": "MarketingGames",
                "POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_TRACE_DISABLED": "true",
                "PYDANTIC_DISABLE_PLUGINS": "__all__"}

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench",
                     "AWS_SECRET_ACCESS_KEY": "bench", "POWERTOOLS_METRICS_DISABLED": "true",
                     "POWERTOOLS_LOG_LEVEL": "ERROR",
-                    "MGAMES_TOKEN_SECRET": "bench-secret-0123456789abcdef0123456789"}.items():
+                    "MGAMES_PLAYER_KEYS": "bench-player-key-0123456789abcdef0123456789"}.items():
     os.environ.setdefault(name, value)
 
 import boto3  # noqa: E402
@@ -35,10 +35,10 @@ from infra.local.dynamodb import (  # noqa: E402
 )
 from infra.local.events import LambdaContext, function_url_event  # noqa: E402
 from infra.tables import create_tables  # noqa: E402
-from plugins.antifraud import mint_token  # noqa: E402
 from plugins.campaigns.files import read_campaign_file  # noqa: E402
 from plugins.campaigns.repository import apply_campaign  # noqa: E402
 from plugins.clock import utc_now  # noqa: E402
+from plugins.identity.tokens import mint_player  # noqa: E402
 from plugins.store import bind_table, dynamodb_client  # noqa: E402
 from plugins.web import build_handler  # noqa: E402
 
@@ -58,8 +58,7 @@ def main() -> None:
         doc["games"]["lucky-wheel"].update(chances_per_day=None, chances_total=None)
         apply_campaign(doc, now=utc_now())
         handler = build_handler("lucky-wheel")
-        token = mint_token("bench", os.environ["MGAMES_TOKEN_SECRET"], now=utc_now(),
-                           ttl=timedelta(hours=1))
+        token = mint_player("bench", now=utc_now(), ttl=timedelta(hours=1))
         counter = iter(range(10**9))
         calls: list[str] = []
         dynamodb_client().meta.events.register(

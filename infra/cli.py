@@ -12,6 +12,7 @@ from pathlib import Path
 
 from infra.deploy.cli import add_commands as add_deploy_commands
 from plugins.errors import ConfigInvalidError, GameError
+from plugins.identity.callers import ROLES
 from plugins.registry import contribution, games
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo.yaml"
@@ -68,13 +69,21 @@ def cmd_local(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    from plugins.antifraud import mint_token
-    from plugins.antifraud.token import LOCAL_SECRET
+    from infra.local.stack import LOCAL_ENV
     from plugins.clock import utc_now
+    from plugins.identity.tokens import mint_operator, mint_player
 
-    secret = os.environ.get("MGAMES_TOKEN_SECRET", LOCAL_SECRET)
+    for name in ("MGAMES_PLAYER_KEYS", "MGAMES_CONSOLE_KEYS"):
+        if not os.environ.get(name) and not os.environ.get(name + "_ARN"):
+            os.environ[name] = LOCAL_ENV[name]
     ttl = timedelta(hours=args.hours)
-    print(mint_token(args.member, secret, args.device, now=utc_now(), ttl=ttl, role=args.role))
+    if args.role is None:
+        if args.store or args.campaign:
+            raise SystemExit("mgames token: --store and --campaign bind an operator: add --role")
+        print(mint_player(args.name, now=utc_now(), ttl=ttl, device_id=args.device))
+    else:
+        print(mint_operator(args.name, args.role, now=utc_now(), ttl=ttl,
+                            stores=tuple(args.store), campaigns=tuple(args.campaign)))
     return 0
 
 
@@ -185,11 +194,17 @@ def parser() -> argparse.ArgumentParser:
                        help="run the games' scheduled jobs this often (0: never)")
     local.set_defaults(run=cmd_local)
 
-    token = sub.add_parser("token", help="mint a player token with the local secret")
-    token.add_argument("member")
-    token.add_argument("--device")
-    token.add_argument("--hours", type=float, default=2.0)
-    token.add_argument("--role", help="a non-player caller, e.g. brand (the brand's order system)")
+    token = sub.add_parser("token", help="mint a player token, or with --role an operator's "
+                                         "console credential (local keys unless configured)")
+    token.add_argument("name", help="the member id, or the operator's name with --role")
+    token.add_argument("--device", help="the player's device id")
+    token.add_argument("--hours", type=float, default=2.0, help="lifetime (default 2)")
+    token.add_argument("--role", choices=sorted(ROLES),
+                       help="an operator: marketer, admin, staff or brand (the order system)")
+    token.add_argument("--store", action="append", default=[],
+                       help="bind staff to a store (repeatable)")
+    token.add_argument("--campaign", action="append", default=[],
+                       help="bind a marketer or staff to a campaign (repeatable)")
     token.set_defaults(run=cmd_token)
 
     validate = sub.add_parser("validate", help="check campaign files, naming field and reason")

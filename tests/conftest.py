@@ -20,7 +20,9 @@ for _name, _value in {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
-    "MGAMES_TOKEN_SECRET": "test-secret-0123456789abcdef0123456789",
+    "MGAMES_PLAYER_KEYS": '{"current": "p2", "p1": "test-player-key-1-0123456789abcdef",'
+                          ' "p2": "test-player-key-2-0123456789abcdef"}',
+    "MGAMES_CONSOLE_KEYS": "test-console-key-0123456789abcdef0123",
     "MGAMES_TABLE": "mgames-test",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
@@ -35,9 +37,11 @@ from filelock import FileLock  # noqa: E402
 from infra.local.dynamodb import LocalDynamoDB  # noqa: E402
 from infra.local.events import LambdaContext, function_url_event  # noqa: E402
 from infra.tables import create_tables  # noqa: E402
-from plugins.antifraud import mint_token  # noqa: E402
 from plugins.campaigns.repository import apply_campaign  # noqa: E402
+from plugins.clock import utc_now  # noqa: E402
 from plugins.contracts import Campaign  # noqa: E402
+from plugins.identity.keys import KeyRing  # noqa: E402
+from plugins.identity.tokens import mint_operator, mint_player  # noqa: E402
 from plugins.runtime import runtime  # noqa: E402
 from plugins.store import bind_table  # noqa: E402
 
@@ -54,7 +58,6 @@ class Apply(Protocol):
     def __call__(self, doc: dict[str, Any] | None = None) -> Campaign: ...
 
 
-SECRET = os.environ["MGAMES_TOKEN_SECRET"]
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
 
@@ -208,8 +211,25 @@ def apply(table: str, clock: list[datetime]) -> Apply:
     return _apply
 
 
-def token(member: str, device: str | None = None) -> str:
-    return mint_token(member, SECRET, device, now=runtime.clock(), ttl=timedelta(hours=2))
+FORGED = KeyRing.parse("forged-" + "x" * 40)
+"""A ring of the right key id and the wrong secret: what a forger signs with."""
+
+
+def token(member: str, device: str | None = None, *, age: timedelta = timedelta(0),
+          **claims: Any) -> str:
+    """A player token minted `age` ago by the real clock (PyJWT checks it against that clock),
+    for two hours; `ring=FORGED` forges it, `registered_at=` adds the registration time."""
+    return mint_player(member, now=utc_now() - age, ttl=timedelta(hours=2), device_id=device,
+                       **claims)
+
+
+def operator_token(name: str, role: str, **bound: Any) -> str:
+    """An operator's console credential (`stores=`, `campaigns=` bind it)."""
+    return mint_operator(name, role, now=utc_now(), ttl=timedelta(hours=2), **bound)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
 
 
 @dataclass

@@ -12,8 +12,9 @@ from games.booking.config import GAME
 from games.booking.items import BookingItem, bookings_prefix
 from games.booking.rules import booking_of, booking_view, public_rules
 from games.booking.stock import sold_out
-from games.booking.verify import STAFF_ROLE, verify
+from games.booking.verify import verify
 from plugins.errors import MalformedRequestError
+from plugins.identity.callers import STAFF
 from plugins.store import keys
 from plugins.web import kit
 
@@ -121,10 +122,10 @@ def post_verification(
     body: Annotated[VerifyRequest, kit.Body()],
     authorization: kit.Authorization = None,
 ) -> kit.Response[str]:
-    staff = kit.current_caller(STAFF_ROLE)
+    staff = kit.current_operator(STAFF)
     campaign = kit.runtime.configs.get(campaign_id)
     if not body.code.strip():
         raise MalformedRequestError("code must not be blank")
     result = verify(campaign, body.code, staff, kit.runtime.clock())
-    kit.count(PICKED_UP, result, staff=staff.member_id)
+    kit.count(PICKED_UP, result, staff=staff.name)
     return kit.json_response(200, result)

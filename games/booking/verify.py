@@ -16,19 +16,18 @@ from typing import Any
 from games.booking.errors import CodeNotFoundError, NotInPickupWindowError
 from games.booking.items import EXPIRY, BookingItem, CodeItem, booking_key, code_key, expiry_ref
 from games.booking.rules import booking_of, booking_state, refuse_if_settled
-from plugins.antifraud import Player
 from plugins.contracts import Campaign
 from plugins.errors import ConflictError, ForbiddenError
+from plugins.identity.callers import STAFF, Operator
 from plugins.store import Transaction, TransactionCancelledError
 
-__all__ = ["STAFF_ROLE", "verify"]
-
-STAFF_ROLE = "staff"
+__all__ = ["verify"]
 
 
-def verify(campaign: Campaign, code: str, staff: Player, now: datetime) -> dict[str, Any]:
+
+def verify(campaign: Campaign, code: str, staff: Operator, now: datetime) -> dict[str, Any]:
     """Mark the booking with pick-up `code` picked up by `staff`; what staff hand over."""
-    if staff.role != STAFF_ROLE:
+    if staff.role != STAFF:
         raise ForbiddenError("only store staff verify bookings")
     booking_of(campaign)
     code = code.strip().upper()
@@ -42,7 +41,7 @@ def verify(campaign: Campaign, code: str, staff: Player, now: datetime) -> dict[
     tx = Transaction()
     tx.update("booking", BookingItem(*key),
               [BookingItem.state.set("picked_up"), BookingItem.changed_at.set(now),
-               BookingItem.verified_by.set(staff.member_id)],
+               BookingItem.verified_by.set(staff.name)],
               (BookingItem.state == "booked") & (BookingItem.pickup_from <= moment)
               & (BookingItem.pickup_until > moment))
     EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(entry.pickup_until))
@@ -52,7 +51,7 @@ def verify(campaign: Campaign, code: str, staff: Player, now: datetime) -> dict[
         _refuse(BookingItem.get(*key, consistent_read=True), now)
         raise ConflictError("the booking changed meanwhile, retry") from None
     return {"booking_id": booking_id, "code": code, "state": "picked_up", "day": entry.day,
-            "store_id": entry.store_id, "member_id": member, "verified_by": staff.member_id,
+            "store_id": entry.store_id, "member_id": member, "verified_by": staff.name,
             "verified_at": now.isoformat()}
 
 

@@ -36,6 +36,7 @@ from games.red_packet.views import iso, red_packet_of, share_path
 from plugins.actions import ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player
 from plugins.contracts import Campaign
+from plugins.identity.callers import Operator
 from plugins.ids import time_ordered_id
 from plugins.issuance.cash import yuan
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
@@ -141,7 +142,7 @@ class OrderReport:
     amount: int
 
 
-def report_order(campaign: Campaign, caller: Player, order: OrderReport, now: datetime,
+def report_order(campaign: Campaign, caller: Operator, order: OrderReport, now: datetime,
                  rng: Random) -> ActionResult:
     """One packet per order id: the action's record is keyed by the order id within the
     campaign (not the member), so a repeated report gets the first answer back and the same
@@ -160,6 +161,6 @@ def report_order(campaign: Campaign, caller: Player, order: OrderReport, now: da
                             body={"member_id": order.member_id, "amount": order.amount})
 
     def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
-        return packet.plan(tx), {"reported_by": caller.member_id, "config_version": campaign.version}
+        return packet.plan(tx), {"reported_by": caller.name, "config_version": campaign.version}
 
     return perform(request, plan, packet.recover)

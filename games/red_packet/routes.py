@@ -18,13 +18,13 @@ from games.red_packet.grabs import grab
 from games.red_packet.items import PacketItem, PacketRefItem, packet_key, refs_prefix
 from games.red_packet.packets import OrderReport, report_order, share
 from games.red_packet.views import packet_view, player_status, red_packet_of, ref_view, rules_view
+from plugins.identity.callers import BRAND
 from plugins.ids import TIME_ORDERED
 from plugins.store import keys
 from plugins.types import cents
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
-BRAND = "brand"
 PacketId = Annotated[str, kit.Path(pattern=TIME_ORDERED, description="packet id")]
 
 
@@ -116,7 +116,7 @@ def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization =
              responses=kit.answers(PacketCreated, "the order's packet (a repeat returns it again)", 201))
 def post_order(campaign_id: kit.CampaignId, body: Annotated[OrderBody, kit.Body()],
                authorization: kit.Authorization = None) -> kit.Response[str]:
-    caller = kit.current_caller(BRAND)
+    caller = kit.current_operator(BRAND)
     campaign = kit.runtime.configs.get(campaign_id)
     order = OrderReport(order_id=body.order_id, member_id=body.member_id, amount=cents(body.amount))
     outcome = report_order(campaign, caller, order, kit.runtime.clock(), kit.runtime.rng)

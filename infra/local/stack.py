@@ -23,6 +23,9 @@ LOCAL_ENV = {
     "MGAMES_TABLE": "mgames-local",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
+    # two trust domains, two keys (docs/identity.md): never these outside a local stack
+    "MGAMES_PLAYER_KEYS": "local-player-key-0123456789abcdef-not-for-production",
+    "MGAMES_CONSOLE_KEYS": "local-console-key-0123456789abcdef-not-for-production",
 }
 
 
@@ -38,11 +41,8 @@ class LocalStack:
     console_port: int | None = None  # 8002, or any free port when `port` is 0
 
     def start(self) -> LocalStack:
-        from plugins.antifraud.token import LOCAL_SECRET
-
         for name, value in LOCAL_ENV.items():
             os.environ.setdefault(name, value)
-        os.environ.setdefault("MGAMES_TOKEN_SECRET", LOCAL_SECRET)
         console_port = self.console_port if self.console_port is not None else (
             0 if self.port == 0 else 8002)
         self.dynamodb = LocalDynamoDB(self.host, self.dynamodb_port).start()

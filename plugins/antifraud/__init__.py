@@ -1,4 +1,4 @@
-"""Anti-fraud: signed player identity, quotas, velocity limits, blacklist, block records."""
+"""Anti-fraud: quotas, velocity limits, blacklist and block records of a `Player`."""
 
 from plugins.antifraud.blocks import list_blocks, record_block
 from plugins.antifraud.rules import (
@@ -10,7 +10,7 @@ from plugins.antifraud.rules import (
     quota_left,
     raise_for_block,
 )
-from plugins.antifraud.token import Player, mint_token, token_secret, verify_token
+from plugins.identity.callers import Player
 
 __all__ = [
     "Player",
@@ -20,10 +20,7 @@ __all__ = [
     "fraud_rule",
     "grant_chances",
     "list_blocks",
-    "mint_token",
     "quota_left",
     "raise_for_block",
     "record_block",
-    "token_secret",
-    "verify_token",
 ]

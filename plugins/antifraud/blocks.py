@@ -11,8 +11,8 @@ from plugins.ids import random_hex
 from plugins.store import BlockItem, keys
 
 if TYPE_CHECKING:
-    from plugins.antifraud.token import Player
     from plugins.contracts import Campaign
+    from plugins.identity.callers import Player
 
 RETENTION = timedelta(days=180)
 logger = Logger(child=True)

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from plugins.antifraud.blocks import record_block
-from plugins.antifraud.token import Player
 from plugins.errors import FraudBlockedError, NoChancesLeftError, RateLimitedError
+from plugins.identity.callers import Player
 from plugins.store import BlacklistItem, CounterItem, Transaction, TransactionCancelledError, keys
 
 if TYPE_CHECKING:

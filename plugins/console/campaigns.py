@@ -25,7 +25,7 @@ def _summary(campaign: Any) -> dict[str, Any]:
 
 
 def _by(call: Call) -> str | None:
-    return call.caller.member_id if call.caller else None
+    return call.caller.name if call.caller else None
 
 
 @campaigns.route("", methods=["POST"])

@@ -35,4 +35,4 @@ def verify_coupon(call: Call) -> Response:
         "campaign_id": coupon.campaign_id, "title": (coupon.terms or {}).get("title"),
         "state": coupon.state,
         "redeemed_at": coupon.redeemed_at.isoformat() if coupon.redeemed_at else None,
-        "verified_by": call.caller.member_id if call.caller else None})
+        "verified_by": call.caller.name if call.caller else None})

@@ -26,15 +26,13 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 from pydantic import BaseModel
 
-from plugins.antifraud import Player, token_secret, verify_token
 from plugins.errors import ForbiddenError, TokenMissingError
 from plugins.http import Answer, answer_for, bearer_token, checked_json, json_body
-from plugins.runtime import runtime
+from plugins.identity.callers import ADMIN, MARKETER, STAFF, Operator
+from plugins.identity.tokens import identify_operator
 
 __all__ = ["MARKETER", "STAFF", "Call", "console_view", "json_response"]
 
-MARKETER = "marketer"
-STAFF = "staff"
 B = TypeVar("B", bound=BaseModel)
 BODY_LIMIT = 4 * 1024 * 1024
 """The largest console body: a partner's upload of 5,000 codes is well under it."""
@@ -50,15 +48,16 @@ def _response(answer: Answer) -> Response:
                     headers={"Content-Type": "application/json", **answer.headers})
 
 
-def authenticate(request: Request, role: str) -> Player:
-    """The caller named by the bearer token, who must hold `role`."""
+def authenticate(request: Request, role: str) -> Operator:
+    """The operator named by the bearer token, who must hold `role` (an admin holds the
+    marketer's too); a player's token is 403 here."""
     token = bearer_token(request.headers.get("authorization") if request.headers else None)
     if token is None:
         raise TokenMissingError("this call needs a bearer token")
-    player = verify_token(token, token_secret(), now=runtime.clock())
-    if player.role != role:
+    caller = identify_operator(token)
+    if caller.role not in ({role, ADMIN} if role == MARKETER else {role}):
         raise ForbiddenError(f"this call is for the {role} role")
-    return player
+    return caller
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ class Call:
     """What a console view gets: the request and the authenticated caller."""
 
     request: Request
-    caller: Player | None
+    caller: Operator | None
 
     def body(self, model: type[B]) -> B:
         """The JSON body as `model`; a bad one raises ValidationError (400 by the wrapper)."""

@@ -1,12 +1,12 @@
 """HTTP conventions shared by every game function: app, error envelope, request helpers."""
 
 from plugins.web.app import build_app, build_handler, logger, metrics
-from plugins.web.request import current_caller, current_player, idempotency_key, optional_player
+from plugins.web.request import current_operator, current_player, idempotency_key, optional_player
 
 __all__ = [
     "build_app",
     "build_handler",
-    "current_caller",
+    "current_operator",
     "current_player",
     "idempotency_key",
     "logger",

@@ -18,7 +18,7 @@ from plugins.actions import ActionResult, history
 from plugins.contracts import Campaign
 from plugins.runtime import runtime
 from plugins.web.play import Action, Counted, body_of, count, play
-from plugins.web.request import current_caller, current_player, optional_player
+from plugins.web.request import current_operator, current_player, optional_player
 from plugins.web.routing import (
     ActionBody,
     Authorization,
@@ -35,7 +35,7 @@ __all__ = [
     "Action", "ActionBody", "ActionResult", "Authorization", "Body", "CampaignHeading",
     "CampaignId", "Counted", "IdempotencyKey", "LambdaFunctionUrlRouter", "OptionalBody", "Path",
     "Response", "action", "action_response", "action_route", "answers", "body_of", "count",
-    "current_caller", "current_player", "heading", "history_route", "json_response",
+    "current_operator", "current_player", "heading", "history_route", "json_response",
     "optional_player", "play", "runtime",
 ]
 

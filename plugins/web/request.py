@@ -1,9 +1,10 @@
 """What a route needs from the request: the verified caller and the idempotency key.
 
-Player routes take only player tokens (no `role`): a marketer's, staff's or brand system's
-token is refused there with 403 FORBIDDEN, so it can neither play nor read a member's data.
-The few routes for another role (a brand's order report, staff verifying a pick-up) ask for
-that role with `current_caller`.
+Player routes take only player tokens: an operator's (a marketer's, staff's or brand
+system's, signed with the console ring) is refused there with 403 FORBIDDEN, so it can
+neither play nor read a member's data. The few routes for an operator (a brand's order
+report, staff verifying a pick-up) ask for that role with `current_operator`, where a player
+token is refused the same way.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import threading
 
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
-from plugins.antifraud import Player, token_secret, verify_token
 from plugins.errors import (
     ForbiddenError,
     IdempotencyKeyMissingError,
@@ -21,7 +21,8 @@ from plugins.errors import (
     TokenMissingError,
 )
 from plugins.http import bearer_token
-from plugins.runtime import runtime
+from plugins.identity.callers import Operator, Player
+from plugins.identity.tokens import identify
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 
@@ -35,40 +36,43 @@ def request_event() -> LambdaFunctionUrlEvent:
     return event
 
 
-def _optional_token() -> Player | None:
+def _optional_token() -> Player | Operator | None:
     """Whoever the bearer token names, None without one; a bad token is still an error."""
     event = request_event()
     token = bearer_token(event.headers.get("authorization") or event.headers.get("Authorization"))
     if token is None:
         return None
-    ip = event.request_context.http.source_ip
-    return verify_token(token, token_secret(), now=runtime.clock(), ip=ip)
+    return identify(token, ip=event.request_context.http.source_ip)
 
 
-def _required(caller: Player | None) -> Player:
+def _required(caller: Player | Operator | None) -> Player | Operator:
     if caller is None:
         raise TokenMissingError("this call needs 'Authorization: Bearer <token>'")
     return caller
 
 
 def optional_player() -> Player | None:
-    """The player the token names, None without a token; a token with a role is refused."""
+    """The player the token names, None without a token; an operator's token is refused."""
     caller = _optional_token()
-    if caller is not None and caller.role is not None:
-        raise ForbiddenError(f"a {caller.role} token cannot act as a player")
+    if isinstance(caller, Operator):
+        raise ForbiddenError(f"a {caller.role} credential cannot act as a player")
     return caller
 
 
 def current_player() -> Player:
-    """The player the token names; no token is 401, a token with a role 403."""
-    return _required(optional_player())
+    """The player the token names; no token is 401, an operator's 403."""
+    player = optional_player()
+    if player is None:
+        raise TokenMissingError("this call needs 'Authorization: Bearer <token>'")
+    return player
 
 
-def current_caller(role: str) -> Player:
-    """The caller the token names, who must hold `role` (403 otherwise)."""
+def current_operator(role: str) -> Operator:
+    """The operator the token names, who must hold `role`; no token is 401, a player's or
+    another role's 403."""
     caller = _required(_optional_token())
-    if caller.role != role:
-        raise ForbiddenError(f"this call is for {role} tokens only")
+    if not isinstance(caller, Operator) or caller.role != role:
+        raise ForbiddenError(f"this call is for {role} credentials only")
     return caller
 
 

@@ -25,6 +25,7 @@ from infra.deploy.interpreter import find_python
 from infra.local.dynamodb import LocalDynamoDB
 from infra.tables import create_tables, load_template
 from plugins.campaigns.files import read_campaign_file
+from plugins.identity.keys import KeyRing
 from tests.artifact.functions import functions_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,21 +35,29 @@ TABLE = "mgames-artifact"
 
 
 def secret_values(template: dict[str, Any]) -> dict[str, str]:
-    """A value for every secret the template creates (a JSON object where it holds keys)."""
+    """A value for every secret the template creates, as CloudFormation would make it: its
+    `SecretString`, or a generated string put under `GenerateStringKey` of its template."""
     values = {}
     for name, resource in template["Resources"].items():
-        if resource["Type"] == "AWS::SecretsManager::Secret":
-            initial = resource["Properties"].get("SecretString")
-            values[name] = initial if initial is not None else f"artifact-{name}-0123456789abcdef0123"
+        if resource["Type"] != "AWS::SecretsManager::Secret":
+            continue
+        properties, generated = resource["Properties"], f"artifact-{name}-0123456789abcdef0123"
+        if "SecretString" in properties:
+            values[name] = properties["SecretString"]
+        elif "GenerateStringKey" in (spec := properties["GenerateSecretString"]):
+            values[name] = json.dumps(json.loads(spec["SecretStringTemplate"])
+                                      | {spec["GenerateStringKey"]: generated})
+        else:
+            values[name] = generated
     return values
 
 
-def token_secret(template: dict[str, Any]) -> str:
-    """The value of the secret whose ARN the functions get to verify tokens."""
+def key_ring(template: dict[str, Any], variable: str) -> KeyRing:
+    """The key ring the functions find through `variable`_ARN (MGAMES_PLAYER_KEYS, ...)."""
     refs = {function.properties.get("Environment", {}).get("Variables", {})
-            .get("MGAMES_TOKEN_SECRET_ARN", {}).get("Ref") for function in functions_of(template).values()}
+            .get(variable + "_ARN", {}).get("Ref") for function in functions_of(template).values()}
     [name] = refs - {None}
-    return secret_values(template)[str(name)]
+    return KeyRing.parse(secret_values(template)[str(name)])
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,8 +27,8 @@ import pytest
 
 from infra.deploy.build import LAMBDA, RUNTIME_PROVIDED
 from infra.deploy.config import load_deployment
-from plugins.antifraud import mint_token
-from tests.artifact.conftest import ROOT, TABLE, TEMPLATE, Runner, demo_document, token_secret
+from plugins.identity.tokens import mint_operator, mint_player
+from tests.artifact.conftest import ROOT, TABLE, TEMPLATE, Runner, demo_document, key_ring
 from tests.artifact.functions import (
     console_events,
     functions_of,
@@ -95,11 +95,10 @@ def demo(stack: dict[str, str]) -> dict[str, str]:
     from games.partner_coupon.pool import upload_pool
 
     upload_pool(campaign, "cafe", "cafe-latte", "artifact-codes", [f"LATTE-{i:04d}" for i in range(20)], now)
-    secret = token_secret(TEMPLATE)
-    hours = timedelta(hours=1)
-    return {"player": mint_token("alice", secret, "phone-1", now=now, ttl=hours),
-            "brand": mint_token("order-system", secret, now=now, ttl=hours, role="brand"),
-            "marketer": mint_token("mia", secret, now=now, ttl=hours, role="marketer"),
+    players, console = key_ring(TEMPLATE, "MGAMES_PLAYER_KEYS"), key_ring(TEMPLATE, "MGAMES_CONSOLE_KEYS")
+    return {"player": mint_player("alice", now=now, device_id="phone-1", ring=players),
+            "brand": mint_operator("order-system", "brand", now=now, ring=console),
+            "marketer": mint_operator("mia", "marketer", now=now, ring=console),
             "today": now.astimezone(ZoneInfo(doc["timezone"])).date().isoformat()}
 
 

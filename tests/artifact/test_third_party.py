@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import platform
 import textwrap
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,8 @@ from infra.deploy.build import LAMBDA, Platform, build_artifact
 from infra.deploy.config import load_deployment
 from infra.deploy.template import render_template
 from infra.tables import load_template
-from plugins.antifraud import mint_token
-from tests.artifact.conftest import ROOT, Runner, demo_document, token_secret
+from plugins.identity.tokens import mint_operator, mint_player
+from tests.artifact.conftest import ROOT, Runner, demo_document, key_ring
 from tests.artifact.functions import apply_event, call, functions_of
 from tests.functional.test_registry import TOY_MODULE
 
@@ -88,9 +88,10 @@ def test_the_deployed_console_and_function_serve_the_third_party_game(
     [toy] = [name for name, function in functions.items() if function.game == "toy-flip"]
     [console] = [name for name, function in functions.items()
                  if function.handler.startswith("functions.console")]
-    secret, now = token_secret(template), datetime.now(UTC)
-    marketer = mint_token("mia", secret, now=now, ttl=timedelta(hours=1), role="marketer")
-    player = mint_token("tom", secret, "phone-7", now=now, ttl=timedelta(hours=1))
+    now = datetime.now(UTC)
+    marketer = mint_operator("mia", "marketer", now=now, ring=key_ring(template, "MGAMES_CONSOLE_KEYS"))
+    player = mint_player("tom", now=now, device_id="phone-7",
+                         ring=key_ring(template, "MGAMES_PLAYER_KEYS"))
     doc = demo_document() | {"id": "toy-launch"}
     doc["games"] = {"toy-flip": {"flips_per_day": 1}}
 

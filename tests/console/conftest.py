@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from chalice.test import Client
 
-from plugins.antifraud import mint_token
-from plugins.runtime import runtime
-from tests.conftest import SECRET
+from tests.conftest import operator_token, token
 
 
 def auth(role: str | None, who: str = "mia") -> dict[str, str]:
-    token = mint_token(who, SECRET, now=runtime.clock(), ttl=timedelta(hours=1), role=role)
-    return {"authorization": f"Bearer {token}"}
+    credential = token(who) if role is None else operator_token(who, role)
+    return {"authorization": f"Bearer {credential}"}
 
 
 class Console:

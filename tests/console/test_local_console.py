@@ -13,12 +13,9 @@ import pytest
 
 from infra.local.dynamodb import LocalDynamoDB
 from infra.local.stack import LocalStack
-from plugins.antifraud import mint_token
-from plugins.antifraud.token import LOCAL_SECRET
-from plugins.clock import utc_now
 from plugins.runtime import runtime
 from plugins.store import bind_table
-from tests.conftest import ROOT
+from tests.conftest import ROOT, operator_token
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +39,7 @@ def stack(local_dynamodb: LocalDynamoDB) -> Iterator[LocalStack]:
 
 
 def get(stack: LocalStack, path: str, role: str | None) -> tuple[int, Any]:
-    secret = os.environ.get("MGAMES_TOKEN_SECRET", LOCAL_SECRET)
-    headers = {} if role is None else {
-        "Authorization": "Bearer " + mint_token("mia", secret, now=utc_now(), role=role)}
+    headers = {} if role is None else {"Authorization": "Bearer " + operator_token("mia", role)}
     request = urllib.request.Request(stack.console_url + path, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as reply:

@@ -26,7 +26,8 @@ OFFLINE_ENV = {
     "AWS_SECURITY_TOKEN": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "MGAMES_TABLE": "mgames-test",
-    "MGAMES_TOKEN_SECRET": "test-secret",
+    "MGAMES_PLAYER_KEYS": "deploy-test-player-key-0123456789abcdef",
+    "MGAMES_CONSOLE_KEYS": "deploy-test-console-key-0123456789abcdef",
     "POWERTOOLS_METRICS_NAMESPACE": "Test",
 }
 # Removed so boto3 neither reads a real profile nor talks to a local endpoint moto cannot see.

@@ -136,11 +136,13 @@ def test_game_functions_reserve_concurrency_unless_told_not_to() -> None:
 
 
 def test_the_stack_creates_its_secrets_and_says_where_they_are() -> None:
-    token = TEMPLATE["Resources"]["TokenSecret"]["Properties"]["GenerateSecretString"]
-    assert token["PasswordLength"] >= 32 and token["ExcludePunctuation"] is True
+    for ring in ("PlayerKeysSecret", "ConsoleKeysSecret"):  # two trust domains, two key rings
+        spec = TEMPLATE["Resources"][ring]["Properties"]["GenerateSecretString"]
+        assert spec["PasswordLength"] >= 32 and spec["ExcludePunctuation"] is True
+        assert json.loads(spec["SecretStringTemplate"]) == {"current": spec["GenerateStringKey"]}
+        assert TEMPLATE["Outputs"][ring + "Arn"]["Value"] == {"Ref": ring}
     assert TEMPLATE["Resources"]["PartnerKeysSecret"]["Properties"]["SecretString"] == "{}"
     outputs = TEMPLATE["Outputs"]
-    assert outputs["TokenSecretArn"]["Value"] == {"Ref": "TokenSecret"}
     assert outputs["PartnerKeysSecretArn"]["Value"] == {"Ref": "PartnerKeysSecret"}
     assert "Dashboard" in json.dumps(outputs["DashboardUrl"]["Value"])
     assert outputs["AlarmTopicArn"]["Value"] == {"Ref": "AlarmTopic"}

@@ -13,11 +13,17 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from plugins.clock import utc_now
 from plugins.errors import SecretUnavailableError
+from plugins.identity.keys import KeyRing
+from plugins.identity.tokens import mint_operator, mint_player
 from tests.deploy.conftest import load_event
 
 MISSING_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mgames-missing-AbCdEf"
 TIMEOUT_SECONDS = 10  # Globals.Function.Timeout of template.yaml
+
+SOME_RING = KeyRing.parse("a-key-this-stack-cannot-check-0123456789")
+"""Signs a well-formed token whose check needs the (unreadable) ring."""
 
 
 @pytest.fixture
@@ -25,7 +31,7 @@ def secrets_only(offline_aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatc
     """As deployed: no secret in the environment, only the ARNs; Secrets Manager mocked."""
     from plugins import secret_store
 
-    for name in ("MGAMES_TOKEN_SECRET", "MGAMES_PARTNER_KEYS"):
+    for name in ("MGAMES_PLAYER_KEYS", "MGAMES_CONSOLE_KEYS", "MGAMES_PARTNER_KEYS"):
         monkeypatch.delenv(name, raising=False)
     secret_store.provider.cache_clear()
     with mock_aws():
@@ -88,10 +94,10 @@ def test_a_game_function_answers_503_when_the_token_key_is_unreadable(
     from plugins.store import bind_table
 
     monkeypatch.setenv("MGAMES_GAME", "lucky-wheel")
-    monkeypatch.setenv("MGAMES_TOKEN_SECRET_ARN", MISSING_ARN)
+    monkeypatch.setenv("MGAMES_PLAYER_KEYS_ARN", MISSING_ARN)
     event = function_url_get_event
     event["rawPath"] = event["requestContext"]["http"]["path"] = "/campaigns/demo/draws"
-    event["headers"]["authorization"] = "Bearer a.b.c"
+    event["headers"]["authorization"] = "Bearer " + mint_player("alice", now=utc_now(), ring=SOME_RING)
     try:
         handler = runpy.run_module("functions.game")["handler"]
         response = handler(event, lambda_context)
@@ -105,10 +111,11 @@ def test_the_console_answers_503_when_the_token_key_is_unreadable(
 ) -> None:
     from functions.console.app import app
 
-    monkeypatch.setenv("MGAMES_TOKEN_SECRET_ARN", MISSING_ARN)
+    monkeypatch.setenv("MGAMES_CONSOLE_KEYS_ARN", MISSING_ARN)
     event = load_event("api_gateway_report")
-    event["headers"]["Authorization"] = "Bearer a.b.c"
-    event["multiValueHeaders"]["Authorization"] = ["Bearer a.b.c"]
+    credential = "Bearer " + mint_operator("mia", "marketer", now=utc_now(), ring=SOME_RING)
+    event["headers"]["Authorization"] = credential
+    event["multiValueHeaders"]["Authorization"] = [credential]
     assert _error(app(event, lambda_context)) == (503, "SECRET_UNAVAILABLE")
 
 

@@ -156,8 +156,9 @@ def test_sam_translates_function_settings(translated: dict[str, Any]) -> None:
     env = props["Environment"]["Variables"]
     assert env["MGAMES_GAME"] == "lucky-wheel"
     assert env["MGAMES_TABLE"] == {"Ref": "GamesTable"}
-    assert env["MGAMES_TOKEN_SECRET_ARN"] == {"Ref": "TokenSecret"}
-    assert "MGAMES_TOKEN_SECRET" not in env  # the key lives in Secrets Manager only
+    assert env["MGAMES_PLAYER_KEYS_ARN"] == {"Ref": "PlayerKeysSecret"}
+    assert env["MGAMES_CONSOLE_KEYS_ARN"] == {"Ref": "ConsoleKeysSecret"}  # staff, brand routes
+    assert not {"MGAMES_PLAYER_KEYS", "MGAMES_CONSOLE_KEYS"} & set(env)  # keys: Secrets Manager only
     assert env["POWERTOOLS_TRACE_DISABLED"] == "true"
     assert props["ReservedConcurrentExecutions"] == {"Fn::If": [
         "ReserveGameConcurrency", {"Ref": "GameReservedConcurrency"}, {"Ref": "AWS::NoValue"}]}
@@ -200,8 +201,10 @@ LAMBDA_BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
 
 
 @pytest.mark.parametrize(("role", "table_actions", "secrets"), [
-    *[(f"{fn}Role", _game_actions(fn), {"TokenSecret"}) for fn in GAME_FUNCTIONS],
-    ("ConsoleFunctionRole", CONSOLE_ACTIONS, {"TokenSecret", "PartnerKeysSecret"}),
+    *[(f"{fn}Role", _game_actions(fn), {"PlayerKeysSecret", "ConsoleKeysSecret"})
+      for fn in GAME_FUNCTIONS],
+    # the console holds no player key: it refuses player tokens unverified
+    ("ConsoleFunctionRole", CONSOLE_ACTIONS, {"ConsoleKeysSecret", "PartnerKeysSecret"}),
     ("WorkerFunctionRole", WORKER_ACTIONS, set()),
 ])
 def test_iam_is_least_privilege(

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from games.assist.items import TaskRefItem
-from plugins.antifraud import list_blocks, mint_token
+from plugins.antifraud import list_blocks
 from plugins.store import keys
-from tests.conftest import NOW, SECRET, Apply, GameClient, Scan, demo_doc
+from tests.conftest import NOW, Apply, GameClient, Scan, demo_doc, token
 from tests.functional.test_assist import (
     CUT,
     TASKS,
@@ -30,8 +30,7 @@ TODAY = "2026-11-23"
 
 
 def bearer(member: str, registered_at: datetime | None, device: str | None = None) -> dict[str, str]:
-    token = mint_token(member, SECRET, device, now=NOW, registered_at=registered_at)
-    return {"authorization": f"Bearer {token}"}
+    return {"authorization": f"Bearer {token(member, device, registered_at=registered_at)}"}
 
 
 @pytest.fixture

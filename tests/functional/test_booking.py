@@ -10,10 +10,10 @@ import pytest
 
 from games.booking import expire_due, verify
 from games.booking.items import BookingItem, booking_key, stock_key
-from plugins.antifraud import Player, mint_token
+from plugins.identity.callers import Operator
 from plugins.runtime import runtime
 from plugins.store import AllowanceItem
-from tests.conftest import NOW, SECRET, Apply, GameClient, Reply, demo_doc
+from tests.conftest import NOW, Apply, GameClient, Reply, bearer, demo_doc, operator_token, token
 
 CAMPAIGN = "/campaigns/demo"
 BOOKINGS = f"{CAMPAIGN}/bookings"
@@ -32,8 +32,7 @@ def booking_doc(**changes: Any) -> dict[str, Any]:
 
 
 def staff_headers(role: str | None = "staff") -> dict[str, str]:
-    return {"authorization": "Bearer " + mint_token("staff-1", SECRET, now=runtime.clock(),
-                                                    ttl=timedelta(hours=2), role=role)}
+    return bearer(token("staff-1") if role is None else operator_token("staff-1", role))
 
 
 def book(client: GameClient, member: str, day: str = TODAY, key: str | None = None) -> Reply:
@@ -140,7 +139,7 @@ def test_staff_verify_once_within_the_pickup_window(
 def test_service_verify_is_a_plain_function(bk: GameClient) -> None:
     code = book(bk, "ann").body["code"]
     campaign = runtime.configs.get("demo")
-    out = verify(campaign, code, Player("staff-9", role="staff"), NOW)
+    out = verify(campaign, code, Operator("staff-9", "staff"), NOW)
     assert out["state"] == "picked_up" and out["verified_by"] == "staff-9"
 
 

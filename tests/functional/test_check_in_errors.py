@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from plugins.antifraud import blacklist, list_blocks, mint_token
-from tests.conftest import NOW, SECRET, Apply, GameClient, Scan
+from plugins.antifraud import blacklist, list_blocks
+from tests.conftest import FORGED, NOW, Apply, GameClient, Scan, token
 from tests.functional.test_check_in import campaign_doc, local
 from tests.functional.test_errors import assert_rejected, unchanged_except_blocks
 
@@ -28,9 +28,9 @@ CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
     ("basic auth", CHECK_IN, {"key": "k-00000001", "headers": {"authorization": "Basic abc"}},
      401, "TOKEN_INVALID"),
     ("forged token", CHECK_IN, {"key": "k-00000001", "headers": {
-        "authorization": "Bearer " + mint_token("eve", "x" * 40, now=NOW)}}, 401, "TOKEN_INVALID"),
+        "authorization": "Bearer " + token("eve", ring=FORGED)}}, 401, "TOKEN_INVALID"),
     ("expired token", MAKE_UP, {"key": "k-00000001", "body": {"day": "2026-11-24"}, "headers": {
-        "authorization": "Bearer " + mint_token("eve", SECRET, now=NOW - timedelta(hours=3))}},
+        "authorization": "Bearer " + token("eve", age=timedelta(hours=3))}},
      401, "TOKEN_INVALID"),
     ("no idempotency key", CHECK_IN, {"member": "eve"}, 400, "IDEMPOTENCY_KEY_MISSING"),
     ("no make-up key", MAKE_UP, {"member": "eve", "body": {"day": "2026-11-24"}}, 400,

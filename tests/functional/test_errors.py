@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from plugins.antifraud import blacklist, list_blocks, mint_token
-from tests.conftest import NOW, SECRET, Apply, GameClient, Scan, demo_doc
+from plugins.antifraud import blacklist, list_blocks
+from tests.conftest import FORGED, NOW, Apply, GameClient, Scan, demo_doc, token
 
 DRAW = "/campaigns/demo/draws"
 
@@ -35,9 +35,9 @@ CASES: list[tuple[str, dict[str, Any], int, str]] = [
     ("garbage token", {"key": "k-00000001", "headers": {"authorization": "Bearer abc.def"}}, 401,
      "TOKEN_INVALID"),
     ("forged token", {"key": "k-00000001", "headers": {
-        "authorization": "Bearer " + mint_token("eve", "x" * 40, now=NOW)}}, 401, "TOKEN_INVALID"),
+        "authorization": "Bearer " + token("eve", ring=FORGED)}}, 401, "TOKEN_INVALID"),
     ("expired token", {"key": "k-00000001", "headers": {
-        "authorization": "Bearer " + mint_token("eve", SECRET, now=NOW - timedelta(hours=3))}},
+        "authorization": "Bearer " + token("eve", age=timedelta(hours=3))}},
      401, "TOKEN_INVALID"),
     ("no idempotency key", {"member": "eve"}, 400, "IDEMPOTENCY_KEY_MISSING"),
     ("short idempotency key", {"member": "eve", "key": "short"}, 400, "MALFORMED_REQUEST"),

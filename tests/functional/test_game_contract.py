@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,10 @@ import pytest
 
 from infra.cli import main as mgames
 from plugins import registry
-from plugins.antifraud import mint_token
 from plugins.console.report import campaign_report
 from plugins.jobs import run_jobs
 from plugins.runtime import runtime
-from tests.conftest import ROOT, Apply, GameClient, wheel_doc
+from tests.conftest import ROOT, Apply, GameClient, operator_token, wheel_doc
 from tests.functional.conftest import install
 
 PACKAGE = "toy_tally_pkg"
@@ -141,9 +139,7 @@ print(json.dumps([[a.status_code, json.loads(a.body)] for a in answers]))
 def test_its_console_route_is_registered_with_the_role_check(
         toy: dict[str, Any], plugin_dir: Path, local_dynamodb: Any) -> None:
     # a console process of its own (as Lambda starts one), seeing the toy's distribution
-    now, secret = datetime.now(UTC), os.environ["MGAMES_TOKEN_SECRET"]
-    tokens = [mint_token("mia", secret, now=now, ttl=timedelta(hours=1), role=role)
-              for role in ("marketer", "staff")]
+    tokens = [operator_token("mia", role) for role in ("marketer", "staff")]
     env = os.environ | {"PYTHONPATH": os.pathsep.join([str(plugin_dir), str(ROOT)]),
                         "AWS_ENDPOINT_URL_DYNAMODB": local_dynamodb.endpoint_url,
                         "MGAMES_TABLE": "mgames-test"}

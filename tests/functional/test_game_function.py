@@ -8,17 +8,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from infra.local.dynamodb import LocalDynamoDB
 from infra.local.events import LambdaContext, function_url_event
-from plugins.antifraud import mint_token
-from plugins.clock import utc_now
 from plugins.registry import GAMES_GROUP, PluginError, installed
-from tests.conftest import ROOT, SECRET, Handler, demo_doc
+from tests.conftest import ROOT, Handler, demo_doc, token
 
 # Runs in a fresh interpreter, as Lambda's init does: import the function, serve the events
 # read from stdin, then say which game packages got imported.
@@ -76,7 +73,7 @@ def test_a_wheel_function_draws_without_loading_other_games(
 ) -> None:
     # GIVEN the demo campaign: the wheel beside five other games, whose sections it never reads
     apply(demo_doc())
-    player = mint_token("alice", SECRET, None, now=utc_now(), ttl=timedelta(hours=1))
+    player = token("alice")
     bearer = {"authorization": f"Bearer {player}"}
 
     # WHEN a fresh wheel function shows the campaign and draws once

@@ -18,9 +18,8 @@ import pytest
 from infra.cli import main
 from infra.local.dynamodb import LocalDynamoDB
 from infra.local.stack import LocalStack
-from plugins.antifraud import mint_token
-from plugins.antifraud.token import LOCAL_SECRET
 from plugins.clock import utc_now
+from plugins.identity.tokens import mint_player
 from plugins.runtime import runtime
 from plugins.store import bind_table
 from tests.conftest import ROOT
@@ -75,13 +74,9 @@ def http(stack: LocalStack, method: str, path: str, *, headers: dict[str, str] |
     return Answer(status, json.loads(raw) if raw else None, sent)
 
 
-def secret() -> str:
-    """The secret the stack verifies with: the process's own, else the local one."""
-    return os.environ.get("MGAMES_TOKEN_SECRET", LOCAL_SECRET)
-
-
 def bearer(member: str, device: str | None = None) -> dict[str, str]:
-    token = mint_token(member, secret(), device, now=utc_now(), ttl=timedelta(hours=2))
+    """A player token the stack verifies (signed with its player ring, local or this process's)."""
+    token = mint_player(member, now=utc_now(), ttl=timedelta(hours=2), device_id=device)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -4,14 +4,11 @@ nothing; the routes made for a role still take that role."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from plugins.antifraud import mint_token
-from plugins.runtime import runtime
-from tests.conftest import SECRET, Apply, GameClient, Scan, demo_doc
+from tests.conftest import Apply, GameClient, Scan, bearer, demo_doc, operator_token, token
 
 C = "/campaigns/demo"
 TASK, PACKET, BOOKING = "20261123040000abcdefabcdef", "20261123040000abcdefabcdef", "0123456789abcdef"
@@ -40,8 +37,7 @@ PLAYER_ROUTES: list[tuple[str, str, str, Any]] = [
 
 
 def _bearer(role: str | None, member: str = "alice") -> dict[str, str]:
-    token = mint_token(member, SECRET, "phone-1", now=runtime.clock(), ttl=timedelta(hours=1), role=role)
-    return {"authorization": f"Bearer {token}"}
+    return bearer(token(member, "phone-1") if role is None else operator_token(member, role))
 
 
 @pytest.mark.parametrize(("game", "method", "path", "body"), PLAYER_ROUTES,

@@ -9,11 +9,9 @@ from typing import Any
 
 import pytest
 
-from plugins.antifraud import mint_token
 from plugins.prize_pool.budget import BUDGET
-from plugins.runtime import runtime
 from plugins.store import AllowanceItem, CashItem, CouponItem, keys
-from tests.conftest import SECRET, Apply, GameClient, Reply, demo_doc
+from tests.conftest import Apply, GameClient, Reply, bearer, demo_doc, operator_token
 
 ORDERS = "/campaigns/demo/orders"
 PACKETS = "/campaigns/demo/packets"
@@ -40,8 +38,7 @@ def rp_doc(**changes: Any) -> dict[str, Any]:
 
 
 def brand(member: str = "crm-system") -> dict[str, str]:
-    token = mint_token(member, SECRET, now=runtime.clock(), role="brand")
-    return {"authorization": f"Bearer {token}"}
+    return bearer(operator_token(member, "brand"))
 
 
 def order(client: GameClient, order_id: str, member: str, amount: str = "150.00") -> Reply:

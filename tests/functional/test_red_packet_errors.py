@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
-from plugins.antifraud import blacklist, list_blocks, mint_token
-from tests.conftest import NOW, SECRET, Apply, GameClient, Scan
+from plugins.antifraud import blacklist, list_blocks
+from plugins.clock import utc_now
+from plugins.identity.keys import KeyRing
+from plugins.identity.tokens import OPERATORS, PLAYERS, mint, mint_operator
+from tests.conftest import NOW, Apply, GameClient, Scan, bearer, operator_token
 from tests.functional.test_errors import assert_rejected, unchanged_except_blocks
 from tests.functional.test_red_packet import ORDERS, PACKETS, brand, grab, order, rp_doc
 
@@ -23,19 +26,20 @@ def rp(apply: Apply) -> GameClient:
     return GameClient("red-packet")
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"authorization": f"Bearer {token}"}
-
-
 ORDER_CASES: list[tuple[str, dict[str, Any], int, str]] = [
     ("no token", {}, 401, "TOKEN_MISSING"),
     ("garbage token", {"headers": bearer("abc.def")}, 401, "TOKEN_INVALID"),
-    ("forged brand token", {"headers": bearer(mint_token("crm", "x" * 40, now=NOW, role="brand"))},
+    ("forged brand token", {"headers": bearer(mint_operator(
+        "crm", "brand", now=utc_now(), ttl=timedelta(hours=2), ring=KeyRing.parse("x" * 40)))},
      401, "TOKEN_INVALID"),
-    ("expired brand token", {"headers": bearer(mint_token(
-        "crm", SECRET, now=NOW - timedelta(hours=3), role="brand"))}, 401, "TOKEN_INVALID"),
+    ("expired brand token", {"headers": bearer(mint_operator(
+        "crm", "brand", now=utc_now() - timedelta(hours=3), ttl=timedelta(hours=2)))}, 401,
+     "TOKEN_INVALID"),
+    ("a brand token signed with the player ring", {"headers": bearer(mint(
+        OPERATORS, PLAYERS.ring(), {"sub": "crm", "role": "brand"}, now=utc_now(),
+        ttl=timedelta(hours=2)))}, 401, "TOKEN_INVALID"),
     ("a player's token", {"member": "alice"}, 403, "FORBIDDEN"),
-    ("another role", {"headers": bearer(mint_token("crm", SECRET, now=NOW, role="staff"))}, 403,
+    ("another role", {"headers": bearer(operator_token("crm", "staff"))}, 403,
      "FORBIDDEN"),
     ("no body", {"brand": True, "body": None}, 400, "MALFORMED_REQUEST"),
     ("invalid JSON", {"brand": True, "body": "{nope"}, 400, "MALFORMED_REQUEST"),

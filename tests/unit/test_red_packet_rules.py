@@ -8,7 +8,6 @@ from decimal import Decimal
 from random import Random
 from typing import Any
 
-import jwt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,12 +15,9 @@ from hypothesis import strategies as st
 from games.red_packet.config import Diminishing, OrderTrigger, RedPacketConfig
 from games.red_packet.rules import diminished, window_period
 from games.red_packet.split import equal_split, random_split, split
-from infra.cli import main
-from plugins.antifraud import mint_token, verify_token
-from plugins.antifraud.token import LOCAL_SECRET
 from plugins.campaigns.model import parse_campaign
-from plugins.errors import ConfigInvalidError, TokenInvalidError
-from tests.conftest import NOW, SECRET, demo_doc
+from plugins.errors import ConfigInvalidError
+from tests.conftest import demo_doc
 
 
 @st.composite
@@ -136,23 +132,3 @@ def test_order_totals() -> None:
     assert OrderTrigger(fixed=Decimal("8.88")).total_for(1) == 888
 
 
-def test_a_brand_token_carries_its_role() -> None:
-    token = mint_token("crm", SECRET, now=NOW, role="brand")
-    assert verify_token(token, SECRET, now=NOW).role == "brand"
-    assert verify_token(mint_token("alice", SECRET, now=NOW), SECRET, now=NOW).role is None
-    bad = jwt.encode({"sub": "crm", "exp": NOW + timedelta(hours=1), "role": 7}, SECRET,
-                     algorithm="HS256")
-    with pytest.raises(TokenInvalidError, match="role"):
-        verify_token(bad, SECRET, now=NOW)
-
-
-def test_mgames_token_mints_a_brand_token(capsys: pytest.CaptureFixture[str],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("MGAMES_TOKEN_SECRET", raising=False)
-    assert main(["token", "crm", "--role", "brand"]) == 0
-    token = capsys.readouterr().out.strip()
-    claims = jwt.decode(token, LOCAL_SECRET, algorithms=["HS256"])
-    assert (claims["sub"], claims["role"]) == ("crm", "brand")
-    assert main(["token", "alice"]) == 0
-    assert "role" not in jwt.decode(capsys.readouterr().out.strip(), LOCAL_SECRET,
-                                    algorithms=["HS256"])
