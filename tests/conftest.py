@@ -223,8 +223,17 @@ def token(member: str, device: str | None = None, *, age: timedelta = timedelta(
                        **claims)
 
 
+DEMO_STORES = ("sh-01", "sh-jingan", "sh-xuhui")
+"""The pick-up stores of the test and demo campaigns: where test staff serve by default."""
+
+
 def operator_token(name: str, role: str, **bound: Any) -> str:
-    """An operator's console credential (`stores=`, `campaigns=` bind it)."""
+    """An operator's console credential; `stores=` and `campaigns=` bind it, by default a
+    marketer to the demo campaign and staff to the demo stores."""
+    if role == "marketer":
+        bound.setdefault("campaigns", ("demo",))
+    if role == "staff":
+        bound.setdefault("stores", DEMO_STORES)
     return mint_operator(name, role, now=utc_now(), ttl=timedelta(hours=2), **bound)
 
 

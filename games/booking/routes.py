@@ -122,7 +122,7 @@ def post_verification(
     body: Annotated[VerifyRequest, kit.Body()],
     authorization: kit.Authorization = None,
 ) -> kit.Response[str]:
-    staff = kit.current_operator(STAFF)
+    staff = kit.current_operator(STAFF, campaign_id)
     campaign = kit.runtime.configs.get(campaign_id)
     if not body.code.strip():
         raise MalformedRequestError("code must not be blank")

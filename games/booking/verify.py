@@ -26,15 +26,18 @@ __all__ = ["verify"]
 
 
 def verify(campaign: Campaign, code: str, staff: Operator, now: datetime) -> dict[str, Any]:
-    """Mark the booking with pick-up `code` picked up by `staff`; what staff hand over."""
+    """Mark the booking with pick-up `code` picked up by `staff`, who must serve in its
+    pick-up store (and cover the campaign); what staff hand over."""
     if staff.role != STAFF:
         raise ForbiddenError("only store staff verify bookings")
+    staff.require_campaign(campaign.id)
     booking_of(campaign)
     code = code.strip().upper()
     try:
         entry = CodeItem.get(*code_key(campaign.id, code), consistent_read=True)
     except CodeItem.DoesNotExist:
         raise CodeNotFoundError("no booking has this pick-up code") from None
+    staff.require_store(entry.store_id)
     member, booking_id = str(entry.member_id), str(entry.booking_id)
     key = booking_key(member, campaign.id, booking_id)
     moment = int(now.timestamp())

@@ -116,7 +116,7 @@ def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization =
              responses=kit.answers(PacketCreated, "the order's packet (a repeat returns it again)", 201))
 def post_order(campaign_id: kit.CampaignId, body: Annotated[OrderBody, kit.Body()],
                authorization: kit.Authorization = None) -> kit.Response[str]:
-    caller = kit.current_operator(BRAND)
+    caller = kit.current_operator(BRAND, campaign_id)
     campaign = kit.runtime.configs.get(campaign_id)
     order = OrderReport(order_id=body.order_id, member_id=body.member_id, amount=cents(body.amount))
     outcome = report_order(campaign, caller, order, kit.runtime.clock(), kit.runtime.rng)

@@ -35,6 +35,8 @@ def apply(call: Call) -> Response:
     doc = call.json()
     if not isinstance(doc, dict):
         raise MalformedRequestError("the body must be a campaign config object")
+    if call.caller is not None:
+        call.caller.require_campaign(str(doc.get("id")))
     campaign = apply_campaign(doc, now=runtime.clock(), applied_by=_by(call))
     return json_response(201, _summary(campaign))
 

@@ -87,6 +87,8 @@ def console_view(bp: Blueprint, role: str | None) -> Callable[[Callable[..., Any
             try:
                 request = bp.current_request
                 caller = authenticate(request, role) if role else None
+                if caller is not None and "campaign_id" in params:
+                    caller.require_campaign(params["campaign_id"])
                 return view(Call(request, caller), **params)
             except Exception as exc:
                 answer = answer_for(exc)

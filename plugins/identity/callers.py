@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from plugins.errors import TokenInvalidError
+from plugins.errors import ForbiddenError, TokenInvalidError
 
 MARKETER, ADMIN, STAFF, BRAND = "marketer", "admin", "staff", "brand"
 ROLES = frozenset({MARKETER, ADMIN, STAFF, BRAND})
@@ -33,6 +33,20 @@ class Operator:
     role: str
     stores: frozenset[str] = frozenset()
     campaigns: frozenset[str] = frozenset()
+
+    def require_campaign(self, campaign_id: str) -> None:
+        """403 unless the credential covers the campaign: an admin's every one; a marketer's
+        only those it is bound to; staff's and a brand system's those it is bound to, or every
+        one when it is bound to none."""
+        if self.role == ADMIN or campaign_id in self.campaigns or (
+                not self.campaigns and self.role != MARKETER):
+            return
+        raise ForbiddenError(f"{self.name}'s credential does not cover campaign {campaign_id!r}")
+
+    def require_store(self, store_id: str | None) -> None:
+        """403 unless staff are bound to the store where this happens."""
+        if store_id is None or store_id not in self.stores:
+            raise ForbiddenError(f"{self.name}'s credential does not cover store {store_id!r}")
 
 
 def _text(claims: dict[str, Any], name: str, limit: int, required: bool = False) -> str | None:

@@ -67,12 +67,13 @@ def current_player() -> Player:
     return player
 
 
-def current_operator(role: str) -> Operator:
-    """The operator the token names, who must hold `role`; no token is 401, a player's or
-    another role's 403."""
+def current_operator(role: str, campaign_id: str) -> Operator:
+    """The operator the token names, who must hold `role` and cover the campaign; no token is
+    401, a player's, another role's or another campaign's 403."""
     caller = _required(_optional_token())
     if not isinstance(caller, Operator) or caller.role != role:
         raise ForbiddenError(f"this call is for {role} credentials only")
+    caller.require_campaign(campaign_id)
     return caller
 
 

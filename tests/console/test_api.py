@@ -57,8 +57,9 @@ def test_apply_then_versions(console: Console) -> None:
     listed = console.call("GET", "/campaigns/demo/versions")
     assert [v["version"] for v in listed.data["versions"]] == [1, 2]
     assert listed.data["versions"][0]["applied_by"] == "mia"
-    missing = console.call("GET", "/campaigns/nope/versions")
+    missing = console.call("GET", "/campaigns/nope/versions", role="admin")
     assert (missing.status_code, code_of(missing)) == (404, "CAMPAIGN_NOT_FOUND")
+    assert code_of(console.call("GET", "/campaigns/nope/versions")) == "FORBIDDEN"  # not hers
 
 
 def test_kill_switch_turns_a_game_off_and_on(console: Console, apply: Any) -> None:
@@ -80,5 +81,5 @@ def test_kill_switch_turns_a_game_off_and_on(console: Console, apply: Any) -> No
     assert [v["games"]["lucky-wheel"] for v in versions] == [True, False, True]
     unknown = console.call("POST", "/campaigns/demo/games/pinball/disable")
     assert (unknown.status_code, code_of(unknown)) == (404, "GAME_NOT_ENABLED")
-    assert code_of(console.call("POST", "/campaigns/nope/games/booking/disable")) == \
+    assert code_of(console.call("POST", "/campaigns/nope/games/booking/disable", role="admin")) == \
         "CAMPAIGN_NOT_FOUND"

@@ -79,7 +79,7 @@ def test_report_matches_the_store(console: Console, apply: Any, clock: Any, scan
 
 
 def test_report_of_an_unknown_campaign_is_404(console: Console) -> None:
-    reply = console.call("GET", "/campaigns/nope/report")
+    reply = console.call("GET", "/campaigns/nope/report", role="admin")
     assert (reply.status_code, code_of(reply)) == (404, "CAMPAIGN_NOT_FOUND")
 
 

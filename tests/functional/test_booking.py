@@ -139,7 +139,7 @@ def test_staff_verify_once_within_the_pickup_window(
 def test_service_verify_is_a_plain_function(bk: GameClient) -> None:
     code = book(bk, "ann").body["code"]
     campaign = runtime.configs.get("demo")
-    out = verify(campaign, code, Operator("staff-9", "staff"), NOW)
+    out = verify(campaign, code, Operator("staff-9", "staff", frozenset({"sh-01"})), NOW)
     assert out["state"] == "picked_up" and out["verified_by"] == "staff-9"
 
 

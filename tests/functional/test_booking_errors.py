@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import NOW, Apply, GameClient, Scan
+from tests.conftest import NOW, Apply, GameClient, Scan, bearer, operator_token
 from tests.functional.test_booking import BOOKINGS, CAMPAIGN, TODAY, book, booking_doc, cancel, verify_code
 
 Case = Callable[[GameClient, dict[str, Any]], Any]
@@ -30,6 +30,14 @@ CASES: dict[str, tuple[Case, int, str]] = {
     "verify no token": (lambda c, s: c.call("POST", f"{CAMPAIGN}/verifications", body={"code": s["code"]}),
                         401, "TOKEN_MISSING"),
     "verify as player": (lambda c, s: verify_code(c, s["code"], role=None), 403, "FORBIDDEN"),
+    "verify as a marketer": (lambda c, s: verify_code(c, s["code"], role="marketer"), 403,
+                             "FORBIDDEN"),
+    "verify by another store's staff": (lambda c, s: c.call(
+        "POST", f"{CAMPAIGN}/verifications", body={"code": s["code"]},
+        headers=bearer(operator_token("sam", "staff", stores=("sh-99",)))), 403, "FORBIDDEN"),
+    "verify by another campaign's staff": (lambda c, s: c.call(
+        "POST", f"{CAMPAIGN}/verifications", body={"code": s["code"]},
+        headers=bearer(operator_token("sam", "staff", campaigns=("autumn",)))), 403, "FORBIDDEN"),
     "verify bad code": (lambda c, s: verify_code(c, "ZZZZZZZZ"), 404, "CODE_NOT_FOUND"),
     "verify no code": (lambda c, s: c.call("POST", f"{CAMPAIGN}/verifications", body={},
                                            headers={}), 400, "MALFORMED_REQUEST"),

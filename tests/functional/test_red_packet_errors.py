@@ -39,6 +39,8 @@ ORDER_CASES: list[tuple[str, dict[str, Any], int, str]] = [
         OPERATORS, PLAYERS.ring(), {"sub": "crm", "role": "brand"}, now=utc_now(),
         ttl=timedelta(hours=2)))}, 401, "TOKEN_INVALID"),
     ("a player's token", {"member": "alice"}, 403, "FORBIDDEN"),
+    ("another campaign's brand system", {"headers": bearer(operator_token(
+        "crm", "brand", campaigns=("autumn",)))}, 403, "FORBIDDEN"),
     ("another role", {"headers": bearer(operator_token("crm", "staff"))}, 403,
      "FORBIDDEN"),
     ("no body", {"brand": True, "body": None}, 400, "MALFORMED_REQUEST"),

@@ -1,0 +1,62 @@
+"""Operators stay in their lane: a marketer runs only the campaigns her credential names (an
+admin runs all), staff verify only at their stores, and a refusal writes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import GameClient, Scan, bearer, demo_doc, operator_token
+from tests.console.conftest import Console, code_of
+from tests.functional.test_booking import SECTION
+
+AUTUMN = bearer(operator_token("mia", "marketer", campaigns=("autumn",)))
+UNBOUND = bearer(operator_token("mia", "marketer", campaigns=()))
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("GET", "/campaigns/demo/versions", None),
+    ("GET", "/campaigns/demo/report", None),
+    ("POST", "/campaigns/demo/games/lucky-wheel/disable", None),
+    ("POST", "/campaigns", demo_doc(name="Taken over")),
+])
+@pytest.mark.parametrize("credential", [AUTUMN, UNBOUND], ids=["another campaign's", "unbound"])
+def test_a_marketer_cannot_touch_a_campaign_she_does_not_run(
+        console: Console, apply: Any, scan: Scan, method: str, path: str, body: Any,
+        credential: dict[str, str]) -> None:
+    apply()
+    before = scan()
+    reply = console.call(method, path, headers=credential, body=body)
+    assert (reply.status_code, code_of(reply)) == (403, "FORBIDDEN")
+    assert scan() == before
+
+
+def test_a_marketer_runs_hers_and_an_admin_runs_all(console: Console, apply: Any) -> None:
+    apply()
+    mine = console.call("GET", "/campaigns/demo/versions")  # bound to demo
+    assert mine.status_code == 200
+    autumn = demo_doc(name="Autumn") | {"id": "autumn"}
+    assert console.call("POST", "/campaigns", headers=AUTUMN, body=autumn).status_code == 201
+    for path in ("/campaigns/demo/versions", "/campaigns/autumn/versions"):
+        assert console.call("GET", path, role="admin").status_code == 200
+    counter = console.call("POST", "/coupons/verify", role="admin",
+                           body={"member_id": "alice", "coupon_id": "c-1"})
+    assert (counter.status_code, code_of(counter)) == (403, "FORBIDDEN")  # an admin is no staff
+
+
+def test_staff_verify_only_at_their_stores(console: Console, apply: Any, scan: Scan) -> None:
+    apply(demo_doc(games={"booking": SECTION}))
+    booked = GameClient("booking").call("POST", "/campaigns/demo/bookings",
+                                        body={"day": "2026-11-23"}, member="ann", key="bk-ann-01")
+    body = {"campaign_id": "demo", "code": booked.body["code"]}
+    before = scan()
+    for credential in (operator_token("sam", "staff", stores=("sh-99",)),
+                       operator_token("sam", "staff", campaigns=("autumn",)),
+                       operator_token("sam", "staff", stores=())):
+        refused = console.call("POST", "/bookings/verify", headers=bearer(credential), body=body)
+        assert (refused.status_code, code_of(refused)) == (403, "FORBIDDEN")
+    assert scan() == before
+    own = operator_token("sam", "staff", stores=(booked.body["store_id"],), campaigns=("demo",))
+    done = console.call("POST", "/bookings/verify", headers=bearer(own), body=body)
+    assert (done.status_code, done.data["verified_by"]) == (200, "sam")
