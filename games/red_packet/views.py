@@ -10,6 +10,7 @@ from games.red_packet.items import PacketItem, PacketRefItem
 from games.red_packet.rules import PACKETS_QUOTA, WINDOW_COUNTER, window_period
 from plugins.contracts import Campaign
 from plugins.issuance.cash import yuan
+from plugins.privacy import mask
 from plugins.registry import get_issuer
 from plugins.store import BaseItem, CashItem, CounterItem, get_many, keys
 
@@ -19,11 +20,6 @@ __all__ = ["mask", "packet_state", "packet_view", "player_status", "red_packet_o
 
 def red_packet_of(campaign: Campaign) -> RedPacketConfig:
     return campaign.section(GAME, RedPacketConfig)
-
-
-def mask(member_id: str) -> str:
-    """A member as other players may see him: first and last character only."""
-    return member_id[0] + "***" + member_id[-1] if len(member_id) > 1 else member_id + "***"
 
 
 def iso(epoch: int | float) -> str:
