@@ -5,7 +5,8 @@ Chalice catches every exception a view raises before middleware sees it (a
 shared envelope cannot come from a middleware. Every console view is wrapped instead by
 `console_view`, the one place where a `GameError` becomes `{"error": {"code", "message"}}`
 with its status, a pydantic `ValidationError` on a body becomes 400 MALFORMED_REQUEST, and
-anything else a 500 INTERNAL_ERROR without internals.
+anything else a 500 INTERNAL_ERROR without internals. The view runs under the store's request
+deadline: a throttled, failing or hanging DynamoDB answers 503 SERVICE_UNAVAILABLE.
 
 Roles are checked in the same wrapper rather than by a Chalice custom authorizer: an
 authorizer's refusal is API Gateway's own 401/403 body (not our envelope, and not
@@ -30,6 +31,7 @@ from plugins.antifraud import Player, token_secret, verify_token
 from plugins.errors import ForbiddenError, TokenMissingError
 from plugins.http import Answer, answer_for, bearer_token, checked_json, json_body
 from plugins.runtime import runtime
+from plugins.store import request_deadline
 
 __all__ = ["MARKETER", "STAFF", "Call", "console_view", "json_response"]
 
@@ -86,9 +88,10 @@ def console_view(bp: Blueprint, role: str | None) -> Callable[[Callable[..., Any
         @functools.wraps(view)
         def wrapper(**params: Any) -> Response:
             try:
-                request = bp.current_request
-                caller = authenticate(request, role) if role else None
-                return view(Call(request, caller), **params)
+                with request_deadline():
+                    request = bp.current_request
+                    caller = authenticate(request, role) if role else None
+                    return view(Call(request, caller), **params)
             except Exception as exc:
                 answer = answer_for(exc)
                 if answer.status >= 500:
