@@ -133,12 +133,14 @@ def post_cancel(
 def post_verification(
     campaign_id: kit.CampaignId,
     body: Annotated[VerifyRequest, kit.Body()],
+    idempotency: kit.IdempotencyKey = None,
     authorization: kit.Authorization = None,
 ) -> kit.Response[str]:
     staff = kit.current_caller(STAFF_ROLE)
     campaign = kit.runtime.configs.get(campaign_id)
     if not body.code.strip():
         raise MalformedRequestError("code must not be blank")
-    result = verify(campaign, body.code, staff, kit.runtime.clock())
-    kit.count(PICKED_UP, result, staff=staff.member_id)
-    return kit.json_response(200, result)
+    outcome = verify(campaign, body.code, staff, kit.runtime.clock(), idempotency)
+    if not outcome.replayed:
+        kit.count(PICKED_UP, outcome.result, staff=staff.member_id)
+    return kit.json_response(200, outcome.result, **{"Idempotent-Replayed": str(outcome.replayed).lower()})

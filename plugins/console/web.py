@@ -30,10 +30,11 @@ from pydantic import BaseModel
 from plugins.antifraud import Player, token_secret, verify_token
 from plugins.errors import ForbiddenError, TokenMissingError
 from plugins.http import Answer, answer_for, bearer_token, checked_json, json_body
+from plugins.idempotency import ActionResult
 from plugins.runtime import runtime
 from plugins.store import request_deadline
 
-__all__ = ["MARKETER", "STAFF", "Call", "console_view", "json_response"]
+__all__ = ["MARKETER", "STAFF", "Call", "console_view", "json_response", "outcome_response"]
 
 MARKETER = "marketer"
 STAFF = "staff"
@@ -45,6 +46,13 @@ logger = Logger(child=True)
 
 def json_response(status: int, payload: Any) -> Response:
     return _response(Answer(status, json_body(payload)))
+
+
+def outcome_response(status: int, outcome: ActionResult, **extra: Any) -> Response:
+    """`status` with a write's answer (plus `extra` fields from the path); a retry's answer is
+    the first one again, flagged `Idempotent-Replayed: true` as on the game functions."""
+    return _response(Answer(status, json_body(outcome.result | extra),
+                            {"Idempotent-Replayed": str(outcome.replayed).lower()}))
 
 
 def _response(answer: Answer) -> Response:
@@ -73,6 +81,13 @@ class Call:
     def body(self, model: type[B]) -> B:
         """The JSON body as `model`; a bad one raises ValidationError (400 by the wrapper)."""
         return model.model_validate(self.json())
+
+    @property
+    def key(self) -> str | None:
+        """The `Idempotency-Key` header, None without one: a write sent with a key answers a
+        retry (after a lost answer) with its first success."""
+        headers: Any = self.request.headers or {}
+        return headers.get("idempotency-key") or None
 
     def json(self) -> Any:
         """The JSON body, None when empty; a hostile one is refused (`checked_json`)."""

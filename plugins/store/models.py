@@ -69,11 +69,12 @@ class MarkerItem(BaseItem):
 
 
 class ActionItem(OfCampaign, BaseItem):
-    """A player action keyed by its idempotency key; holds the answer a retry gets back."""
+    """A player action (or a staff, partner or marketer write) keyed by its idempotency key;
+    holds the answer a retry gets back."""
 
     game = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
-    config_version = NumberAttribute()
+    config_version = NumberAttribute(null=True)
     request_hash = UnicodeAttribute()
     result = JSONAttribute()
 

@@ -8,7 +8,6 @@ that role with `current_caller`.
 
 from __future__ import annotations
 
-import re
 import threading
 
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
@@ -17,13 +16,10 @@ from plugins.antifraud import Player, token_secret, verify_token
 from plugins.errors import (
     ForbiddenError,
     IdempotencyKeyMissingError,
-    MalformedRequestError,
     TokenMissingError,
 )
-from plugins.http import bearer_token
+from plugins.http import bearer_token, checked_key
 from plugins.runtime import runtime
-
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 
 # The request being handled, per thread. Powertools keeps it on a class attribute shared by
 # every resolver, which the threaded local gateway and the rush tests would mix up.
@@ -75,6 +71,4 @@ def current_caller(role: str) -> Player:
 def idempotency_key(value: str | None) -> str:
     if not value:
         raise IdempotencyKeyMissingError("send an Idempotency-Key header, unique per action")
-    if not KEY_PATTERN.match(value):
-        raise MalformedRequestError("Idempotency-Key must be 8-128 characters of A-Z a-z 0-9 _ . : -")
-    return value
+    return checked_key(value)
