@@ -5,7 +5,7 @@ Three promises, kept on the client itself so that every model and every call sit
   (botocore's standard retry mode), from `ClientSettings`;
 - **a deadline per request**: `request_deadline()` marks when the request must give up; every
   attempt (the first and each retry, of every call) checks it before it is sent, so a request
-  ends within its deadline plus one attempt;
+  ends within its deadline, the attempt under way and the backoff chosen before it;
 - **one error for "not now"**: throttling, DynamoDB's own failures, timeouts and unreachable
   endpoints, once botocore's retries are spent, and a transaction cancelled for throttling,
   all become `ServiceUnavailableError` (503 SERVICE_UNAVAILABLE, `Retry-After`) instead of
@@ -56,10 +56,11 @@ class ClientSettings:
                 "max_retry_attempts": self.max_attempts - 1}
 
 
-# On AWS a request must end before the function's 10 s timeout (template.yaml): it stops
-# starting attempts at 7 s, and the last one takes at most 1 s connect + 1 s read. DynamoDB
-# answers in milliseconds: a read that takes a second is a hung connection, retried anew.
-AWS = ClientSettings(connect_timeout=1, read_timeout=1, max_attempts=3, deadline=7)
+# On AWS a request must end before the function's 10 s timeout (template.yaml): it starts no
+# attempt after 5 s; past that, the attempt under way (1 s connect + 1 s read) and a backoff
+# botocore already chose (standard mode, 3 attempts: under 2 s) end by 9 s. DynamoDB answers
+# in milliseconds: a read that takes a second is a hung connection, retried anew.
+AWS = ClientSettings(connect_timeout=1, read_timeout=1, max_attempts=3, deadline=5)
 # A custom endpoint (the local stack, the tests: moto applying one request at a time) may queue
 # a call behind dozens of others for seconds, which is no hang.
 LOCAL = ClientSettings(connect_timeout=15, read_timeout=30, max_attempts=4, deadline=120)

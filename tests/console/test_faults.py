@@ -125,8 +125,10 @@ def hanging_endpoint() -> Iterator[str]:
         server.close()
 
 
-SHORT = {"MGAMES_DYNAMODB_CONNECT_TIMEOUT": "0.2", "MGAMES_DYNAMODB_READ_TIMEOUT": "0.3",
-         "MGAMES_DYNAMODB_MAX_ATTEMPTS": "10", "MGAMES_REQUEST_DEADLINE_SECONDS": "1"}
+SHORT = {"MGAMES_DYNAMODB_CONNECT_TIMEOUT": "0.5", "MGAMES_DYNAMODB_READ_TIMEOUT": "1.5",
+         "MGAMES_DYNAMODB_MAX_ATTEMPTS": "3", "MGAMES_REQUEST_DEADLINE_SECONDS": "0.2"}
+"""Without the deadline a hung call takes 3 attempts x 1.5 s = 4.5 s at least; with it, the
+first attempt (1.5 s) and one backoff (under 1 s): 2.5 s at most."""
 
 
 def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
@@ -137,7 +139,7 @@ def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
 
 def test_a_hanging_dynamodb_is_bounded_by_the_request_deadline(
         wheel: GameClient, console: Console, monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN a DynamoDB that accepts and never answers, and attempts enough to hang 10 x 0.5 s
+    # GIVEN a DynamoDB that accepts and never answers, and attempts enough to hang 4.5 s
     from plugins.runtime import runtime
 
     with hanging_endpoint() as endpoint, store_at(endpoint, monkeypatch, **SHORT):
@@ -145,10 +147,10 @@ def test_a_hanging_dynamodb_is_bounded_by_the_request_deadline(
         # WHEN a player and a marketer call
         game_took, game = _timed(lambda: wheel.call("GET", "/campaigns/demo"))
         console_took, report = _timed(lambda: console.call("GET", "/campaigns/demo/report"))
-    # THEN both answer 503 within the deadline, the attempt under way and one backoff
+    # THEN both answer 503 after the attempt under way and one backoff (slack for a busy CPU)
     assert_unavailable(game.status, game.body, game.headers)
     assert_unavailable(report.status_code, report.data, report.headers)
-    assert game_took < 1 + 0.5 + 1 + 0.5 and console_took < 3
+    assert game_took < 4 and console_took < 4
 
 
 def test_an_unreachable_dynamodb_answers_503(wheel: GameClient, monkeypatch: pytest.MonkeyPatch) -> None:
