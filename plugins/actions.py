@@ -1,15 +1,15 @@
 """The one path every player action takes: one transaction holding the action record, the
 anti-fraud guards, the quota and the game's own writes.
 
-The action record is keyed by the idempotency key and written with `attribute_not_exists`:
-a retry of the same key fails that condition and gets the first answer back, so nothing is
-awarded twice. On the happy path an action is exactly one DynamoDB round trip.
+The action record (`Once`) is keyed by the idempotency key and written with
+`attribute_not_exists`: a retry of the same key fails that condition and gets the first
+answer back, so nothing is awarded twice. On the happy path an action is exactly one DynamoDB
+round trip. Staff, partner and marketer writes keep the same record (`plugins.idempotency`)
+in their own transaction, so a retry after a lost answer gets the first success too.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +17,11 @@ from typing import Any
 
 from plugins.antifraud import Player, add_guards, add_quota, raise_for_block
 from plugins.contracts import Campaign
-from plugins.errors import ConflictError, IdempotencyKeyReusedError
+from plugins.errors import ConflictError
+from plugins.idempotency import ActionResult, Once
 from plugins.store import ActionItem, Transaction, TransactionCancelledError, keys
+
+__all__ = ["ActionRequest", "ActionResult", "Quota", "history", "perform", "recorded", "replay"]
 
 MAX_ATTEMPTS = 12
 
@@ -50,15 +53,9 @@ class ActionRequest:
                                keys.action(self.campaign.id, self.game, self.key))
 
     @property
-    def body_hash(self) -> str:
-        raw = json.dumps(self.body, sort_keys=True, default=str).encode()
-        return hashlib.sha256(raw).hexdigest()
-
-
-@dataclass(frozen=True)
-class ActionResult:
-    result: dict[str, Any]
-    replayed: bool
+    def once(self) -> Once:
+        return Once(*self.record_key, body=self.body, game=self.game, campaign_id=self.campaign.id,
+                    now=self.now, config_version=self.campaign.version)
 
 
 Plan = Callable[[Transaction], tuple[dict[str, Any], dict[str, Any]]]
@@ -78,12 +75,7 @@ def perform(
     for _ in range(MAX_ATTEMPTS):
         tx = Transaction()
         result, audit = plan(tx)
-        record = ActionItem(
-            *request.record_key, game=request.game, campaign_id=campaign.id, created_at=request.now,
-            config_version=campaign.version, request_hash=request.body_hash,
-            result=result | {"audit": audit},
-        )
-        tx.put("action", record, ActionItem.pk.does_not_exist())
+        request.once.put(tx, result | {"audit": audit})
         add_guards(tx, campaign, player, request.now)
         if quota is not None:
             add_quota(tx, campaign, player, quota.name, request.now, quota.per_day, quota.total)
@@ -101,21 +93,13 @@ def perform(
 
 def replay(request: ActionRequest) -> ActionResult:
     """The stored answer of an action already done under this key."""
-    first = ActionItem.get(*request.record_key, consistent_read=True)
-    if first.request_hash != request.body_hash:
-        raise IdempotencyKeyReusedError("this Idempotency-Key was used for a different request")
-    result = dict(first.result)
-    result.pop("audit", None)
-    return ActionResult(result=result, replayed=True)
+    return request.once.replay()
 
 
 def recorded(request: ActionRequest) -> ActionResult | None:
     """The stored answer if the action was done already, else None: read first by work that
     cannot be one transaction (an upload's many), so a repeat redoes none of it."""
-    try:
-        return replay(request)
-    except ActionItem.DoesNotExist:
-        return None
+    return request.once.recorded()
 
 
 def history(member_id: str, campaign_id: str, game: str, limit: int = 100) -> list[dict[str, Any]]:

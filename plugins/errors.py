@@ -160,3 +160,11 @@ class SecretUnavailableError(GameError, code="SECRET_UNAVAILABLE", status=503):
     missing, empty, access denied or Secrets Manager unreachable. The caller may retry later."""
 
     retry_after = 30
+
+
+class ServiceUnavailableError(GameError, code="SERVICE_UNAVAILABLE", status=503):
+    """DynamoDB throttled the call, failed, could not be reached in time, or the request ran
+    out of its deadline. Nothing may be assumed done: retry the same request (with the same
+    Idempotency-Key) after `Retry-After`."""
+
+    retry_after = 1

@@ -5,6 +5,7 @@ code each exception becomes. A surface only wraps an `Answer` in its framework's
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from plugins.errors import (
 INTERNAL = "something went wrong on our side; retry later"
 MAX_DEPTH = 20
 MAX_NUMBER_CHARS = 40
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,13 @@ def _depth(value: Any) -> int:
             deepest = max(deepest, level)
             todo.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
     return deepest
+
+
+def checked_key(value: str) -> str:
+    """An `Idempotency-Key` header's value, if it is one (400 MALFORMED_REQUEST otherwise)."""
+    if not KEY_PATTERN.match(value):
+        raise MalformedRequestError("Idempotency-Key must be 8-128 characters of A-Z a-z 0-9 _ . : -")
+    return value
 
 
 def bearer_token(header: str | None) -> str | None:

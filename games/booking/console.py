@@ -1,4 +1,5 @@
-"""The booking's console route for store staff (role `staff`): verify a pick-up code."""
+"""The booking's console route for store staff (role `staff`): verify a pick-up code, once per
+`Idempotency-Key` (a retry after a lost answer gets the first success, replayed)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from games.booking.verify import verify
-from plugins.console.web import STAFF, Call, console_view, json_response
+from plugins.console.web import STAFF, Call, console_view, outcome_response
 from plugins.runtime import runtime
 
 console = Blueprint(__name__)
@@ -25,4 +26,4 @@ def verify_booking(call: Call) -> Response:
     body = call.body(BookingVerify)
     assert call.caller is not None
     campaign = runtime.configs.get(body.campaign_id)
-    return json_response(200, verify(campaign, body.code, call.caller, runtime.clock()))
+    return outcome_response(200, verify(campaign, body.code, call.caller, runtime.clock(), call.key))

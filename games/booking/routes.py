@@ -120,12 +120,14 @@ def post_cancel(a: kit.Action, booking_id: BookingId) -> kit.ActionResult:
 def post_verification(
     campaign_id: kit.CampaignId,
     body: Annotated[VerifyRequest, kit.Body()],
+    idempotency: kit.IdempotencyKey = None,
     authorization: kit.Authorization = None,
 ) -> kit.Response[str]:
     staff = kit.current_operator(STAFF, campaign_id)
     campaign = kit.runtime.configs.get(campaign_id)
     if not body.code.strip():
         raise MalformedRequestError("code must not be blank")
-    result = verify(campaign, body.code, staff, kit.runtime.clock())
-    kit.count(PICKED_UP, result, staff=staff.name)
-    return kit.json_response(200, result)
+    outcome = verify(campaign, body.code, staff, kit.runtime.clock(), idempotency)
+    if not outcome.replayed:
+        kit.count(PICKED_UP, outcome.result, staff=staff.name)
+    return kit.json_response(200, outcome.result, **{"Idempotent-Replayed": str(outcome.replayed).lower()})

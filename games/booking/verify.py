@@ -5,57 +5,62 @@ One read (the code item: staff only know the code, and it carries what the write
 one transaction: booked → picked_up, conditional on the state and on now being inside the
 pick-up window, and the expiry entry dropped. A booking verifies once: a second (or a
 concurrent) verify fails the condition, reads the booking and is told why (ALREADY_PICKED_UP,
-BOOKING_CANCELLED, BOOKING_EXPIRED, PICKUP_NOT_OPEN).
+BOOKING_CANCELLED, BOOKING_EXPIRED, PICKUP_NOT_OPEN). A verify sent with an idempotency key
+keeps its answer in the same transaction: the retry of a verify whose answer was lost gets
+that answer back (replayed), not ALREADY_PICKED_UP.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from games.booking.errors import CodeNotFoundError, NotInPickupWindowError
 from games.booking.items import EXPIRY, BookingItem, CodeItem, booking_key, code_key, expiry_ref
 from games.booking.rules import booking_of, booking_state, refuse_if_settled
 from plugins.contracts import Campaign
 from plugins.errors import ConflictError, ForbiddenError
+from plugins.idempotency import ActionResult, commit_once, operation
 from plugins.identity.callers import STAFF, Operator
 from plugins.store import Transaction, TransactionCancelledError
 
 __all__ = ["verify"]
 
 
-
-def verify(campaign: Campaign, code: str, staff: Operator, now: datetime) -> dict[str, Any]:
+def verify(campaign: Campaign, code: str, staff: Operator, now: datetime,
+           key: str | None = None) -> ActionResult:
     """Mark the booking with pick-up `code` picked up by `staff`, who must serve in its
-    pick-up store (and cover the campaign); what staff hand over."""
+    pick-up store (and cover the campaign); what staff hand over. With `key` (the request's
+    Idempotency-Key), a retry answers the first verify again."""
     if staff.role != STAFF:
         raise ForbiddenError("only store staff verify bookings")
     staff.require_campaign(campaign.id)
     booking_of(campaign)
     code = code.strip().upper()
+    once = operation(staff.name, "bookings/verify", key,
+                     {"campaign_id": campaign.id, "code": code}, now, campaign.id, campaign.version)
     try:
         entry = CodeItem.get(*code_key(campaign.id, code), consistent_read=True)
     except CodeItem.DoesNotExist:
         raise CodeNotFoundError("no booking has this pick-up code") from None
     staff.require_store(entry.store_id)
     member, booking_id = str(entry.member_id), str(entry.booking_id)
-    key = booking_key(member, campaign.id, booking_id)
+    key_of_booking = booking_key(member, campaign.id, booking_id)
     moment = int(now.timestamp())
     tx = Transaction()
-    tx.update("booking", BookingItem(*key),
+    tx.update("booking", BookingItem(*key_of_booking),
               [BookingItem.state.set("picked_up"), BookingItem.changed_at.set(now),
                BookingItem.verified_by.set(staff.name)],
               (BookingItem.state == "booked") & (BookingItem.pickup_from <= moment)
               & (BookingItem.pickup_until > moment))
     EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(entry.pickup_until))
+    result = {"booking_id": booking_id, "code": code, "state": "picked_up", "day": entry.day,
+              "store_id": entry.store_id, "member_id": member, "verified_by": staff.name,
+              "verified_at": now.isoformat()}
     try:
-        tx.commit()
+        return commit_once(tx, result, once)
     except TransactionCancelledError:
-        _refuse(BookingItem.get(*key, consistent_read=True), now)
+        _refuse(BookingItem.get(*key_of_booking, consistent_read=True), now)
         raise ConflictError("the booking changed meanwhile, retry") from None
-    return {"booking_id": booking_id, "code": code, "state": "picked_up", "day": entry.day,
-            "store_id": entry.store_id, "member_id": member, "verified_by": staff.name,
-            "verified_at": now.isoformat()}
 
 
 def _refuse(booking: BookingItem, now: datetime) -> None:

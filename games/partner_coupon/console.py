@@ -14,11 +14,11 @@ from games.partner_coupon.errors import PartnerNotFoundError
 from games.partner_coupon.pool import parse_codes, upload_pool
 from games.partner_coupon.settlement import settlement as settle
 from plugins.console.partners import partner_view
-from plugins.console.web import Call, json_response
+from plugins.console.web import Call, json_response, outcome_response
 from plugins.errors import CouponNotFoundError
-from plugins.issuance.coupon import redeem_coupon
+from plugins.idempotency import operation
+from plugins.issuance.coupon import find_coupon, redeem
 from plugins.runtime import runtime
-from plugins.store import CouponItem, keys
 
 console = Blueprint(__name__)
 
@@ -58,26 +58,27 @@ def settlement(call: Call, partner_id: str, campaign_id: str) -> Response:
 
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/redemptions", methods=["POST"])
 @partner_view(console)
-def redeem(call: Call, partner_id: str, campaign_id: str) -> Response:
-    """Redeem, once, a co-branded coupon of this partner in this campaign (any other: 404)."""
+def redemption(call: Call, partner_id: str, campaign_id: str) -> Response:
+    """Redeem, once, a co-branded coupon of this partner in this campaign (any other: 404); a
+    retry with the same `Idempotency-Key` (signed anew) answers the first success."""
     body = call.body(Redemption)
     campaign = runtime.configs.get(campaign_id)
     if partner_coupon_of(campaign).partner(partner_id) is None:
         raise PartnerNotFoundError(f"campaign {campaign_id!r} has no partner {partner_id!r}")
     try:
-        coupon = CouponItem.get(keys.member(body.member_id), keys.coupon(body.coupon_id),
-                                consistent_read=True)
-    except CouponItem.DoesNotExist:
+        coupon = find_coupon(body.member_id, body.coupon_id)
+    except CouponNotFoundError:
         coupon = None
     if (coupon is None or coupon.campaign_id != campaign_id
             or (coupon.terms or {}).get("partner") != partner_id):
         raise CouponNotFoundError(f"no coupon {body.coupon_id!r} of partner {partner_id!r} "
                                   "for this member in this campaign")
-    done = redeem_coupon(body.member_id, body.coupon_id, runtime.clock())
-    terms = done.terms or {}
-    return json_response(200, {
-        "coupon_id": done.coupon_id, "member_id": done.member_id,
-        "campaign_id": done.campaign_id, "partner": partner_id,
+    now, terms = runtime.clock(), coupon.terms or {}
+    once = operation(f"partner:{partner_id}", "partners/redemptions", call.key,
+                     body.model_dump() | {"campaign_id": campaign_id}, now, campaign_id,
+                     campaign.version)
+    return outcome_response(200, redeem(coupon, now, {
+        "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
+        "campaign_id": coupon.campaign_id, "partner": partner_id,
         "type_id": terms.get("partner_type"), "title": terms.get("title"),
-        "code": terms.get("code"), "state": done.state,
-        "redeemed_at": done.redeemed_at.isoformat() if done.redeemed_at else None})
+        "code": terms.get("code"), "state": "redeemed", "redeemed_at": now.isoformat()}, once))

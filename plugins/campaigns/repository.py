@@ -17,6 +17,7 @@ from typing import Any
 from plugins.campaigns.model import parse_campaign, stored_campaign
 from plugins.contracts import Campaign
 from plugins.errors import CampaignNotFoundError, ConfigInvalidError, ConflictError
+from plugins.idempotency import ActionResult, Once, commit_once
 from plugins.prize_pool.allowances import Shard, read_shards, seed, stock_name, wanted
 from plugins.prize_pool.budget import BUDGET
 from plugins.prize_pool.model import pools_of
@@ -68,8 +69,24 @@ def _spent_uncounted(previous: Campaign, campaign: Campaign, shards: dict[str, l
                         for section in previous.games.values())
 
 
+def summary(campaign: Campaign) -> dict[str, Any]:
+    """What an apply answers: the campaign, its new version, the games it runs."""
+    return {"campaign_id": campaign.id, "version": campaign.version,
+            "games": sorted(n for n, s in campaign.games.items() if s.enabled),
+            "budget_counted": campaign.budget_counted}
+
+
 def apply_campaign(doc: Any, *, now: datetime, applied_by: str | None = None) -> Campaign:
-    """Validate and store a new version of the campaign; return it with its version number.
+    """Validate and store a new version of the campaign; return it with its version number."""
+    done = applied(doc, now=now, applied_by=applied_by).result
+    return parse_campaign(doc, version=done["version"], counted=done["budget_counted"])
+
+
+def applied(doc: Any, *, now: datetime, applied_by: str | None = None,
+            once: Once | None = None) -> ActionResult:
+    """Validate and store a new version of the campaign, answered with its `summary`; with
+    `once` (a console call's key), the retry of an apply whose answer was lost gets that
+    answer back instead of storing yet another version.
 
     Once a campaign's budget has been counted it stays counted (what was spent while counted
     lives only in the budget shards); when it starts being counted, what was already spent
@@ -104,14 +121,14 @@ def apply_campaign(doc: Any, *, now: datetime, applied_by: str | None = None) ->
            ConfigItem.pk.does_not_exist())
     tx.put("current", ConfigItem(pk, keys.CONFIG_CURRENT, **fields),
            ConfigItem.pk.does_not_exist() if current is None else ConfigItem.version == version - 1)
-    if len(tx) > 100:
+    if len(tx) >= 100:  # the 100th is the idempotency record's place
         raise ConfigInvalidError(f"{len(tx)} writes exceed one transaction: use fewer shards")
+    done = parse_campaign(doc, version=version, counted=campaign.budget_counted)
     try:
-        tx.commit()
+        return commit_once(tx, summary(done), once)
     except TransactionCancelledError as exc:
         raise ConflictError(f"another apply of {campaign.id} ran at the same time; "
                             "apply again") from exc
-    return parse_campaign(doc, version=version, counted=campaign.budget_counted)
 
 
 def list_versions(campaign_id: str) -> list[ConfigItem]:

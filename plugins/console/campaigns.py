@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint, Response
 
-from plugins.campaigns.repository import apply_campaign, list_versions, load_current
-from plugins.console.operations import set_game_enabled
+from plugins.campaigns.repository import applied, list_versions, load_current
+from plugins.console.operations import switched
 from plugins.console.report import campaign_report
-from plugins.console.web import MARKETER, Call, console_view, json_response
+from plugins.console.web import MARKETER, Call, console_view, json_response, outcome_response
 from plugins.errors import CampaignNotFoundError, MalformedRequestError
+from plugins.idempotency import operation
 from plugins.runtime import runtime
 
 __all__ = ["campaigns"]
@@ -18,27 +17,24 @@ __all__ = ["campaigns"]
 campaigns = Blueprint(__name__)
 
 
-def _summary(campaign: Any) -> dict[str, Any]:
-    return {"campaign_id": campaign.id, "version": campaign.version,
-            "games": sorted(n for n, s in campaign.games.items() if s.enabled),
-            "budget_counted": campaign.budget_counted}
-
-
-def _by(call: Call) -> str | None:
-    return call.caller.name if call.caller else None
+def _by(call: Call) -> str:
+    assert call.caller is not None
+    return call.caller.name
 
 
 @campaigns.route("", methods=["POST"])
 @console_view(campaigns, MARKETER)
 def apply(call: Call) -> Response:
-    """Apply a campaign config (the JSON form of the YAML file); 422 lists every problem."""
+    """Apply a campaign config (the JSON form of the YAML file); 422 lists every problem; once
+    per `Idempotency-Key` (a retry: the first answer, no second version)."""
     doc = call.json()
     if not isinstance(doc, dict):
         raise MalformedRequestError("the body must be a campaign config object")
     if call.caller is not None:
         call.caller.require_campaign(str(doc.get("id")))
-    campaign = apply_campaign(doc, now=runtime.clock(), applied_by=_by(call))
-    return json_response(201, _summary(campaign))
+    now = runtime.clock()
+    once = operation(_by(call), "campaigns/apply", call.key, doc, now, str(doc.get("id", "-")))
+    return outcome_response(201, applied(doc, now=now, applied_by=_by(call), once=once))
 
 
 @campaigns.route("/{campaign_id}/versions", methods=["GET"])
@@ -56,9 +52,13 @@ def versions(call: Call, campaign_id: str) -> Response:
 
 
 def _switch(call: Call, campaign_id: str, game: str, enabled: bool) -> Response:
-    campaign = set_game_enabled(campaign_id, game, enabled, now=runtime.clock(), by=_by(call))
-    return json_response(200, _summary(campaign) | {"game": game, "enabled": enabled,
-                                               "effective_within_seconds": runtime.configs.ttl})
+    """A new version with the game on or off; once per `Idempotency-Key`."""
+    now = runtime.clock()
+    once = operation(_by(call), "campaigns/switch", call.key,
+                     {"campaign_id": campaign_id, "game": game, "enabled": enabled}, now, campaign_id)
+    done = applied(switched(campaign_id, game, enabled), now=now, applied_by=_by(call), once=once)
+    return outcome_response(200, done, game=game, enabled=enabled,
+                            effective_within_seconds=runtime.configs.ttl)
 
 
 @campaigns.route("/{campaign_id}/games/{game}/enable", methods=["POST"])

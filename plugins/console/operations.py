@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime
+from typing import Any
 
 from plugins.campaigns.repository import apply_campaign
 from plugins.contracts import Campaign
 from plugins.errors import CampaignNotFoundError, GameNotEnabledError
 from plugins.store import ConfigItem, keys
 
-__all__ = ["set_game_enabled"]
+__all__ = ["set_game_enabled", "switched"]
 
 
 def set_game_enabled(campaign_id: str, game: str, enabled: bool, *, now: datetime,
                      by: str | None = None) -> Campaign:
     """Store a new version of the campaign with `game` switched on or off."""
+    return apply_campaign(switched(campaign_id, game, enabled), now=now, applied_by=by)
+
+
+def switched(campaign_id: str, game: str, enabled: bool) -> dict[str, Any]:
+    """The current config of the campaign with `game` switched on or off (not stored yet)."""
     try:
         current = ConfigItem.get(keys.campaign(campaign_id), keys.CONFIG_CURRENT,
                                  consistent_read=True)
@@ -31,4 +37,4 @@ def set_game_enabled(campaign_id: str, game: str, enabled: bool, *, now: datetim
     if not isinstance(section, dict):
         raise GameNotEnabledError(f"campaign {campaign_id} has no {game!r} section")
     section["enabled"] = enabled
-    return apply_campaign(doc, now=now, applied_by=by)
+    return doc

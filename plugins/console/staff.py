@@ -1,12 +1,14 @@
 """Store staff routes (role `staff`) of the platform: redeem a coupon at the counter (a game's
-own staff routes, such as verifying a booking, come with the game)."""
+own staff routes, such as verifying a booking, come with the game). Each is idempotent per
+`Idempotency-Key`: the retry of a redemption whose answer was lost answers its success."""
 
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from plugins.console.web import STAFF, Call, console_view, json_response
+from plugins.console.web import STAFF, Call, console_view, outcome_response
+from plugins.idempotency import operation
 from plugins.runtime import runtime
 
 __all__ = ["staff"]
@@ -26,13 +28,17 @@ class CouponVerify(Body):
 @staff.route("/coupons/verify", methods=["POST"])
 @console_view(staff, STAFF)
 def verify_coupon(call: Call) -> Response:
-    from plugins.issuance.coupon import redeem_coupon
+    """Redeem a coupon at the counter; once per `Idempotency-Key` (a retry: the first answer)."""
+    from plugins.issuance.coupon import find_coupon, redeem
 
     body = call.body(CouponVerify)
-    coupon = redeem_coupon(body.member_id, body.coupon_id, runtime.clock())
-    return json_response(200, {
+    assert call.caller is not None
+    now = runtime.clock()
+    coupon = find_coupon(body.member_id, body.coupon_id)
+    once = operation(call.caller.name, "coupons/verify", call.key, body.model_dump(), now,
+                     str(coupon.campaign_id))
+    return outcome_response(200, redeem(coupon, now, {
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
         "campaign_id": coupon.campaign_id, "title": (coupon.terms or {}).get("title"),
-        "state": coupon.state,
-        "redeemed_at": coupon.redeemed_at.isoformat() if coupon.redeemed_at else None,
-        "verified_by": call.caller.name if call.caller else None})
+        "state": "redeemed", "redeemed_at": now.isoformat(),
+        "verified_by": call.caller.name}, once))

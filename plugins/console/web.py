@@ -5,7 +5,8 @@ Chalice catches every exception a view raises before middleware sees it (a
 shared envelope cannot come from a middleware. Every console view is wrapped instead by
 `console_view`, the one place where a `GameError` becomes `{"error": {"code", "message"}}`
 with its status, a pydantic `ValidationError` on a body becomes 400 MALFORMED_REQUEST, and
-anything else a 500 INTERNAL_ERROR without internals.
+anything else a 500 INTERNAL_ERROR without internals. The view runs under the store's request
+deadline: a throttled, failing or hanging DynamoDB answers 503 SERVICE_UNAVAILABLE.
 
 Roles are checked in the same wrapper rather than by a Chalice custom authorizer: an
 authorizer's refusal is API Gateway's own 401/403 body (not our envelope, and not
@@ -28,10 +29,12 @@ from pydantic import BaseModel
 
 from plugins.errors import ForbiddenError, TokenMissingError
 from plugins.http import Answer, answer_for, bearer_token, checked_json, json_body
+from plugins.idempotency import ActionResult
 from plugins.identity.callers import ADMIN, MARKETER, STAFF, Operator
 from plugins.identity.tokens import identify_operator
+from plugins.store import request_deadline
 
-__all__ = ["MARKETER", "STAFF", "Call", "console_view", "json_response"]
+__all__ = ["MARKETER", "STAFF", "Call", "console_view", "json_response", "outcome_response"]
 
 B = TypeVar("B", bound=BaseModel)
 BODY_LIMIT = 4 * 1024 * 1024
@@ -41,6 +44,13 @@ logger = Logger(child=True)
 
 def json_response(status: int, payload: Any) -> Response:
     return _response(Answer(status, json_body(payload)))
+
+
+def outcome_response(status: int, outcome: ActionResult, **extra: Any) -> Response:
+    """`status` with a write's answer (plus `extra` fields from the path); a retry's answer is
+    the first one again, flagged `Idempotent-Replayed: true` as on the game functions."""
+    return _response(Answer(status, json_body(outcome.result | extra),
+                            {"Idempotent-Replayed": str(outcome.replayed).lower()}))
 
 
 def _response(answer: Answer) -> Response:
@@ -71,6 +81,13 @@ class Call:
         """The JSON body as `model`; a bad one raises ValidationError (400 by the wrapper)."""
         return model.model_validate(self.json())
 
+    @property
+    def key(self) -> str | None:
+        """The `Idempotency-Key` header, None without one: a write sent with a key answers a
+        retry (after a lost answer) with its first success."""
+        headers: Any = self.request.headers or {}
+        return headers.get("idempotency-key") or None
+
     def json(self) -> Any:
         """The JSON body, None when empty; a hostile one is refused (`checked_json`)."""
         raw = self.request.raw_body or b""
@@ -85,11 +102,12 @@ def console_view(bp: Blueprint, role: str | None) -> Callable[[Callable[..., Any
         @functools.wraps(view)
         def wrapper(**params: Any) -> Response:
             try:
-                request = bp.current_request
-                caller = authenticate(request, role) if role else None
-                if caller is not None and "campaign_id" in params:
-                    caller.require_campaign(params["campaign_id"])
-                return view(Call(request, caller), **params)
+                with request_deadline():
+                    request = bp.current_request
+                    caller = authenticate(request, role) if role else None
+                    if caller is not None and "campaign_id" in params:
+                        caller.require_campaign(params["campaign_id"])
+                    return view(Call(request, caller), **params)
             except Exception as exc:
                 answer = answer_for(exc)
                 if answer.status >= 500:

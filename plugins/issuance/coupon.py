@@ -17,6 +17,7 @@ from pynamodb.expressions.update import Action
 
 from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
+from plugins.idempotency import ActionResult, Once, commit_once
 from plugins.ids import random_hex
 from plugins.store import (
     CounterItem,
@@ -197,26 +198,40 @@ def member_coupons(member_id: str) -> list[CouponItem]:
     return sorted(items, key=lambda c: c.issued_at, reverse=True)
 
 
-def redeem_coupon(member_id: str, coupon_id: str, now: datetime) -> CouponItem:
-    """Mark a valid issued coupon redeemed, once; a pushed one frees its anti-harassment place."""
-    member = keys.member(member_id)
+def find_coupon(member_id: str, coupon_id: str) -> CouponItem:
+    """The member's coupon, read consistently, or CouponNotFoundError."""
     try:
-        coupon = CouponItem.get(member, keys.coupon(coupon_id), consistent_read=True)
+        return CouponItem.get(keys.member(member_id), keys.coupon(coupon_id), consistent_read=True)
     except CouponItem.DoesNotExist:
         raise CouponNotFoundError(f"no coupon {coupon_id!r} for this member") from None
+
+
+def redeem_coupon(member_id: str, coupon_id: str, now: datetime) -> CouponItem:
+    """Redeem the member's coupon (no key: the CLI's, the tests'); the coupon as stored after."""
+    redeem(find_coupon(member_id, coupon_id), now, {})
+    return find_coupon(member_id, coupon_id)
+
+
+def redeem(coupon: CouponItem, now: datetime, answer: dict[str, Any],
+           once: Once | None = None) -> ActionResult:
+    """Mark a valid issued coupon (as `find_coupon` read it) redeemed, once, answered `answer`;
+    a pushed one frees its anti-harassment place. With `once`, the retry of a redemption whose
+    answer was lost gets `answer` back (replayed), not COUPON_NOT_REDEEMABLE."""
     state = coupon_state(coupon, now)
     if state != "issued" or coupon.valid_from > now:
-        raise CouponNotRedeemableError(f"coupon {coupon_id} is {state}, not redeemable now")
+        first = once.recorded() if once is not None else None
+        if first is not None:
+            return first
+        raise CouponNotRedeemableError(f"coupon {coupon.coupon_id} is {state}, not redeemable now")
     tx = Transaction()
     tx.update("coupon", coupon, [CouponItem.state.set("redeemed"), CouponItem.redeemed_at.set(now)],
               (CouponItem.state == "issued") & (CouponItem.valid_until > now))
     if coupon.origin == "award":
-        tx.update("open", CounterItem(member, keys.HARASS_OPEN), [CounterItem.n.add(-1)],
+        tx.update("open", CounterItem(str(coupon.pk), keys.HARASS_OPEN), [CounterItem.n.add(-1)],
                   CounterItem.n > 0)
     try:
-        tx.commit()
+        return commit_once(tx, answer, once)
     except TransactionCancelledError as exc:
         if "coupon" in exc.failed:
-            raise CouponNotRedeemableError(f"coupon {coupon_id} was redeemed meanwhile") from None
+            raise CouponNotRedeemableError(f"coupon {coupon.coupon_id} was redeemed meanwhile") from None
         raise
-    return CouponItem.get(member, keys.coupon(coupon_id), consistent_read=True)

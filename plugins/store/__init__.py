@@ -1,5 +1,6 @@
 """The only package that speaks DynamoDB: PynamoDB models over one table, keys, transactions."""
 
+from plugins.store.client import ClientSettings, client_settings, request_deadline
 from plugins.store.mixins import OfCampaign, OfMember
 from plugins.store.models import (
     ActionItem,
@@ -27,6 +28,7 @@ __all__ = [
     "BlacklistItem",
     "BlockItem",
     "CashItem",
+    "ClientSettings",
     "ConfigItem",
     "CounterItem",
     "CouponItem",
@@ -37,7 +39,9 @@ __all__ = [
     "Transaction",
     "TransactionCancelledError",
     "bind_table",
+    "client_settings",
     "dynamodb_client",
     "get_many",
     "register_model",
+    "request_deadline",
 ]

@@ -42,6 +42,11 @@ def action(campaign_id: str, game: str, key: str) -> str:
     return action_prefix(campaign_id, game) + key
 
 
+def operation(kind: str, key: str) -> str:
+    """A staff, partner or marketer write's record under its caller (`M#<caller>`)."""
+    return f"OPS#{kind}#{key}"
+
+
 def quota(campaign_id: str, name: str, period: str) -> str:
     """A player's counter `name` for `period` (a date, or ALL for the whole campaign)."""
     return f"Q#{campaign_id}#{name}#{period}"

@@ -2,7 +2,8 @@
 
 Every item has a string partition key `pk` and sort key `sk`, and may expire through the
 table's TTL attribute `ttl`. One botocore client serves every model: `bind_table` points
-them all at a table (name from `MGAMES_TABLE`, endpoint from `AWS_ENDPOINT_URL_DYNAMODB`).
+them all at a table (name from `MGAMES_TABLE`, endpoint from `AWS_ENDPOINT_URL_DYNAMODB`),
+with the timeouts, retries and fault handling of `plugins.store.client`.
 """
 
 from __future__ import annotations
@@ -20,24 +21,10 @@ from pynamodb.attributes import (
 from pynamodb.connection import TableConnection
 from pynamodb.models import Model
 
+from plugins.store.client import FaultAwareConnection, client_settings, use
 from plugins.store.mixins import OfCampaign, OfMember
 
 DEFAULT_TABLE = "mgames-local"
-# On AWS no call may outlive the function's 10 s timeout (template.yaml): PynamoDB's client
-# makes 1 + max_retry_attempts attempts in botocore's standard retry mode, whose backoff is
-# under 1 s then under 2 s (throttling; 25-50 ms otherwise), so at worst 3 x (1 s connect +
-# 1 s read) + 3 s = 9 s. DynamoDB answers in milliseconds: a read that takes a second is a
-# hung connection, retried on a fresh one.
-AWS_CLIENT = {"connect_timeout_seconds": 1, "read_timeout_seconds": 1, "max_retry_attempts": 2}
-# A custom endpoint (the local stack, the tests: moto applying one request at a time) may queue
-# a call behind dozens of others for seconds, which is no hang: PynamoDB's defaults there.
-LOCAL_CLIENT = {"connect_timeout_seconds": 15, "read_timeout_seconds": 30, "max_retry_attempts": 3}
-
-
-def client_settings(host: str | None = None) -> dict[str, int]:
-    """The client's timeouts and retries: bounded on AWS, patient on a custom endpoint."""
-    custom = host or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL")
-    return LOCAL_CLIENT if custom else AWS_CLIENT
 
 
 class BaseItem(Model):
@@ -47,21 +34,11 @@ class BaseItem(Model):
         table_name = os.environ.get("MGAMES_TABLE", DEFAULT_TABLE)
         region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
         max_pool_connections = 64
-        # Timeouts and retries: `client_settings`, set below and by `bind_table`.
+        # Timeouts and retries: `client_settings` (plugins/store/client.py), set by `bind_table`.
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     ttl = NumberAttribute(null=True)
-
-
-def _configure_client(host: str | None) -> None:
-    """Point the shared client at `host` (None: AWS) with the settings that fit it."""
-    BaseItem.Meta.host = host  # type: ignore[attr-defined]
-    for name, value in client_settings(host).items():
-        setattr(BaseItem.Meta, name, value)
-
-
-_configure_client(None)
 
 
 class ConfigItem(BaseItem):
@@ -92,11 +69,12 @@ class MarkerItem(BaseItem):
 
 
 class ActionItem(OfCampaign, BaseItem):
-    """A player action keyed by its idempotency key; holds the answer a retry gets back."""
+    """A player action (or a staff, partner or marketer write) keyed by its idempotency key;
+    holds the answer a retry gets back."""
 
     game = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
-    config_version = NumberAttribute()
+    config_version = NumberAttribute(null=True)
     request_hash = UnicodeAttribute()
     result = JSONAttribute()
 
@@ -176,9 +154,12 @@ def register_model(model: type[BaseItem]) -> type[BaseItem]:
 def bind_table(table_name: str | None = None, host: str | None = None) -> TableConnection:
     """Point every model at one table through one shared connection (one client per process)."""
     BaseItem.Meta.table_name = table_name or os.environ.get("MGAMES_TABLE", DEFAULT_TABLE)
-    _configure_client(host)
+    BaseItem.Meta.host = host  # type: ignore[attr-defined]
+    for name, value in use(client_settings(host)).pynamodb.items():
+        setattr(BaseItem.Meta, name, value)
     BaseItem._connection = None
     connection = BaseItem._get_connection()
+    connection.connection.__class__ = FaultAwareConnection  # the client it makes gets the hooks
     for model in MODELS:
         model.Meta.table_name = BaseItem.Meta.table_name
         model._connection = connection

@@ -2,8 +2,10 @@
 structured logs with the request's correlation id, and Powertools metrics.
 
 Errors of every function share `{"error": {"code": "UPPER_SNAKE", "message": "..."}}`;
-`GameError` subclasses carry their status. CORS is configured on the function URL in
-template.yaml, never here (a doubled header breaks browsers).
+`GameError` subclasses carry their status. Each request runs under the store's deadline
+(`plugins.store.request_deadline`), so a hanging DynamoDB answers 503, not a function
+timeout. CORS is configured on the function URL in template.yaml, never here (a doubled
+header breaks browsers).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from plugins.contracts import GamePlugin
 from plugins.errors import FraudBlockedError, GameError, MalformedRequestError
 from plugins.http import Answer, answer_for, checked_json, error_answer
 from plugins.registry import get_game
+from plugins.store import request_deadline
 from plugins.web.request import handling
 
 # Reads add no metrics; Powertools would warn about the empty flush on every one of them.
@@ -155,7 +158,8 @@ class AppPool:
         except queue.Empty:
             app = build_app(self.plugin)
         try:
-            return app.resolve(event, context)
+            with request_deadline():
+                return app.resolve(event, context)
         finally:
             self._free.put(app)
 

@@ -170,6 +170,18 @@ def test_the_dynamodb_client_cannot_outlive_the_function(offline_aws_env: dict[s
     assert _worst_case_seconds(config) < TIMEOUT_SECONDS
 
 
+def test_every_request_gives_up_on_dynamodb_before_the_function_times_out(
+        offline_aws_env: dict[str, str]) -> None:
+    # no attempt starts after the deadline; the one under way ends within its timeouts, and
+    # a backoff botocore chose before it (standard mode: under 2**(attempt-1) s) may overrun it
+    from plugins.store import client_settings
+
+    settings = client_settings(None)
+    backoff = 2 ** (settings.max_attempts - 2)
+    overrun = settings.connect_timeout + settings.read_timeout + backoff
+    assert settings.deadline + overrun < TIMEOUT_SECONDS
+
+
 def test_a_local_endpoint_gets_a_patient_client(offline_aws_env: dict[str, str]) -> None:
     # moto applies one request at a time: behind a rush, a call waits seconds without hanging
     from plugins.store import bind_table, dynamodb_client

@@ -130,6 +130,8 @@ def test_sam_translates_function_url_with_cors(translated: dict[str, Any]) -> No
         assert props["Cors"] == {
             "AllowOrigins": {"Ref": "AllowedOrigins"},
             "AllowHeaders": ["Authorization", "Content-Type", "Idempotency-Key"],
+            # a page reads only the headers CORS exposes: when to retry, and a replayed answer
+            "ExposeHeaders": ["Retry-After", "Idempotent-Replayed"],
             "AllowMethods": ["GET", "POST"],
             "MaxAge": 300,
         }

@@ -140,7 +140,8 @@ def test_service_verify_is_a_plain_function(bk: GameClient) -> None:
     code = book(bk, "ann").body["code"]
     campaign = runtime.configs.get("demo")
     out = verify(campaign, code, Operator("staff-9", "staff", frozenset({"sh-01"})), NOW)
-    assert out["state"] == "picked_up" and out["verified_by"] == "staff-9"
+    assert out.result["state"] == "picked_up" and out.result["verified_by"] == "staff-9"
+    assert not out.replayed
 
 
 @pytest.mark.parametrize("resell", [False, True])
