@@ -18,7 +18,7 @@ from plugins.store.models import (
     register_model,
 )
 from plugins.store.reads import get_many
-from plugins.store.transaction import Transaction, TransactionCancelledError
+from plugins.store.transaction import Transaction, TransactionCancelledError, TransactionConflictError
 
 __all__ = [
     "ActionItem",
@@ -36,6 +36,7 @@ __all__ = [
     "PointsItem",
     "Transaction",
     "TransactionCancelledError",
+    "TransactionConflictError",
     "bind_table",
     "dynamodb_client",
     "get_many",
