@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
 from infra.local.realistic import cancelled
 from plugins.store import ActionItem, dynamodb_client
@@ -50,7 +51,10 @@ def conflicts() -> Iterator[Callable[[Contended, int], list[int]]]:
                 return None
             left[0] -= 1
             response = cancelled(held)
-            return AWSResponse(request.url, 400, dict(response.headers), _Raw(response.body))
+            headers = HTTPHeaders()
+            for name, value in response.headers:
+                headers[name] = value
+            return AWSResponse(request.url, 400, headers, _Raw(response.body))
 
         events.register_first("before-send.dynamodb.TransactWriteItems", answer)
         handlers.append(answer)
