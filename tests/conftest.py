@@ -139,6 +139,22 @@ def table(dynamodb: LocalDynamoDB) -> Iterator[str]:
 
 
 @pytest.fixture
+def faulty(table: str) -> Iterator[Callable[[Faults], LocalDynamoDB]]:
+    """`faulty(faults)`: the test's table served by a realistic local DynamoDB injecting
+    `faults` (moto's state is shared, so the table is the same), models bound to it."""
+    started: list[LocalDynamoDB] = []
+
+    def _serve(faults: Faults) -> LocalDynamoDB:
+        started.append(ddb := LocalDynamoDB(faults=faults).start())
+        bind_table(table, host=ddb.endpoint_url)
+        return ddb
+
+    yield _serve
+    for ddb in started:
+        ddb.stop()
+
+
+@pytest.fixture
 def scan(dynamodb: LocalDynamoDB, table: str) -> Scan:
     """Every item of the table, keyed by (pk, sk): to prove what a request wrote."""
     client = boto3.client("dynamodb", endpoint_url=dynamodb.endpoint_url)
