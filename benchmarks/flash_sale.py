@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-for name, value in {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench",
-                    "AWS_SECRET_ACCESS_KEY": "bench", "POWERTOOLS_METRICS_DISABLED": "true",
-                    "POWERTOOLS_LOG_LEVEL": "CRITICAL",
-                    "MGAMES_TOKEN_SECRET": "bench-secret-0123456789abcdef0123456789"}.items():
+from infra.local.stack import LOCAL_ENV
+from plugins.antifraud.token import LOCAL_SECRET
+
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "CRITICAL")  # a 5xx is counted, not logged
+for name, value in (LOCAL_ENV | {"MGAMES_TOKEN_SECRET": LOCAL_SECRET}).items():
     os.environ.setdefault(name, value)
 
 import boto3  # noqa: E402
