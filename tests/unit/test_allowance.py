@@ -190,9 +190,10 @@ def test_never_more_paid_than_there_is_when_answers_are_lost(
     ddb = faulty(Faults(seed=9, lost_rate=0.03))
     # WHEN 64 debits rush, botocore retrying each lost answer with the same request token
     assert_rush_pays_what_it_takes(shards, 64)
-    # THEN (asserted above) the shards lost exactly what was paid; answers were lost and
-    # transactions conflicted, and the retried transactions were answered, not applied again
-    assert ddb.stats["lost"] > 0 and ddb.stats["conflicts"] > 0 and ddb.stats["replayed"] > 0
+    # THEN (asserted above) the shards lost exactly what was paid, while answers were lost
+    # and transactions conflicted (whether a lost answer was a success, answered again from
+    # its token, depends on timing: tests/infra/test_realistic_dynamodb.py proves that part)
+    assert ddb.stats["lost"] > 0 and ddb.stats["conflicts"] > 0
 
 
 def assert_rush_pays_what_it_takes(shards: Shards, debits_at_once: int) -> None:
