@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from infra.deploy.cli import add_commands as add_deploy_commands
+from infra.local.faults import FAULTS_ENV, MODE_ENV, Faults, configured_faults
 from plugins.errors import ConfigInvalidError, GameError
 from plugins.identity.callers import ROLES
 from plugins.registry import contribution, games
@@ -43,9 +44,17 @@ def cmd_local(args: argparse.Namespace) -> int:
     from infra.local.stack import LocalStack
 
     print("starting the local stack ...", flush=True)
+    try:
+        faults = Faults.parse(args.faults) if args.realistic else configured_faults()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     stack = LocalStack(args.host, args.port, args.dynamodb_port, args.campaign or [DEMO],
-                       args.jobs_every, args.console_port).start()
-    print(f"DynamoDB (moto, atomic)  {stack.dynamodb.endpoint_url}  table {stack.tables['GamesTable']}")
+                       args.jobs_every, args.console_port, faults).start()
+    print(f"DynamoDB (moto, {stack.dynamodb.mode})  {stack.dynamodb.endpoint_url}  "
+          f"table {stack.tables['GamesTable']}")
+    if faults is not None:
+        print(f"  realistic mode: {faults}")
     for campaign in stack.applied:
         print(f"campaign {campaign.id!r} v{campaign.version}: games {', '.join(campaign.games)}")
     from plugins.registry import games
@@ -192,6 +201,13 @@ def parser() -> argparse.ArgumentParser:
                        help="campaign file(s) to apply at start (default: examples/demo.yaml)")
     local.add_argument("--jobs-every", type=float, default=30.0, metavar="SECONDS",
                        help="run the games' scheduled jobs this often (0: never)")
+    local.add_argument("--realistic", action="store_true",
+                       help="serve DynamoDB as it behaves, not one request at a time: overlapping "
+                            f"transactions conflict (default: ${MODE_ENV}=realistic)")
+    local.add_argument("--faults", default=os.environ.get(FAULTS_ENV, ""), metavar="SPEC",
+                       help="with --realistic, what to inject, e.g. 'seed=7,throttle_rate=0.01,"
+                            "item_writes_per_second=500,latency=0.002,hang_rate=0.001,"
+                            f"lost_rate=0.001' (default: ${FAULTS_ENV})")
     local.set_defaults(run=cmd_local)
 
     token = sub.add_parser("token", help="mint a player token, or with --role an operator's "

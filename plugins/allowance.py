@@ -32,7 +32,11 @@ from typing import Any
 
 from plugins.store import AllowanceItem, CounterItem, Transaction, TransactionCancelledError
 
-__all__ = ["Allowance", "Debit", "Remaining", "Shards", "Taken"]
+__all__ = ["MAX_SHARDS", "Allowance", "Debit", "Remaining", "Shards", "Taken"]
+
+MAX_SHARDS = 64
+"""The most shards config may ask for: a spread debit reads them all in one BatchGetItem
+(100 keys at most), and 64 items take about 32,000 transactional writes a second."""
 
 Key = Callable[[int], tuple[str, str]]
 SHORT = "ConditionalCheckFailed"

@@ -1,5 +1,6 @@
-"""Shared fixtures: one atomic local DynamoDB per session, a fresh table per test, and a
-client that calls the real handlers with real function-URL events."""
+"""Shared fixtures: a local DynamoDB per mode and session (atomic, or realistic: see
+infra/local/realistic.py), a fresh table per test, a client that calls the real handlers with
+real function-URL events, and rushes of concurrent players."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import random
 import runpy
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -36,6 +39,7 @@ from filelock import FileLock  # noqa: E402
 
 from infra.local.dynamodb import LocalDynamoDB  # noqa: E402
 from infra.local.events import LambdaContext, function_url_event  # noqa: E402
+from infra.local.faults import FAULTS_ENV, Faults, configured_faults  # noqa: E402
 from infra.tables import create_tables  # noqa: E402
 from plugins.campaigns.repository import apply_campaign  # noqa: E402
 from plugins.clock import utc_now  # noqa: E402
@@ -87,27 +91,76 @@ def sam_cli() -> Path:
 
 
 @pytest.fixture(scope="session")
-def local_dynamodb() -> Iterator[LocalDynamoDB]:
+def atomic_dynamodb() -> Iterator[LocalDynamoDB]:
     with LocalDynamoDB() as ddb:
         yield ddb
 
 
+@pytest.fixture(scope="session")
+def realistic_dynamodb() -> Iterator[LocalDynamoDB]:
+    """The realistic mode, with the faults `MGAMES_LOCAL_FAULTS` names (none by default)."""
+    with LocalDynamoDB(faults=Faults.parse(os.environ.get(FAULTS_ENV, ""))) as ddb:
+        yield ddb
+
+
+@pytest.fixture(scope="session")
+def local_dynamodb(request: pytest.FixtureRequest) -> LocalDynamoDB:
+    """The session's local DynamoDB: atomic, or realistic when `MGAMES_LOCAL_DYNAMODB` says so.
+    moto's state is process-wide: every mode's server sees the same tables."""
+    mode = "realistic" if configured_faults() else "atomic"
+    ddb: LocalDynamoDB = request.getfixturevalue(f"{mode}_dynamodb")
+    return ddb
+
+
 @pytest.fixture
-def table(local_dynamodb: LocalDynamoDB) -> Iterator[str]:
-    """An empty games table on the atomic local DynamoDB; models bound to it."""
-    local_dynamodb.reset()
-    client = boto3.client("dynamodb", endpoint_url=local_dynamodb.endpoint_url)
+def dynamodb_mode(local_dynamodb: LocalDynamoDB) -> str:
+    """The mode this test's table is served in: the session's, unless the test parametrizes
+    it (`BOTH_MODES`)."""
+    return local_dynamodb.mode
+
+
+BOTH_MODES = pytest.mark.parametrize("dynamodb_mode", ["atomic", "realistic"])
+
+
+@pytest.fixture
+def dynamodb(request: pytest.FixtureRequest, dynamodb_mode: str) -> LocalDynamoDB:
+    """The local DynamoDB serving this test's table, in its `dynamodb_mode`."""
+    ddb: LocalDynamoDB = request.getfixturevalue(f"{dynamodb_mode}_dynamodb")
+    return ddb
+
+
+@pytest.fixture
+def table(dynamodb: LocalDynamoDB) -> Iterator[str]:
+    """An empty games table on the test's local DynamoDB; models bound to it."""
+    dynamodb.reset()
+    client = boto3.client("dynamodb", endpoint_url=dynamodb.endpoint_url)
     create_tables(client, {"GamesTable": "mgames-test"})
-    bind_table("mgames-test", host=local_dynamodb.endpoint_url)
+    bind_table("mgames-test", host=dynamodb.endpoint_url)
     runtime.configs.clear()
     yield "mgames-test"
     runtime.configs.clear()
 
 
 @pytest.fixture
-def scan(local_dynamodb: LocalDynamoDB, table: str) -> Scan:
+def faulty(table: str) -> Iterator[Callable[[Faults], LocalDynamoDB]]:
+    """`faulty(faults)`: the test's table served by a realistic local DynamoDB injecting
+    `faults` (moto's state is shared, so the table is the same), models bound to it."""
+    started: list[LocalDynamoDB] = []
+
+    def _serve(faults: Faults) -> LocalDynamoDB:
+        started.append(ddb := LocalDynamoDB(faults=faults).start())
+        bind_table(table, host=ddb.endpoint_url)
+        return ddb
+
+    yield _serve
+    for ddb in started:
+        ddb.stop()
+
+
+@pytest.fixture
+def scan(dynamodb: LocalDynamoDB, table: str) -> Scan:
     """Every item of the table, keyed by (pk, sk): to prove what a request wrote."""
-    client = boto3.client("dynamodb", endpoint_url=local_dynamodb.endpoint_url)
+    client = boto3.client("dynamodb", endpoint_url=dynamodb.endpoint_url)
 
     def _scan() -> Items:
         items: Items = {}
@@ -157,6 +210,48 @@ def rush(calls: Sequence[Callable[[], T]]) -> list[T]:
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         return list(pool.map(run, calls))
+
+
+PERSISTENCE = 30
+"""How many times a player in a crowd sends a request again that was answered 409 CONFLICT."""
+
+
+class Crowd:
+    """Rushes of players on the test's local DynamoDB. A player answered 409 `CONFLICT` sends
+    the same request again, as its `Retry-After` invites (after a short jittered pause, not
+    the second it says), so every player ends with a definitive answer in either mode."""
+
+    def __init__(self, ddb: LocalDynamoDB) -> None:
+        self.ddb = ddb
+
+    def __call__(self, calls: Sequence[Callable[[], Reply]]) -> list[Reply]:
+        return rush([partial(self._persist, call) for call in calls])
+
+    @staticmethod
+    def _persist(call: Callable[[], Reply]) -> Reply:
+        reply = call()
+        for _ in range(PERSISTENCE):
+            if reply.code != "CONFLICT":
+                break
+            time.sleep(random.uniform(0.005, 0.05))
+            reply = call()
+        return reply
+
+    def assert_contended(self) -> None:
+        """In the realistic mode, that the rush made transactions conflict (else it proved
+        nothing the atomic mode does not)."""
+        if self.ddb.mode == "realistic":
+            assert self.ddb.stats["conflicts"] > 0, dict(self.ddb.stats)
+
+
+@pytest.fixture
+def crowd(request: pytest.FixtureRequest, dynamodb: LocalDynamoDB) -> Crowd:
+    """A `Crowd` on the test's DynamoDB; with threads switching as often as possible in the
+    atomic mode (the realistic one makes requests overlap by itself, and is slowed to a crawl
+    by switching)."""
+    if dynamodb.mode == "atomic":
+        request.getfixturevalue("tight_switching")
+    return Crowd(dynamodb)
 
 
 RNG_SEED = 20261123

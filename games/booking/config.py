@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
+from plugins.allowance import MAX_SHARDS
 from plugins.contracts import GameConfig
 from plugins.types import Frozen, Money, PositiveInt, Slug
 
@@ -81,7 +82,7 @@ class BookingConfig(GameConfig):
     day_quantity: PositiveInt = Field(le=1_000_000, description="units bookable per day")
     total_quantity: PositiveInt | None = Field(default=None, le=100_000_000,
                                                description="units over the campaign; None = no cap")
-    shards: int = Field(default=4, ge=1, le=20,
+    shards: int = Field(default=4, ge=1, le=MAX_SHARDS,
                         description="stock items per day (and for the total), to spread a rush")
     limit_per: Literal["day", "campaign"] = Field(
         default="day", description="a player books at most one per booked day, or one in all")

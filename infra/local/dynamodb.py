@@ -5,7 +5,8 @@ Two moto traps make a plain moto server unfit for the local stack and for concur
 server can interleave two conditional writes and oversell; and its ``TransactWriteItems``
 deep-copies every touched table to be able to roll back, so it slows down as tables grow.
 ``AtomicWSGIApp`` fixes the first, ``patch_moto_transactions`` the second, and
-``LocalDynamoDB`` serves both on a local port.
+``LocalDynamoDB`` serves both on a local port. Given ``Faults`` it serves the realistic mode
+instead (``infra.local.realistic``): conflicts, idempotency tokens and injected faults.
 
 moto keeps its state in process-wide globals: a ``LocalDynamoDB`` shares it with
 ``moto.mock_aws`` in the same process, and ``mock_aws`` resets it on entry and exit.
@@ -14,11 +15,9 @@ moto keeps its state in process-wide globals: a ``LocalDynamoDB`` shares it with
 from __future__ import annotations
 
 import copy
-import io
 import threading
-from collections.abc import Iterable
+from collections import Counter
 from typing import TYPE_CHECKING, Any
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
@@ -32,6 +31,10 @@ from moto.dynamodb.exceptions import (
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import StreamRecord, StreamShard, Table
+
+from infra.local.faults import Faults
+from infra.local.realistic import RealisticWSGIApp
+from infra.local.wsgi import AtomicWSGIApp
 
 if TYPE_CHECKING:
     from werkzeug.serving import BaseWSGIServer
@@ -164,50 +167,33 @@ def unpatch_moto_transactions() -> None:
     DynamoDBBackend.transact_write_items = _UPSTREAM_TRANSACT_WRITE_ITEMS  # type: ignore[method-assign]
 
 
-class AtomicWSGIApp:
-    """Apply each request to a WSGI app under one lock, so a threaded server stays atomic.
-
-    The request body is read before taking the lock, so a slow client cannot stall the others;
-    the app call and its whole response body run under it.
-    """
-
-    def __init__(self, app: WSGIApplication) -> None:
-        self.app = app
-        self.lock = threading.Lock()
-
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        stream = environ["wsgi.input"]
-        if environ.get("wsgi.input_terminated"):
-            body = stream.read()
-        else:
-            body = stream.read(int(environ.get("CONTENT_LENGTH") or 0))
-        environ["wsgi.input"] = io.BytesIO(body)
-        with self.lock:
-            result = self.app(environ, start_response)
-            try:
-                return [b"".join(result)]
-            finally:
-                close = getattr(result, "close", None)
-                if close is not None:
-                    close()
-
-
 class LocalDynamoDB:
-    """moto's server on a local port, atomic per request, with fast transactions.
+    """moto's server on a local port, atomic per request (or realistic, given `faults`), with
+    fast transactions.
 
     ``with LocalDynamoDB() as ddb: boto3.client("dynamodb", endpoint_url=ddb.endpoint_url)``.
     It serves every moto service, DynamoDB and DynamoDB Streams included. Clients need dummy
-    credentials and a region; the server needs none.
+    credentials and a region; the server needs none. Servers in one process share moto's state.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None) -> None:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         self.host = host
         self.port = port
-        self.app = AtomicWSGIApp(DomainDispatcherApplication(create_backend_app))
+        moto_app = DomainDispatcherApplication(create_backend_app)
+        self.app = AtomicWSGIApp(moto_app) if faults is None else RealisticWSGIApp(moto_app, faults)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def mode(self) -> str:
+        return "realistic" if isinstance(self.app, RealisticWSGIApp) else "atomic"
+
+    @property
+    def stats(self) -> Counter[str]:
+        """What the realistic mode served (`conflicts`, `throttled`, ...); empty when atomic."""
+        return self.app.stats if isinstance(self.app, RealisticWSGIApp) else Counter()
 
     @property
     def endpoint_url(self) -> str:
@@ -239,11 +225,14 @@ class LocalDynamoDB:
         return self
 
     def reset(self) -> None:
-        """Drop all moto state (every table, every service), between in-flight requests."""
+        """Drop all moto state (every table, every service), between in-flight requests, and
+        what the realistic mode remembers and counted."""
         from moto.moto_api._internal import moto_api_backend
 
         with self.app.lock:
             moto_api_backend.reset()
+        if isinstance(self.app, RealisticWSGIApp):
+            self.app.reset()
 
     def stop(self) -> None:
         """Stop serving and free the port; moto's state stays until ``reset()``."""

@@ -13,6 +13,7 @@ import boto3
 from werkzeug.serving import make_server
 
 from infra.local.dynamodb import LocalDynamoDB
+from infra.local.faults import Faults
 from infra.local.gateway import FunctionUrlGateway
 from infra.tables import create_tables
 
@@ -39,13 +40,15 @@ class LocalStack:
     campaigns: Sequence[Path] = ()
     jobs_every: float = 30.0
     console_port: int | None = None  # 8002, or any free port when `port` is 0
+    faults: Faults | None = None
+    """None: the atomic local DynamoDB; else the realistic one, with these settings."""
 
     def start(self) -> LocalStack:
         for name, value in LOCAL_ENV.items():
             os.environ.setdefault(name, value)
         console_port = self.console_port if self.console_port is not None else (
             0 if self.port == 0 else 8002)
-        self.dynamodb = LocalDynamoDB(self.host, self.dynamodb_port).start()
+        self.dynamodb = LocalDynamoDB(self.host, self.dynamodb_port, self.faults).start()
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.endpoint_url
         client = boto3.client("dynamodb", endpoint_url=self.dynamodb.endpoint_url)
         self.tables = create_tables(client)

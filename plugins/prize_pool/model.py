@@ -7,6 +7,7 @@ from typing import Annotated, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from plugins.allowance import MAX_SHARDS
 from plugins.contracts import GameConfig, RewardSpec
 from plugins.registry import PluginError, get_issuer
 from plugins.types import Money, PositiveInt, Slug
@@ -40,7 +41,7 @@ class Prize(BaseModel):
     name: str = Field(min_length=1, max_length=60)
     weight: int = Field(ge=0, description="relative odds; never sent to the page")
     stock: int | None = Field(default=None, ge=0, description="None = unlimited")
-    shards: int = Field(default=1, ge=1, le=10, description="stock items a rush spreads over")
+    shards: int = Field(default=1, ge=1, le=MAX_SHARDS, description="stock items a rush spreads over")
     value: Money = Field(default=Decimal(0), description="what the player is told it is worth")
     cost: Money = Field(default=Decimal(0), description="what it costs the brand; counts to the budget")
     per_user_cap: PositiveInt | None = Field(default=None, description="most one member may win")

@@ -19,7 +19,7 @@ from plugins.store.models import (
     register_model,
 )
 from plugins.store.reads import get_many
-from plugins.store.transaction import Transaction, TransactionCancelledError
+from plugins.store.transaction import Transaction, TransactionCancelledError, TransactionConflictError
 
 __all__ = [
     "ActionItem",
@@ -38,6 +38,7 @@ __all__ = [
     "PointsItem",
     "Transaction",
     "TransactionCancelledError",
+    "TransactionConflictError",
     "bind_table",
     "client_settings",
     "dynamodb_client",

@@ -3,6 +3,11 @@
 Each layer (quota, anti-fraud, prize pool, issuer) adds its writes under a tag; when
 DynamoDB cancels the transaction, `TransactionCancelledError.failed` names the tags whose
 condition failed, so the caller can tell "no stock" from "no chances" from "already done".
+
+A `TransactionConflict` (another transaction held one of the items) is not a failed condition:
+nothing was decided, so `commit` sends the same transaction again, a bounded number of times
+with jittered backoff, and when the conflicts outlast that raises `TransactionConflictError`
+(409 `CONFLICT` with `Retry-After`): never a refusal a caller could take for "sold out".
 """
 
 from __future__ import annotations
@@ -19,17 +24,23 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from plugins.errors import ConflictError
 from plugins.store.models import BaseItem
 
-CONFLICT_RETRIES = 4
+CONFLICT = "TransactionConflict"
+CONFLICT_RETRIES = 6
+BACKOFF_BASE, BACKOFF_CAP = 0.005, 0.1
 
 
 class TransactionCancelledError(Exception):
-    """DynamoDB cancelled the transaction; `failed` maps each failing tag to its reason code."""
+    """DynamoDB cancelled the transaction; `failed` maps each tag whose condition failed (or
+    whose write was invalid) to its reason code; `conflicts` are the tags another transaction
+    held at the time, which say nothing about their conditions."""
 
-    def __init__(self, failed: dict[str, str]) -> None:
-        super().__init__(f"transaction cancelled: {failed}")
+    def __init__(self, failed: dict[str, str], conflicts: frozenset[str] = frozenset()) -> None:
+        super().__init__(f"transaction cancelled: {failed or ''}{sorted(conflicts) or ''}")
         self.failed = failed
+        self.conflicts = conflicts
 
     def any(self, *prefixes: str) -> bool:
         """Whether a tag starting with one of `prefixes` failed its condition."""
@@ -39,8 +50,14 @@ class TransactionCancelledError(Exception):
         """The failures of the writes a `Transaction.scoped(prefix)` view added, unprefixed."""
         return TransactionCancelledError(
             {tag.removeprefix(prefix): code for tag, code in self.failed.items()
-             if tag.startswith(prefix)}
+             if tag.startswith(prefix)},
+            frozenset(tag.removeprefix(prefix) for tag in self.conflicts if tag.startswith(prefix)),
         )
+
+
+class TransactionConflictError(ConflictError):
+    """Other transactions held an item of this one through every retry; nothing was written,
+    and the same request may be sent again."""
 
 
 @dataclass
@@ -152,16 +169,19 @@ class Transaction:
             merged.bounded.append(self._prefix + tag)
 
     def commit(self) -> None:
-        """Send the transaction, retrying only DynamoDB's transient conflicts."""
+        """Send the transaction; a cancellation by conflicts alone is sent again (full jitter,
+        capped exponential backoff), up to `CONFLICT_RETRIES` times, then `TransactionConflictError`."""
         for attempt in range(CONFLICT_RETRIES + 1):
             try:
                 self._send()
                 return
             except TransactionCancelledError as exc:
-                conflict_only = set(exc.failed.values()) == {"TransactionConflict"}
-                if not conflict_only or attempt == CONFLICT_RETRIES:
+                if exc.failed or not exc.conflicts:
                     raise
-                time.sleep(random.uniform(0, 0.01 * 2**attempt))
+                if attempt == CONFLICT_RETRIES:
+                    raise TransactionConflictError(
+                        "other requests are changing the same data; retry with the same key") from None
+                time.sleep(random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)))
 
     def _send(self) -> None:
         connection = BaseItem._get_connection()
@@ -180,14 +200,15 @@ class Transaction:
         except TransactWriteError as exc:
             if exc.cause_response_code != "TransactionCanceledException":
                 raise
-            raise TransactionCancelledError(_failed_tags(self._item_tags(), exc)) from exc
+            raise _cancelled(self._item_tags(), exc) from exc
 
 
-def _failed_tags(tags: list[tuple[str, ...]], exc: TransactWriteError) -> dict[str, str]:
+def _cancelled(tags: list[tuple[str, ...]], exc: TransactWriteError) -> TransactionCancelledError:
+    """The cancellation reasons, per tag: the failed ones, and the ones in conflict."""
     reasons: list[Any] = exc.cancellation_reasons
-    return {
-        tag: reason.code
-        for item_tags, reason in zip(tags, reasons, strict=False)
-        if reason is not None and reason.code not in (None, "None")
-        for tag in item_tags
-    }
+    coded = [(item_tags, reason.code) for item_tags, reason in zip(tags, reasons, strict=False)
+             if reason is not None and reason.code not in (None, "None")]
+    return TransactionCancelledError(
+        {tag: code for item_tags, code in coded if code != CONFLICT for tag in item_tags},
+        frozenset(tag for item_tags, code in coded if code == CONFLICT for tag in item_tags),
+    )

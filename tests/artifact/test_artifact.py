@@ -98,7 +98,8 @@ def demo(stack: dict[str, str]) -> dict[str, str]:
     players, console = key_ring(TEMPLATE, "MGAMES_PLAYER_KEYS"), key_ring(TEMPLATE, "MGAMES_CONSOLE_KEYS")
     return {"player": mint_player("alice", now=now, device_id="phone-1", ring=players),
             "brand": mint_operator("order-system", "brand", now=now, ring=console),
-            "marketer": mint_operator("mia", "marketer", now=now, ring=console),
+            "marketer": mint_operator("mia", "marketer", now=now, ring=console,
+                                      campaigns=("demo", "artifact-2")),
             "today": now.astimezone(ZoneInfo(doc["timezone"])).date().isoformat()}
 
 

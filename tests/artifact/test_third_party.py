@@ -89,7 +89,8 @@ def test_the_deployed_console_and_function_serve_the_third_party_game(
     [console] = [name for name, function in functions.items()
                  if function.handler.startswith("functions.console")]
     now = datetime.now(UTC)
-    marketer = mint_operator("mia", "marketer", now=now, ring=key_ring(template, "MGAMES_CONSOLE_KEYS"))
+    marketer = mint_operator("mia", "marketer", now=now, campaigns=("toy-launch",),
+                             ring=key_ring(template, "MGAMES_CONSOLE_KEYS"))
     player = mint_player("tom", now=now, device_id="phone-7",
                          ring=key_ring(template, "MGAMES_PLAYER_KEYS"))
     doc = demo_document() | {"id": "toy-launch"}

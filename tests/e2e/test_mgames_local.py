@@ -1,5 +1,6 @@
-"""The README's first command, for real: `mgames local` in its own process, played over HTTP,
-a campaign re-applied from another process and picked up, then Ctrl-C."""
+"""The README's first command, for real: `mgames local` in its own process (atomic, and with
+`--realistic`), played over HTTP, a campaign re-applied from another process and picked up,
+then Ctrl-C."""
 
 from __future__ import annotations
 
@@ -39,12 +40,14 @@ def first_group(pattern: str, out: str) -> str:
     return found.group(1)
 
 
-@pytest.fixture(scope="module")
-def stack() -> Iterator[dict[str, str]]:
+@pytest.fixture(scope="module", params=[[], ["--realistic", "--faults", "seed=1,latency=0.001"]],
+                ids=["atomic", "realistic"])
+def stack(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MGAMES_"))}
     env |= {"MGAMES_CONFIG_TTL_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([*MGAMES, "local", "--port", "0", "--dynamodb-port", "0"], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen([*MGAMES, "local", "--port", "0", "--dynamodb-port", "0", *request.param],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
     assert proc.stdout is not None
     lines: list[str] = []
     deadline = time.monotonic() + 60
@@ -57,6 +60,7 @@ def stack() -> Iterator[dict[str, str]]:
             break
     out = "".join(lines)
     assert "Ctrl-C stops" in out, out
+    assert f"DynamoDB (moto, {'realistic' if request.param else 'atomic'})" in out, out
     found = {
         "games": first_group(r"lucky-wheel\s+(http://\S+)/lucky-wheel/", out),
         "dynamodb": first_group(r"DynamoDB \S+ \S+\s+(http://\S+)", out),
@@ -101,3 +105,10 @@ def test_an_apply_from_another_process_is_picked_up(stack: dict[str, str], tmp_p
         name = request(f"{stack['games']}/lucky-wheel/campaigns/demo")[1]["name"]
         time.sleep(0.2)
     assert name == "Renamed by apply"
+
+
+def test_a_bad_fault_spec_is_refused_before_anything_starts() -> None:
+    refused = subprocess.run([*MGAMES, "local", "--realistic", "--faults", "lost_rate=lots"],
+                             cwd=ROOT, capture_output=True, text=True, check=False, timeout=60)
+    assert refused.returncode == 2
+    assert "lost_rate: 'lots' is not a float" in refused.stderr

@@ -1,6 +1,7 @@
-"""Referral assist under 64-thread rushes against the atomic local DynamoDB: no help counts
-twice, exactly N helps complete a task and the initiator is awarded exactly once, cuts land
-exactly on the floor, and an initiator never holds more than K open tasks."""
+"""Referral assist under 64-thread rushes, on the local DynamoDB in both its modes (atomic,
+realistic): no help counts twice, exactly N helps complete a task and the initiator is
+awarded exactly once, cuts land exactly on the floor, and an initiator never holds more than
+K open tasks."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from games.assist.items import HelpItem, TaskRefItem, task_pk
 from plugins.store import ActionItem, CounterItem, keys
-from tests.conftest import THREADS, Apply, GameClient, Reply, rush
+from tests.conftest import BOTH_MODES, THREADS, Apply, Crowd, GameClient, Reply
 from tests.functional.test_assist import (
     BONUS,
     CARDS,
@@ -28,7 +29,7 @@ from tests.functional.test_assist import (
     task_of,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("tight_switching")]
+pytestmark = [pytest.mark.slow, BOTH_MODES]
 
 
 def outcomes(replies: list[Reply]) -> Counter[tuple[int, str | None]]:
@@ -40,13 +41,14 @@ def markers(task_id: str) -> list[HelpItem]:
                                consistent_read=True))
 
 
-def test_one_helper_with_64_keys_helps_once(apply: Apply) -> None:
+def test_one_helper_with_64_keys_helps_once(apply: Apply, crowd: Crowd) -> None:
     apply(assist_doc(helps_per_day=100))
     client = GameClient("assist")
     task_id = open_task(client)
     # WHEN one friend fires 64 different helps at once
-    replies = rush([partial(help_task, client, task_id, "eager", key=f"eager-{i:04d}")
+    replies = crowd([partial(help_task, client, task_id, "eager", key=f"eager-{i:04d}")
                     for i in range(THREADS)])
+    crowd.assert_contended()
     # THEN one counts, the others are told he already helped
     assert outcomes(replies) == {(201, None): 1, (409, "ALREADY_HELPED"): THREADS - 1}
     assert int(task_of(task_id).helps) == 1 and len(markers(task_id)) == 1
@@ -58,12 +60,13 @@ def test_one_helper_with_64_keys_helps_once(apply: Apply) -> None:
 
 
 @pytest.mark.parametrize("need", [1, 10])
-def test_64_helpers_complete_a_task_exactly_once(apply: Apply, need: int) -> None:
+def test_64_helpers_complete_a_task_exactly_once(apply: Apply, crowd: Crowd, need: int) -> None:
     apply(assist_doc(helpers_needed=need))
     client = GameClient("assist")
     task_id = open_task(client)
     # WHEN 64 friends help a task needing `need` helps, all at once
-    replies = rush([partial(help_task, client, task_id, f"h{i}") for i in range(THREADS)])
+    replies = crowd([partial(help_task, client, task_id, f"h{i}") for i in range(THREADS)])
+    crowd.assert_contended()
     # THEN exactly `need` count, one of them completes it, the others are refused cleanly
     assert outcomes(replies) == {(201, None): need, (409, "TASK_COMPLETED"): THREADS - need}
     assert sum(r.body["completed"] for r in replies if r.status == 201) == 1
@@ -77,11 +80,12 @@ def test_64_helpers_complete_a_task_exactly_once(apply: Apply, need: int) -> Non
     assert sum(points(h) for h in helpers) == need * HELPER_POINTS
 
 
-def test_a_rush_of_cuts_sums_exactly_to_the_floor(apply: Apply) -> None:
+def test_a_rush_of_cuts_sums_exactly_to_the_floor(apply: Apply, crowd: Crowd) -> None:
     apply(assist_doc(**(CUT | {"helpers_needed": 8})))
     client = GameClient("assist")
     task_id = open_task(client)
-    replies = rush([partial(help_task, client, task_id, f"c{i}") for i in range(THREADS)])
+    replies = crowd([partial(help_task, client, task_id, f"c{i}") for i in range(THREADS)])
+    crowd.assert_contended()
     assert outcomes(replies) == {(201, None): 8, (409, "TASK_COMPLETED"): THREADS - 8}
     taken = [r.body for r in replies if r.status == 201]
     assert sum(Decimal(b["cut"]["amount"]) for b in taken) == Decimal("90.10")
@@ -94,11 +98,12 @@ def test_a_rush_of_cuts_sums_exactly_to_the_floor(apply: Apply) -> None:
     assert points("ini") == BONUS and len(ledger("ini")) == 1
 
 
-def test_a_rush_of_card_helps_completes_once(apply: Apply) -> None:
+def test_a_rush_of_card_helps_completes_once(apply: Apply, crowd: Crowd) -> None:
     apply(assist_doc(**CARDS))
     client = GameClient("assist")
     task_id = open_task(client)
-    replies = rush([partial(help_task, client, task_id, f"k{i}") for i in range(THREADS)])
+    replies = crowd([partial(help_task, client, task_id, f"k{i}") for i in range(THREADS)])
+    crowd.assert_contended()
     counted = [r for r in replies if r.status == 201]
     assert {r.code for r in replies if r.status != 201} <= {"TASK_COMPLETED"}
     assert sum(r.body["completed"] for r in counted) == 1
@@ -108,11 +113,12 @@ def test_a_rush_of_card_helps_completes_once(apply: Apply) -> None:
     assert points("ini") == BONUS and len(ledger("ini")) == 1
 
 
-def test_an_initiator_never_holds_more_than_k_open_tasks(apply: Apply) -> None:
+def test_an_initiator_never_holds_more_than_k_open_tasks(apply: Apply, crowd: Crowd) -> None:
     apply(assist_doc(max_open_tasks=3))
     client = GameClient("assist")
-    replies = rush([partial(client.call, "POST", TASKS, member="ini", key=f"open-{i:05d}")
+    replies = crowd([partial(client.call, "POST", TASKS, member="ini", key=f"open-{i:05d}")
                     for i in range(THREADS)])
+    crowd.assert_contended()
     assert outcomes(replies) == {(201, None): 3, (403, "OPEN_TASK_LIMIT"): THREADS - 3}
     assert open_count() == 3
     refs = TaskRefItem.query(keys.member("ini"), TaskRefItem.sk.startswith("AST#demo#"))

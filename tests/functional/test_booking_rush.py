@@ -1,6 +1,6 @@
-"""Booking invariants under 64 concurrent threads against the atomic local DynamoDB: never
-more booked than the day's quantity across shards, one booking per member and day, a cancel
-gives its unit back once, a code verifies once."""
+"""Booking invariants under 64 concurrent threads, on the local DynamoDB in both its modes
+(atomic, realistic): never more booked than the day's quantity across shards, one booking per
+member and day, a cancel gives its unit back once, a code verifies once."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 
 from games.booking.items import BookingItem, CodeItem
-from tests.conftest import THREADS, Apply, GameClient, rush
+from tests.conftest import BOTH_MODES, THREADS, Apply, Crowd, GameClient
 from tests.functional.test_booking import (
     TODAY,
     book,
@@ -20,17 +20,18 @@ from tests.functional.test_booking import (
     verify_code,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("tight_switching")]
+pytestmark = [pytest.mark.slow, BOTH_MODES]
 
 
 def bookings() -> list[BookingItem]:
     return list(BookingItem.scan(BookingItem.sk.startswith("BKB#demo#")))
 
 
-def test_64_members_on_20_units_over_4_shards(apply: Apply) -> None:
+def test_64_members_on_20_units_over_4_shards(apply: Apply, crowd: Crowd) -> None:
     apply(booking_doc(day_quantity=20, shards=4))
     bk = GameClient("booking")
-    replies = rush([partial(book, bk, f"m-{i}") for i in range(THREADS)])
+    replies = crowd([partial(book, bk, f"m-{i}") for i in range(THREADS)])
+    crowd.assert_contended()
     assert Counter((r.status, r.code) for r in replies) == {(201, None): 20,
                                                             (409, "SOLD_OUT"): THREADS - 20}
     assert remaining() == 0
@@ -41,31 +42,34 @@ def test_64_members_on_20_units_over_4_shards(apply: Apply) -> None:
     assert bk.call("GET", "/campaigns/demo").body["sold_out_today"] is True
 
 
-def test_one_member_with_64_keys_books_once(apply: Apply) -> None:
+def test_one_member_with_64_keys_books_once(apply: Apply, crowd: Crowd) -> None:
     apply(booking_doc())
     bk = GameClient("booking")
-    replies = rush([partial(book, bk, "greedy", key=f"greedy-{i:04d}") for i in range(THREADS)])
+    replies = crowd([partial(book, bk, "greedy", key=f"greedy-{i:04d}") for i in range(THREADS)])
+    crowd.assert_contended()
     assert Counter((r.status, r.code) for r in replies) == {(201, None): 1,
                                                             (409, "ALREADY_BOOKED"): THREADS - 1}
     assert len(bookings()) == 1 and remaining() == 19
 
 
-def test_concurrent_cancels_return_the_unit_once(apply: Apply) -> None:
+def test_concurrent_cancels_return_the_unit_once(apply: Apply, crowd: Crowd) -> None:
     apply(booking_doc())
     bk = GameClient("booking")
     booked = book(bk, "ann").body
-    replies = rush([partial(cancel, bk, "ann", booked["booking_id"], key=f"cancel-{i:04d}")
+    replies = crowd([partial(cancel, bk, "ann", booked["booking_id"], key=f"cancel-{i:04d}")
                     for i in range(THREADS)])
+    crowd.assert_contended()
     assert Counter((r.status, r.code) for r in replies) == {(201, None): 1,
                                                             (409, "BOOKING_CANCELLED"): THREADS - 1}
     assert remaining() == 20
 
 
-def test_concurrent_verifies_succeed_once(apply: Apply) -> None:
+def test_concurrent_verifies_succeed_once(apply: Apply, crowd: Crowd) -> None:
     apply(booking_doc())
     bk = GameClient("booking")
     code = book(bk, "ann").body["code"]
-    replies = rush([lambda: verify_code(bk, code) for _ in range(THREADS)])
+    replies = crowd([lambda: verify_code(bk, code) for _ in range(THREADS)])
+    crowd.assert_contended()
     assert Counter((r.status, r.code) for r in replies) == {(200, None): 1,
                                                             (409, "ALREADY_PICKED_UP"): THREADS - 1}
     assert [b.state for b in bookings()] == ["picked_up"]

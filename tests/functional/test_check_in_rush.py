@@ -1,6 +1,7 @@
-"""Check-ins under a rush, against the atomic local DynamoDB with threads switching as often
-as possible: one check-in a day whatever the keys, one answer per key, and concurrent
-check-ins and make-ups that never corrupt the streak or pay a milestone twice."""
+"""Check-ins under a rush, on the local DynamoDB in both its modes (atomic with threads
+switching as often as possible, realistic): one check-in a day whatever the keys, one answer
+per key, and concurrent check-ins and make-ups that never corrupt the streak or pay a
+milestone twice."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ import pytest
 
 from games.check_in.items import CheckInDay, CheckInState, make_ups_key, state_key
 from plugins.store import ActionItem, CounterItem, CouponItem, MarkerItem, PointsItem, keys
-from tests.conftest import THREADS, Apply, GameClient, rush
+from tests.conftest import BOTH_MODES, THREADS, Apply, Crowd, GameClient
 from tests.functional.test_check_in import balance, campaign_doc, check, local, make_up
 
-pytestmark = pytest.mark.usefixtures("tight_switching")
+pytestmark = BOTH_MODES
 
 
 def day_markers(member: str) -> list[str]:
@@ -27,12 +28,13 @@ def actions(member: str) -> list[ActionItem]:
     return list(ActionItem.query(keys.member(member), ActionItem.sk.startswith("ACT#demo#check-in#")))
 
 
-def test_64_check_ins_with_different_keys_make_one(apply: Apply, clock: list[datetime]) -> None:
+def test_64_check_ins_with_different_keys_make_one(apply: Apply, crowd: Crowd, clock: list[datetime]) -> None:
     apply(campaign_doc())
     game = GameClient("check-in")
     clock[0] = local("2026-11-23")
     # WHEN one member fires 64 check-ins with 64 keys at once
-    replies = rush([partial(check, game, "ann", key=f"rush-{i:04d}") for i in range(THREADS)])
+    replies = crowd([partial(check, game, "ann", key=f"rush-{i:04d}") for i in range(THREADS)])
+    crowd.assert_contended()
     # THEN one passes and the others are told the day is taken
     statuses = Counter((r.status, r.code) for r in replies)
     assert statuses == {(201, None): 1, (409, "ALREADY_CHECKED_IN"): THREADS - 1}
@@ -44,11 +46,12 @@ def test_64_check_ins_with_different_keys_make_one(apply: Apply, clock: list[dat
     assert len(ledger) == 1
 
 
-def test_64_replays_of_one_key_make_one_check_in(apply: Apply, clock: list[datetime]) -> None:
+def test_64_replays_of_one_key_make_one_check_in(apply: Apply, crowd: Crowd, clock: list[datetime]) -> None:
     apply(campaign_doc())
     game = GameClient("check-in")
     clock[0] = local("2026-11-23")
-    replies = rush([lambda: check(game, "bob", key="same-key-0001")] * THREADS)
+    replies = crowd([lambda: check(game, "bob", key="same-key-0001")] * THREADS)
+    crowd.assert_contended()
     assert {r.status for r in replies} == {201}
     assert len({r.body["check_in_id"] for r in replies}) == 1
     assert sum(r.headers["Idempotent-Replayed"] == "false" for r in replies) == 1
@@ -57,7 +60,8 @@ def test_64_replays_of_one_key_make_one_check_in(apply: Apply, clock: list[datet
 
 
 @pytest.mark.slow
-def test_concurrent_check_ins_and_make_ups_keep_the_streak_whole(apply: Apply, clock: list[datetime]) -> None:
+def test_concurrent_check_ins_and_make_ups_keep_the_streak_whole(
+        apply: Apply, crowd: Crowd, clock: list[datetime]) -> None:
     # GIVEN a Sunday with the whole week missed, 3 make-ups a cycle, milestones at 3 and 7
     apply(campaign_doc(make_ups={"per_cycle": 3}))
     game = GameClient("check-in")
@@ -66,7 +70,8 @@ def test_concurrent_check_ins_and_make_ups_keep_the_streak_whole(apply: Apply, c
     # WHEN 16 check-ins and 48 make-ups of the six past days (8 each) arrive at once
     calls = [partial(check, game, "cat", key=f"ck-rush-{i:04d}") for i in range(16)]
     calls += [partial(make_up, game, "cat", week[i % 6], key=f"mu-rush-{i:04d}") for i in range(48)]
-    replies = rush(calls)
+    replies = crowd(calls)
+    crowd.assert_contended()
     # THEN one check-in and exactly three make-ups of three distinct days pass
     passed = [r.body for r in replies if r.status == 201]
     refused = Counter(r.code for r in replies if r.status != 201)

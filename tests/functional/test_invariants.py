@@ -1,5 +1,6 @@
-"""The platform's invariants on the wheel, against the atomic local DynamoDB:
-no oversell, budget never exceeded, exactly-once awards, one round trip per draw."""
+"""The platform's invariants on the wheel, against the local DynamoDB (the rushes in both its
+atomic and realistic modes): no oversell, budget never exceeded, exactly-once awards, one
+round trip per draw."""
 
 from __future__ import annotations
 
@@ -12,9 +13,7 @@ import pytest
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
 from plugins.store import ActionItem, AllowanceItem, CounterItem, PointsItem, keys
-from tests.conftest import THREADS, Apply, GameClient, rush, wheel_doc
-
-pytestmark = pytest.mark.usefixtures("tight_switching")
+from tests.conftest import BOTH_MODES, THREADS, Apply, Crowd, GameClient, wheel_doc
 
 
 def only(prize_id: str, **prize_changes: Any) -> dict[str, Any]:
@@ -40,16 +39,19 @@ def awarded(prize_id: str) -> int:
     return sum(1 for r in records if r.result["prize"]["id"] == prize_id)
 
 
+@BOTH_MODES
 @pytest.mark.parametrize("shards", [1, 3])
-def test_no_oversell_under_a_rush(apply: Apply, shards: int) -> None:
+def test_no_oversell_under_a_rush(apply: Apply, crowd: Crowd, shards: int) -> None:
     # GIVEN 5 espresso machines, maybe spread over shards, and 64 members drawing at once
     apply(only("grand", stock=5, shards=shards))
     wheel = GameClient("lucky-wheel")
     calls = [partial(wheel.call, "POST", "/campaigns/demo/draws", member=f"m{i}",
                                  key=f"rush-{i:04d}") for i in range(THREADS)]
     # WHEN they all draw
-    replies = rush(calls)
-    # THEN exactly the stock is awarded, the rest falls back, and the store agrees
+    replies = crowd(calls)
+    # THEN exactly the stock is awarded (every draw wants it: nobody fell back while it
+    # lasted), the rest falls back, and the store agrees
+    crowd.assert_contended()
     assert all(r.status == 201 for r in replies), {r.status for r in replies}
     won = Counter(r.body["prize"]["id"] for r in replies)
     assert won == {"grand": 5, "thanks": THREADS - 5}
@@ -57,7 +59,8 @@ def test_no_oversell_under_a_rush(apply: Apply, shards: int) -> None:
     assert awarded("grand") == 5
 
 
-def test_budget_is_never_exceeded(apply: Apply) -> None:
+@BOTH_MODES
+def test_budget_is_never_exceeded(apply: Apply, crowd: Crowd) -> None:
     # GIVEN an unlimited coupon costing 1.00 and a budget of 10.00 in 4 shards
     doc = only("points-100", cost="1.00")
     doc.update(budget="10.00", budget_shards=4)
@@ -65,9 +68,10 @@ def test_budget_is_never_exceeded(apply: Apply) -> None:
     assert campaign.budget_counted
     wheel = GameClient("lucky-wheel")
     # WHEN 64 members draw at once
-    replies = rush([partial(wheel.call, "POST", "/campaigns/demo/draws", member=f"b{i}",
-                                        key=f"budget-{i:04d}") for i in range(THREADS)])
+    replies = crowd([partial(wheel.call, "POST", "/campaigns/demo/draws", member=f"b{i}",
+                             key=f"budget-{i:04d}") for i in range(THREADS)])
     # THEN exactly ten awards fit the budget, and no shard went below zero
+    crowd.assert_contended()
     won = Counter(r.body["prize"]["id"] for r in replies)
     assert won == {"points-100": 10, "thanks": THREADS - 10}
     shards = AllowanceItem.batch_get([(keys.allowance("demo", BUDGET, s), keys.ALLOWANCE_SK)
@@ -75,10 +79,12 @@ def test_budget_is_never_exceeded(apply: Apply) -> None:
     assert sorted(int(s.remaining) for s in shards) == [0, 0, 0, 0]
 
 
-def test_same_key_replayed_concurrently_awards_once(wheel: GameClient) -> None:
+@BOTH_MODES
+def test_same_key_replayed_concurrently_awards_once(wheel: GameClient, crowd: Crowd) -> None:
     # WHEN one member fires the same draw 64 times at once
-    replies = rush([lambda: wheel.call("POST", "/campaigns/demo/draws", member="alice",
-                                       key="same-key-0001")] * THREADS)
+    replies = crowd([lambda: wheel.call("POST", "/campaigns/demo/draws", member="alice",
+                                        key="same-key-0001")] * THREADS)
+    crowd.assert_contended()
     # THEN every reply is the one draw, and one chance and one reward were spent
     assert {r.status for r in replies} == {201}
     assert len({r.body["draw_id"] for r in replies}) == 1
@@ -102,11 +108,12 @@ def test_same_key_replayed_sequentially_returns_the_first_answer(wheel: GameClie
     assert left["left_today"] == 2
 
 
-def test_daily_chances_hold_under_a_rush(wheel: GameClient) -> None:
+@BOTH_MODES
+def test_daily_chances_hold_under_a_rush(wheel: GameClient, crowd: Crowd) -> None:
     # GIVEN 3 chances a day; WHEN one member fires 64 different draws at once
-    replies = rush([partial(wheel.call, "POST", "/campaigns/demo/draws", member="carol",
-                                        device="phone", key=f"many-{i:04d}")
-                    for i in range(THREADS)])
+    replies = crowd([partial(wheel.call, "POST", "/campaigns/demo/draws", member="carol",
+                             device="phone", key=f"many-{i:04d}") for i in range(THREADS)])
+    crowd.assert_contended()
     # THEN three pass, the others are told no chances are left
     statuses = Counter((r.status, r.code) for r in replies)
     assert statuses == {(201, None): 3, (403, "NO_CHANCES_LEFT"): THREADS - 3}

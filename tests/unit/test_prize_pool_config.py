@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from plugins.allowance import MAX_SHARDS
 from plugins.campaigns.model import parse_campaign
 from plugins.contracts import Campaign
 from plugins.errors import ConfigInvalidError
@@ -91,7 +92,7 @@ def test_shards_apply_only_to_a_prize_with_stock() -> None:
         Prize.model_validate(prize("gift", shards=2))
     assert Prize.model_validate(prize("gift", stock=5, shards=2)).shards == 2
     with pytest.raises(ValidationError):
-        Prize.model_validate(prize("gift", stock=5, shards=11))
+        Prize.model_validate(prize("gift", stock=5, shards=MAX_SHARDS + 1))
 
 
 def test_prize_ids_are_slugs_and_unknown_fields_are_rejected() -> None:
