@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from plugins.antifraud import blacklist, list_blocks, mint_token
+from plugins.antifraud import blacklist, block_samples, mint_token
 from tests.conftest import NOW, SECRET, Apply, GameClient, Scan
 from tests.functional.test_errors import assert_rejected, unchanged_except_blocks
 from tests.functional.test_red_packet import ORDERS, PACKETS, brand, grab, order, rp_doc
@@ -81,7 +81,7 @@ def test_a_blacklisted_member_gets_no_packet(rp: GameClient, scan: Scan) -> None
     before = scan()
     assert_rejected(order(rp, "ord-0001", "alice"), 403, "FRAUD_BLOCKED")
     assert unchanged_except_blocks(before, scan()) == []
-    assert [(b.rule, b.member_id) for b in list_blocks("demo", "2026-11-23")] == [
+    assert [(b.rule, b.member_id) for b in block_samples("demo")] == [
         ("blacklist", "alice")]
 
 
@@ -197,7 +197,7 @@ def test_a_blacklisted_grabber_is_blocked_and_recorded(rp: GameClient, scan: Sca
                     key="k-00000001")
     assert_rejected(reply, 403, "FRAUD_BLOCKED")
     assert unchanged_except_blocks(before, scan()) == []
-    assert [b.rule for b in list_blocks("demo", "2026-11-23")] == ["blacklist"]
+    assert [b.rule for b in block_samples("demo")] == ["blacklist"]
 
 
 def test_reads_refuse_cleanly(rp: GameClient) -> None:
