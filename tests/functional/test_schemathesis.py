@@ -2,21 +2,15 @@
 real handler: valid and invalid requests (positive and negative generation) for every
 operation, with the demo campaign's real id, real ids of a task, a packet and a booking made
 first, a valid token of the role the route wants and a fresh Idempotency-Key, so requests
-reach the logic. Bounded in examples (`EXAMPLES` per operation and mode, derandomized, so a
-run repeats itself); the only verdict is the one that matters here: no 5xx."""
+reach the logic (`tests/schemathesis_kit.py`: bounded in examples, derandomized). The verdict:
+no 5xx, and POSTs that succeed."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from hypothesis.errors import Unsatisfiable
-from schemathesis import GenerationMode
-from schemathesis.core.result import Ok
 
 from infra.local.gateway import FunctionUrlGateway
 from plugins.antifraud import mint_token
@@ -26,8 +20,8 @@ from tests.conftest import SECRET, Apply, GameClient
 from tests.functional.test_assist import open_task
 from tests.functional.test_partner_coupon import load
 from tests.functional.test_red_packet import order
+from tests.schemathesis_kit import server_errors
 
-EXAMPLES = 12
 ROLES = {("red-packet", "/campaigns/{campaign_id}/orders"): "brand",
          ("booking", "/campaigns/{campaign_id}/verifications"): "staff"}
 """The routes that take a token of another role than a player's."""
@@ -65,31 +59,6 @@ def test_no_request_to_a_game_function_gets_a_5xx(apply: Apply, game: str) -> No
     gateway = FunctionUrlGateway({game: build_handler(game)})
     schema = schemathesis.openapi.from_wsgi(f"/{game}/openapi.json", gateway)
     schema.config.update(base_url=f"http://localhost/{game}")
-    keys = (f"st-{n:08d}" for n in itertools.count())
-    failures: list[str] = []
-    seen: list[tuple[str, int]] = []
-    loaded = list(schema.get_all_operations())
-    operations = [result.ok() for result in loaded if isinstance(result, Ok)]
-    assert operations and len(operations) == len(loaded)  # every operation's schema is valid
-    for operation, mode in itertools.product(operations, GenerationMode):
-        wanted = {p.name for p in operation.path_parameters}
-        headers = {"authorization": bearer(ROLES.get((game, operation.path)))}
-        strategy = operation.as_strategy(mode, headers=headers, path_parameters={
-            name: value for name, value in ids.items() if name in wanted})
-
-        @given(strategy)
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck))
-        def check(case: Any) -> None:
-            case.headers = {**(case.headers or {}), "idempotency-key": next(keys)}
-            response = case.call()
-            seen.append((f"{case.method} {case.path}", response.status_code))
-            if response.status_code >= 500:
-                failures.append(f"{response.status_code} {case.as_curl_command()} -> {response.text}")
-
-        try:
-            check()
-        except Unsatisfiable:  # nothing of it can be invalid once the overrides are applied
-            assert mode is GenerationMode.NEGATIVE
+    failures, seen = server_errors(schema, ids, lambda path: bearer(ROLES.get((game, path))))
     assert failures == []
     assert any(200 <= status < 300 for route, status in seen if route.startswith("POST")), seen
