@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationInfo, field_validator
 
 from plugins.errors import CampaignNotOpenError, GameNotEnabledError
+from plugins.timebox import Deadline
 from plugins.types import Frozen, Money, PositiveInt, Slug, ordered_window
 
 if TYPE_CHECKING:
@@ -226,8 +227,11 @@ class Issuer(ABC):
         return spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True) | {"type": self.name}
 
 
-Job = Callable[[datetime], int]
-"""A scheduled sweep of a game (e.g. expiring what is due): given now, returns items handled."""
+Job = Callable[[datetime, Deadline], int]
+"""A scheduled sweep of a game (e.g. expiring what is due): given now and the deadline of its
+share of the worker's run, returns items handled. It stops once the deadline has passed
+(an outside call waits no longer than what remains) and leaves the rest, its cursor where it
+stopped, to the next run."""
 ReportFigures = Callable[[Campaign, datetime], dict[str, Any]]
 """A game's own figures for the campaign report: given the campaign and now, a JSON-able dict.
 It reads the game's own items itself (the report cannot know their keys)."""

@@ -6,7 +6,8 @@ transaction that settles it. Entries sit in one partition per UTC day of their d
 spread over `SHARDS` partitions so a rush is not one hot key, sorted by due time, so a
 sweep reads only what is due. A cursor keeps the oldest day that may still hold work: a
 sweep reads from there to today (on the very first run from `FIRST_LOOKBACK` ago), then moves
-it to the oldest day where an entry could not be settled yet, else to today. Settling must be
+it to the oldest day where an entry could not be settled yet (or where its deadline stopped
+it), else to today. Settling must be
 conditional (exactly once however often and however concurrently sweeps run); a sweep that
 loses the race for the cursor leaves it to the one that won. `expire_once` is the settling
 both games share: read the item, check it is due, commit its transaction, retry on a race.
@@ -15,7 +16,7 @@ both games share: read the item, check it is due, commit its transaction, retry 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +26,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 
 from plugins.store import BaseItem, OfCampaign, Transaction, TransactionCancelledError, register_model
+from plugins.timebox import UNBOUNDED, Deadline
 
 __all__ = ["FIRST_LOOKBACK", "SHARDS", "DueCursorItem", "DueItem", "DueList", "Settle", "expire_once"]
 
@@ -86,31 +88,46 @@ class DueList:
         """Delete the entry in `tx`, the transaction that settles the item."""
         tx.delete(tag, DueItem(*self.key(campaign_id, ref, due)))
 
-    def sweep(self, now: datetime, settle: Settle, *, lookback: timedelta = FIRST_LOOKBACK) -> int:
+    def sweep(self, now: datetime, settle: Settle, *, lookback: timedelta = FIRST_LOOKBACK,
+              deadline: Deadline = UNBOUNDED) -> int:
         """Settle every entry due by `now`, from the cursor's day to today (`SHARDS` Queries a
-        day); return how many this call settled."""
+        day), until `deadline` (then the cursor stays on the day where it stopped); return
+        how many this call settled."""
         today = day_of(int(now.timestamp()))
         try:
             first: str | None = str(DueCursorItem.get(*self.cursor_key, consistent_read=True).day)
         except DueCursorItem.DoesNotExist:
             first = None
         start = date.fromisoformat(min(first or day_of(int((now - lookback).timestamp())), today))
-        due_by = f"{int(now.timestamp()) + 1:010d}"
         settled, pending = 0, None
+        for day, entry in self._due(start, today, now, deadline):
+            if entry is None or deadline.passed():
+                pending = pending or day  # out of time: the next run resumes from this day
+                break
+            outcome = settle(str(entry.campaign_id), str(entry.ref), now)
+            if outcome is None:
+                pending = pending or day
+            elif outcome:
+                settled += 1
+            else:
+                entry.delete()  # settled meanwhile, by another sweep or the player
+        self._move_cursor(first, pending or today)
+        return settled
+
+    def _due(self, start: date, today: str, now: datetime,
+             deadline: Deadline) -> Iterator[tuple[str, DueItem | None]]:
+        """The entries due by `now`, day by day from `start`, each with its day, read lazily;
+        `(day, None)` when `deadline` passes before a bucket of that day is read."""
+        due_by = f"{int(now.timestamp()) + 1:010d}"
         for offset in range((date.fromisoformat(today) - start).days + 1):
             day = (start + timedelta(days=offset)).isoformat()
             for shard in range(SHARDS):
+                if deadline.passed():
+                    yield day, None
+                    return
                 for entry in DueItem.query(self.bucket(day, shard), DueItem.sk < due_by,
                                            consistent_read=True):
-                    outcome = settle(str(entry.campaign_id), str(entry.ref), now)
-                    if outcome is None:
-                        pending = pending or day
-                    elif outcome:
-                        settled += 1
-                    else:
-                        entry.delete()  # settled meanwhile, by another sweep or the player
-        self._move_cursor(first, pending or today)
-        return settled
+                    yield day, entry
 
     def _move_cursor(self, old: str | None, new: str) -> None:
         if old == new:

@@ -22,6 +22,7 @@ from plugins.errors import GameError
 from plugins.expiry import expire_once
 from plugins.runtime import runtime
 from plugins.store import Transaction
+from plugins.timebox import UNBOUNDED, Deadline
 
 __all__ = ["expire_booking", "expire_due"]
 
@@ -70,10 +71,10 @@ def expire_booking(campaign_id: str, member_id: str, booking_id: str, now: datet
     return done
 
 
-def expire_due(now: datetime) -> int:
+def expire_due(now: datetime, deadline: Deadline = UNBOUNDED) -> int:
     """Expire every booking whose pick-up window ended by `now` (the expiry due list, from its
-    cursor); return how many this call expired."""
-    return EXPIRY.sweep(now, _expire_entry)
+    cursor, until `deadline`); return how many this call expired."""
+    return EXPIRY.sweep(now, _expire_entry, deadline=deadline)
 
 
 def _expire_entry(campaign_id: str, ref: str, now: datetime) -> bool | None:

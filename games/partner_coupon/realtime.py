@@ -10,6 +10,8 @@ Delivery is at least once, never lost, never doubled:
   a repeated key with the same code;
 - the answer is stored conditional on `state == pending` and the lease's `attempts`: a late
   answer of an older lease, or a second answer, changes nothing;
+- a call waits at most its type's `timeout_seconds` in all, and never past the worker's
+  deadline (a call the deadline cuts short is a timeout like any other);
 - a failure (HTTP error, timeout, bad JSON) backs off exponentially (`BASE_DELAY * 2**(a-1)`,
   capped); after `max_attempts` the item is dead-lettered (`state = dead`), the coupon shows
   `code_state: dead` and operators re-drive it (`redrive`).
@@ -35,6 +37,7 @@ from games.partner_coupon.items import (
     queue_pk,
 )
 from plugins.store import CouponItem, Transaction, TransactionCancelledError, keys
+from plugins.timebox import UNBOUNDED, Deadline, call_within
 
 if TYPE_CHECKING:
     from games.partner_coupon.config import PartnerCouponType
@@ -45,6 +48,8 @@ __all__ = ["BASE_DELAY", "fetch_codes", "fetch_one", "plan_fetch", "redrive"]
 BASE_DELAY = 30  # seconds before the first retry
 MAX_DELAY = 3600
 LEASE_MARGIN = 10  # seconds beyond the call's timeout before another worker may call
+MIN_CALL_SECONDS = 0.5  # a call given less than this by the run's deadline waits for the next run
+MAX_ANSWER = 64 * 1024  # bytes: a code fits in far less
 
 
 def outbox_id(campaign_id: str, coupon_id: str) -> str:
@@ -66,15 +71,15 @@ def plan_fetch(tx: Transaction, ctx: IssueContext, partner: str, coupon: Partner
     tx.put("reward:partner-queue", queued, OutboxQueueItem.pk.does_not_exist())
 
 
-def _call(item: OutboxItem) -> str:
+def _call(item: OutboxItem, timeout: float) -> str:
     """POST to the partner; its code, or an exception (HTTP error, timeout, bad answer)."""
     key = outbox_id(str(item.campaign_id), str(item.coupon_id))
     body = json.dumps({"idempotency_key": key, "partner": item.partner, "type_id": item.type_id,
                        "member_id": item.member_id, "coupon_id": item.coupon_id}).encode()
     request = urllib.request.Request(str(item.endpoint), data=body, method="POST", headers={
         "content-type": "application/json", "idempotency-key": key})
-    with urllib.request.urlopen(request, timeout=float(item.timeout)) as answer:
-        data: Any = json.loads(answer.read())
+    with urllib.request.urlopen(request, timeout=timeout) as answer:
+        data: Any = json.loads(answer.read(MAX_ANSWER))
     code = data.get("code") if isinstance(data, dict) else None
     if not isinstance(code, str) or not code or len(code) > 128:
         raise ValueError(f"the partner's answer holds no code: {str(data)[:100]}")
@@ -119,13 +124,15 @@ def _finish(item: OutboxItem, attempt: int, now: datetime, code: str | None, err
     return True
 
 
-def fetch_one(item: OutboxItem, now: datetime) -> bool:
-    """One lease, one call, and its outcome; True when the item reached done or dead."""
+def fetch_one(item: OutboxItem, now: datetime, deadline: Deadline = UNBOUNDED) -> bool:
+    """One lease, one call (within its timeout and `deadline`), and its outcome; True when
+    the item reached done or dead."""
     attempt = _lease(item, now)
     if attempt is None:
         return False
+    timeout = min(float(item.timeout), deadline.remaining())
     try:
-        code = _call(item)
+        code = call_within(timeout, lambda: _call(item, timeout))
     except (OSError, ValueError, urllib.error.URLError) as exc:
         error = f"{type(exc).__name__}: {exc}"[:300]
         if attempt >= int(item.max_attempts):
@@ -139,8 +146,9 @@ def fetch_one(item: OutboxItem, now: datetime) -> bool:
     return _finish(item, attempt, now, code, "")
 
 
-def fetch_codes(now: datetime) -> int:
-    """The scheduled job: every due outbox item gets one attempt; returns how many finished.
+def fetch_codes(now: datetime, deadline: Deadline = UNBOUNDED) -> int:
+    """The scheduled job: every due outbox item gets one attempt until `deadline` (the rest
+    stays queued for the next run); returns how many finished.
 
     One Query per queue shard, then a consistent read of each entry's outbox item (its state
     and attempts decide the lease's condition).
@@ -148,6 +156,8 @@ def fetch_codes(now: datetime) -> int:
     finished = 0
     for shard in range(OUTBOX_SHARDS):
         for entry in OutboxQueueItem.query(queue_pk(shard), consistent_read=True):
+            if deadline.remaining() < MIN_CALL_SECONDS:
+                return finished
             try:
                 item = OutboxItem.get(entry.outbox_pk, "OUT", consistent_read=True)
             except OutboxItem.DoesNotExist:
@@ -155,7 +165,7 @@ def fetch_codes(now: datetime) -> int:
                 continue
             if item.state != "pending":
                 entry.delete()  # finished meanwhile by another worker
-            elif int(item.next_attempt_at) <= now.timestamp() and fetch_one(item, now):
+            elif int(item.next_attempt_at) <= now.timestamp() and fetch_one(item, now, deadline):
                 finished += 1
     return finished
 

@@ -20,6 +20,7 @@ from games.red_packet.items import EXPIRY, PacketItem, packet_key
 from plugins.expiry import FIRST_LOOKBACK, expire_once
 from plugins.prize_pool.budget import refund
 from plugins.store import Transaction
+from plugins.timebox import UNBOUNDED, Deadline
 
 __all__ = ["expire_due", "expire_packet"]
 
@@ -66,7 +67,9 @@ def _back(debits: dict[str, int], amount: int) -> dict[int, int]:
     return back
 
 
-def expire_due(now: datetime, *, lookback: timedelta = FIRST_LOOKBACK) -> int:
-    """Sweep every packet whose lifetime ended by `now` (the expiry due list, from its cursor;
-    on the very first run from `lookback` ago); return how many this call expired."""
-    return EXPIRY.sweep(now, expire_packet, lookback=lookback)
+def expire_due(now: datetime, deadline: Deadline = UNBOUNDED, *,
+               lookback: timedelta = FIRST_LOOKBACK) -> int:
+    """Sweep every packet whose lifetime ended by `now` (the expiry due list, from its cursor,
+    on the very first run from `lookback` ago, until `deadline`); return how many this call
+    expired."""
+    return EXPIRY.sweep(now, expire_packet, lookback=lookback, deadline=deadline)

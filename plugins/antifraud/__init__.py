@@ -1,6 +1,6 @@
-"""Anti-fraud: quotas, velocity limits, blacklist and block records of a `Player`."""
+"""Anti-fraud of a `Player`: quotas, velocity limits, blacklist, the bounded fraud audit."""
 
-from plugins.antifraud.blocks import list_blocks, record_block
+from plugins.antifraud.blocks import block_counts, block_samples, record_block
 from plugins.antifraud.rules import (
     add_guards,
     add_quota,
@@ -17,9 +17,10 @@ __all__ = [
     "add_guards",
     "add_quota",
     "blacklist",
+    "block_counts",
+    "block_samples",
     "fraud_rule",
     "grant_chances",
-    "list_blocks",
     "quota_left",
     "raise_for_block",
     "record_block",

@@ -6,7 +6,7 @@ counters (a counter every play touches would be the hidden hot key). Per report:
   for its coupons (`CPN#…` with this campaign id): both read the whole table, paginated,
   so they cost about table size / 4 KB read units each (eventually consistent: half);
 - one `BatchGetItem` of the budget shards when the budget is counted;
-- one `Query` per campaign day so far for the fraud audit (`C#<campaign>#BLOCKS#<day>`);
+- one `Query` per fraud-audit shard for the blocks counted per rule (`C#<campaign>#BLOCKS#<shard>`);
 - whatever each enabled game's own `report` figures read (the built-in games: a `Scan` or
   two of their own items each).
 At scale, point it at an export (or a stream-fed aggregate) instead of scanning.
@@ -15,10 +15,10 @@ At scale, point it at an export (or a stream-fed aggregate) instead of scanning.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from plugins.antifraud import list_blocks
+from plugins.antifraud import block_counts
 from plugins.campaigns.repository import load_current
 from plugins.contracts import Campaign
 from plugins.prize_pool.allowances import MAX_SHARDS
@@ -28,17 +28,7 @@ from plugins.registry import games
 from plugins.store import ActionItem, AllowanceItem, CouponItem, get_many, keys
 from plugins.types import cents
 
-__all__ = ["campaign_days", "campaign_report", "game_figures"]
-
-
-def campaign_days(campaign: Campaign, now: datetime) -> list[str]:
-    """The campaign's local days from its start to today (or its end), ISO dates."""
-    config = campaign.config
-    start, end = config.aware(config.starts_at), config.aware(config.ends_at)
-    if now < start:
-        return []
-    first, last = config.local_day(start), config.local_day(min(now, end))
-    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+__all__ = ["campaign_report", "game_figures"]
 
 
 def _prize_costs(campaign: Campaign) -> dict[tuple[str, str], int]:
@@ -95,9 +85,7 @@ def campaign_report(campaign_id: str, now: datetime) -> dict[str, Any]:
     coupons = list(CouponItem.scan(CouponItem.sk.startswith(keys.COUPON_PREFIX)
                                    & (CouponItem.campaign_id == campaign_id)))
     redeemed = sum(1 for c in coupons if c.state == "redeemed")
-    blocks: Counter[str] = Counter()
-    for day in campaign_days(campaign, now):
-        blocks.update(block.rule for block in list_blocks(campaign_id, day))
+    blocks = block_counts(campaign_id)
     budget = cents(campaign.config.budget)
     return {
         "campaign_id": campaign_id,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from botocore.exceptions import HTTPClientError
 from pynamodb.connection.base import Connection
 
 from plugins.errors import ServiceUnavailableError
+from plugins.timebox import Deadline
 
 __all__ = ["ClientSettings", "FaultAwareConnection", "client_settings", "request_deadline", "use"]
 
@@ -98,7 +98,7 @@ def request_deadline(seconds: float | None = None) -> Iterator[None]:
     """Within this block (one request, on this thread) no DynamoDB attempt starts after
     `seconds` (by default the bound settings' deadline): it fails with ServiceUnavailableError."""
     saved = getattr(_request, "deadline", None)
-    _request.deadline = time.monotonic() + (_bound.deadline if seconds is None else seconds)
+    _request.deadline = Deadline.within(_bound.deadline if seconds is None else seconds)
     try:
         yield
     finally:
@@ -106,8 +106,8 @@ def request_deadline(seconds: float | None = None) -> Iterator[None]:
 
 
 def _check_deadline(**_: Any) -> None:
-    deadline = getattr(_request, "deadline", None)
-    if deadline is not None and time.monotonic() >= deadline:
+    deadline: Deadline | None = getattr(_request, "deadline", None)
+    if deadline is not None and deadline.passed():
         raise ServiceUnavailableError("the request ran out of time; retry later")
 
 

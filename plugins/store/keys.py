@@ -3,7 +3,7 @@
 Partitions: `C#<campaign>` for campaign config, `C#<campaign>#A#<allowance>#<shard>` for
 sharded stock and budget (one partition per shard, so a rush spreads), `M#<member>` for
 everything a player owns (actions, quotas, coupons, points), `V#…` for velocity windows,
-`BL#…` for the blacklist and `C#<campaign>#BLOCKS#<day>` for the fraud audit.
+`BL#…` for the blacklist and `C#<campaign>#BLOCKS#<shard>` for the fraud audit.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ HARASS_OPEN = "HRS#OPEN"
 POINTS_BALANCE = "PTS"
 CASH_BALANCE = "CASH"
 COUPON_PREFIX = "CPN#"
+BLOCK_COUNT_PREFIX = "N#"
+BLOCK_SAMPLE_PREFIX = "S#"
 
 
 def campaign(campaign_id: str) -> str:
@@ -60,8 +62,24 @@ def blacklist(kind: str, value: str) -> str:
     return f"BL#{kind}#{value}"
 
 
-def blocks(campaign_id: str, day: str) -> str:
-    return f"C#{campaign_id}#BLOCKS#{day}"
+def blocks(campaign_id: str, shard: int) -> str:
+    """One of the fraud audit's partitions: blocks spread over them at random."""
+    return f"C#{campaign_id}#BLOCKS#{shard}"
+
+
+def block_count(hour: str, rule: str) -> str:
+    """The counter of one rule's blocks in one UTC hour (`yyyy-mm-ddThh`)."""
+    return f"{BLOCK_COUNT_PREFIX}{hour}#{rule}"
+
+
+def block_count_rule(sort_key: str) -> str:
+    """The rule a `block_count` key counts (a rule may hold `#`: it comes last)."""
+    return sort_key.split("#", 2)[2]
+
+
+def block_sample(hour: str, rule: str, slot: int) -> str:
+    """The details of one of the first blocks of a rule in an hour (`slot` from 1)."""
+    return f"{BLOCK_SAMPLE_PREFIX}{hour}#{rule}#{slot:02d}"
 
 
 def coupon(coupon_id: str) -> str:

@@ -109,7 +109,8 @@ class CashItem(BaseItem):
 
 
 class BlockItem(BaseItem):
-    """An anti-fraud block: which rule stopped whom, and why."""
+    """The details of a sampled anti-fraud block: which rule stopped whom, and why (the
+    blocks themselves are counted in `CounterItem`s, `plugins.antifraud.blocks`)."""
 
     rule = UnicodeAttribute()
     reason = UnicodeAttribute()

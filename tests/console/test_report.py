@@ -51,8 +51,9 @@ def from_store(items: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
         "shards_used": sum(int(s["allotted"]["N"]) - int(s["remaining"]["N"]) for s in shards),
         "issued": len(coupons),
         "redeemed": sum(1 for c in coupons if c["state"]["S"] == "redeemed"),
-        "blocks": Counter(i["rule"]["S"] for (pk, _), i in items.items()
-                          if pk.startswith("C#demo#BLOCKS#")),
+        "blocks": sum((Counter({sk.split("#", 2)[2]: int(i["n"]["N"])})
+                       for (pk, sk), i in items.items()
+                       if pk.startswith("C#demo#BLOCKS#") and sk.startswith("N#")), Counter()),
     }
 
 

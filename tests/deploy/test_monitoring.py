@@ -75,7 +75,7 @@ def test_job_failures_are_alarmed_with_the_dimensions_powertools_emits() -> None
 FAILING_RUN = """
 import functions.worker as worker
 from tests.deploy.conftest import FakeLambdaContext
-worker.run_jobs = lambda now: {"booking:expire_due": -1}
+worker.run_jobs = lambda now, deadline: {"booking:expire_due": -1}
 worker.handler({}, FakeLambdaContext())
 """
 

@@ -1,12 +1,19 @@
-"""Fixtures of the functional tests: plug-in packages installed for one test only."""
+"""Fixtures of the functional tests: plug-in packages installed for one test only, and fake
+partner endpoints on 127.0.0.1."""
 
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 import textwrap
-from collections.abc import Iterator
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,3 +52,61 @@ def clean_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPat
 def plugin_dir(clean_registry: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     clean_registry.syspath_prepend(str(tmp_path))
     return tmp_path
+
+
+class FakePartner:
+    """Answers POSTs by a script of behaviours ("fail", "slow", "hang" until `released`, "ok";
+    then "ok" forever); the same idempotency key always gets the same code."""
+
+    def __init__(self, script: list[str]) -> None:
+        self.script, self.calls = list(script), Counter[str]()
+        self.codes: dict[str, str] = {}
+        self.lock = threading.Lock()
+        self.released = threading.Event()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                key = self.headers["idempotency-key"]
+                assert key == body["idempotency_key"]
+                with fake.lock:
+                    fake.calls[key] += 1
+                    step = fake.script.pop(0) if fake.script else "ok"
+                    code = fake.codes.setdefault(key, f"RT-{len(fake.codes):04d}")
+                if step == "fail":
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                if step == "slow":
+                    time.sleep(1.5)
+                if step == "hang":
+                    fake.released.wait()
+                payload = json.dumps({"code": code}).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/codes"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def partner() -> Iterator[Callable[[list[str]], FakePartner]]:
+    made: list[FakePartner] = []
+
+    def start(script: list[str]) -> FakePartner:
+        made.append(FakePartner(script))
+        return made[-1]
+
+    yield start
+    for fake in made:
+        fake.released.set()
+        fake.server.shutdown()
+        fake.server.server_close()

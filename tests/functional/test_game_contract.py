@@ -89,7 +89,7 @@ def _tally(args: argparse.Namespace) -> int:
     return 0
 
 
-def sweep(now) -> int:
+def sweep(now, deadline) -> int:
     SWEPT.append(now)
     return len(SWEPT)
 

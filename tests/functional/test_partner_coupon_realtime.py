@@ -4,13 +4,10 @@ with backoff, leases, a dead letter, and never a lost or doubled code."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -19,61 +16,8 @@ from games.partner_coupon.items import OutboxItem, OutboxQueueItem, outbox_key
 from games.partner_coupon.realtime import BASE_DELAY, fetch_codes, redrive
 from plugins.jobs import run_jobs
 from tests.conftest import Apply, GameClient
+from tests.functional.conftest import FakePartner
 from tests.functional.test_partner_coupon import claim, pc_doc
-
-
-class FakePartner:
-    """Answers POSTs by a script of behaviours ("fail", "slow", "ok"; then "ok" forever);
-    the same idempotency key always gets the same code."""
-
-    def __init__(self, script: list[str]) -> None:
-        self.script, self.calls = list(script), Counter[str]()
-        self.codes: dict[str, str] = {}
-        self.lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-                key = self.headers["idempotency-key"]
-                assert key == body["idempotency_key"]
-                with fake.lock:
-                    fake.calls[key] += 1
-                    step = fake.script.pop(0) if fake.script else "ok"
-                    code = fake.codes.setdefault(key, f"RT-{len(fake.codes):04d}")
-                if step == "fail":
-                    self.send_response(503)
-                    self.end_headers()
-                    return
-                if step == "slow":
-                    time.sleep(1.5)
-                payload = json.dumps({"code": code}).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/codes"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def partner() -> Iterator[Callable[[list[str]], FakePartner]]:
-    made: list[FakePartner] = []
-
-    def start(script: list[str]) -> FakePartner:
-        made.append(FakePartner(script))
-        return made[-1]
-
-    yield start
-    for fake in made:
-        fake.server.shutdown()
-        fake.server.server_close()
 
 
 def rt_doc(url: str, max_attempts: int = 6) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from plugins.antifraud import blacklist, list_blocks
+from plugins.antifraud import blacklist, block_samples
 from plugins.clock import utc_now
 from plugins.identity.keys import KeyRing
 from plugins.identity.tokens import OPERATORS, PLAYERS, mint, mint_operator
@@ -87,7 +87,7 @@ def test_a_blacklisted_member_gets_no_packet(rp: GameClient, scan: Scan) -> None
     before = scan()
     assert_rejected(order(rp, "ord-0001", "alice"), 403, "FRAUD_BLOCKED")
     assert unchanged_except_blocks(before, scan()) == []
-    assert [(b.rule, b.member_id) for b in list_blocks("demo", "2026-11-23")] == [
+    assert [(b.rule, b.member_id) for b in block_samples("demo")] == [
         ("blacklist", "alice")]
 
 
@@ -203,7 +203,7 @@ def test_a_blacklisted_grabber_is_blocked_and_recorded(rp: GameClient, scan: Sca
                     key="k-00000001")
     assert_rejected(reply, 403, "FRAUD_BLOCKED")
     assert unchanged_except_blocks(before, scan()) == []
-    assert [b.rule for b in list_blocks("demo", "2026-11-23")] == ["blacklist"]
+    assert [b.rule for b in block_samples("demo")] == ["blacklist"]
 
 
 def test_reads_refuse_cleanly(rp: GameClient) -> None:
