@@ -100,6 +100,10 @@ class CouponNotRedeemableError(GameError, code="COUPON_NOT_REDEEMABLE", status=4
     """The coupon is redeemed, expired or not yet valid."""
 
 
+class CouponNotUsableHereError(GameError, code="COUPON_NOT_USABLE_HERE", status=403):
+    """The coupon's usage scope leaves out the store where it is presented."""
+
+
 class ConfigInvalidError(GameError, code="CONFIG_INVALID", status=422):
     """A campaign config failed validation; the message names the field and the reason."""
 

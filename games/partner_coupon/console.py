@@ -81,4 +81,5 @@ def redemption(call: Call, partner_id: str, campaign_id: str) -> Response:
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
         "campaign_id": coupon.campaign_id, "partner": partner_id,
         "type_id": terms.get("partner_type"), "title": terms.get("title"),
-        "code": terms.get("code"), "state": "redeemed", "redeemed_at": now.isoformat()}, once))
+        "code": terms.get("code"), "state": "redeemed", "redeemed_at": now.isoformat()}, once,
+        by=f"partner:{partner_id}"))

@@ -41,6 +41,7 @@ def settlement(campaign: Campaign, partner_id: str, now: datetime) -> dict[str, 
     states: Counter[str] = Counter()
     by_type: dict[str, Counter[str]] = {}
     cost = Counter[str]()
+    places: Counter[str] = Counter()  # where redeemed: the partner itself, or a brand's store
     for start in range(0, len(lines), 100):
         batch = lines[start:start + 100]
         found = get_many([(CouponItem, keys.member(str(line.member_id)), keys.coupon(str(line.sk)))
@@ -52,6 +53,9 @@ def settlement(campaign: Campaign, partner_id: str, now: datetime) -> dict[str, 
             cost["issued"] += int(line.cost)
             if state == "redeemed":
                 cost["redeemed"] += int(line.cost)
+                assert isinstance(coupon, CouponItem)
+                places[coupon.redeemed_store or ("partner" if str(coupon.redeemed_by or "")
+                                                 .startswith("partner:") else "unrecorded")] += 1
     try:
         tally = TallyItem.get(*tally_key(campaign.id, partner_id), consistent_read=True)
         counted = {"issued": int(tally.issued), "cost": yuan(int(tally.cost))}
@@ -62,7 +66,7 @@ def settlement(campaign: Campaign, partner_id: str, now: datetime) -> dict[str, 
         "as_of": now.isoformat(), "brand_share": f"{partner.brand_share:.2f}",
         "quota": partner.quota, "budget": f"{partner.budget:.2f}",
         "issued": len(lines), "redeemed": states["redeemed"], "expired": states["expired"],
-        "open": states["issued"],
+        "open": states["issued"], "redeemed_at": dict(sorted(places.items())),
         "by_type": {t: {"issued": sum(c.values()), "redeemed": c["redeemed"],
                         "expired": c["expired"]} for t, c in sorted(by_type.items())},
         "cost_issued": split(cost["issued"], partner.brand_share),

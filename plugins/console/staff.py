@@ -23,22 +23,30 @@ class Body(BaseModel):
 class CouponVerify(Body):
     member_id: str = Field(min_length=1, max_length=64, pattern=r"^[^#]+$")
     coupon_id: str = Field(min_length=1, max_length=128, pattern=r"^[^#]+$")
+    store_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[^#]+$",
+                                 description="where it is presented; a staff member of one store "
+                                             "may leave it out")
 
 
 @staff.route("/coupons/verify", methods=["POST"])
 @console_view(staff, STAFF)
 def verify_coupon(call: Call) -> Response:
-    """Redeem a coupon at the counter; once per `Idempotency-Key` (a retry: the first answer)."""
-    from plugins.issuance.coupon import find_coupon, redeem
+    """Redeem a coupon at the counter of one of the staff member's stores, where its usage
+    scope allows, in a campaign his credential covers; the store is recorded (a partner's
+    co-branded coupon is settled by it). Once per `Idempotency-Key` (a retry: the first answer)."""
+    from plugins.issuance.coupon import find_coupon, redeem, usable_at
 
     body = call.body(CouponVerify)
     assert call.caller is not None
+    store = call.caller.store_for(body.store_id)
     now = runtime.clock()
     coupon = find_coupon(body.member_id, body.coupon_id)
+    call.caller.require_campaign(str(coupon.campaign_id))
+    usable_at(coupon, store)
     once = operation(call.caller.name, "coupons/verify", call.key, body.model_dump(), now,
                      str(coupon.campaign_id))
     return outcome_response(200, redeem(coupon, now, {
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
         "campaign_id": coupon.campaign_id, "title": (coupon.terms or {}).get("title"),
-        "state": "redeemed", "redeemed_at": now.isoformat(),
-        "verified_by": call.caller.name}, once))
+        "state": "redeemed", "redeemed_at": now.isoformat(), "store_id": store,
+        "verified_by": call.caller.name}, once, by=call.caller.name, store=store))

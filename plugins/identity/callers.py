@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from plugins.errors import ForbiddenError, TokenInvalidError
+from plugins.errors import ForbiddenError, MalformedRequestError, TokenInvalidError
 
 MARKETER, ADMIN, STAFF, BRAND = "marketer", "admin", "staff", "brand"
 ROLES = frozenset({MARKETER, ADMIN, STAFF, BRAND})
@@ -42,6 +42,16 @@ class Operator:
                 not self.campaigns and self.role != MARKETER):
             return
         raise ForbiddenError(f"{self.name}'s credential does not cover campaign {campaign_id!r}")
+
+    def store_for(self, named: str | None) -> str:
+        """Where the operator acts: the store named, which must be his, else his only one (a
+        credential of several stores must name one: 400)."""
+        if named is None and len(self.stores) > 1:
+            raise MalformedRequestError("store_id: this credential serves several stores; name one")
+        if named is not None or len(self.stores) != 1:
+            self.require_store(named)
+            return str(named)
+        return next(iter(self.stores))
 
     def require_store(self, store_id: str | None) -> None:
         """403 unless staff are bound to the store where this happens."""

@@ -16,7 +16,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from plugins.contracts import IssueContext, Issuer, RewardSpec
-from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
+from plugins.errors import CouponNotFoundError, CouponNotRedeemableError, CouponNotUsableHereError
 from plugins.idempotency import ActionResult, Once, commit_once
 from plugins.ids import random_hex
 from plugins.store import (
@@ -208,15 +208,23 @@ def find_coupon(member_id: str, coupon_id: str) -> CouponItem:
 
 def redeem_coupon(member_id: str, coupon_id: str, now: datetime) -> CouponItem:
     """Redeem the member's coupon (no key: the CLI's, the tests'); the coupon as stored after."""
-    redeem(find_coupon(member_id, coupon_id), now, {})
+    redeem(find_coupon(member_id, coupon_id), now, {}, by="cli")
     return find_coupon(member_id, coupon_id)
 
 
+def usable_at(coupon: CouponItem, store_id: str) -> None:
+    """COUPON_NOT_USABLE_HERE (403) unless the coupon's usage scope takes this store."""
+    stores = ((coupon.terms or {}).get("usage") or {}).get("stores") or []
+    if stores and store_id not in stores:
+        raise CouponNotUsableHereError(f"coupon {coupon.coupon_id} is not valid at store {store_id}")
+
+
 def redeem(coupon: CouponItem, now: datetime, answer: dict[str, Any],
-           once: Once | None = None) -> ActionResult:
-    """Mark a valid issued coupon (as `find_coupon` read it) redeemed, once, answered `answer`;
-    a pushed one frees its anti-harassment place. With `once`, the retry of a redemption whose
-    answer was lost gets `answer` back (replayed), not COUPON_NOT_REDEEMABLE."""
+           once: Once | None = None, *, by: str | None = None, store: str | None = None) -> ActionResult:
+    """Mark a valid issued coupon (as `find_coupon` read it) redeemed, once, answered `answer`,
+    recording who redeemed it and at which store; a pushed one frees its anti-harassment
+    place. With `once`, the retry of a redemption whose answer was lost gets `answer` back
+    (replayed), not COUPON_NOT_REDEEMABLE."""
     state = coupon_state(coupon, now)
     if state != "issued" or coupon.valid_from > now:
         first = once.recorded() if once is not None else None
@@ -224,7 +232,9 @@ def redeem(coupon: CouponItem, now: datetime, answer: dict[str, Any],
             return first
         raise CouponNotRedeemableError(f"coupon {coupon.coupon_id} is {state}, not redeemable now")
     tx = Transaction()
-    tx.update("coupon", coupon, [CouponItem.state.set("redeemed"), CouponItem.redeemed_at.set(now)],
+    tx.update("coupon", coupon, [CouponItem.state.set("redeemed"), CouponItem.redeemed_at.set(now),
+                                 *([CouponItem.redeemed_by.set(by)] if by else []),
+                                 *([CouponItem.redeemed_store.set(store)] if store else [])],
               (CouponItem.state == "issued") & (CouponItem.valid_until > now))
     if coupon.origin == "award":
         tx.update("open", CounterItem(str(coupon.pk), keys.HARASS_OPEN), [CounterItem.n.add(-1)],

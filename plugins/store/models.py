@@ -91,6 +91,8 @@ class CouponItem(OfCampaign, OfMember, BaseItem):
     valid_from = UTCDateTimeAttribute()
     valid_until = UTCDateTimeAttribute()
     redeemed_at = UTCDateTimeAttribute(null=True)
+    redeemed_by = UnicodeAttribute(null=True)  # who redeemed it: staff, a partner, the CLI
+    redeemed_store = UnicodeAttribute(null=True)  # where, for staff (a partner's settlement)
     terms = JSONAttribute()
 
 

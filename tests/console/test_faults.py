@@ -88,7 +88,7 @@ def test_a_throttled_console_route_answers_503(console: Console, apply: Apply, c
     apply()
     with answered("GetItem", error(code)):
         reply = console.call("POST", "/coupons/verify", role="staff",
-                             body={"member_id": "ann", "coupon_id": "c1"})
+                             body={"member_id": "ann", "coupon_id": "c1", "store_id": "sh-01"})
     assert_unavailable(reply.status_code, reply.data, reply.headers)
 
 

@@ -108,7 +108,7 @@ def test_a_pick_up_whose_dynamodb_answer_was_lost_is_retried_safely(apply: Apply
 def test_a_lost_coupon_redemption_answer_is_answered_again(console: Console, apply: Apply,
                                                            dynamodb_calls: list[str]) -> None:
     coupon_id = won_coupon(apply)
-    body = {"member_id": "alice", "coupon_id": coupon_id}
+    body = {"member_id": "alice", "coupon_id": coupon_id, "store_id": "sh-01"}
     dynamodb_calls.clear()
     first = console.call("POST", "/coupons/verify", body=body, headers=staff("redeem-0001"))
     assert dynamodb_calls == ["GetItem", "TransactWriteItems"]
@@ -124,21 +124,23 @@ def test_a_lost_coupon_redemption_answer_is_answered_again(console: Console, app
 def test_a_redemption_key_is_bound_to_its_body(console: Console, apply: Apply) -> None:
     coupon_id = won_coupon(apply)
     done = console.call("POST", "/coupons/verify", headers=staff("redeem-0003"),
-                        body={"member_id": "alice", "coupon_id": coupon_id})
+                        body={"member_id": "alice", "coupon_id": coupon_id, "store_id": "sh-01"})
     assert done.status_code == 200
     # the coupon read for the other body is the same coupon, now redeemed: its key is refused
     reused = console.call("POST", "/coupons/verify", headers=staff("redeem-0003"),
-                          body={"member_id": "alice", "coupon_id": coupon_id, "extra": 1})
+                          body={"member_id": "alice", "coupon_id": coupon_id, "store_id": "sh-01",
+                                "extra": 1})
     assert (reused.status_code, code_of(reused)) == (400, "MALFORMED_REQUEST")
     wheel = GameClient("lucky-wheel")
     second = wheel.call("POST", "/campaigns/demo/draws", member="bob", key="coupon-0002")
     other_id = second.body["reward"]["coupon_id"]
     other = console.call("POST", "/coupons/verify", headers=staff("redeem-0003"),
-                         body={"member_id": "bob", "coupon_id": other_id})
+                         body={"member_id": "bob", "coupon_id": other_id, "store_id": "sh-01"})
     assert (other.status_code, code_of(other)) == (422, "IDEMPOTENCY_KEY_REUSED")
     # bob's coupon was left as it was: redeemable under a key of its own
     assert console.call("POST", "/coupons/verify", headers=staff("redeem-0004"),
-                        body={"member_id": "bob", "coupon_id": other_id}).status_code == 200
+                        body={"member_id": "bob", "coupon_id": other_id,
+                              "store_id": "sh-01"}).status_code == 200
 
 
 def test_a_lost_partner_redemption_answer_is_answered_again(partners: Partners,

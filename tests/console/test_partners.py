@@ -13,7 +13,7 @@ from games.partner_coupon.settlement import settlement
 from plugins.console.partner_auth import sign
 from plugins.runtime import runtime
 from plugins.store import CouponItem, keys
-from tests.conftest import GameClient, demo_doc
+from tests.conftest import GameClient, demo_doc, operator_token
 from tests.console.conftest import Console, code_of
 
 KEYS = {"cafe": "cafe-secret-0123456789", "gym:2026": "gym-secret-0123456789"}
@@ -221,3 +221,19 @@ def test_a_signature_over_another_body_or_path_is_refused(partners: Partners) ->
     signed = partners.headers("GET", f"{BASE.format(partner='cafe')}/pools/x", b"", "cafe")
     assert code_of(partners.call("GET", f"{BASE.format(partner='cafe')}/settlement", "cafe",
                                  headers=signed)) == "SIGNATURE_INVALID"
+
+
+def test_staff_redeem_a_co_branded_coupon_at_a_store_once_and_the_settlement_says_where(
+        partners: Partners) -> None:
+    partners.upload("cafe", "coffee-10", csv("CAFE", 3))
+    at_store, by_partner = claim("alice", "coffee-10"), claim("bob", "coffee-10")
+    staff = {"authorization": "Bearer " + operator_token("sam", "staff", stores=("sh-jingan",))}
+    done = partners.console.call("POST", "/coupons/verify", headers=staff,
+                                 body={"member_id": "alice", "coupon_id": at_store})
+    assert (done.status_code, done.data["store_id"]) == (200, "sh-jingan")
+    # never twice: the partner's own redemption of the same coupon is refused, and not silently
+    twice = partners.redeem("cafe", "alice", at_store)
+    assert (twice.status_code, code_of(twice)) == (409, "COUPON_NOT_REDEEMABLE")
+    assert partners.redeem("cafe", "bob", by_partner).status_code == 200
+    settled = partners.settlement("cafe").data
+    assert settled["redeemed"] == 2 and settled["redeemed_at"] == {"partner": 1, "sh-jingan": 1}

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from plugins.store import CouponItem, keys
 from tests.conftest import GameClient, Scan, bearer, demo_doc, operator_token
 from tests.console.conftest import Console, code_of
 from tests.functional.test_booking import SECTION
@@ -60,3 +61,40 @@ def test_staff_verify_only_at_their_stores(console: Console, apply: Any, scan: S
     own = operator_token("sam", "staff", stores=(booked.body["store_id"],), campaigns=("demo",))
     done = console.call("POST", "/bookings/verify", headers=bearer(own), body=body)
     assert (done.status_code, done.data["verified_by"]) == (200, "sam")
+
+
+def coffee_coupon(apply: Any, stores: list[str] | None = None) -> str:
+    """alice's coffee coupon, usable at `stores` only (anywhere without)."""
+    doc = demo_doc()
+    for prize in doc["games"]["lucky-wheel"]["prizes"]:
+        prize["weight"] = 1 if prize["id"] == "coffee" else 0
+        if prize["id"] == "coffee" and stores:
+            prize["reward"]["usage"] = {"stores": stores}
+    apply(doc)
+    won = GameClient("lucky-wheel").call("POST", "/campaigns/demo/draws", member="alice",
+                                         key="coupon-0001")
+    return str(won.body["reward"]["coupon_id"])
+
+
+def test_a_coupon_is_redeemed_only_where_its_scope_and_the_staffs_binding_allow(
+        console: Console, apply: Any, scan: Scan) -> None:
+    coupon_id = coffee_coupon(apply, stores=["sh-jingan"])
+    body = {"member_id": "alice", "coupon_id": coupon_id}
+    before = scan()
+    for credential, sent, expected in [
+        (operator_token("sam", "staff", stores=("sh-xuhui",)), body, (403, "COUPON_NOT_USABLE_HERE")),
+        (operator_token("sam", "staff", stores=("sh-xuhui",)), body | {"store_id": "sh-jingan"},
+         (403, "FORBIDDEN")),  # not his store
+        (operator_token("sam", "staff", stores=("sh-jingan", "sh-xuhui")), body,
+         (400, "MALFORMED_REQUEST")),  # which of his stores?
+        (operator_token("sam", "staff", stores=("sh-jingan",), campaigns=("autumn",)), body,
+         (403, "FORBIDDEN")),
+    ]:
+        refused = console.call("POST", "/coupons/verify", headers=bearer(credential), body=sent)
+        assert (refused.status_code, code_of(refused)) == expected, refused.data
+    assert scan() == before
+    jingan = operator_token("sam", "staff", stores=("sh-jingan",))
+    done = console.call("POST", "/coupons/verify", headers=bearer(jingan), body=body)
+    assert (done.status_code, done.data["store_id"], done.data["verified_by"]) == (200, "sh-jingan", "sam")
+    stored = CouponItem.get(keys.member("alice"), keys.coupon(coupon_id))
+    assert (stored.state, stored.redeemed_by, stored.redeemed_store) == ("redeemed", "sam", "sh-jingan")

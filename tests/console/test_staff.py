@@ -41,12 +41,12 @@ def won_coupon(apply: Any) -> str:
 
 def test_staff_redeem_a_coupon_once(console: Console, apply: Any) -> None:
     coupon_id = won_coupon(apply)
-    body = {"member_id": "alice", "coupon_id": coupon_id}
+    body = {"member_id": "alice", "coupon_id": coupon_id, "store_id": "sh-01"}
     done = console.call("POST", "/coupons/verify", role="staff", body=body)
     assert done.status_code == 200 and done.data["state"] == "redeemed"
     assert CouponItem.get(keys.member("alice"), keys.coupon(coupon_id)).state == "redeemed"
     again = console.call("POST", "/coupons/verify", role="staff", body=body)
     assert (again.status_code, code_of(again)) == (409, "COUPON_NOT_REDEEMABLE")
     missing = console.call("POST", "/coupons/verify", role="staff",
-                           body={"member_id": "alice", "coupon_id": "nope"})
+                           body={"member_id": "alice", "coupon_id": "nope", "store_id": "sh-01"})
     assert (missing.status_code, code_of(missing)) == (404, "COUPON_NOT_FOUND")
