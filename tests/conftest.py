@@ -296,6 +296,22 @@ def wheel_doc(**changes: Any) -> dict[str, Any]:
     return doc
 
 
+def won_coupon(apply: Apply, prize_id: str = "coffee", usage: dict[str, Any] | None = None,
+               doc: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Apply the demo (or `doc`) with only `prize_id` to win (with `usage` as its coupon's
+    scope), and let alice's first draw win it: the reward she got."""
+    doc = doc or demo_doc()
+    for prize in doc["games"]["lucky-wheel"]["prizes"]:
+        prize["weight"] = 1 if prize["id"] == prize_id else 0
+        if prize["id"] == prize_id and usage:
+            prize["reward"]["usage"] = usage
+    apply(doc)
+    won = GameClient("lucky-wheel").call("POST", "/campaigns/demo/draws", member="alice",
+                                         key="coupon-0001")
+    assert won.status == 201, won
+    return dict(won.body["reward"])
+
+
 @pytest.fixture
 def apply(table: str, clock: list[datetime]) -> Apply:
     def _apply(doc: dict[str, Any] | None = None) -> Campaign:

@@ -12,11 +12,10 @@ from typing import Any
 
 from plugins.errors import ServiceUnavailableError
 from plugins.store import dynamodb_client
-from tests.conftest import Apply, GameClient, Scan, demo_doc
+from tests.conftest import Apply, GameClient, Scan, demo_doc, won_coupon
 from tests.console import test_partners
 from tests.console.conftest import Console, auth, code_of
 from tests.console.test_partners import BASE, Partners, claim, csv
-from tests.console.test_staff import won_coupon
 from tests.functional.test_booking import SECTION
 
 partners = test_partners.partners
@@ -107,7 +106,7 @@ def test_a_pick_up_whose_dynamodb_answer_was_lost_is_retried_safely(apply: Apply
 
 def test_a_lost_coupon_redemption_answer_is_answered_again(console: Console, apply: Apply,
                                                            dynamodb_calls: list[str]) -> None:
-    coupon_id = won_coupon(apply)
+    coupon_id = won_coupon(apply)["coupon_id"]
     body = {"member_id": "alice", "coupon_id": coupon_id, "store_id": "sh-01"}
     dynamodb_calls.clear()
     first = console.call("POST", "/coupons/verify", body=body, headers=staff("redeem-0001"))
@@ -122,7 +121,7 @@ def test_a_lost_coupon_redemption_answer_is_answered_again(console: Console, app
 
 
 def test_a_redemption_key_is_bound_to_its_body(console: Console, apply: Apply) -> None:
-    coupon_id = won_coupon(apply)
+    coupon_id = won_coupon(apply)["coupon_id"]
     done = console.call("POST", "/coupons/verify", headers=staff("redeem-0003"),
                         body={"member_id": "alice", "coupon_id": coupon_id, "store_id": "sh-01"})
     assert done.status_code == 200

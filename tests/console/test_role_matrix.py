@@ -16,7 +16,7 @@ from plugins.clock import utc_now
 from plugins.identity.tokens import mint_operator
 from plugins.ids import time_ordered_id
 from plugins.registry import games
-from tests.conftest import ROOT, Apply, GameClient, Scan, bearer, demo_doc, operator_token, token
+from tests.conftest import ROOT, Apply, GameClient, Scan, bearer, demo_doc, operator_token, token, won_coupon
 from tests.console.conftest import Console
 from tests.console.test_partners import KEYS, Partners
 
@@ -81,13 +81,7 @@ def test_the_matrix_lists_every_route_and_every_caller() -> None:
 def coupon(apply: Apply, monkeypatch: pytest.MonkeyPatch) -> str:
     """The demo, with alice holding a coupon of the campaign (staff redeem it) and partner keys."""
     monkeypatch.setenv("MGAMES_PARTNER_KEYS", json.dumps(KEYS))
-    doc = demo_doc()
-    for prize in doc["games"]["lucky-wheel"]["prizes"]:
-        prize["weight"] = 1 if prize["id"] == "coffee" else 0
-    apply(doc)
-    won = GameClient("lucky-wheel").call("POST", "/campaigns/demo/draws", member="alice",
-                                         key="matrix-coupon-1")
-    return str(won.body["reward"]["coupon_id"])
+    return str(won_coupon(apply)["coupon_id"])
 
 
 @pytest.mark.parametrize(("function", "method", "route", "who"), ROUTES,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from plugins.store import CouponItem, keys
-from tests.conftest import GameClient, Scan, bearer, demo_doc, operator_token
+from tests.conftest import GameClient, Scan, bearer, demo_doc, operator_token, won_coupon
 from tests.console.conftest import Console, code_of
 from tests.functional.test_booking import SECTION
 
@@ -63,22 +63,9 @@ def test_staff_verify_only_at_their_stores(console: Console, apply: Any, scan: S
     assert (done.status_code, done.data["verified_by"]) == (200, "sam")
 
 
-def coffee_coupon(apply: Any, stores: list[str] | None = None) -> str:
-    """alice's coffee coupon, usable at `stores` only (anywhere without)."""
-    doc = demo_doc()
-    for prize in doc["games"]["lucky-wheel"]["prizes"]:
-        prize["weight"] = 1 if prize["id"] == "coffee" else 0
-        if prize["id"] == "coffee" and stores:
-            prize["reward"]["usage"] = {"stores": stores}
-    apply(doc)
-    won = GameClient("lucky-wheel").call("POST", "/campaigns/demo/draws", member="alice",
-                                         key="coupon-0001")
-    return str(won.body["reward"]["coupon_id"])
-
-
 def test_a_coupon_is_redeemed_only_where_its_scope_and_the_staffs_binding_allow(
         console: Console, apply: Any, scan: Scan) -> None:
-    coupon_id = coffee_coupon(apply, stores=["sh-jingan"])
+    coupon_id = won_coupon(apply, usage={"stores": ["sh-jingan"]})["coupon_id"]
     body = {"member_id": "alice", "coupon_id": coupon_id}
     before = scan()
     for credential, sent, expected in [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from plugins.store import CouponItem, keys
-from tests.conftest import GameClient, demo_doc
+from tests.conftest import GameClient, demo_doc, won_coupon
 from tests.console.conftest import Console, auth, code_of
 from tests.functional.test_booking import SECTION
 
@@ -28,19 +28,8 @@ def test_staff_verify_a_booking_once(console: Console, apply: Any) -> None:
     assert (player.status_code, code_of(player)) == (403, "FORBIDDEN")
 
 
-def won_coupon(apply: Any) -> str:
-    """The demo with only the coffee coupon to win; alice's first draw wins it."""
-    doc = demo_doc()
-    for prize in doc["games"]["lucky-wheel"]["prizes"]:
-        prize["weight"] = 1 if prize["id"] == "coffee" else 0
-    apply(doc)
-    won = GameClient("lucky-wheel").call("POST", "/campaigns/demo/draws", member="alice",
-                                         key="coupon-0001")
-    return str(won.body["reward"]["coupon_id"])
-
-
 def test_staff_redeem_a_coupon_once(console: Console, apply: Any) -> None:
-    coupon_id = won_coupon(apply)
+    coupon_id = won_coupon(apply)["coupon_id"]
     body = {"member_id": "alice", "coupon_id": coupon_id, "store_id": "sh-01"}
     done = console.call("POST", "/coupons/verify", role="staff", body=body)
     assert done.status_code == 200 and done.data["state"] == "redeemed"

@@ -15,19 +15,13 @@ from infra.local.dynamodb import LocalDynamoDB
 from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
 from plugins.issuance.coupon import coupon_state, member_coupons, redeem_coupon
 from plugins.store import CounterItem, keys
-from tests.conftest import NOW, Apply, GameClient, demo_doc
+from tests.conftest import NOW, Apply, won_coupon
 
 
 @pytest.fixture
 def coupon(apply: Apply, clock: list[datetime]) -> dict[str, Any]:
     """alice wins the demo's 50-off coupon (valid 30 days)."""
-    doc = demo_doc()
-    for prize in doc["games"]["lucky-wheel"]["prizes"]:
-        prize["weight"] = 1 if prize["id"] == "coupon-50" else 0
-    apply(doc)
-    reply = GameClient("lucky-wheel").call("POST", "/campaigns/demo/draws", member="alice",
-                                           key="coupon-0001")
-    return reply.body["reward"]
+    return won_coupon(apply, "coupon-50")
 
 
 def test_a_won_coupon_is_issued_then_redeemed_once(coupon: dict[str, Any], clock: list[datetime]) -> None:
