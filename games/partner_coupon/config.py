@@ -15,6 +15,7 @@ from pydantic import Field, HttpUrl, model_validator
 
 from plugins.contracts import Campaign, GameConfig
 from plugins.issuance.coupon import CouponFace, CouponSpec
+from plugins.outbound import check_url
 from plugins.types import Frozen, Money, PositiveInt, Slug
 
 __all__ = ["GAME", "Partner", "PartnerCouponConfig", "PartnerCouponType", "partner_coupon_of"]
@@ -42,6 +43,8 @@ class PartnerCouponType(CouponFace, Frozen):
     def _supplied(self) -> PartnerCouponType:
         if (self.supply == "realtime") != (self.endpoint is not None):
             raise ValueError("a realtime coupon needs an endpoint, a pool coupon none")
+        if self.endpoint is not None:
+            check_url(str(self.endpoint))  # https, a public host (plugins/outbound.py)
         return self
 
     def coupon_spec(self, partner: str) -> CouponSpec:

@@ -36,6 +36,7 @@ from games.partner_coupon.items import (
     queue_key,
     queue_pk,
 )
+from plugins.outbound import post
 from plugins.store import CouponItem, Transaction, TransactionCancelledError, keys
 from plugins.timebox import UNBOUNDED, Deadline, call_within
 
@@ -78,7 +79,7 @@ def _call(item: OutboxItem, timeout: float) -> str:
                        "member_id": item.member_id, "coupon_id": item.coupon_id}).encode()
     request = urllib.request.Request(str(item.endpoint), data=body, method="POST", headers={
         "content-type": "application/json", "idempotency-key": key})
-    with urllib.request.urlopen(request, timeout=timeout) as answer:
+    with post(request, timeout) as answer:  # public now, no redirect (plugins/outbound.py)
         data: Any = json.loads(answer.read(MAX_ANSWER))
     code = data.get("code") if isinstance(data, dict) else None
     if not isinstance(code, str) or not code or len(code) > 128:
