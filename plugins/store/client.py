@@ -25,7 +25,7 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.exceptions import HTTPClientError
 from pynamodb.connection.base import Connection
 
-from plugins.errors import ServiceUnavailableError
+from plugins.errors import ConflictError, ServiceUnavailableError
 from plugins.timebox import Deadline
 
 __all__ = ["ClientSettings", "FaultAwareConnection", "client_settings", "request_deadline", "use"]
@@ -116,6 +116,8 @@ def _check_answer(parsed: dict[str, Any], **_: Any) -> None:
     reasons = {r.get("Code") for r in parsed.get("CancellationReasons", ()) or ()}
     if error in UNAVAILABLE_CODES or reasons & UNAVAILABLE_REASONS:
         raise ServiceUnavailableError("the store is busy; retry later")
+    if error == "TransactionConflictException":  # a single write on an item a transaction held
+        raise ConflictError("another write held this item meanwhile; retry with the same key")
 
 
 def _check_failure(exception: Exception, **_: Any) -> None:

@@ -237,3 +237,14 @@ def test_staff_redeem_a_co_branded_coupon_at_a_store_once_and_the_settlement_say
     assert partners.redeem("cafe", "bob", by_partner).status_code == 200
     settled = partners.settlement("cafe").data
     assert settled["redeemed"] == 2 and settled["redeemed_at"] == {"partner": 1, "sh-jingan": 1}
+
+
+def test_a_single_write_racing_a_transaction_answers_409_conflict(partners: Partners) -> None:
+    from tests.console.test_faults import answered, error
+
+    with answered("PutItem", error("TransactionConflictException")) as seen:
+        raced = partners.settlement("cafe")  # the signature's nonce is the single write
+    assert seen == ["PutItem"]
+    assert (raced.status_code, code_of(raced)) == (409, "CONFLICT")
+    assert raced.headers["Retry-After"] == "1"
+    assert partners.settlement("cafe").status_code == 200  # sent again: it passes
