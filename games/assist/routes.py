@@ -91,12 +91,9 @@ kit.action_route(router, "/campaigns/<campaign_id>/tasks", "Open an assist task"
                  lambda a, body: open_task(a.campaign, a.player, a.key, body, a.now), OPENED)
 
 
-@router.get("/campaigns/<campaign_id>/tasks", summary="The caller's own tasks, newest first",
-            responses=kit.answers(TaskList, "his tasks with their progress and his rewards"))
-def list_tasks(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
-    player = kit.current_player()
-    campaign = kit.runtime.configs.get(campaign_id)
-    return kit.json_response(200, {"tasks": own_tasks(campaign, player.member_id, kit.runtime.clock())})
+kit.mine_route(router, "/campaigns/<campaign_id>/tasks", "The caller's own tasks, newest first",
+               TaskList, "his tasks with their progress and his rewards",
+               lambda campaign, member, now: {"tasks": own_tasks(campaign, member, now)})
 
 
 @router.get("/campaigns/<campaign_id>/tasks/<task_id>", summary="A task for its share page",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +13,7 @@ from games.booking.items import BookingItem, bookings_prefix
 from games.booking.rules import booking_of, booking_view, public_rules
 from games.booking.stock import sold_out
 from games.booking.verify import verify
+from plugins.contracts import Campaign
 from plugins.errors import MalformedRequestError
 from plugins.identity.callers import STAFF
 from plugins.store import keys
@@ -97,16 +98,16 @@ def post_booking(a: kit.Action, body: Annotated[BookRequest, kit.Body()]) -> kit
     return book(a.request(GAME, body.model_dump(mode="json")), body.day, body.store_id, kit.runtime.rng)
 
 
-@router.get("/campaigns/<campaign_id>/bookings", summary="The player's own bookings",
-            responses=kit.answers(BookingList, "newest first, states as of now"))
-def list_bookings(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
-    player = kit.current_player()
-    booking_of(kit.runtime.configs.get(campaign_id))
-    now = kit.runtime.clock()
-    found = BookingItem.query(keys.member(player.member_id),
-                              BookingItem.sk.startswith(bookings_prefix(campaign_id)))
+def own_bookings(campaign: Campaign, member_id: str, now: datetime) -> dict[str, Any]:
+    booking_of(campaign)
+    found = BookingItem.query(keys.member(member_id),
+                              BookingItem.sk.startswith(bookings_prefix(campaign.id)))
     ordered = sorted(found, key=lambda b: b.booked_at, reverse=True)
-    return kit.json_response(200, {"bookings": [booking_view(b, now) for b in ordered]})
+    return {"bookings": [booking_view(b, now) for b in ordered]}
+
+
+kit.mine_route(router, "/campaigns/<campaign_id>/bookings", "The player's own bookings",
+               BookingList, "newest first, states as of now", own_bookings)
 
 
 @kit.action(router, "/campaigns/<campaign_id>/bookings/<booking_id>/cancel", "Cancel a booking",

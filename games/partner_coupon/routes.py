@@ -64,9 +64,6 @@ def post_claim(a: kit.Action, type_id: TypeId, body: kit.OptionalBody = None) ->
     return claim(a.campaign, a.player, a.key, type_id, kit.body_of(body), a.now)
 
 
-@router.get("/campaigns/<campaign_id>/coupons/mine", summary="The player's partner coupons",
-            responses=kit.answers(MyCoupons, "newest first, with codes and states"))
-def get_mine(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
-    player = kit.current_player()
-    campaign = kit.runtime.configs.get(campaign_id)
-    return kit.json_response(200, {"coupons": my_coupons(campaign, player.member_id, kit.runtime.clock())})
+kit.mine_route(router, "/campaigns/<campaign_id>/coupons/mine", "The player's partner coupons",
+               MyCoupons, "newest first, with codes and states",
+               lambda campaign, member, now: {"coupons": my_coupons(campaign, member, now)})

@@ -7,6 +7,7 @@ as a player).
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ from games.red_packet.grabs import grab
 from games.red_packet.items import PacketItem, PacketRefItem, packet_key, refs_prefix
 from games.red_packet.packets import OrderReport, report_order, share
 from games.red_packet.views import packet_view, player_status, red_packet_of, ref_view, rules_view
+from plugins.contracts import Campaign
 from plugins.identity.callers import BRAND
 from plugins.ids import TIME_ORDERED
 from plugins.store import keys
@@ -151,13 +153,13 @@ def post_grab(a: kit.Action, packet_id: PacketId, body: kit.OptionalBody = None)
                 kit.runtime.rng)
 
 
-@router.get("/campaigns/<campaign_id>/packets", summary="The player's own packets and grabs",
-            responses=kit.answers(MyPackets, "newest first"))
-def list_packets(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
-    player = kit.current_player()
-    red_packet_of(kit.runtime.configs.get(campaign_id))
-    refs = PacketRefItem.query(keys.member(player.member_id),
-                               PacketRefItem.sk.startswith(refs_prefix(campaign_id)))
+def own_packets(campaign: Campaign, member_id: str, now: datetime) -> dict[str, Any]:
+    red_packet_of(campaign)
+    refs = PacketRefItem.query(keys.member(member_id), PacketRefItem.sk.startswith(refs_prefix(campaign.id)))
     newest = sorted(refs, key=lambda ref: ref.at, reverse=True)
-    return kit.json_response(200, {"packets": [ref_view(r, campaign_id) for r in newest if r.kind == "O"],
-                                   "grabs": [ref_view(r, campaign_id) for r in newest if r.kind == "G"]})
+    return {"packets": [ref_view(r, campaign.id) for r in newest if r.kind == "O"],
+            "grabs": [ref_view(r, campaign.id) for r in newest if r.kind == "G"]}
+
+
+kit.mine_route(router, "/campaigns/<campaign_id>/packets", "The player's own packets and grabs",
+               MyPackets, "newest first", own_packets)

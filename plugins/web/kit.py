@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any, get_type_hints
 
 from aws_lambda_powertools.event_handler import Response
@@ -35,7 +36,7 @@ __all__ = [
     "Action", "ActionBody", "ActionResult", "Authorization", "Body", "CampaignHeading",
     "CampaignId", "Counted", "IdempotencyKey", "LambdaFunctionUrlRouter", "OptionalBody", "Path",
     "Response", "action", "action_response", "action_route", "answers", "body_of", "count",
-    "current_operator", "current_player", "heading", "history_route", "json_response",
+    "current_operator", "current_player", "heading", "history_route", "json_response", "mine_route",
     "optional_player", "play", "runtime",
 ]
 
@@ -91,13 +92,28 @@ def action_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answe
         return act(a, body_of(body))
 
 
+Mine = Callable[[Campaign, str, datetime], dict[str, Any]]
+
+
+def mine_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[BaseModel],
+               what: str, mine: Mine) -> None:
+    """GET `path` (its only parameter `<campaign_id>`): what the player holds in the campaign,
+    the body `mine(campaign, member_id, now)` builds; a player token only (401, 403)."""
+
+    @router.get(path, summary=summary, responses=answers(answer, what))
+    def list_mine(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
+        player = current_player()
+        return json_response(200, mine(runtime.configs.get(campaign_id), player.member_id,
+                                       runtime.clock()))
+
+
 def history_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[BaseModel],
                   field: str, game: str, section: Callable[[Campaign], object]) -> None:
     """GET `path`: the player's own actions in `game`, newest first, listed under `field`;
     `section(campaign)` refuses a campaign that does not hold the game."""
 
-    @router.get(path, summary=summary, responses=answers(answer, "newest first"))
-    def list_actions(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
-        player = current_player()
-        section(runtime.configs.get(campaign_id))
-        return json_response(200, {field: history(player.member_id, campaign_id, game)})
+    def actions(campaign: Campaign, member_id: str, now: datetime) -> dict[str, Any]:
+        section(campaign)
+        return {field: history(member_id, campaign.id, game)}
+
+    mine_route(router, path, summary, answer, "newest first", actions)
