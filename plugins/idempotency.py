@@ -4,22 +4,24 @@ A player's action (`plugins.actions.perform`) and a staff, partner or marketer w
 (`operation` + `commit_once`) alike put an `ActionItem` keyed by the idempotency key with
 `attribute_not_exists` into the transaction that does the write: no extra round trip. A
 retry of the key fails that condition and reads the first answer back; the same key with
-another body is refused (IDEMPOTENCY_KEY_REUSED).
+another body is refused (IDEMPOTENCY_KEY_REUSED). An operator's write also puts, in the
+same transaction, its entry in the campaign's log (who did what: `operations_log`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from plugins.errors import IdempotencyKeyReusedError
 from plugins.http import checked_key
-from plugins.store import ActionItem, Transaction, TransactionCancelledError, keys
+from plugins.store import ActionItem, OperationItem, Transaction, TransactionCancelledError, keys
 
-__all__ = ["ActionResult", "Once", "commit_once", "operation"]
+__all__ = ["ActionResult", "Once", "Operation", "commit_once", "operation", "operations_log"]
 
 
 @dataclass(frozen=True)
@@ -73,26 +75,57 @@ class Once:
             return None
 
 
+@dataclass(frozen=True)
+class Operation:
+    """An operator's write: an entry in its campaign's log, and with an Idempotency-Key its
+    `Once` record."""
+
+    by: str
+    kind: str
+    campaign_id: str
+    now: datetime
+    once: Once | None
+
+    def put(self, tx: Transaction, result: dict[str, Any]) -> None:
+        if self.once is not None:
+            self.once.put(tx, result)
+        entry = OperationItem(keys.operations(self.campaign_id),
+                              keys.operation_entry(self.now.isoformat(), secrets.token_hex(4)),
+                              by=self.by, kind=self.kind, at=self.now, result=result)
+        tx.put("log", entry, OperationItem.pk.does_not_exist())
+
+    def recorded(self) -> ActionResult | None:
+        return self.once.recorded() if self.once is not None else None
+
+
 def operation(by: str, kind: str, key: str | None, body: Any, now: datetime, campaign_id: str,
-              config_version: int | None = None) -> Once | None:
-    """The record of a staff, partner or marketer write of `kind` (`bookings/verify`) sent by
-    `by` under `key`; None without a key. Kept under the caller, outside the player actions a
-    campaign's report counts."""
-    if key is None:
-        return None
-    return Once(keys.member(by), keys.operation(kind, checked_key(key)), body=body, game=kind,
-                campaign_id=campaign_id, now=now, config_version=config_version)
+              config_version: int | None = None) -> Operation:
+    """A staff, partner or marketer write of `kind` (`bookings/verify`) by `by`: logged in the
+    campaign; with `key`, recorded under the caller (outside the player actions a campaign's
+    report counts) so that a retry gets the first answer."""
+    once = None if key is None else Once(
+        keys.member(by), keys.operation(kind, checked_key(key)), body=body, game=kind,
+        campaign_id=campaign_id, now=now, config_version=config_version)
+    return Operation(by, kind, campaign_id, now, once)
 
 
-def commit_once(tx: Transaction, result: dict[str, Any], once: Once | None) -> ActionResult:
-    """Commit `tx` with `once`'s record in it: `result` the first time, the first answer to a
-    retry of the key. Any other cancellation is the caller's to explain."""
-    if once is not None:
-        once.put(tx, result)
+def commit_once(tx: Transaction, result: dict[str, Any], op: Operation | None) -> ActionResult:
+    """Commit `tx` with `op`'s log entry and record in it: `result` the first time, the first
+    answer to a retry of the key. Any other cancellation is the caller's to explain."""
+    if op is not None:
+        op.put(tx, result)
     try:
         tx.commit()
     except TransactionCancelledError as cancelled:
-        if once is not None and "action" in cancelled.failed:
-            return once.replay()
+        if op is not None and op.once is not None and "action" in cancelled.failed:
+            return op.once.replay()
         raise
     return ActionResult(result=result, replayed=False)
+
+
+def operations_log(campaign_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    """The campaign's latest operator writes, newest first: who, what, when, the answer."""
+    entries = OperationItem.query(keys.operations(campaign_id), scan_index_forward=False,
+                                  limit=limit, consistent_read=True)
+    return [{"at": e.at.isoformat(), "by": e.by, "kind": e.kind, "result": e.result}
+            for e in entries]

@@ -17,7 +17,7 @@ from typing import Any
 from plugins.campaigns.model import parse_campaign, stored_campaign
 from plugins.contracts import Campaign
 from plugins.errors import CampaignNotFoundError, ConfigInvalidError, ConflictError
-from plugins.idempotency import ActionResult, Once, commit_once
+from plugins.idempotency import ActionResult, Operation, commit_once
 from plugins.prize_pool.allowances import Shard, read_shards, seed, stock_name, wanted
 from plugins.prize_pool.budget import BUDGET
 from plugins.prize_pool.model import pools_of
@@ -83,7 +83,7 @@ def apply_campaign(doc: Any, *, now: datetime, applied_by: str | None = None) ->
 
 
 def applied(doc: Any, *, now: datetime, applied_by: str | None = None,
-            once: Once | None = None) -> ActionResult:
+            once: Operation | None = None) -> ActionResult:
     """Validate and store a new version of the campaign, answered with its `summary`; with
     `once` (a console call's key), the retry of an apply whose answer was lost gets that
     answer back instead of storing yet another version.
@@ -121,7 +121,7 @@ def applied(doc: Any, *, now: datetime, applied_by: str | None = None,
            ConfigItem.pk.does_not_exist())
     tx.put("current", ConfigItem(pk, keys.CONFIG_CURRENT, **fields),
            ConfigItem.pk.does_not_exist() if current is None else ConfigItem.version == version - 1)
-    if len(tx) >= 100:  # the 100th is the idempotency record's place
+    if len(tx) >= 99:  # the 99th and 100th places: the operator's log entry and key record
         raise ConfigInvalidError(f"{len(tx)} writes exceed one transaction: use fewer shards")
     done = parse_campaign(doc, version=version, counted=campaign.budget_counted)
     try:

@@ -9,7 +9,8 @@ from plugins.console.operations import switched
 from plugins.console.report import campaign_report
 from plugins.console.web import MARKETER, Call, console_view, json_response, outcome_response
 from plugins.errors import CampaignNotFoundError, MalformedRequestError
-from plugins.idempotency import operation
+from plugins.idempotency import operation, operations_log
+from plugins.identity.callers import ADMIN
 from plugins.runtime import runtime
 
 __all__ = ["campaigns"]
@@ -79,3 +80,10 @@ def disable(call: Call, campaign_id: str, game: str) -> Response:
 def report(call: Call, campaign_id: str) -> Response:
     load_current(campaign_id)
     return json_response(200, campaign_report(campaign_id, runtime.clock()))
+
+
+@campaigns.route("/{campaign_id}/operations", methods=["GET"])
+@console_view(campaigns, ADMIN)
+def operations(call: Call, campaign_id: str) -> Response:
+    """Who did what (admins only): the campaign's latest operator writes, newest first."""
+    return json_response(200, {"campaign_id": campaign_id, "operations": operations_log(campaign_id)})

@@ -17,7 +17,7 @@ from pynamodb.expressions.update import Action
 
 from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.errors import CouponNotFoundError, CouponNotRedeemableError, CouponNotUsableHereError
-from plugins.idempotency import ActionResult, Once, commit_once
+from plugins.idempotency import ActionResult, Operation, commit_once
 from plugins.ids import random_hex
 from plugins.store import (
     CounterItem,
@@ -220,7 +220,7 @@ def usable_at(coupon: CouponItem, store_id: str) -> None:
 
 
 def redeem(coupon: CouponItem, now: datetime, answer: dict[str, Any],
-           once: Once | None = None, *, by: str | None = None, store: str | None = None) -> ActionResult:
+           once: Operation | None = None, *, by: str | None = None, store: str | None = None) -> ActionResult:
     """Mark a valid issued coupon (as `find_coupon` read it) redeemed, once, answered `answer`,
     recording who redeemed it and at which store; a pushed one frees its anti-harassment
     place. With `once`, the retry of a redemption whose answer was lost gets `answer` back

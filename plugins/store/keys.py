@@ -23,6 +23,15 @@ def campaign(campaign_id: str) -> str:
     return f"C#{campaign_id}"
 
 
+def operations(campaign_id: str) -> str:
+    """The campaign's log of operators' writes: who did what, in time order."""
+    return f"C#{campaign_id}#LOG"
+
+
+def operation_entry(at: str, suffix: str) -> str:
+    return f"LOG#{at}#{suffix}"
+
+
 def config_version(version: int) -> str:
     return f"CFG#v{version:08d}"
 

@@ -79,6 +79,16 @@ class ActionItem(OfCampaign, BaseItem):
     result = JSONAttribute()
 
 
+class OperationItem(BaseItem):
+    """One operator's write in a campaign's log: the credential that did it, what, when, and
+    the answer it got."""
+
+    by = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    result = JSONAttribute()
+
+
 class CouponItem(OfCampaign, OfMember, BaseItem):
     """An issued coupon; `state` is issued or redeemed, expiry is read from `valid_until`."""
 

@@ -3,6 +3,7 @@ admin runs all), staff verify only at their stores, and a refusal writes nothing
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -85,3 +86,19 @@ def test_a_coupon_is_redeemed_only_where_its_scope_and_the_staffs_binding_allow(
     assert (done.status_code, done.data["store_id"], done.data["verified_by"]) == (200, "sh-jingan", "sam")
     stored = CouponItem.get(keys.member("alice"), keys.coupon(coupon_id))
     assert (stored.state, stored.redeemed_by, stored.redeemed_store) == ("redeemed", "sam", "sh-jingan")
+
+
+def test_an_admin_reads_who_did_what(console: Console, apply: Any, clock: list[datetime]) -> None:
+    coupon_id = won_coupon(apply)["coupon_id"]
+    assert console.call("POST", "/campaigns/demo/games/assist/disable").status_code == 200
+    clock[0] += timedelta(minutes=1)
+    redeemed = console.call("POST", "/coupons/verify", role="staff",
+                            body={"member_id": "alice", "coupon_id": coupon_id, "store_id": "sh-01"})
+    assert redeemed.status_code == 200
+    log = console.call("GET", "/campaigns/demo/operations", role="admin")
+    assert log.status_code == 200
+    done = [(entry["by"], entry["kind"]) for entry in log.data["operations"]]
+    assert done == [("mia", "coupons/verify"), ("mia", "campaigns/switch")]  # newest first
+    assert log.data["operations"][0]["result"]["coupon_id"] == coupon_id
+    mine = console.call("GET", "/campaigns/demo/operations")  # a marketer's credential
+    assert (mine.status_code, code_of(mine)) == (403, "FORBIDDEN")
