@@ -42,6 +42,7 @@ from plugins.actions import ActionRequest, perform, recorded
 from plugins.antifraud import Player
 from plugins.contracts import Campaign
 from plugins.errors import ConflictError, MalformedRequestError
+from plugins.idempotency import operation
 from plugins.store import Transaction, TransactionCancelledError, get_many
 
 __all__ = ["MAX_CODES", "parse_codes", "pool_heads", "upload_pool"]
@@ -163,7 +164,13 @@ def upload_pool(campaign: Campaign, partner_id: str, type_id: str, upload_id: st
     result = {"upload_id": upload_id, "partner": partner_id, "type_id": type_id,
               "accepted": len(codes), "pool_size": sum(int(h.loaded) for h in heads if h),
               "uploaded_at": now.isoformat()}
-    outcome = perform(request, lambda tx: (result, {}), lambda cancelled: False)
+    logged = operation(f"partner:{partner_id}", "partners/uploads", None, None, now, cid)
+
+    def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
+        logged.put(tx, result)  # who did what, in the campaign's log
+        return result, {}
+
+    outcome = perform(request, plan, lambda cancelled: False)
     return outcome.result | {"replayed": outcome.replayed}
 
 

@@ -101,6 +101,10 @@ def test_upload_is_idempotent_and_answers_201_then_the_first_result(partners: Pa
     assert again.data["pool_size"] == 5 and again.data["uploaded_at"] == first.data["uploaded_at"]
     json_upload = partners.upload("cafe", "coffee-10", json.dumps(["J1", "J2"]), "up-2", fmt="json")
     assert (json_upload.status_code, json_upload.data["pool_size"]) == (201, 7)
+    log = partners.console.call("GET", "/campaigns/demo/operations", role="admin").data
+    uploads = [(e["by"], e["kind"], e["result"]["upload_id"]) for e in log["operations"]]
+    assert sorted(uploads) == [("partner:cafe", "partners/uploads", "up-1"),  # the replay: no entry
+                               ("partner:cafe", "partners/uploads", "up-2")]
 
 
 def test_duplicate_codes_are_refused_with_their_lines_and_write_nothing(
