@@ -16,6 +16,10 @@ Money = Annotated[
     Field(ge=0, max_digits=12, decimal_places=2, description="an amount in yuan"),
     PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
 ]
+MoneyText = Annotated[
+    str, Field(pattern=r"^\d+\.\d{2}$", description="an amount in yuan", examples=["2.00"])
+]
+"""An amount in a response: yuan with two decimals, as `Money` serializes."""
 PositiveInt = Annotated[int, Field(ge=1)]
 
 

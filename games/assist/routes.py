@@ -10,6 +10,7 @@ from games.assist.helps import help_task
 from games.assist.tasks import load_task, open_task, own_tasks
 from games.assist.views import assist_of, rules_view, task_view
 from plugins.ids import TIME_ORDERED
+from plugins.types import MoneyText
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
@@ -17,10 +18,10 @@ TaskId = Annotated[str, kit.Path(pattern=TIME_ORDERED, description="task id")]
 
 
 class CutView(BaseModel):
-    price: str
-    floor: str
-    price_now: str
-    cut_so_far: str
+    price: MoneyText
+    floor: MoneyText
+    price_now: MoneyText
+    cut_so_far: MoneyText
 
 
 class CardView(BaseModel):

@@ -17,6 +17,7 @@ from plugins.contracts import Campaign
 from plugins.errors import MalformedRequestError
 from plugins.identity.callers import STAFF
 from plugins.store import keys
+from plugins.types import MoneyText
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
@@ -25,7 +26,7 @@ BookingId = Annotated[str, kit.Path(pattern=r"^[0-9a-f]{16}$", description="book
 
 class CampaignView(kit.CampaignHeading):
     item: dict[str, Any]
-    price: str
+    price: MoneyText
     day_quantity: int
     limit_per: str
     booking: dict[str, Any]
@@ -54,7 +55,7 @@ class BookingView(BaseModel):
     state: str
     code: str
     store_id: str | None
-    price: str
+    price: MoneyText
     pickup_from: str
     pickup_until: str
     booked_at: str

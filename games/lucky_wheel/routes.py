@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from games.lucky_wheel.service import GAME, draw, wheel_of
 from plugins.antifraud import quota_left
+from plugins.types import MoneyText
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
@@ -16,7 +17,7 @@ router = kit.LambdaFunctionUrlRouter()
 class PrizeView(BaseModel):
     id: str
     name: str
-    value: str
+    value: MoneyText
     image: str | None = None
     reward: dict[str, Any] | None = None
 

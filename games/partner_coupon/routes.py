@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from games.partner_coupon.claims import center, claim, my_coupons
-from plugins.types import SLUG
+from plugins.types import SLUG, MoneyText
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
@@ -23,7 +23,7 @@ class CenterCoupon(BaseModel):
     partner_name: str
     title: str
     kind: str
-    face_value: str
+    face_value: MoneyText
     valid_days: int
     per_user_per_day: int | None
     per_user_per_campaign: int | None

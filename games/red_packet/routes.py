@@ -23,7 +23,7 @@ from plugins.contracts import Campaign
 from plugins.identity.callers import BRAND
 from plugins.ids import TIME_ORDERED
 from plugins.store import keys
-from plugins.types import cents
+from plugins.types import MoneyText, cents
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
@@ -54,7 +54,7 @@ class GrabView(BaseModel):
     grab_id: str
     packet_id: str
     part: str
-    amount: str
+    amount: MoneyText
     withheld: str
     grab_in_window: int
     reward: dict[str, Any]
@@ -65,7 +65,7 @@ class GrabView(BaseModel):
 
 class GrabLine(BaseModel):
     member: str
-    amount: str
+    amount: MoneyText
     at: str
 
 
