@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from plugins.errors import (
     GameError,
+    IdempotencyKeyMissingError,
     MalformedRequestError,
     PayloadTooLargeError,
     TokenInvalidError,
@@ -119,6 +120,14 @@ def checked_key(value: str) -> str:
     if not KEY_PATTERN.match(value):
         raise MalformedRequestError("Idempotency-Key must be 8-128 characters of A-Z a-z 0-9 _ . : -")
     return value
+
+
+def idempotency_key(value: str | None) -> str:
+    """The `Idempotency-Key` every write needs (400 IDEMPOTENCY_KEY_MISSING without one): a
+    retry after a lost answer sends it again and gets the first success."""
+    if not value:
+        raise IdempotencyKeyMissingError("send an Idempotency-Key header, unique per write")
+    return checked_key(value)
 
 
 def bearer_token(header: str | None) -> str | None:

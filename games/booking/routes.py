@@ -15,6 +15,7 @@ from games.booking.stock import sold_out
 from games.booking.verify import verify
 from plugins.contracts import Campaign
 from plugins.errors import MalformedRequestError
+from plugins.http import idempotency_key
 from plugins.identity.callers import STAFF
 from plugins.store import keys
 from plugins.types import MoneyText
@@ -129,7 +130,7 @@ def post_verification(
     campaign = kit.runtime.configs.get(campaign_id)
     if not body.code.strip():
         raise MalformedRequestError("code must not be blank")
-    outcome = verify(campaign, body.code, staff, kit.runtime.clock(), idempotency)
+    outcome = verify(campaign, body.code, staff, kit.runtime.clock(), idempotency_key(idempotency))
     if not outcome.replayed:
         kit.count(PICKED_UP, outcome.result, staff=staff.name)
     return kit.json_response(200, outcome.result, **{"Idempotent-Replayed": str(outcome.replayed).lower()})

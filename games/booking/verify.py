@@ -27,10 +27,10 @@ __all__ = ["verify"]
 
 
 def verify(campaign: Campaign, code: str, staff: Operator, now: datetime,
-           key: str | None = None) -> ActionResult:
+           key: str) -> ActionResult:
     """Mark the booking with pick-up `code` picked up by `staff`, who must serve in its
-    pick-up store (and cover the campaign); what staff hand over. With `key` (the request's
-    Idempotency-Key), a retry answers the first verify again."""
+    pick-up store (and cover the campaign); what staff hand over. A retry of `key` (the
+    request's Idempotency-Key) answers the first verify again."""
     if staff.role != STAFF:
         raise ForbiddenError("only store staff verify bookings")
     staff.require_campaign(campaign.id)

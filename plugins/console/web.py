@@ -28,7 +28,7 @@ from chalice.app import Request
 from pydantic import BaseModel
 
 from plugins.errors import ForbiddenError, TokenMissingError
-from plugins.http import Answer, answer_for, bearer_token, checked_json, json_body
+from plugins.http import Answer, answer_for, bearer_token, checked_json, idempotency_key, json_body
 from plugins.idempotency import ActionResult
 from plugins.identity.callers import ADMIN, MARKETER, STAFF, Operator
 from plugins.identity.tokens import identify_operator
@@ -82,11 +82,11 @@ class Call:
         return model.model_validate(self.json())
 
     @property
-    def key(self) -> str | None:
-        """The `Idempotency-Key` header, None without one: a write sent with a key answers a
-        retry (after a lost answer) with its first success."""
+    def key(self) -> str:
+        """The `Idempotency-Key` header every write needs: a retry after a lost answer gets
+        the first success."""
         headers: Any = self.request.headers or {}
-        return headers.get("idempotency-key") or None
+        return idempotency_key(headers.get("idempotency-key"))
 
     def json(self) -> Any:
         """The JSON body, None when empty; a hostile one is refused (`checked_json`)."""

@@ -1,7 +1,8 @@
 """HTTP conventions shared by every game function: app, error envelope, request helpers."""
 
+from plugins.http import idempotency_key
 from plugins.web.app import build_app, build_handler, logger, metrics
-from plugins.web.request import current_operator, current_player, idempotency_key, optional_player
+from plugins.web.request import current_operator, current_player, optional_player
 
 __all__ = [
     "build_app",

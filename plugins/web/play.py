@@ -21,9 +21,10 @@ from pydantic import BaseModel
 from plugins.actions import ActionRequest, ActionResult
 from plugins.antifraud import Player
 from plugins.contracts import Campaign
+from plugins.http import idempotency_key
 from plugins.runtime import runtime
 from plugins.web.app import logger, metrics
-from plugins.web.request import current_player, idempotency_key
+from plugins.web.request import current_player
 from plugins.web.routing import action_response
 
 Result = dict[str, Any]

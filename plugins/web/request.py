@@ -15,10 +15,9 @@ from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
 from plugins.errors import (
     ForbiddenError,
-    IdempotencyKeyMissingError,
     TokenMissingError,
 )
-from plugins.http import bearer_token, checked_key
+from plugins.http import bearer_token
 from plugins.identity.callers import Operator, Player
 from plugins.identity.tokens import identify
 
@@ -73,7 +72,3 @@ def current_operator(role: str, campaign_id: str) -> Operator:
     return caller
 
 
-def idempotency_key(value: str | None) -> str:
-    if not value:
-        raise IdempotencyKeyMissingError("send an Idempotency-Key header, unique per action")
-    return checked_key(value)

@@ -124,7 +124,10 @@ def _api_event(method: str, resource: str, path: str, token: str, body: Any = No
     event |= {"resource": resource, "path": path, "httpMethod": method,
               "pathParameters": parameters or None, "body": None if body is None else json.dumps(body)}
     event["requestContext"] |= {"resourcePath": resource, "httpMethod": method, "path": f"/prod{path}"}
-    for name, value in {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}.items():
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if method != "GET":  # every write carries its Idempotency-Key
+        headers["Idempotency-Key"] = f"artifact-{method.lower()}-{abs(hash(path)):x}"
+    for name, value in headers.items():
         event["headers"][name] = value
         event["multiValueHeaders"][name] = [value]
     return event

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,8 +25,12 @@ class Console:
         self.client = client
 
     def call(self, method: str, path: str, *, role: str | None = "marketer", body: Any = None,
-             headers: dict[str, str] | None = None) -> Any:
+             headers: dict[str, str] | None = None, key: str | None = "fresh") -> Any:
+        """`method path` as the `role` (or with `headers`); a write carries a fresh
+        Idempotency-Key unless given one, or none with `key=None`."""
         sent = dict(headers if headers is not None else auth(role) if role else {})
+        if method != "GET" and key is not None:
+            sent.setdefault("idempotency-key", uuid.uuid4().hex if key == "fresh" else key)
         raw = body if isinstance(body, str | bytes) or body is None else json.dumps(body)
         if raw is not None:
             sent.setdefault("content-type", "application/json")

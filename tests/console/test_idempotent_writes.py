@@ -188,3 +188,40 @@ def test_a_lost_apply_or_switch_answer_is_answered_again(console: Console, apply
     on = console.call("POST", "/campaigns/demo/games/lucky-wheel/enable",
                       headers=marketer("switch-0001"))
     assert (on.status_code, code_of(on)) == (422, "IDEMPOTENCY_KEY_REUSED")
+
+
+
+def test_every_write_without_a_key_is_refused_and_writes_nothing(console: Console, apply: Apply,
+                                                                  scan: Scan) -> None:
+    # GIVEN a campaign with a booking and a won coupon
+    doc = demo_doc()
+    doc["games"]["booking"] = SECTION
+    coupon_id = won_coupon(apply, doc=doc)["coupon_id"]
+    code = booked_code(None)
+    writes = [
+        ("/campaigns", demo_doc(name="Keyless"), auth("marketer")),
+        ("/campaigns/demo/games/lucky-wheel/disable", None, auth("marketer")),
+        ("/campaigns/demo/games/lucky-wheel/enable", None, auth("admin")),
+        ("/bookings/verify", {"campaign_id": "demo", "code": code}, auth("staff", "sam")),
+        ("/coupons/verify", {"member_id": "alice", "coupon_id": coupon_id, "store_id": "sh-01"},
+         auth("staff", "sam")),
+    ]
+    before = scan()
+    # WHEN each write comes without an Idempotency-Key, THEN 400, and nothing is written
+    for path, body, headers in writes:
+        reply = console.call("POST", path, body=body, headers=headers, key=None)
+        assert (reply.status_code, code_of(reply)) == (400, "IDEMPOTENCY_KEY_MISSING"), path
+    assert scan() == before
+
+
+def test_a_partner_redemption_without_a_key_is_refused(partners: Partners, scan: Scan) -> None:
+    partners.upload("cafe", "coffee-10", csv("CAFE", 2))
+    body = {"member_id": "alice", "coupon_id": claim("alice", "coffee-10")}
+    path = f"{BASE.format(partner='cafe')}/redemptions"
+    signed = partners.headers("POST", path, json.dumps(body).encode(), "cafe")
+    before = scan()
+    reply = partners.console.call("POST", path, body=json.dumps(body),
+                                  headers=signed | {"content-type": "application/json"}, key=None)
+    assert (reply.status_code, code_of(reply)) == (400, "IDEMPOTENCY_KEY_MISSING")
+    # only the signature's nonce is kept (a replay of the signature is refused): no redemption
+    assert [i for i in scan() if i not in before] == [(f"PN#cafe#{signed['x-nonce']}", "NONCE")]

@@ -3,6 +3,7 @@ without resell, the error envelope writing nothing, DynamoDB calls per action co
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,7 +48,7 @@ def cancel(client: GameClient, member: str, booking_id: str, key: str | None = N
 
 def verify_code(client: GameClient, code: str, role: str | None = "staff") -> Reply:
     return client.call("POST", f"{CAMPAIGN}/verifications", body={"code": code},
-                       headers=staff_headers(role))
+                       headers=staff_headers(role), key=uuid.uuid4().hex)
 
 
 def remaining(day: str = TODAY, shards: int = 4) -> int:
@@ -139,7 +140,7 @@ def test_staff_verify_once_within_the_pickup_window(
 def test_service_verify_is_a_plain_function(bk: GameClient) -> None:
     code = book(bk, "ann").body["code"]
     campaign = runtime.configs.get("demo")
-    out = verify(campaign, code, Operator("staff-9", "staff", frozenset({"sh-01"})), NOW)
+    out = verify(campaign, code, Operator("staff-9", "staff", frozenset({"sh-01"})), NOW, "till-0001")
     assert out.result["state"] == "picked_up" and out.result["verified_by"] == "staff-9"
     assert not out.replayed
 

@@ -34,11 +34,15 @@ CASES: dict[str, tuple[Case, int, str]] = {
                              "FORBIDDEN"),
     "verify by another store's staff": (lambda c, s: c.call(
         "POST", f"{CAMPAIGN}/verifications", body={"code": s["code"]},
-        headers=bearer(operator_token("sam", "staff", stores=("sh-99",)))), 403, "FORBIDDEN"),
+        headers=bearer(operator_token("sam", "staff", stores=("sh-99",))), key="verify-0002"),
+        403, "FORBIDDEN"),
     "verify by another campaign's staff": (lambda c, s: c.call(
         "POST", f"{CAMPAIGN}/verifications", body={"code": s["code"]},
         headers=bearer(operator_token("sam", "staff", campaigns=("autumn",)))), 403, "FORBIDDEN"),
     "verify bad code": (lambda c, s: verify_code(c, "ZZZZZZZZ"), 404, "CODE_NOT_FOUND"),
+    "verify without a key": (lambda c, s: c.call(
+        "POST", f"{CAMPAIGN}/verifications", body={"code": s["code"]},
+        headers=bearer(operator_token("sam", "staff"))), 400, "IDEMPOTENCY_KEY_MISSING"),
     "verify no code": (lambda c, s: c.call("POST", f"{CAMPAIGN}/verifications", body={},
                                            headers={}), 400, "MALFORMED_REQUEST"),
     "not enabled": (lambda c, s: c.call("GET", "/campaigns/nope"), 404, "CAMPAIGN_NOT_FOUND"),

@@ -68,5 +68,6 @@ def test_the_routes_for_a_role_take_that_role_and_refuse_players(apply: Apply) -
     assert booking.call("POST", f"{C}/verifications", body=verify, headers=_bearer(None)).code == "FORBIDDEN"
     assert booking.call("POST", f"{C}/verifications", body=verify,
                         headers=_bearer("brand")).code == "FORBIDDEN"
-    found = booking.call("POST", f"{C}/verifications", body=verify, headers=_bearer("staff", "s1"))
+    found = booking.call("POST", f"{C}/verifications", body=verify, headers=_bearer("staff", "s1"),
+                         key="verify-0001")
     assert (found.status, found.code) == (404, "CODE_NOT_FOUND")
