@@ -8,9 +8,10 @@ the red packets' own budget and booking stock:
   read: the condition on the write is the check, so the budget or stock is never exceeded;
 - a shard found short (its condition failed, not a mere conflict) is remembered per loaded
   config (`Campaign.memo`) with the smallest amount it could not pay: its room only falls;
-- when no single shard can pay, one consistent read finds the shards that together can, and
-  the debit spreads over them (sharding never strands money); when even they cannot, the
-  whole allowance is remembered as unable to pay that much;
+- when no shard is known able to pay, one consistent read finds one that can (chosen at
+  random among those that can, so that a rush does not herd onto one shard), or else the
+  shards that together can, and the debit spreads over them (sharding never strands money);
+  when even they cannot, the whole allowance is remembered as unable to pay that much;
 - a refund goes back to the shards that paid, each no more than it paid.
 
 The rules speak of one thing, a shard's *room* (what it can still pay). Two thin storage
@@ -241,6 +242,10 @@ class Debit:
         if not self.allowance.ruled_out(self.amount):
             due = self.amount
             rooms = self.allowance.shards.rooms()
+            able = sorted(shard for shard, room in rooms.items() if room >= due)
+            if able:  # any one that pays alone, at random: a rush must not herd onto one shard
+                self._spread = {self._rng.choice(able): due}
+                return self._spread
             for shard, room in sorted(rooms.items(), key=lambda kv: (-kv[1], kv[0])):
                 take = min(room, due)
                 if take > 0:

@@ -3,9 +3,12 @@
 The atomic mode applies one request at a time, so nothing ever conflicts. Here, as on
 DynamoDB (ARCHITECTURE.md, "Where it really runs"):
 
-- a `TransactWriteItems` holds its items for `Faults.hold` seconds, then applies; one that
-  touches an item another holds is cancelled at once (`TransactionCanceledException`, reason
-  `TransactionConflict` on each contended item, `None` on the others), it does not wait;
+- a `TransactWriteItems` holds its items for `Faults.hold` seconds (its commit window), then
+  applies; one that touches an item another holds is cancelled at once
+  (`TransactionCanceledException`, reason `TransactionConflict` on each contended item, `None`
+  on the others), it does not wait. The wait for the local lock comes after the window: DynamoDB
+  has no one queue for every item, so queueing here must not stretch the window (it did, and
+  made every hot-stock rush conflict on its shards whatever their number);
 - a `PutItem`, `UpdateItem` or `DeleteItem` on a held item gets `TransactionConflictException`;
 - a `ClientRequestToken` makes a transaction idempotent for 10 minutes after it completes: a
   repeat answers the first success without applying again, a repeat while it runs gets
@@ -164,12 +167,15 @@ class RealisticWSGIApp(AtomicWSGIApp):
                 self._tokens[token] = _Token(digest)
         response = None
         try:
-            time.sleep(self.faults.hold)
+            try:  # the commit window: what overlaps it conflicts; the wait for the local lock
+                time.sleep(self.faults.hold)  # below has no equivalent on DynamoDB, so is not in it
+            finally:
+                with self._state:
+                    self._held.difference_update(keys)
             response = self.apply(environ)
             return response
         finally:
             with self._state:
-                self._held.difference_update(keys)
                 if token is not None and (entry := self._tokens.get(token)) is not None:
                     entry.done = time.monotonic()
                     if response is not None and response.status.startswith("200"):

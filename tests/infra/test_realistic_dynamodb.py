@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutE
 from infra.local.dynamodb import LocalDynamoDB
 from infra.local.faults import Faults, configured_faults
 from infra.local.realistic import RealisticWSGIApp
+from infra.local.wsgi import MOTO_LOCK
 from tests.infra.test_local_dynamodb import (
     DECREMENT,
     GAMES,
@@ -184,6 +185,29 @@ def test_a_single_write_on_a_held_item_gets_transaction_conflict(
     assert racing["code"] == "TransactionConflictException"
     assert "ok" in elsewhere
     assert ddb.get_item(TableName=GAMES, Key=g("hot"))["Item"]["n"] == N(1)
+
+
+def test_the_conflict_window_is_the_hold_not_the_wait_for_the_local_lock(
+        serve: Callable[..., LocalDynamoDB]) -> None:
+    # GIVEN moto's lock busy for 0.6 s (a local artefact: DynamoDB has no one queue)
+    server = serve(Faults(hold=0.1))
+    ddb = client(server)
+    create_tables(ddb)
+    ddb.transact_write_items(TransactItems=[put(GAMES, pk=S("cold"))])  # the table's key is known
+    first = threading.Thread(target=lambda: ddb.transact_write_items(TransactItems=[HOT]))
+    with MOTO_LOCK:
+        first.start()
+        time.sleep(0.3)  # the first transaction's window is over; it waits for the lock
+        # WHEN a single write races it on its item after its window, THEN it is not a conflict
+        racing = threading.Thread(target=lambda: ddb.put_item(TableName=GAMES,
+                                                             Item={"pk": S("hot"), "n": N(5)}))
+        racing.start()
+        time.sleep(0.3)
+    first.join()
+    racing.join()
+    assert server.stats["conflicts"] == 0
+    # AND both applied, one after the other, each atomically
+    assert ddb.get_item(TableName=GAMES, Key=g("hot"))["Item"]["n"] in (N(5), N(6))
 
 
 def test_a_request_token_makes_a_transaction_idempotent(serve: Callable[..., LocalDynamoDB]) -> None:

@@ -116,6 +116,24 @@ def test_no_single_shard_can_pay_so_one_read_spreads_it(dynamodb_calls: list[str
     assert rooms(shards) == [0, 1, 0]
 
 
+def test_a_read_after_every_shard_was_found_short_picks_at_random_among_those_that_can_pay(
+        dynamodb_calls: list[str]) -> None:
+    # GIVEN a loaded config that found every shard short of 2 (refunds made room since)
+    shards = remaining([4, 9, 4, 4])
+    picked = set()
+    for seed in range(12):
+        allowance = Allowance.of(Memo(), shards)
+        for shard in range(4):
+            allowance.learn_short(shard, 2)
+        # WHEN a debit of 2 reads the shards, THEN it takes one able shard, not always the fullest
+        dynamodb_calls.clear()
+        debit = allowance.debit(2, Random(seed))
+        [(shard, amount)] = debit.plan(Transaction()).items()
+        assert dynamodb_calls == ["BatchGetItem"] and amount == 2
+        picked.add(shard)
+    assert picked == {0, 1, 2, 3}  # a rush of such debits does not herd onto shard 1
+
+
 def test_what_cannot_be_paid_is_refused_and_then_known() -> None:
     shards, memo = remaining([2, 2]), Memo()
     assert pay(Allowance.of(memo, shards).debit(5, First())) is None
