@@ -22,7 +22,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from plugins.errors import CampaignNotOpenError, GameNotEnabledError
 from plugins.timebox import Deadline
-from plugins.types import Frozen, Money, PositiveInt, Slug, ordered_window
+from plugins.types import Frozen, Money, PositiveInt, Slug, Store, ordered_window
 
 if TYPE_CHECKING:
     import argparse
@@ -59,6 +59,15 @@ class CampaignConfig(Frozen):
     velocity: VelocityConfig = VelocityConfig()
     anti_harassment: HarassmentConfig = HarassmentConfig()
     games: dict[str, dict[str, Any]] = Field(min_length=1)
+    stores: tuple[Store, ...] = Field(default=(), description="the brand's stores and their "
+                                      "cities, which a coupon limited to cities is checked against")
+
+    @field_validator("stores")
+    @classmethod
+    def _distinct_stores(cls, value: tuple[Store, ...]) -> tuple[Store, ...]:
+        if len({store.id for store in value}) < len(value):
+            raise ValueError("store ids must be distinct")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -74,6 +83,10 @@ class CampaignConfig(Frozen):
     def _after_start(cls, value: datetime, info: ValidationInfo) -> datetime:
         ordered_window(info.data.get("starts_at"), value, "starts_at", "ends_at")
         return value
+
+    def city_of(self, store_id: str) -> str | None:
+        """The city of store `store_id` as the campaign lists it; None if unlisted."""
+        return next((store.city for store in self.stores if store.id == store_id), None)
 
     @property
     def zone(self) -> ZoneInfo:

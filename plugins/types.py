@@ -29,6 +29,16 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Store(Frozen):
+    """A store of the brand: where staff serve, bookings are picked up and coupons redeemed;
+    its city is what a coupon limited to cities is checked against."""
+
+    id: Slug
+    name: str = Field(min_length=1, max_length=100)
+    city: str | None = Field(default=None, min_length=1, max_length=40)
+    address: str | None = Field(default=None, max_length=200)
+
+
 def ordered_window(start: datetime | None, end: datetime | None, first: str, second: str) -> None:
     """Raise ValueError unless `end` follows `start`, both zoned or both wall time."""
     if start is None or end is None:

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from plugins.allowance import MAX_SHARDS
 from plugins.contracts import GameConfig
-from plugins.types import Frozen, Money, PositiveInt, Slug
+from plugins.types import Frozen, Money, PositiveInt, Slug, Store
 
 __all__ = ["GAME", "BookingConfig", "BookingWindow", "Delivery", "Item", "PickupWindow", "Store",
            "StorePickup"]
@@ -58,12 +58,6 @@ class PickupWindow(Frozen):
         if self.days == 1 and self.until_hour <= self.from_hour:
             raise ValueError("until_hour must be after from_hour")
         return self
-
-
-class Store(Frozen):
-    id: Slug
-    name: str = Field(min_length=1, max_length=100)
-    address: str | None = Field(default=None, max_length=200)
 
 
 class StorePickup(Frozen):

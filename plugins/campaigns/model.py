@@ -10,10 +10,11 @@ game, not every game a campaign names.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from plugins.contracts import Campaign, CampaignConfig, GameConfig
 from plugins.errors import ConfigInvalidError
@@ -82,6 +83,31 @@ def _dear_prizes(games: dict[str, GameConfig], budget: Decimal) -> list[str]:
     return problems
 
 
+def _cities(value: Any, where: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Every coupon usage limited to cities in a parsed section: (its path, the cities)."""
+    if isinstance(value, BaseModel):
+        cities = getattr(getattr(value, "usage", None), "cities", ())
+        if cities:
+            yield f"{where}.usage.cities", tuple(cities)
+        for name in type(value).model_fields:
+            yield from _cities(getattr(value, name), f"{where}.{name}")
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _cities(item, f"{where}.{i}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _cities(item, f"{where}.{key}")
+
+
+def _cities_without_stores(games: dict[str, GameConfig], config: CampaignConfig) -> list[str]:
+    """A coupon limited to cities is redeemable only at the campaign's stores of those cities:
+    each city must have one (a misspelt city would make the coupon unusable anywhere)."""
+    served = {store.city for store in config.stores}
+    return [f"{where}: no store in `stores` is in {city!r}"
+            for name, section in games.items() for where, cities in _cities(section, f"games.{name}")
+            for city in cities if city not in served]
+
+
 def parse_campaign(doc: Any, version: int = 0, *, counted: bool = False) -> Campaign:
     """Validate a whole campaign document or raise ConfigInvalidError listing every problem.
 
@@ -96,7 +122,7 @@ def parse_campaign(doc: Any, version: int = 0, *, counted: bool = False) -> Camp
         problems += _errors(exc)
     games = _game_sections(doc, problems)
     if config is not None:
-        problems += _dear_prizes(games, config.budget)
+        problems += _dear_prizes(games, config.budget) + _cities_without_stores(games, config)
     if problems or config is None:
         raise ConfigInvalidError("; ".join(problems), errors=problems)
     ceiling = max_award_cost(games)

@@ -42,7 +42,7 @@ def verify_coupon(call: Call) -> Response:
     now = runtime.clock()
     coupon = find_coupon(body.member_id, body.coupon_id)
     call.caller.require_campaign(str(coupon.campaign_id))
-    usable_at(coupon, store)
+    usable_at(coupon, store, lambda s: runtime.configs.get(str(coupon.campaign_id)).config.city_of(s))
     once = operation(call.caller.name, "coupons/verify", call.key, body.model_dump(), now,
                      str(coupon.campaign_id))
     return outcome_response(200, redeem(coupon, now, {

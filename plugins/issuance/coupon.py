@@ -8,6 +8,7 @@ valid unused coupons (`HRS#OPEN`) and one coupon of a type per period (`HRS#<typ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -212,11 +213,17 @@ def redeem_coupon(member_id: str, coupon_id: str, now: datetime) -> CouponItem:
     return find_coupon(member_id, coupon_id)
 
 
-def usable_at(coupon: CouponItem, store_id: str) -> None:
-    """COUPON_NOT_USABLE_HERE (403) unless the coupon's usage scope takes this store."""
-    stores = ((coupon.terms or {}).get("usage") or {}).get("stores") or []
+def usable_at(coupon: CouponItem, store_id: str, city_of: Callable[[str], str | None]) -> None:
+    """COUPON_NOT_USABLE_HERE (403) unless the coupon's usage scope takes this store and its
+    city (`city_of`: a store's city as the coupon's campaign lists it, asked only for a coupon
+    limited to cities)."""
+    usage = (coupon.terms or {}).get("usage") or {}
+    stores, cities = usage.get("stores") or [], usage.get("cities") or []
     if stores and store_id not in stores:
         raise CouponNotUsableHereError(f"coupon {coupon.coupon_id} is not valid at store {store_id}")
+    if cities and city_of(store_id) not in cities:
+        raise CouponNotUsableHereError(f"coupon {coupon.coupon_id} is valid in {', '.join(cities)} "
+                                       f"only, and store {store_id} is not listed there")
 
 
 def redeem(coupon: CouponItem, now: datetime, answer: dict[str, Any],

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from plugins.campaigns.model import parse_campaign
+from plugins.errors import ConfigInvalidError
 from plugins.store import CouponItem, keys
 from tests.conftest import GameClient, Scan, bearer, demo_doc, operator_token, won_coupon
 from tests.console.conftest import Console, code_of
@@ -86,6 +88,40 @@ def test_a_coupon_is_redeemed_only_where_its_scope_and_the_staffs_binding_allow(
     assert (done.status_code, done.data["store_id"], done.data["verified_by"]) == (200, "sh-jingan", "sam")
     stored = CouponItem.get(keys.member("alice"), keys.coupon(coupon_id))
     assert (stored.state, stored.redeemed_by, stored.redeemed_store) == ("redeemed", "sam", "sh-jingan")
+
+
+def test_a_coupon_limited_to_a_city_is_redeemed_only_at_that_citys_stores(
+        console: Console, apply: Any, scan: Scan) -> None:
+    # GIVEN alice won a voucher valid in Beijing only (the demo lists bj-01 in Beijing)
+    coupon_id = won_coupon(apply, usage={"cities": ["beijing"]})["coupon_id"]
+    body = {"member_id": "alice", "coupon_id": coupon_id}
+    before = scan()
+    # WHEN staff of a Shanghai store or of a store the campaign does not list redeem it
+    for store in ("sh-jingan", "gz-01"):
+        staff = operator_token("sam", "staff", stores=(store,))
+        refused = console.call("POST", "/coupons/verify", headers=bearer(staff), body=body)
+        # THEN it is refused, and nothing is written
+        assert (refused.status_code, code_of(refused)) == (403, "COUPON_NOT_USABLE_HERE"), store
+        assert "beijing" in refused.data["error"]["message"]
+    assert scan() == before
+    # AND staff in Beijing redeem it
+    beijing = operator_token("bo", "staff", stores=("bj-01",))
+    done = console.call("POST", "/coupons/verify", headers=bearer(beijing), body=body)
+    assert (done.status_code, done.data["store_id"]) == (200, "bj-01")
+
+
+def test_a_city_no_listed_store_is_in_is_a_config_error() -> None:
+    doc = demo_doc()
+    coupon = next(p["reward"] for p in doc["games"]["lucky-wheel"]["prizes"]
+                  if p.get("reward", {}).get("type") == "coupon")
+    coupon["usage"] = {"cities": ["Beijing"]}  # the stores say "beijing"
+    with pytest.raises(ConfigInvalidError) as invalid:
+        parse_campaign(doc)
+    [problem] = invalid.value.details["errors"]
+    assert problem.startswith("games.lucky-wheel.prizes.") and "usage.cities" in problem
+    assert "'Beijing'" in problem
+    doc["stores"] = [*doc["stores"], {"id": "bj-02", "name": "Guomao", "city": "Beijing"}]
+    assert parse_campaign(doc).config.city_of("bj-02") == "Beijing"
 
 
 def test_an_admin_reads_who_did_what(console: Console, apply: Any, clock: list[datetime]) -> None:
