@@ -15,11 +15,13 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from plugins.errors import IdempotencyKeyReusedError
 from plugins.http import checked_key
 from plugins.store import ActionItem, OperationItem, Transaction, TransactionCancelledError, keys
+from plugins.store.pages import DEFAULT_LIMIT, page
 
 __all__ = ["ActionResult", "Once", "Operation", "commit_once", "operation", "operations_log"]
 
@@ -123,9 +125,11 @@ def commit_once(tx: Transaction, result: dict[str, Any], op: Operation | None) -
     return ActionResult(result=result, replayed=False)
 
 
-def operations_log(campaign_id: str, limit: int = 100) -> list[dict[str, Any]]:
-    """The campaign's latest operator writes, newest first: who, what, when, the answer."""
-    entries = OperationItem.query(keys.operations(campaign_id), scan_index_forward=False,
-                                  limit=limit, consistent_read=True)
-    return [{"at": e.at.isoformat(), "by": e.by, "kind": e.kind, "result": e.result}
-            for e in entries]
+def operations_log(campaign_id: str, cursor: str | None = None,
+                   limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+    """A page of the campaign's operator writes, newest first: who, what, when, the answer;
+    `next_cursor` reads on."""
+    found = page(partial(OperationItem.query, scan_index_forward=False, consistent_read=True),
+                 keys.operations(campaign_id), cursor, limit)
+    return {"operations": [{"at": e.at.isoformat(), "by": e.by, "kind": e.kind, "result": e.result}
+                           for e in found.items], "next_cursor": found.next_cursor}

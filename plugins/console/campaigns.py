@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalice import Blueprint, Response
+from chalice.app import MultiDict
 
 from plugins.campaigns.repository import applied, list_versions, load_current
 from plugins.console.operations import switched
@@ -12,6 +13,7 @@ from plugins.errors import CampaignNotFoundError, MalformedRequestError
 from plugins.idempotency import operation, operations_log
 from plugins.identity.callers import ADMIN
 from plugins.runtime import runtime
+from plugins.store.pages import page_limit
 
 __all__ = ["campaigns"]
 
@@ -85,5 +87,8 @@ def report(call: Call, campaign_id: str) -> Response:
 @campaigns.route("/{campaign_id}/operations", methods=["GET"])
 @console_view(campaigns, ADMIN)
 def operations(call: Call, campaign_id: str) -> Response:
-    """Who did what (admins only): the campaign's latest operator writes, newest first."""
-    return json_response(200, {"campaign_id": campaign_id, "operations": operations_log(campaign_id)})
+    """Who did what (admins only): the campaign's operator writes, newest first, a page at a
+    time (`limit`, `cursor`)."""
+    params = call.request.query_params or MultiDict({})
+    log = operations_log(campaign_id, params.get("cursor"), page_limit(params.get("limit")))
+    return json_response(200, {"campaign_id": campaign_id} | log)

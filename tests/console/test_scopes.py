@@ -3,6 +3,8 @@ admin runs all), staff verify only at their stores, and a refusal writes nothing
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -138,3 +140,35 @@ def test_an_admin_reads_who_did_what(console: Console, apply: Any, clock: list[d
     assert log.data["operations"][0]["result"]["coupon_id"] == coupon_id
     mine = console.call("GET", "/campaigns/demo/operations")  # a marketer's credential
     assert (mine.status_code, code_of(mine)) == (403, "FORBIDDEN")
+
+
+def test_who_did_what_is_read_a_page_at_a_time(console: Console, apply: Any,
+                                              clock: list[datetime]) -> None:
+    # GIVEN five switches of the campaign, a minute apart
+    apply()
+    for n in range(5):
+        clock[0] += timedelta(minutes=1)
+        action = "disable" if n % 2 == 0 else "enable"
+        assert console.call("POST", f"/campaigns/demo/games/assist/{action}").status_code == 200
+    # WHEN an admin reads two at a time, following the cursor
+    seen, cursor, pages = [], None, 0
+    while True:
+        query = "?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        got = console.call("GET", f"/campaigns/demo/operations{query}", role="admin")
+        assert got.status_code == 200, got.data
+        seen += [entry["at"] for entry in got.data["operations"]]
+        cursor, pages = got.data["next_cursor"], pages + 1
+        if cursor is None:
+            break
+    # THEN every entry comes once, newest first, in three pages
+    assert len(seen) == 5 and seen == sorted(seen, reverse=True) and pages == 3
+    first = console.call("GET", "/campaigns/demo/operations?limit=2", role="admin")
+    # AND a cursor that is not this list's, or a bad limit, is 400, not an error of DynamoDB's
+    forged = base64.urlsafe_b64encode(json.dumps(
+        {"pk": {"S": "M#alice"}, "sk": {"S": "CPN#"}}).encode()).decode()  # another partition
+    for query in ("?cursor=not-a-cursor", f"?cursor={forged}", "?limit=0", "?limit=101", "?limit=ten"):
+        bad = console.call("GET", f"/campaigns/demo/operations{query}", role="admin")
+        assert (bad.status_code, code_of(bad)) == (400, "MALFORMED_REQUEST"), query
+    autumn = console.call("GET", f"/campaigns/autumn/operations?cursor={first.data['next_cursor']}",
+                          role="admin")
+    assert (autumn.status_code, code_of(autumn)) == (400, "MALFORMED_REQUEST")
