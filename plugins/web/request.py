@@ -20,6 +20,7 @@ from plugins.errors import (
 from plugins.http import bearer_token
 from plugins.identity.callers import Operator, Player
 from plugins.identity.tokens import identify
+from plugins.web.edge import client_ip
 
 # The request being handled, per thread. Powertools keeps it on a class attribute shared by
 # every resolver, which the threaded local gateway and the rush tests would mix up.
@@ -37,7 +38,7 @@ def _optional_token() -> Player | Operator | None:
     token = bearer_token(event.headers.get("authorization") or event.headers.get("Authorization"))
     if token is None:
         return None
-    return identify(token, ip=event.request_context.http.source_ip)
+    return identify(token, ip=client_ip(event))
 
 
 def _required(caller: Player | Operator | None) -> Player | Operator:

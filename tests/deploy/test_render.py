@@ -71,7 +71,10 @@ def test_adding_a_game_adds_exactly_its_function_url_log_group_alarms_and_output
     assert added == QUIZ_RESOURCES
     changed = {name for name, resource in TEMPLATE["Resources"].items()
                if with_quiz["Resources"][name] != resource}
-    assert changed == {"Dashboard"}  # its row of widgets
+    assert changed == {"Dashboard", "GamesEdge"}  # its row of widgets, its path on the edge
+    edge = with_quiz["Resources"]["GamesEdge"]["Properties"]["DistributionConfig"]
+    assert [b["TargetOriginId"] for b in edge["CacheBehaviors"] if b["PathPattern"] == "/quiz/*"] == ["quiz"]
+    assert "quiz" in {origin["Id"] for origin in edge["Origins"]}
     assert set(with_quiz["Outputs"]) - set(TEMPLATE["Outputs"]) == {"QuizFunctionUrl"}
 
     quiz = with_quiz["Resources"]["QuizFunction"]["Properties"]

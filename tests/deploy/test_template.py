@@ -203,7 +203,7 @@ LAMBDA_BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
 
 
 @pytest.mark.parametrize(("role", "table_actions", "secrets"), [
-    *[(f"{fn}Role", _game_actions(fn), {"PlayerKeysSecret", "ConsoleKeysSecret"})
+    *[(f"{fn}Role", _game_actions(fn), {"PlayerKeysSecret", "ConsoleKeysSecret", "EdgeSecret"})
       for fn in GAME_FUNCTIONS],
     # the console holds no player key: it refuses player tokens unverified
     ("ConsoleFunctionRole", CONSOLE_ACTIONS, {"ConsoleKeysSecret", "PartnerKeysSecret"}),
