@@ -14,6 +14,7 @@ concurrent uploads of one code fail on its marker.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -45,7 +46,7 @@ from plugins.errors import ConflictError, MalformedRequestError
 from plugins.idempotency import operation
 from plugins.store import Transaction, TransactionCancelledError, get_many
 
-__all__ = ["MAX_CODES", "parse_codes", "pool_heads", "upload_pool"]
+__all__ = ["MAX_CODES", "codes_digest", "parse_codes", "pool_heads", "upload_pool"]
 
 CODE = re.compile(r"^[A-Za-z0-9_.:/+=-]{1,64}$")
 UPLOAD_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -58,9 +59,10 @@ def _duplicates(lines: dict[str, list[int]]) -> str:
     return "; ".join(f"{code} on lines {', '.join(map(str, at))}" for code, at in lines.items())
 
 
-def parse_codes(text: str, fmt: Literal["csv", "json"]) -> list[str]:
+def parse_codes(text: str, fmt: Literal["csv", "json"], limit: int | None = MAX_CODES) -> list[str]:
     """The codes of a CSV (first column, an optional `code` header, blank lines skipped) or a
-    JSON list (or `{"codes": [...]}`); CodesInvalidError / DuplicateCodesError name lines."""
+    JSON list (or `{"codes": [...]}`), at most `limit` of them (one upload's; None: a whole
+    file the CLI splits into uploads); CodesInvalidError / DuplicateCodesError name lines."""
     found: list[tuple[int, str]] = []
     if fmt == "csv":
         for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
@@ -78,15 +80,21 @@ def parse_codes(text: str, fmt: Literal["csv", "json"]) -> list[str]:
         found = [(number, code.strip()) for number, code in enumerate(data, start=1)]
     else:
         raise MalformedRequestError(f"format must be csv or json, not {fmt!r}")
-    return _checked([code for _, code in found], [number for number, _ in found])
+    return _checked([code for _, code in found], [number for number, _ in found], limit)
 
 
-def _checked(codes: Sequence[str], lines: Sequence[int]) -> list[str]:
+def codes_digest(codes: Sequence[str]) -> str:
+    """What an upload holds, in a few characters: the same codes in the same order, the same."""
+    return hashlib.sha256("\n".join(codes).encode()).hexdigest()
+
+
+def _checked(codes: Sequence[str], lines: Sequence[int], limit: int | None = MAX_CODES) -> list[str]:
     """Codes well formed and unique within the upload, else an error naming the lines."""
     if not codes:
         raise CodesInvalidError("the upload holds no code")
-    if len(codes) > MAX_CODES:
-        raise CodesInvalidError(f"at most {MAX_CODES} codes per upload, got {len(codes)}")
+    if limit is not None and len(codes) > limit:
+        raise CodesInvalidError(f"at most {limit} codes per upload, got {len(codes)}: "
+                                "split the file (`mgames partner upload` does)")
     bad = [f"line {line}" for line, code in zip(lines, codes, strict=True) if not CODE.match(code)]
     if bad:
         raise CodesInvalidError("malformed codes (1-64 of A-Z a-z 0-9 _ . : / + = -) on "
@@ -135,8 +143,9 @@ def upload_pool(campaign: Campaign, partner_id: str, type_id: str, upload_id: st
                 codes: list[str], now: datetime) -> dict[str, Any]:
     """Add `codes` to the pool of one coupon type, once per `upload_id`.
 
-    A repeat of an upload id answers the first result (`replayed: true`) and writes nothing;
-    a code repeated in the upload or already in the pool refuses the whole upload. A retry
+    A repeat of an upload id with the same codes answers the first result (`replayed: true`)
+    and writes nothing; with other codes it is refused; a code repeated in the upload or
+    already in the pool refuses the whole upload. A retry
     after a crash mid-upload resumes: codes this upload id already stored are skipped.
     """
     if not UPLOAD_ID.match(upload_id):
@@ -144,9 +153,11 @@ def upload_pool(campaign: Campaign, partner_id: str, type_id: str, upload_id: st
     coupon_type(campaign, partner_id, type_id)
     cid = campaign.id
     # The partner acts (perform's guards: blacklisting member `partner:<id>` stops it); the
-    # body names only the pool, so a repeat with other codes still answers the first result.
+    # body holds the codes' digest, so the id of an upload reused for other codes is refused
+    # (IDEMPOTENCY_KEY_REUSED) rather than answered as if they were loaded.
     request = ActionRequest(campaign=campaign, game=GAME, player=Player(f"partner:{partner_id}"),
-                            key=upload_id, body={"partner": partner_id, "type_id": type_id},
+                            key=upload_id, body={"partner": partner_id, "type_id": type_id,
+                                                 "codes": codes_digest(codes)},
                             now=now, record=upload_key(cid, partner_id, type_id, upload_id))
     first = recorded(request)
     if first is not None:

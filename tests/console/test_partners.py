@@ -99,6 +99,9 @@ def test_upload_is_idempotent_and_answers_201_then_the_first_result(partners: Pa
     again = partners.upload("cafe", "coffee-10", csv("CAFE", 5))
     assert again.status_code == 200 and again.data["replayed"] is True
     assert again.data["pool_size"] == 5 and again.data["uploaded_at"] == first.data["uploaded_at"]
+    # the same upload id with other codes is refused, not answered as if they were loaded
+    reused = partners.upload("cafe", "coffee-10", csv("OTHER", 3))
+    assert (reused.status_code, code_of(reused)) == (422, "IDEMPOTENCY_KEY_REUSED")
     json_upload = partners.upload("cafe", "coffee-10", json.dumps(["J1", "J2"]), "up-2", fmt="json")
     assert (json_upload.status_code, json_upload.data["pool_size"]) == (201, 7)
     log = partners.console.call("GET", "/campaigns/demo/operations", role="admin").data
