@@ -12,7 +12,8 @@ from pathlib import Path
 
 from infra.deploy.cli import add_commands as add_deploy_commands
 from infra.local.faults import FAULTS_ENV, MODE_ENV, Faults, configured_faults
-from plugins.errors import ConfigInvalidError, GameError
+from infra.validate import cmd_validate
+from plugins.errors import GameError, ServiceUnavailableError
 from plugins.identity.callers import ROLES
 from plugins.registry import contribution, games
 
@@ -96,26 +97,6 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    from plugins.campaigns.files import read_campaign_file
-    from plugins.campaigns.model import parse_campaign
-
-    failed = 0
-    for path in args.files:
-        try:
-            campaign = parse_campaign(read_campaign_file(path))
-        except ConfigInvalidError as exc:
-            failed += 1
-            print(f"{path}: invalid", file=sys.stderr)
-            for problem in exc.details.get("errors") or [exc.message]:
-                print(f"  {problem}", file=sys.stderr)
-            continue
-        budget = "counted in shards" if campaign.budget_counted else "proven by config"
-        print(f"{path}: ok (campaign {campaign.id}, games {', '.join(campaign.games)}, "
-              f"budget {budget})")
-    return 1 if failed else 0
-
-
 def cmd_apply(args: argparse.Namespace) -> int:
     from plugins.campaigns.files import read_campaign_file
     from plugins.campaigns.repository import apply_campaign
@@ -192,9 +173,9 @@ def parser() -> argparse.ArgumentParser:
     sub = root.add_subparsers(dest="command", required=True)
 
     local = sub.add_parser("local", help="run DynamoDB, every game and the demo campaign locally")
-    local.add_argument("--host", default="127.0.0.1")
-    local.add_argument("--port", type=int, default=8000)
-    local.add_argument("--dynamodb-port", type=int, default=8001)
+    local.add_argument("--host", default="127.0.0.1", help="the address to serve on")
+    local.add_argument("--port", type=int, default=8000, help="every game's function URL, under /<game>/")
+    local.add_argument("--dynamodb-port", type=int, default=8001, help="the embedded DynamoDB (moto)")
     local.add_argument("--console-port", type=int, default=None,
                        help="the console API (default 8002; 0, any free port, when --port is 0)")
     local.add_argument("--campaign", type=Path, action="append",
@@ -224,20 +205,20 @@ def parser() -> argparse.ArgumentParser:
     token.set_defaults(run=cmd_token)
 
     validate = sub.add_parser("validate", help="check campaign files, naming field and reason")
-    validate.add_argument("files", nargs="+", type=Path)
+    validate.add_argument("files", nargs="+", type=Path, help="campaign YAML files")
     validate.set_defaults(run=cmd_validate)
 
     apply = sub.add_parser("apply", help="store a new version of a campaign")
-    apply.add_argument("file", type=Path)
+    apply.add_argument("file", type=Path, help="the campaign YAML file")
     apply.add_argument("--by", default=os.environ.get("USER"), help="who applies it")
     store_options(apply)
     apply.set_defaults(run=cmd_apply)
 
     black = sub.add_parser("blacklist", help="add or remove a member, device or IP")
-    black.add_argument("action", choices=["add", "remove"])
-    black.add_argument("kind", choices=["member", "device", "ip"])
-    black.add_argument("value")
-    black.add_argument("--reason")
+    black.add_argument("action", choices=["add", "remove"], help="put on or take off the list")
+    black.add_argument("kind", choices=["member", "device", "ip"], help="what the value is")
+    black.add_argument("value", help="the member id, device id or IP address")
+    black.add_argument("--reason", help="why, kept with the entry")
     store_options(black)
     black.set_defaults(run=cmd_blacklist)
 
@@ -246,21 +227,21 @@ def parser() -> argparse.ArgumentParser:
     jobs.set_defaults(run=cmd_jobs)
 
     coupons = sub.add_parser("coupons", help="a member's coupons and their states; --redeem one")
-    coupons.add_argument("member")
+    coupons.add_argument("member", help="the member id")
     coupons.add_argument("--redeem", metavar="COUPON_ID", help="verify this coupon at the counter")
     store_options(coupons)
     coupons.set_defaults(run=cmd_coupons)
 
     report = sub.add_parser("report", help="a campaign's figures (reads the table: an operator call)")
-    report.add_argument("campaign")
+    report.add_argument("campaign", help="the campaign id")
     store_options(report)
     report.set_defaults(run=cmd_report)
 
     for name, what in (("enable", "switch a game of a campaign on"),
                        ("disable", "the kill switch: switch a game of a campaign off")):
         switch = sub.add_parser(name, help=what + " (a new config version)")
-        switch.add_argument("campaign")
-        switch.add_argument("game")
+        switch.add_argument("campaign", help="the campaign id")
+        switch.add_argument("game", help="the game's name, e.g. lucky-wheel")
         switch.add_argument("--by", default=os.environ.get("USER"), help="who switches it")
         store_options(switch)
         switch.set_defaults(run=cmd_switch)
@@ -273,6 +254,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from botocore.exceptions import BotoCoreError
+    from pynamodb.exceptions import PynamoDBException
+
     args = parser().parse_args(argv)
     try:
         if getattr(args, "uses_store", False):
@@ -280,7 +264,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except GameError as exc:
         print(f"error {exc.code}: {exc.message}", file=sys.stderr)
+        if isinstance(exc, ServiceUnavailableError) and getattr(args, "uses_store", False):
+            print(_where(args), file=sys.stderr)
         return 1
+    except (PynamoDBException, BotoCoreError) as exc:  # no table there: say where, not a traceback
+        print(f"error: {getattr(exc, 'cause', None) or exc}\n{_where(args)}", file=sys.stderr)
+        return 2
+
+
+def _where(args: argparse.Namespace) -> str:
+    return (f"  the table {args.table!r} at {args.endpoint or 'AWS'}; for the local stack run "
+            "`mgames local`, then pass --endpoint http://127.0.0.1:8001")
 
 
 if __name__ == "__main__":

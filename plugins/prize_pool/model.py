@@ -92,6 +92,12 @@ class PrizePoolConfig(BaseModel):
     def fallback_prize(self) -> Prize:
         return self.by_id[self.fallback]
 
+    def odds(self) -> dict[str, Decimal]:
+        """Each prize's chance of being drawn, in percent to two decimals (before stock and
+        caps send a draw to the fallback)."""
+        total = sum(p.weight for p in self.prizes)
+        return {p.id: (Decimal(100 * p.weight) / total).quantize(Decimal("0.01")) for p in self.prizes}
+
 
 @runtime_checkable
 class PooledGame(Protocol):

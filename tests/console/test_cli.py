@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from infra.cli import main as mgames
@@ -26,3 +28,40 @@ def test_disable_enable_and_report(apply: Any, local_dynamodb: Any, capsys: Any,
     report = json.loads(capsys.readouterr().out)
     assert report["config_version"] == 3 and report["participants"] == 0
     assert mgames(["report", "nope", *options]) == 1
+
+
+def test_a_table_that_cannot_be_reached_is_a_message_not_a_traceback(capsys: Any,
+                                                                     monkeypatch: Any) -> None:
+    monkeypatch.setenv("MGAMES_DYNAMODB_MAX_ATTEMPTS", "1")
+    # a wrong --endpoint: nothing listens on port 9
+    assert mgames(["report", "demo", "--endpoint", "http://127.0.0.1:9", "--table", "t"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error SERVICE_UNAVAILABLE: ")
+    assert "the table 't' at http://127.0.0.1:9; for the local stack run `mgames local`" in err
+    # a forgotten --endpoint, and no AWS credentials
+    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                 "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert mgames(["report", "demo", "--table", "t"]) == 2
+    err = capsys.readouterr().err
+    assert "credentials" in err and "the table 't' at AWS" in err and "Traceback" not in err
+
+
+def test_every_argument_of_every_command_says_what_it_is() -> None:
+    from infra.cli import parser
+
+    def commands(p: argparse.ArgumentParser, path: str) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+        yield path, p
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from commands(sub, f"{path} {name}")
+
+    silent = [f"{path}: {action.dest}" for path, p in commands(parser(), "mgames")
+              for action in p._actions
+              if not isinstance(action, argparse._HelpAction | argparse._SubParsersAction)
+              and not action.help]
+    assert silent == []

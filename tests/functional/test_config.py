@@ -95,6 +95,11 @@ def test_the_demo_file_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ok (campaign demo, games lucky-wheel" in out
     # Every prize has stock, so config proves the budget: no hot budget counter.
     assert "budget proven by config" in out
+    # and the odds each pool's weights give, prize by prize, the fallback marked
+    lines = [line.split() for line in out.splitlines()]
+    assert ["grand", "1.00", "%", "stock", "3,", "cost", "899.00"] in lines
+    assert ["thanks", "0.00", "%", "unlimited,", "cost", "0.00,", "the", "fallback"] in lines
+    assert ["tote", "5.00", "%", "stock", "50,", "cost", "12.00"] in lines
 
 
 def _wheel(doc: dict[str, Any]) -> dict[str, Any]:
