@@ -18,6 +18,7 @@ from plugins.console.web import Call, json_response, outcome_response
 from plugins.errors import CouponNotFoundError
 from plugins.idempotency import operation
 from plugins.issuance.coupon import find_coupon, redeem
+from plugins.issuance.redemption import Order, check_redeemable
 from plugins.runtime import runtime
 
 console = Blueprint(__name__)
@@ -36,6 +37,8 @@ class PoolUpload(Body):
 class Redemption(Body):
     member_id: str = Field(min_length=1, max_length=64, pattern=r"^[^#]+$")
     coupon_id: str = Field(min_length=1, max_length=128, pattern=r"^[^#]+$")
+    order: Order | None = Field(default=None, description="the order it is presented with: needed "
+                                "for a threshold or an item scope; its amount is recorded")
 
 
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}", methods=["POST"])
@@ -73,13 +76,16 @@ def redemption(call: Call, partner_id: str, campaign_id: str) -> Response:
             or (coupon.terms or {}).get("partner") != partner_id):
         raise CouponNotFoundError(f"no coupon {body.coupon_id!r} of partner {partner_id!r} "
                                   "for this member in this campaign")
+    check_redeemable(coupon, body.order)
     now, terms = runtime.clock(), coupon.terms or {}
     once = operation(f"partner:{partner_id}", "partners/redemptions", call.key,
-                     body.model_dump() | {"campaign_id": campaign_id}, now, campaign_id,
+                     body.model_dump(mode="json") | {"campaign_id": campaign_id}, now, campaign_id,
                      campaign.version)
+    amount = body.order.amount if body.order else None
     return outcome_response(200, redeem(coupon, now, {
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
         "campaign_id": coupon.campaign_id, "partner": partner_id,
         "type_id": terms.get("partner_type"), "title": terms.get("title"),
-        "code": terms.get("code"), "state": "redeemed", "redeemed_at": now.isoformat()}, once,
-        by=f"partner:{partner_id}"))
+        "code": terms.get("code"), "state": "redeemed", "redeemed_at": now.isoformat(),
+        "order_amount": None if amount is None else f"{amount:.2f}"}, once,
+        by=f"partner:{partner_id}", order_amount=amount))

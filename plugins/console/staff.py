@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from plugins.console.web import STAFF, Call, console_view, outcome_response
 from plugins.idempotency import operation
+from plugins.issuance.redemption import Order, check_redeemable
 from plugins.runtime import runtime
 
 __all__ = ["staff"]
@@ -26,6 +27,8 @@ class CouponVerify(Body):
     store_id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[^#]+$",
                                  description="where it is presented; a staff member of one store "
                                              "may leave it out")
+    order: Order | None = Field(default=None, description="the order it is presented with: needed "
+                                "for a threshold or an item or category scope; its amount is recorded")
 
 
 @staff.route("/coupons/verify", methods=["POST"])
@@ -34,7 +37,7 @@ def verify_coupon(call: Call) -> Response:
     """Redeem a coupon at the counter of one of the staff member's stores, where its usage
     scope allows, in a campaign his credential covers; the store is recorded (a partner's
     co-branded coupon is settled by it). Once per `Idempotency-Key` (a retry: the first answer)."""
-    from plugins.issuance.coupon import find_coupon, redeem, usable_at
+    from plugins.issuance.coupon import find_coupon, redeem
 
     body = call.body(CouponVerify)
     assert call.caller is not None
@@ -42,11 +45,14 @@ def verify_coupon(call: Call) -> Response:
     now = runtime.clock()
     coupon = find_coupon(body.member_id, body.coupon_id)
     call.caller.require_campaign(str(coupon.campaign_id))
-    usable_at(coupon, store, lambda s: runtime.configs.get(str(coupon.campaign_id)).config.city_of(s))
-    once = operation(call.caller.name, "coupons/verify", call.key, body.model_dump(), now,
+    check_redeemable(coupon, body.order, store,
+                     lambda s: runtime.configs.get(str(coupon.campaign_id)).config.city_of(s))
+    once = operation(call.caller.name, "coupons/verify", call.key, body.model_dump(mode="json"), now,
                      str(coupon.campaign_id))
+    amount = body.order.amount if body.order else None
     return outcome_response(200, redeem(coupon, now, {
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
         "campaign_id": coupon.campaign_id, "title": (coupon.terms or {}).get("title"),
         "state": "redeemed", "redeemed_at": now.isoformat(), "store_id": store,
-        "verified_by": call.caller.name}, once, by=call.caller.name, store=store))
+        "order_amount": None if amount is None else f"{amount:.2f}",
+        "verified_by": call.caller.name}, once, by=call.caller.name, store=store, order_amount=amount))

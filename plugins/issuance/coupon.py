@@ -8,8 +8,8 @@ valid unused coupons (`HRS#OPEN`) and one coupon of a type per period (`HRS#<typ
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -17,7 +17,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from plugins.contracts import IssueContext, Issuer, RewardSpec
-from plugins.errors import CouponNotFoundError, CouponNotRedeemableError, CouponNotUsableHereError
+from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
 from plugins.idempotency import ActionResult, Operation, commit_once
 from plugins.ids import random_hex
 from plugins.store import (
@@ -28,7 +28,7 @@ from plugins.store import (
     TransactionCancelledError,
     keys,
 )
-from plugins.types import Money, PositiveInt, Slug, ordered_window
+from plugins.types import Money, PositiveInt, Slug, cents, ordered_window
 
 CouponKind = Literal["full_reduction", "cash_voucher", "percentage", "free_item", "exchange"]
 
@@ -213,21 +213,9 @@ def redeem_coupon(member_id: str, coupon_id: str, now: datetime) -> CouponItem:
     return find_coupon(member_id, coupon_id)
 
 
-def usable_at(coupon: CouponItem, store_id: str, city_of: Callable[[str], str | None]) -> None:
-    """COUPON_NOT_USABLE_HERE (403) unless the coupon's usage scope takes this store and its
-    city (`city_of`: a store's city as the coupon's campaign lists it, asked only for a coupon
-    limited to cities)."""
-    usage = (coupon.terms or {}).get("usage") or {}
-    stores, cities = usage.get("stores") or [], usage.get("cities") or []
-    if stores and store_id not in stores:
-        raise CouponNotUsableHereError(f"coupon {coupon.coupon_id} is not valid at store {store_id}")
-    if cities and city_of(store_id) not in cities:
-        raise CouponNotUsableHereError(f"coupon {coupon.coupon_id} is valid in {', '.join(cities)} "
-                                       f"only, and store {store_id} is not listed there")
-
-
 def redeem(coupon: CouponItem, now: datetime, answer: dict[str, Any],
-           once: Operation | None = None, *, by: str | None = None, store: str | None = None) -> ActionResult:
+           once: Operation | None = None, *, by: str | None = None, store: str | None = None,
+           order_amount: Decimal | None = None) -> ActionResult:
     """Mark a valid issued coupon (as `find_coupon` read it) redeemed, once, answered `answer`,
     recording who redeemed it and at which store; a pushed one frees its anti-harassment
     place. With `once`, the retry of a redemption whose answer was lost gets `answer` back
@@ -241,7 +229,9 @@ def redeem(coupon: CouponItem, now: datetime, answer: dict[str, Any],
     tx = Transaction()
     tx.update("coupon", coupon, [CouponItem.state.set("redeemed"), CouponItem.redeemed_at.set(now),
                                  *([CouponItem.redeemed_by.set(by)] if by else []),
-                                 *([CouponItem.redeemed_store.set(store)] if store else [])],
+                                 *([CouponItem.redeemed_store.set(store)] if store else []),
+                                 *([CouponItem.order_amount.set(cents(order_amount))]
+                                   if order_amount is not None else [])],
               (CouponItem.state == "issued") & (CouponItem.valid_until > now))
     if coupon.origin == "award":
         tx.update("open", CounterItem(str(coupon.pk), keys.HARASS_OPEN), [CounterItem.n.add(-1)],

@@ -103,6 +103,7 @@ class CouponItem(OfCampaign, OfMember, BaseItem):
     redeemed_at = UTCDateTimeAttribute(null=True)
     redeemed_by = UnicodeAttribute(null=True)  # who redeemed it: staff, a partner, the CLI
     redeemed_store = UnicodeAttribute(null=True)  # where, for staff (a partner's settlement)
+    order_amount = NumberAttribute(null=True)  # cents: the order it was redeemed with (sales driven)
     terms = JSONAttribute()
 
 
