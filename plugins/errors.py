@@ -104,18 +104,6 @@ class CouponNotUsableHereError(GameError, code="COUPON_NOT_USABLE_HERE", status=
     """The coupon's usage scope leaves out the store where it is presented."""
 
 
-class OrderRequiredError(GameError, code="ORDER_REQUIRED"):
-    """The coupon's rules need the order (its amount, items or categories) and it was not sent."""
-
-
-class OrderBelowThresholdError(GameError, code="ORDER_BELOW_THRESHOLD", status=422):
-    """The order is below the coupon's threshold (e.g. 30 off from 199)."""
-
-
-class CouponNotForTheseItemsError(GameError, code="COUPON_NOT_FOR_THESE_ITEMS", status=422):
-    """The order holds none of the items or categories the coupon is for."""
-
-
 class ConfigInvalidError(GameError, code="CONFIG_INVALID", status=422):
     """A campaign config failed validation; the message names the field and the reason."""
 

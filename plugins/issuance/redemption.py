@@ -12,18 +12,26 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from plugins.errors import (
-    CouponNotForTheseItemsError,
-    CouponNotUsableHereError,
-    OrderBelowThresholdError,
-    OrderRequiredError,
-)
+from plugins.errors import CouponNotUsableHereError, GameError
 from plugins.store import CouponItem
 from plugins.types import Money
 
-__all__ = ["Order", "check_redeemable"]
+__all__ = ["CouponNotForTheseItemsError", "Order", "OrderBelowThresholdError", "OrderRequiredError",
+           "check_redeemable"]
 
 Label = str
+
+
+class OrderRequiredError(GameError, code="ORDER_REQUIRED"):
+    """The coupon's rules need a part of the order (amount, items, categories) not sent."""
+
+
+class OrderBelowThresholdError(GameError, code="ORDER_BELOW_THRESHOLD", status=422):
+    """The order is below the coupon's threshold (e.g. 30 off from 199)."""
+
+
+class CouponNotForTheseItemsError(GameError, code="COUPON_NOT_FOR_THESE_ITEMS", status=422):
+    """The order holds none of the items or categories the coupon is for."""
 
 
 class Order(BaseModel):
