@@ -40,7 +40,7 @@ from games.assist.items import (
     task_pk,
 )
 from games.assist.tasks import load_task
-from games.assist.views import GAME, assist_of, effective_state, yuan
+from games.assist.views import GAME, assist_of, effective_state
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
 from plugins.antifraud import Player, fraud_rule
 from plugins.contracts import Campaign, IssueContext
@@ -56,7 +56,7 @@ from plugins.ids import time_ordered_id
 from plugins.prize_pool import PrizeReservation
 from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, keys
-from plugins.types import cents
+from plugins.types import cents, yuan
 
 __all__ = ["HELPS_QUOTA", "SAME_DEVICE", "SAME_IP", "Help", "help_task"]
 

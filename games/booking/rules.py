@@ -17,7 +17,7 @@ from games.booking.errors import (
 )
 from games.booking.items import BookingItem
 from plugins.contracts import Campaign
-from plugins.issuance.cash import yuan
+from plugins.types import money, yuan
 
 __all__ = ["booking_of", "booking_state", "booking_view", "check_bookable", "is_bookable_day",
            "pick_store", "public_rules", "refuse_if_settled"]
@@ -94,7 +94,7 @@ def booking_view(booking: BookingItem, now: datetime) -> dict[str, Any]:
 
 def public_rules(section: BookingConfig) -> dict[str, Any]:
     """The item, price and windows as the page shows them."""
-    return {"item": section.item.model_dump(mode="json"), "price": f"{section.price:.2f}",
+    return {"item": section.item.model_dump(mode="json"), "price": money(section.price),
             "day_quantity": section.day_quantity, "limit_per": section.limit_per,
             "booking": section.booking.model_dump(mode="json"),
             "pickup": section.pickup.model_dump(mode="json"),

@@ -26,7 +26,7 @@ from plugins.contracts import Campaign, IssueContext
 from plugins.ids import time_ordered_id
 from plugins.issuance.coupon import coupon_state, member_coupons
 from plugins.store import BaseItem, Transaction, TransactionCancelledError, get_many
-from plugins.types import cents
+from plugins.types import cents, money
 
 __all__ = ["center", "claim", "my_coupons"]
 
@@ -91,7 +91,7 @@ def center(campaign: Campaign, now: datetime) -> dict[str, Any]:
         room = min(partner.quota - issued, (cents(partner.budget) - spent) // max(cents(coupon.cost), 1))
         coupons.append({
             "type_id": coupon.type_id, "partner": partner.id, "partner_name": partner.name,
-            "title": coupon.title, "kind": coupon.kind, "face_value": f"{coupon.face_value:.2f}",
+            "title": coupon.title, "kind": coupon.kind, "face_value": money(coupon.face_value),
             "valid_days": coupon.valid_days, "per_user_per_day": coupon.per_user_per_day,
             "per_user_per_campaign": coupon.per_user_per_campaign,
             "left": max(0, min(codes, room)), "available": bool(left(mine)) and room > 0})

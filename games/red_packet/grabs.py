@@ -36,9 +36,10 @@ from games.red_packet.rules import GRABS_QUOTA, WINDOW_COUNTER, diminished, wind
 from games.red_packet.views import packet_state, red_packet_of
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
 from plugins.contracts import Campaign, IssueContext, RewardSpec
-from plugins.issuance.cash import CashIssuer, CashSpec, yuan
+from plugins.issuance.cash import CashIssuer, CashSpec
 from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, get_many, keys
+from plugins.types import yuan
 
 __all__ = ["Grab", "grab"]
 

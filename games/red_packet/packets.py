@@ -38,11 +38,10 @@ from plugins.antifraud import Player
 from plugins.contracts import Campaign
 from plugins.identity.callers import Operator
 from plugins.ids import time_ordered_id
-from plugins.issuance.cash import yuan
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
 from plugins.prize_pool.budget import budget_debit
 from plugins.store import Transaction, TransactionCancelledError
-from plugins.types import cents
+from plugins.types import cents, yuan
 
 __all__ = ["NewPacket", "OrderReport", "report_order", "share"]
 

@@ -26,7 +26,7 @@ from plugins.prize_pool.budget import shard_key
 from plugins.prize_pool.model import pools_of
 from plugins.registry import games
 from plugins.store import ActionItem, AllowanceItem, CouponItem, get_many, keys
-from plugins.types import cents
+from plugins.types import cents, yuan
 
 __all__ = ["campaign_report", "game_figures"]
 
@@ -94,7 +94,7 @@ def campaign_report(campaign_id: str, now: datetime) -> dict[str, Any]:
         "participants": len(members),
         "plays": dict(sorted(plays.items())),
         "prizes_awarded": {game: dict(sorted(won.items())) for game, won in sorted(prizes.items())},
-        "budget": {"total_cents": budget, "used_cents": used, "source": source},
+        "budget": {"total": yuan(budget), "used": yuan(used), "source": source},
         "coupons": {"issued": len(coupons), "redeemed": redeemed,
                     "redemption_rate": round(redeemed / len(coupons), 4) if coupons else 0.0},
         "fraud_blocks": dict(sorted(blocks.items())),

@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from plugins.allowance import MAX_SHARDS
 from plugins.contracts import GameConfig, RewardSpec
 from plugins.registry import PluginError, get_issuer
-from plugins.types import Money, PositiveInt, Slug
+from plugins.types import Money, PositiveInt, Slug, money
 
 
 def _reward(value: Any) -> Any:
@@ -51,7 +51,7 @@ class Prize(BaseModel):
     def public(self) -> dict[str, Any]:
         """The prize as a page may show it: never its weight, stock or cost."""
         reward = None if self.reward is None else get_issuer(self.reward.type).describe(self.reward)
-        return {"id": self.id, "name": self.name, "value": f"{self.value:.2f}", "image": self.image,
+        return {"id": self.id, "name": self.name, "value": money(self.value), "image": self.image,
                 "reward": reward}
 
     @model_validator(mode="after")
