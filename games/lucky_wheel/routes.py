@@ -42,7 +42,7 @@ class DrawView(BaseModel):
     fallback: bool
 
 
-class DrawList(BaseModel):
+class DrawList(kit.Paged):
     draws: list[DrawView]
 
 
