@@ -80,6 +80,7 @@ def rules_view(campaign: Campaign, now: datetime) -> dict[str, Any]:
                                          "floor": yuan(cents(cut.floor)),
                                          "min_cut": yuan(cents(cut.min_cut))},
         "cards": [{"id": c.id, "name": c.name, "image": c.image} for c in section.cards] or None,
-        "prizes": [p.public() for p in section.prizes if p.weight > 0 or p.id == section.fallback],
+        "prizes": [p.public(campaign.config.zone) for p in section.prizes
+                   if p.weight > 0 or p.id == section.fallback],
         "helper_reward": None if reward is None else get_issuer(reward.type).describe(reward),
     }

@@ -105,7 +105,7 @@ def own_bookings(campaign: Campaign, member_id: str, now: datetime) -> dict[str,
     found = BookingItem.query(keys.member(member_id),
                               BookingItem.sk.startswith(bookings_prefix(campaign.id)))
     ordered = sorted(found, key=lambda b: b.booked_at, reverse=True)
-    return {"bookings": [booking_view(b, now) for b in ordered]}
+    return {"bookings": [booking_view(b, now, campaign.config.zone) for b in ordered]}
 
 
 kit.mine_route(router, "/campaigns/<campaign_id>/bookings", "The player's own bookings",

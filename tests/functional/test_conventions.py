@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -81,3 +83,39 @@ def test_a_validation_error_and_a_missing_route_are_translated_too(wheel: GameCl
     assert bad.body["error"] == {"code": "MALFORMED_REQUEST", "message": ZH["MALFORMED_REQUEST"],
                                  "request_id": bad.headers["X-Request-Id"]}
     assert missing.body["error"]["message"] == ZH["ROUTE_NOT_FOUND"]
+
+
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def stamps(value: Any) -> list[str]:
+    """Every timestamp-looking string in an answer."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in stamps(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in stamps(v)]
+    return [value] if isinstance(value, str) and STAMP.match(value) else []
+
+
+def test_timestamps_carry_the_campaigns_offset(wheel: GameClient) -> None:
+    """The demo runs in Asia/Shanghai: a draw, its coupon's validity and the history all
+    answer +08:00, never UTC or zone-less."""
+    answers = [wheel.call("POST", DRAW, member=f"tz-{n}", key=f"conv-tz-{n:05d}").body for n in range(3)]
+    answers.append(wheel.call("GET", DRAW, member="tz-0").body)
+    answers.append(wheel.call("GET", "/campaigns/demo", member="tz-0").body)
+    found = [s for answer in answers for s in stamps(answer)]
+    assert len(found) >= 6
+    assert all(s.endswith("+08:00") for s in found), found
+
+
+def test_stamp_refuses_a_naive_moment() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from plugins.clock import stamp
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert stamp(datetime(2026, 1, 1, tzinfo=UTC), shanghai) == "2026-01-01T08:00:00+08:00"
+    assert stamp(0, shanghai) == "1970-01-01T08:00:00+08:00"
+    with pytest.raises(ValueError, match="naive"):
+        stamp(datetime(2026, 1, 1), shanghai)
