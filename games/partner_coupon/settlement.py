@@ -16,6 +16,7 @@ from typing import Any
 from games.partner_coupon.config import partner_coupon_of
 from games.partner_coupon.errors import PartnerNotFoundError
 from games.partner_coupon.items import LEDGER_SHARDS, LedgerItem, TallyItem, ledger_pk, tally_key
+from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.issuance.coupon import coupon_state
 from plugins.store import CouponItem, get_many, keys
@@ -63,7 +64,7 @@ def settlement(campaign: Campaign, partner_id: str, now: datetime) -> dict[str, 
         counted = {"issued": 0, "cost": yuan(0)}
     return {
         "campaign_id": campaign.id, "partner": partner.id, "name": partner.name,
-        "as_of": now.isoformat(), "brand_share": money(partner.brand_share),
+        "as_of": stamp(now, campaign.config.zone), "brand_share": money(partner.brand_share),
         "quota": partner.quota, "budget": money(partner.budget),
         "issued": len(lines), "redeemed": states["redeemed"], "expired": states["expired"],
         "open": states["issued"], "redeemed_at": dict(sorted(places.items())),

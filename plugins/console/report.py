@@ -20,6 +20,7 @@ from typing import Any
 
 from plugins.antifraud import block_counts
 from plugins.campaigns.repository import load_current
+from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.prize_pool.allowances import MAX_SHARDS
 from plugins.prize_pool.budget import shard_key
@@ -90,7 +91,7 @@ def campaign_report(campaign_id: str, now: datetime) -> dict[str, Any]:
     return {
         "campaign_id": campaign_id,
         "config_version": campaign.version,
-        "as_of": now.isoformat(),
+        "as_of": stamp(now, campaign.config.zone),
         "participants": len(members),
         "plays": dict(sorted(plays.items())),
         "prizes_awarded": {game: dict(sorted(won.items())) for game, won in sorted(prizes.items())},

@@ -52,3 +52,14 @@ def test_the_console_origin_is_configurable(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("MGAMES_CONSOLE_ORIGIN", "https://console.example.com")
     assert cors().get_access_control_headers()["Access-Control-Allow-Origin"] == \
         "https://console.example.com"
+
+
+
+def test_a_console_log_line_carries_the_request_id(console: Console, apply: Any) -> None:
+    from plugins.console.web import logger
+
+    apply()
+    choices: list[dict[str, str] | None] = [None, {}]  # a success, a refusal
+    for headers in choices:
+        reply = console.call("GET", "/campaigns/demo/versions", headers=headers)
+        assert logger.get_correlation_id() == reply.headers["X-Request-Id"]
