@@ -38,7 +38,7 @@ __all__ = [
     "CampaignId", "Counted", "IdempotencyKey", "LambdaFunctionUrlRouter", "OptionalBody", "Paged", "Path",
     "Response", "action", "action_response", "action_route", "answers", "body_of", "count",
     "current_operator", "current_player", "heading", "history_route", "json_response", "mine_route",
-    "optional_player", "play", "runtime",
+    "optional_player", "paged_route", "play", "runtime",
 ]
 
 OptionalBody = Annotated[ActionBody | None, Body()]
@@ -116,17 +116,33 @@ def mine_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer:
                                        runtime.clock()))
 
 
+Read = Callable[[Campaign, str, datetime, str | None, int], tuple[list[dict[str, Any]], str | None]]
+"""A page of a player's list: `read(campaign, member_id, now, cursor, limit)` gives its items
+and the cursor of the next page (None on the last), in one Query (`plugins.store.pages`)."""
+
+
+def paged_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[Paged],
+                what: str, field: str, read: Read) -> None:
+    """GET `path` (its only parameter `<campaign_id>`): a list the player reads a page at a
+    time, under `field` (`?limit=`, `?cursor=`, `next_cursor`); a player token only."""
+
+    @router.get(path, summary=summary, responses=answers(answer, what))
+    def list_page(campaign_id: CampaignId, limit: Limit = None, cursor: Cursor = None,
+                  authorization: Authorization = None) -> Response[str]:
+        player = current_player()
+        found, next_cursor = read(runtime.configs.get(campaign_id), player.member_id, runtime.clock(),
+                                  cursor, page_limit(limit))
+        return json_response(200, {field: found, "next_cursor": next_cursor})
+
+
 def history_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[Paged],
                   field: str, game: str, section: Callable[[Campaign], object]) -> None:
-    """GET `path`: the player's own actions in `game` listed under `field`, a page at a time
-    (`?limit=`, `?cursor=`, `next_cursor`); `section(campaign)` refuses a campaign that does
-    not hold the game."""
+    """GET `path`: the player's own actions in `game` listed under `field`, a page at a time;
+    `section(campaign)` refuses a campaign that does not hold the game."""
 
-    @router.get(path, summary=summary, responses=answers(answer, "a page of them, newest first"))
-    def list_history(campaign_id: CampaignId, limit: Limit = None, cursor: Cursor = None,
-                     authorization: Authorization = None) -> Response[str]:
-        player = current_player()
-        campaign = runtime.configs.get(campaign_id)
+    def actions(campaign: Campaign, member_id: str, now: datetime, cursor: str | None,
+                limit: int) -> tuple[list[dict[str, Any]], str | None]:
         section(campaign)
-        found, next_cursor = history(player.member_id, campaign.id, game, cursor, page_limit(limit))
-        return json_response(200, {field: found, "next_cursor": next_cursor})
+        return history(member_id, campaign.id, game, cursor, limit)
+
+    paged_route(router, path, summary, answer, "a page of them, newest first", field, actions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import GameClient
+from tests.conftest import Apply, GameClient
 
 DRAWS = "/campaigns/demo/draws"
 
@@ -50,3 +50,32 @@ def test_check_ins_are_paged_the_same_way(apply: object) -> None:
     assert made.status == 201
     reply = check_in.call("GET", "/campaigns/demo/check-ins?limit=1", member="hana")
     assert reply.status == 200 and len(reply.body["check_ins"]) == 1 and "next_cursor" in reply.body
+
+
+def test_assist_tasks_are_paged(apply: Apply) -> None:
+    from tests.functional.test_assist import assist_doc, open_task
+
+    apply(assist_doc(max_open_tasks=3))
+    assist = GameClient("assist")
+    opened = [open_task(assist, "pia", key=f"page-task-{n:04d}") for n in range(3)]
+    first = assist.call("GET", "/campaigns/demo/tasks?limit=2", member="pia").body
+    second = assist.call("GET", f"/campaigns/demo/tasks?limit=2&cursor={first['next_cursor']}",
+                         member="pia").body
+    assert second["next_cursor"] is None
+    listed = [t["task_id"] for t in first["tasks"] + second["tasks"]]
+    assert sorted(listed) == sorted(opened)  # opened in one second: their ids tie on time
+
+
+def test_bookings_are_paged(apply: Apply) -> None:
+    from tests.functional.test_booking import book, booking_doc
+
+    apply(booking_doc())
+    booking = GameClient("booking")
+    assert book(booking, "pia").status == 201
+    first = booking.call("GET", "/campaigns/demo/bookings?limit=1", member="pia")
+    assert first.status == 200 and len(first.body["bookings"]) == 1
+    rest = booking.call("GET", f"/campaigns/demo/bookings?cursor={first.body['next_cursor']}",
+                        member="pia").body if first.body["next_cursor"] else {"bookings": []}
+    assert rest["bookings"] == []
+    bad = booking.call("GET", "/campaigns/demo/bookings?cursor=forged", member="pia")
+    assert (bad.status, bad.code) == (400, "MALFORMED_REQUEST")
