@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from plugins.antifraud import Player, add_guards, add_quota, raise_for_block
@@ -20,6 +21,7 @@ from plugins.contracts import Campaign
 from plugins.errors import ConflictError
 from plugins.idempotency import ActionResult, Once
 from plugins.store import ActionItem, Transaction, TransactionCancelledError, keys
+from plugins.store.pages import page
 
 __all__ = ["ActionRequest", "ActionResult", "Quota", "history", "perform", "recorded", "replay"]
 
@@ -102,10 +104,12 @@ def recorded(request: ActionRequest) -> ActionResult | None:
     return request.once.recorded()
 
 
-def history(member_id: str, campaign_id: str, game: str, limit: int = 100) -> list[dict[str, Any]]:
-    """A player's own actions in a game, newest first, as they were answered."""
-    items = ActionItem.query(
-        keys.member(member_id), ActionItem.sk.startswith(keys.action_prefix(campaign_id, game))
-    )
-    answers = sorted(items, key=lambda item: item.created_at, reverse=True)[:limit]
-    return [{k: v for k, v in item.result.items() if k != "audit"} for item in answers]
+def history(member_id: str, campaign_id: str, game: str, cursor: str | None,
+            limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of a player's own actions in a game, as they were answered, and the cursor of
+    the next page: one Query. Pages follow the records' keys (their idempotency keys: the
+    table keeps no time order for them); each page is newest first."""
+    found = page(partial(ActionItem.query, range_key_condition=ActionItem.sk.startswith(
+        keys.action_prefix(campaign_id, game))), keys.member(member_id), cursor, limit)
+    answers = sorted(found.items, key=lambda item: item.created_at, reverse=True)
+    return [{k: v for k, v in item.result.items() if k != "audit"} for item in answers], found.next_cursor

@@ -1,5 +1,6 @@
 """What every HTTP surface of the platform (the games' function URLs, the console) answers
-alike: JSON bodies, the error envelope `{"error": {"code", "message"}}`, and the status and
+alike: JSON bodies, the error envelope `{"error": {"code", "message", "request_id"}}` (the
+message in the request's language), `Retry-After` wherever waiting helps, and the status and
 code each exception becomes. A surface only wraps an `Answer` in its framework's response."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from plugins.conventions import current
 from plugins.errors import (
     GameError,
     IdempotencyKeyMissingError,
@@ -20,6 +22,7 @@ from plugins.errors import (
     TokenInvalidError,
     UnsupportedMediaTypeError,
 )
+from plugins.messages import localized
 
 INTERNAL = "something went wrong on our side; retry later"
 MAX_DEPTH = 20
@@ -40,8 +43,15 @@ def json_body(payload: Any) -> str:
 
 
 def error_answer(status: int, code: str, message: str, retry_after: int | None = None) -> Answer:
+    """The envelope of error `code`: its message in the request's language, the request's id,
+    and `Retry-After` when the same request may succeed after waiting (the one place it is set)."""
     headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
-    return Answer(status, json_body({"error": {"code": code, "message": message}}), headers)
+    exchange = current()
+    error = {"code": code, "message": message}
+    if exchange is not None:
+        error = {"code": code, "message": localized(code, message, exchange.language),
+                 "request_id": exchange.request_id}
+    return Answer(status, json_body({"error": error}), headers)
 
 
 def answer_for(exc: Exception) -> Answer:

@@ -11,10 +11,20 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 SLUG = r"^[a-z0-9][a-z0-9-]{0,62}$"
 """A lower-case id (campaign, partner, coupon type): config fields and URL paths alike."""
 Slug = Annotated[str, Field(pattern=SLUG, description="lower-case id")]
+def money(amount: Decimal) -> str:
+    """An amount as every response shows money: yuan with two decimals (`MoneyText`)."""
+    return f"{amount:.2f}"
+
+
+def yuan(amount_cents: int) -> str:
+    """Whole cents (as amounts are stored and counted) as money in a response: 250 is "2.50"."""
+    return money(Decimal(amount_cents) / 100)
+
+
 Money = Annotated[
     Decimal,
     Field(ge=0, max_digits=12, decimal_places=2, description="an amount in yuan"),
-    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str, when_used="json"),
+    PlainSerializer(money, return_type=str, when_used="json"),
 ]
 MoneyText = Annotated[
     str, Field(pattern=r"^\d+\.\d{2}$", description="an amount in yuan", examples=["2.00"])

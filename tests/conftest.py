@@ -384,7 +384,8 @@ class GameClient:
         raw = body if isinstance(body, str | bytes) or body is None else json.dumps(body)
         if raw is not None:
             sent.setdefault("content-type", "application/json")
-        event = function_url_event(method, path, headers=sent, body=raw, source_ip=ip)
+        path, _, query = path.partition("?")
+        event = function_url_event(method, path, query=query, headers=sent, body=raw, source_ip=ip)
         out = self.handler(event, LambdaContext(function_name=self.game))
         text = out.get("body") or ""
         return Reply(out["statusCode"], json.loads(text) if text else None, out.get("headers", {}))

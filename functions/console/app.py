@@ -4,7 +4,8 @@ The platform's routes live in `plugins.console` blueprints; each installed game 
 (its `console` blueprint: partner coupons' partner routes, booking's staff verification).
 Every view answers errors with the shared envelope (see `plugins.console.web`), including a
 body of the wrong content type: every route accepts any, so that Chalice's own 415 (in its
-own body format) never answers first.
+own body format) never answers first. Every route answers CORS for the console's own web
+pages (`plugins.console.web.cors`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 from chalice import Chalice
 
 from plugins.console import campaigns, staff
+from plugins.console.web import cors
 from plugins.registry import contribution, games
 
 app = Chalice(app_name="marketing-games-console")
+app.api.cors = cors()  # every route registered below answers CORS for the console's pages
 app.register_blueprint(campaigns, url_prefix="/campaigns")
 app.register_blueprint(staff)
 for plugin in games().values():

@@ -40,9 +40,10 @@ from games.assist.items import (
     task_pk,
 )
 from games.assist.tasks import load_task
-from games.assist.views import GAME, assist_of, effective_state, yuan
+from games.assist.views import GAME, assist_of, effective_state
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
 from plugins.antifraud import Player, fraud_rule
+from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext
 from plugins.errors import (
     AssistAlreadyHelpedError,
@@ -56,7 +57,7 @@ from plugins.ids import time_ordered_id
 from plugins.prize_pool import PrizeReservation
 from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, keys
-from plugins.types import cents
+from plugins.types import cents, yuan
 
 __all__ = ["HELPS_QUOTA", "SAME_DEVICE", "SAME_IP", "Help", "help_task"]
 
@@ -142,7 +143,8 @@ class Help:
         tx.update("assist:task", TaskItem(self.pk, TASK_SK), actions, condition)
         reward = self._helper_reward(tx.scoped(HELPER))
         result: dict[str, Any] = {
-            "help_id": self.help_id, "task_id": self.task_id, "helped_at": self.now.isoformat(),
+            "help_id": self.help_id, "task_id": self.task_id,
+            "helped_at": stamp(self.now, self.campaign.config.zone),
             "completed": award is not None, "new_user": self.new_user, "helper_reward": reward,
             "cut": None, "card": None,
         }
@@ -196,7 +198,7 @@ class Help:
         assert self.task is not None and self.reservation is not None and self.award_ctx
         initiator = self.task.initiator
         award = self.reservation.plan(tx, self.award_ctx)
-        won = {"prize": award.prize.public(), "reward": award.reward,
+        won = {"prize": award.prize.public(self.campaign.config.zone), "reward": award.reward,
                "fallback": award.fell_back}
         actions += [TaskItem.state.set("completed"), TaskItem.completed_at.set(self.now),
                     TaskItem.completed_by.set(self.player.member_id), TaskItem.reward.set(won)]

@@ -47,7 +47,7 @@ class TaskView(BaseModel):
     completed_at: str | None = None
 
 
-class TaskList(BaseModel):
+class TaskList(kit.Paged):
     tasks: list[TaskView]
 
 
@@ -92,9 +92,8 @@ kit.action_route(router, "/campaigns/<campaign_id>/tasks", "Open an assist task"
                  lambda a, body: open_task(a.campaign, a.player, a.key, body, a.now), OPENED)
 
 
-kit.mine_route(router, "/campaigns/<campaign_id>/tasks", "The caller's own tasks, newest first",
-               TaskList, "his tasks with their progress and his rewards",
-               lambda campaign, member, now: {"tasks": own_tasks(campaign, member, now)})
+kit.paged_route(router, "/campaigns/<campaign_id>/tasks", "The caller's own tasks, newest first",
+                TaskList, "a page of his tasks with their progress and his rewards", "tasks", own_tasks)
 
 
 @router.get("/campaigns/<campaign_id>/tasks/<task_id>", summary="A task for its share page",

@@ -17,6 +17,7 @@ BatchGetItem), releases each such task in its own conditional transaction, and r
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from games.assist.items import (
@@ -37,6 +38,7 @@ from plugins.contracts import Campaign
 from plugins.errors import AssistOpenTasksLimitError, AssistTaskNotFoundError
 from plugins.ids import time_ordered_id
 from plugins.store import CounterItem, Transaction, TransactionCancelledError, keys
+from plugins.store.pages import page
 from plugins.types import cents
 
 __all__ = ["load_task", "open_task", "own_tasks", "release_expired"]
@@ -131,15 +133,16 @@ def load_task(campaign: Campaign, task_id: str, *, consistent: bool = False) -> 
         raise AssistTaskNotFoundError(f"no task {task_id!r} in campaign {campaign.id!r}") from None
 
 
-def own_tasks(campaign: Campaign, member_id: str, now: datetime, limit: int = 50) -> list[dict[str, Any]]:
-    """The member's tasks, newest first, as he sees them (with his rewards)."""
+def own_tasks(campaign: Campaign, member_id: str, now: datetime, cursor: str | None,
+              limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the member's tasks, newest first (their ids sort by time), as he sees them
+    (with his rewards), and the next page's cursor: one Query, one BatchGet."""
     section = assist_of(campaign)
-    refs = list(TaskRefItem.query(keys.member(member_id),
-                                  TaskRefItem.sk.startswith(ref_prefix(campaign.id)),
-                                  scan_index_forward=False, limit=limit))
-    if not refs:
-        return []
+    refs = page(partial(TaskRefItem.query, range_key_condition=TaskRefItem.sk.startswith(
+        ref_prefix(campaign.id)), scan_index_forward=False), keys.member(member_id), cursor, limit)
+    if not refs.items:
+        return [], None
     found = {t.task_id: t for t in TaskItem.batch_get([(task_pk(campaign.id, r.task_id), TASK_SK)
-                                                      for r in refs])}
+                                                      for r in refs.items])}
     return [task_view(found[r.task_id], section, campaign, now, viewer=member_id, private=True)
-            for r in refs if r.task_id in found]
+            for r in refs.items if r.task_id in found], refs.next_cursor

@@ -8,28 +8,23 @@ or not anything was written at the deadline.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from games.assist.config import AssistConfig
 from games.assist.items import TaskItem
 from plugins.contracts import Campaign
 from plugins.registry import get_issuer
-from plugins.types import cents
+from plugins.types import cents, yuan
 from plugins.web.routing import heading
 
 __all__ = ["GAME", "assist_of", "effective_state", "rules_view",
-           "task_view", "yuan"]
+           "task_view"]
 
 GAME = "assist"
 
 
 def assist_of(campaign: Campaign) -> AssistConfig:
     return campaign.section(GAME, AssistConfig)
-
-
-def yuan(amount: int) -> str:
-    return f"{Decimal(amount) / 100:.2f}"
 
 
 def effective_state(task: TaskItem, now: datetime) -> str:
@@ -85,6 +80,7 @@ def rules_view(campaign: Campaign, now: datetime) -> dict[str, Any]:
                                          "floor": yuan(cents(cut.floor)),
                                          "min_cut": yuan(cents(cut.min_cut))},
         "cards": [{"id": c.id, "name": c.name, "image": c.image} for c in section.cards] or None,
-        "prizes": [p.public() for p in section.prizes if p.weight > 0 or p.id == section.fallback],
+        "prizes": [p.public(campaign.config.zone) for p in section.prizes
+                   if p.weight > 0 or p.id == section.fallback],
         "helper_reward": None if reward is None else get_issuer(reward.type).describe(reward),
     }

@@ -96,7 +96,7 @@ class Booking:
                                 pickup_until=until), CodeItem.pk.does_not_exist())
         EXPIRY.add(tx, "expiry", campaign.id, expiry_ref(member, self.booking_id), until)
         audit = {"shards": dict(self._shards), "config_version": campaign.version}
-        return booking_view(booking, now), audit
+        return booking_view(booking, now, campaign.config.zone), audit
 
     def recover(self, cancelled: TransactionCancelledError) -> bool:
         """Already booked: refused. An empty shard: another one, until none is left. A code
@@ -162,7 +162,7 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
         give_back(tx, campaign, section, booking)
         tx.delete("marker", MarkerItem(*marker_key(member, campaign.id, booking.marker)))
         EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(booking.pickup_until))
-        view = booking_view(booking, now) | {"state": "cancelled"}
+        view = booking_view(booking, now, campaign.config.zone) | {"state": "cancelled"}
         return view, {"shard": int(booking.shard)}
 
     def recover(cancelled: TransactionCancelledError) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +19,7 @@ from plugins.errors import MalformedRequestError
 from plugins.http import idempotency_key
 from plugins.identity.callers import STAFF
 from plugins.store import keys
+from plugins.store.pages import page
 from plugins.types import MoneyText
 from plugins.web import kit
 
@@ -62,7 +64,7 @@ class BookingView(BaseModel):
     booked_at: str
 
 
-class BookingList(BaseModel):
+class BookingList(kit.Paged):
     bookings: list[BookingView]
 
 
@@ -100,16 +102,19 @@ def post_booking(a: kit.Action, body: Annotated[BookRequest, kit.Body()]) -> kit
     return book(a.request(GAME, body.model_dump(mode="json")), body.day, body.store_id, kit.runtime.rng)
 
 
-def own_bookings(campaign: Campaign, member_id: str, now: datetime) -> dict[str, Any]:
+def own_bookings(campaign: Campaign, member_id: str, now: datetime, cursor: str | None,
+                 limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the member's bookings (in the order of their random ids; the page itself
+    newest first) and the next page's cursor: one Query."""
     booking_of(campaign)
-    found = BookingItem.query(keys.member(member_id),
-                              BookingItem.sk.startswith(bookings_prefix(campaign.id)))
-    ordered = sorted(found, key=lambda b: b.booked_at, reverse=True)
-    return {"bookings": [booking_view(b, now) for b in ordered]}
+    found = page(partial(BookingItem.query, range_key_condition=BookingItem.sk.startswith(
+        bookings_prefix(campaign.id))), keys.member(member_id), cursor, limit)
+    ordered = sorted(found.items, key=lambda b: b.booked_at, reverse=True)
+    return [booking_view(b, now, campaign.config.zone) for b in ordered], found.next_cursor
 
 
-kit.mine_route(router, "/campaigns/<campaign_id>/bookings", "The player's own bookings",
-               BookingList, "newest first, states as of now", own_bookings)
+kit.paged_route(router, "/campaigns/<campaign_id>/bookings", "The player's own bookings",
+                BookingList, "a page of them, states as of now", "bookings", own_bookings)
 
 
 @kit.action(router, "/campaigns/<campaign_id>/bookings/<booking_id>/cancel", "Cancel a booking",

@@ -3,7 +3,7 @@ views pages get."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from games.booking.config import GAME, BookingConfig
@@ -16,8 +16,9 @@ from games.booking.errors import (
     StoreUnknownError,
 )
 from games.booking.items import BookingItem
+from plugins.clock import stamp
 from plugins.contracts import Campaign
-from plugins.issuance.cash import yuan
+from plugins.types import money, yuan
 
 __all__ = ["booking_of", "booking_state", "booking_view", "check_bookable", "is_bookable_day",
            "pick_store", "public_rules", "refuse_if_settled"]
@@ -81,20 +82,18 @@ def refuse_if_settled(state: str) -> None:
         raise BookingExpiredError("this booking's pick-up window is over")
 
 
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(int(epoch), UTC).isoformat()
-
-
-def booking_view(booking: BookingItem, now: datetime) -> dict[str, Any]:
+def booking_view(booking: BookingItem, now: datetime, zone: tzinfo) -> dict[str, Any]:
+    """A booking as the player sees it, its times in the campaign's zone `zone`."""
     return {"booking_id": booking.booking_id, "day": booking.day, "state": booking_state(booking, now),
             "code": booking.code, "store_id": booking.store_id, "price": yuan(int(booking.price)),
-            "pickup_from": _iso(booking.pickup_from), "pickup_until": _iso(booking.pickup_until),
-            "booked_at": booking.booked_at.isoformat()}
+            "pickup_from": stamp(int(booking.pickup_from), zone),
+            "pickup_until": stamp(int(booking.pickup_until), zone),
+            "booked_at": stamp(booking.booked_at, zone)}
 
 
 def public_rules(section: BookingConfig) -> dict[str, Any]:
     """The item, price and windows as the page shows them."""
-    return {"item": section.item.model_dump(mode="json"), "price": f"{section.price:.2f}",
+    return {"item": section.item.model_dump(mode="json"), "price": money(section.price),
             "day_quantity": section.day_quantity, "limit_per": section.limit_per,
             "booking": section.booking.model_dump(mode="json"),
             "pickup": section.pickup.model_dump(mode="json"),

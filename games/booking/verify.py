@@ -17,6 +17,7 @@ from datetime import datetime
 from games.booking.errors import CodeNotFoundError, NotInPickupWindowError
 from games.booking.items import EXPIRY, BookingItem, CodeItem, booking_key, code_key, expiry_ref
 from games.booking.rules import booking_of, booking_state, refuse_if_settled
+from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.errors import ConflictError, ForbiddenError
 from plugins.idempotency import ActionResult, commit_once, operation
@@ -55,7 +56,7 @@ def verify(campaign: Campaign, code: str, staff: Operator, now: datetime,
     EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(entry.pickup_until))
     result = {"booking_id": booking_id, "code": code, "state": "picked_up", "day": entry.day,
               "store_id": entry.store_id, "member_id": member, "verified_by": staff.name,
-              "verified_at": now.isoformat()}
+              "verified_at": stamp(now, campaign.config.zone)}
     try:
         return commit_once(tx, result, once)
     except TransactionCancelledError:

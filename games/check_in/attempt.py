@@ -43,6 +43,7 @@ from games.check_in.items import (
     state_item,
 )
 from plugins.antifraud import grant_chances
+from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext, RewardSpec
 from plugins.errors import AlreadyCheckedInError, NoChancesLeftError, PointsInsufficientError
 from plugins.ids import time_ordered_id
@@ -158,11 +159,11 @@ class CheckInAttempt:
         box = None
         if self.box is not None:
             award = self.box.plan(tx.scoped("box/"), self.context("box"))
-            box = {"prize": award.prize.public(), "reward": award.reward,
+            box = {"prize": award.prize.public(self.campaign.config.zone), "reward": award.reward,
                    "fallback": award.prize.id == self.box.pool.fallback}
         result = {"check_in_id": self.action_id, "kind": target.kind,
                   "day": target.day.isoformat(), "cycle_day": day_of_cycle,
-                  "at": self.now.isoformat(), "streak": streak,
+                  "at": stamp(self.now, self.campaign.config.zone), "streak": streak,
                   "milestones": [m.streak for m in new], "rewards": rewards,
                   "wheel_chances": chances, "blind_box": box, "cost_points": cost}
         audit = {"version": after.version, "config_version": self.campaign.version,

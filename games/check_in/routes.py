@@ -82,7 +82,7 @@ class CheckInView(BaseModel):
     cost_points: int
 
 
-class CheckInList(BaseModel):
+class CheckInList(kit.Paged):
     check_ins: list[CheckInView]
 
 

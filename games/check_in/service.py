@@ -142,6 +142,7 @@ def page(campaign: Campaign, rules: CheckInConfig, now: datetime, member_id: str
         "milestones": [{"streak": m.streak, "reward": describe(m.reward),
                         "wheel_chances": m.wheel_chances} for m in rules.milestones],
         "make_ups": rules.make_ups.model_dump(),
-        "blind_box": None if box is None else {"prizes": [p.public() for p in box.prizes]},
+        "blind_box": None if box is None else {
+            "prizes": [p.public(campaign.config.zone) for p in box.prizes]},
         "calendar": None if member_id is None else calendar(campaign, rules, member_id, now),
     }

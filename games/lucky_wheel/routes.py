@@ -42,7 +42,7 @@ class DrawView(BaseModel):
     fallback: bool
 
 
-class DrawList(BaseModel):
+class DrawList(kit.Paged):
     draws: list[DrawView]
 
 
@@ -62,7 +62,7 @@ def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization =
         chances |= quota_left(campaign, player, f"{GAME}:plays", now,
                               wheel.chances_per_day, wheel.chances_total)
     view = {**kit.heading(campaign, now),
-            "prizes": [p.public() for p in wheel.prizes], "chances": chances}
+            "prizes": [p.public(campaign.config.zone) for p in wheel.prizes], "chances": chances}
     return kit.json_response(200, view)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from games.lucky_wheel.config import POOL_ID, WheelConfig
 from plugins.actions import ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player
+from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext
 from plugins.ids import time_ordered_id
 from plugins.prize_pool import PrizeReservation
@@ -34,8 +35,8 @@ def draw(
 
     def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
         award = reservation.plan(tx, ctx)
-        result = {"draw_id": draw_id, "drawn_at": now.isoformat(),
-                  "prize": award.prize.public(), "reward": award.reward,
+        result = {"draw_id": draw_id, "drawn_at": stamp(now, campaign.config.zone),
+                  "prize": award.prize.public(campaign.config.zone), "reward": award.reward,
                   "fallback": award.prize.id == wheel.fallback}
         return result, {"drawn": reservation.drawn.id, "config_version": campaign.version}
 

@@ -22,11 +22,12 @@ from games.partner_coupon.issuer import POOL_TAGS, TALLY_TAG, PartnerCouponIssue
 from games.partner_coupon.items import BUCKETS, PoolHeadItem, TallyItem, head_key, tally_key
 from plugins.actions import ActionRequest, ActionResult, perform
 from plugins.antifraud import Player
+from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext
 from plugins.ids import time_ordered_id
 from plugins.issuance.coupon import coupon_state, member_coupons
 from plugins.store import BaseItem, Transaction, TransactionCancelledError, get_many
-from plugins.types import cents
+from plugins.types import cents, money
 
 __all__ = ["center", "claim", "my_coupons"]
 
@@ -49,7 +50,7 @@ def claim(campaign: Campaign, player: Player, key: str, type_id: str, body: dict
 
     def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
         coupon = ISSUER.plan(tx, spec, ctx)
-        return ({"claim_id": claim_id, "claimed_at": now.isoformat(), "coupon": coupon},
+        return ({"claim_id": claim_id, "claimed_at": stamp(now, campaign.config.zone), "coupon": coupon},
                 {"bucket": coupon.get("pool"), "config_version": campaign.version})
 
     def recover(cancelled: TransactionCancelledError) -> bool:
@@ -91,7 +92,7 @@ def center(campaign: Campaign, now: datetime) -> dict[str, Any]:
         room = min(partner.quota - issued, (cents(partner.budget) - spent) // max(cents(coupon.cost), 1))
         coupons.append({
             "type_id": coupon.type_id, "partner": partner.id, "partner_name": partner.name,
-            "title": coupon.title, "kind": coupon.kind, "face_value": f"{coupon.face_value:.2f}",
+            "title": coupon.title, "kind": coupon.kind, "face_value": money(coupon.face_value),
             "valid_days": coupon.valid_days, "per_user_per_day": coupon.per_user_per_day,
             "per_user_per_campaign": coupon.per_user_per_campaign,
             "left": max(0, min(codes, room)), "available": bool(left(mine)) and room > 0})
@@ -106,6 +107,7 @@ def my_coupons(campaign: Campaign, member_id: str, now: datetime) -> list[dict[s
              "code": c.terms.get("code"), "code_state": c.terms.get("code_state"),
              "face_value": c.terms.get("face_value"),
              "origin": c.origin, "state": coupon_state(c, now),
-             "issued_at": c.issued_at.isoformat(), "valid_until": c.valid_until.isoformat()}
+             "issued_at": stamp(c.issued_at, campaign.config.zone),
+             "valid_until": stamp(c.valid_until, campaign.config.zone)}
             for c in member_coupons(member_id)
             if c.campaign_id == campaign.id and "partner" in (c.terms or {})]

@@ -13,6 +13,7 @@ from games.partner_coupon.config import partner_coupon_of
 from games.partner_coupon.errors import PartnerNotFoundError
 from games.partner_coupon.pool import parse_codes, upload_pool
 from games.partner_coupon.settlement import settlement as settle
+from plugins.clock import stamp
 from plugins.console.partners import partner_view
 from plugins.console.web import Call, json_response, outcome_response
 from plugins.errors import CouponNotFoundError
@@ -20,6 +21,7 @@ from plugins.idempotency import operation
 from plugins.issuance.coupon import find_coupon, redeem
 from plugins.issuance.redemption import Order, check_redeemable
 from plugins.runtime import runtime
+from plugins.types import money
 
 console = Blueprint(__name__)
 
@@ -86,6 +88,7 @@ def redemption(call: Call, partner_id: str, campaign_id: str) -> Response:
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
         "campaign_id": coupon.campaign_id, "partner": partner_id,
         "type_id": terms.get("partner_type"), "title": terms.get("title"),
-        "code": terms.get("code"), "state": "redeemed", "redeemed_at": now.isoformat(),
-        "order_amount": None if amount is None else f"{amount:.2f}"}, once,
+        "code": terms.get("code"), "state": "redeemed",
+        "redeemed_at": stamp(now, campaign.config.zone),
+        "order_amount": None if amount is None else money(amount)}, once,
         by=f"partner:{partner_id}", order_amount=amount))

@@ -43,7 +43,7 @@ from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.issuance.coupon import CouponIssuer
 from plugins.runtime import runtime
 from plugins.store import Transaction
-from plugins.types import Slug, cents
+from plugins.types import Slug, cents, money
 
 __all__ = ["POOL_TAGS", "TALLY_TAG", "PartnerCouponIssuer", "PartnerCouponSpec"]
 
@@ -95,8 +95,8 @@ class PartnerCouponIssuer(Issuer):
         partner, coupon = found
         cid = ctx.campaign.id
         terms = {"partner": partner.id, "partner_type": coupon.type_id,
-                 "face_value": f"{coupon.face_value:.2f}", "cost": cents(coupon.cost),
-                 "brand_share": f"{partner.brand_share:.2f}"}
+                 "face_value": money(coupon.face_value), "cost": cents(coupon.cost),
+                 "brand_share": money(partner.brand_share)}
         if coupon.supply == "realtime":
             issued = COUPONS.plan(tx, coupon.coupon_spec(partner.id), ctx,
                                   extra=terms | {"code": None, "code_state": "pending"})
@@ -133,7 +133,7 @@ class PartnerCouponIssuer(Issuer):
         return issued | {"type": self.name, "partner": partner.id, "partner_name": partner.name,
                          "type_id": coupon.type_id, "code": code,
                          "code_state": "pending" if code is None else "ready",
-                         "face_value": f"{coupon.face_value:.2f}"}
+                         "face_value": money(coupon.face_value)}
 
     def recover(self, failed: set[str], spec: PartnerCouponSpec, ctx: IssueContext) -> bool:
         """A lost race on a pool head is retried (plan reads the heads again) while codes

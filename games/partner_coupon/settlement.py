@@ -16,10 +16,11 @@ from typing import Any
 from games.partner_coupon.config import partner_coupon_of
 from games.partner_coupon.errors import PartnerNotFoundError
 from games.partner_coupon.items import LEDGER_SHARDS, LedgerItem, TallyItem, ledger_pk, tally_key
+from plugins.clock import stamp
 from plugins.contracts import Campaign
-from plugins.issuance.cash import yuan
 from plugins.issuance.coupon import coupon_state
 from plugins.store import CouponItem, get_many, keys
+from plugins.types import money, yuan
 
 __all__ = ["settlement", "split"]
 
@@ -63,8 +64,8 @@ def settlement(campaign: Campaign, partner_id: str, now: datetime) -> dict[str, 
         counted = {"issued": 0, "cost": yuan(0)}
     return {
         "campaign_id": campaign.id, "partner": partner.id, "name": partner.name,
-        "as_of": now.isoformat(), "brand_share": f"{partner.brand_share:.2f}",
-        "quota": partner.quota, "budget": f"{partner.budget:.2f}",
+        "as_of": stamp(now, campaign.config.zone), "brand_share": money(partner.brand_share),
+        "quota": partner.quota, "budget": money(partner.budget),
         "issued": len(lines), "redeemed": states["redeemed"], "expired": states["expired"],
         "open": states["issued"], "redeemed_at": dict(sorted(places.items())),
         "by_type": {t: {"issued": sum(c.values()), "redeemed": c["redeemed"],

@@ -35,10 +35,12 @@ from games.red_packet.items import PacketItem, PacketRefItem, packet_key, ref_ke
 from games.red_packet.rules import GRABS_QUOTA, WINDOW_COUNTER, diminished, window_period
 from games.red_packet.views import packet_state, red_packet_of
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
+from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext, RewardSpec
-from plugins.issuance.cash import CashIssuer, CashSpec, yuan
+from plugins.issuance.cash import CashIssuer, CashSpec
 from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, get_many, keys
+from plugins.types import yuan
 
 __all__ = ["Grab", "grab"]
 
@@ -146,7 +148,7 @@ class Grab:
         result = {"grab_id": grab_id, "packet_id": packet.packet_id, "part": yuan(part),
                   "amount": yuan(got), "withheld": yuan(part - got),
                   "grab_in_window": self.earlier + 1, "reward": reward, "coupon": coupon,
-                  "coupon_refused": self.coupon_refused, "grabbed_at": now.isoformat()}
+                  "coupon_refused": self.coupon_refused, "grabbed_at": stamp(now, campaign.config.zone)}
         audit = {"part_index": index, "config_version": campaign.version,
                  "sharer_bonus": pays_bonus}
         return result, audit

@@ -35,14 +35,14 @@ from games.red_packet.split import split
 from games.red_packet.views import iso, red_packet_of, share_path
 from plugins.actions import ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player
+from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.identity.callers import Operator
 from plugins.ids import time_ordered_id
-from plugins.issuance.cash import yuan
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
 from plugins.prize_pool.budget import budget_debit
 from plugins.store import Transaction, TransactionCancelledError
-from plugins.types import cents
+from plugins.types import cents, yuan
 
 __all__ = ["NewPacket", "OrderReport", "report_order", "share"]
 
@@ -72,7 +72,7 @@ class NewPacket:
         """What the owner is answered (and what a retry gets back)."""
         return {"packet_id": self.packet_id, "campaign_id": self.campaign.id, "source": self.source,
                 "total": yuan(self.total), "parts": len(self.parts), "split": self.split,
-                "created_at": self.now.isoformat(),
+                "created_at": stamp(self.now, self.campaign.config.zone),
                 "expires_at": iso(self.expires),
                 "share_path": share_path(self.campaign.id, self.packet_id)}
 

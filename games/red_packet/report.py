@@ -12,14 +12,15 @@ from typing import Any
 from games.red_packet.items import PacketItem
 from games.red_packet.views import packet_state
 from plugins.contracts import Campaign
+from plugins.types import yuan
 
 __all__ = ["report"]
 
 
 def report(campaign: Campaign, now: datetime) -> dict[str, Any]:
     """Packets (and how many are empty or expired, as a reader sees them), parts, grabs,
-    the grab rate (grabbed parts / parts), and the cents handed out in grabs and in sharers'
-    bonuses."""
+    the grab rate (grabbed parts / parts), and the money handed out in grabs and in sharers'
+    bonuses (yuan)."""
     packets = list(PacketItem.scan(PacketItem.pk.startswith(f"C#{campaign.id}#RP#")
                                    & (PacketItem.sk == "RP")))
     parts = sum(len(p.parts) for p in packets)
@@ -32,6 +33,6 @@ def report(campaign: Campaign, now: datetime) -> dict[str, Any]:
         "parts": parts,
         "grabs": grabs,
         "grab_rate": round(grabs / parts, 4) if parts else 0.0,
-        "handed_out_cents": sum(int(p.handed_out) for p in packets),
-        "bonus_paid_cents": sum(int(p.bonus_paid) for p in packets),
+        "handed_out": yuan(sum(int(p.handed_out) for p in packets)),
+        "bonus_paid": yuan(sum(int(p.bonus_paid) for p in packets)),
     }

@@ -9,10 +9,10 @@ from games.red_packet.config import GAME, RedPacketConfig
 from games.red_packet.items import PacketItem, PacketRefItem
 from games.red_packet.rules import PACKETS_QUOTA, WINDOW_COUNTER, window_period
 from plugins.contracts import Campaign
-from plugins.issuance.cash import yuan
 from plugins.privacy import mask
 from plugins.registry import get_issuer
 from plugins.store import BaseItem, CashItem, CounterItem, get_many, keys
+from plugins.types import money, yuan
 
 __all__ = ["mask", "packet_state", "packet_view", "player_status", "red_packet_of", "ref_view",
            "rules_view", "share_path"]
@@ -80,18 +80,18 @@ def rules_view(section: RedPacketConfig) -> dict[str, Any]:
     return {
         "triggers": section.triggers,
         "order": None if order is None or not order.enabled else {
-            "min_amount": f"{order.min_amount:.2f}",
-            "fixed": None if order.fixed is None else f"{order.fixed:.2f}",
+            "min_amount": money(order.min_amount),
+            "fixed": None if order.fixed is None else money(order.fixed),
             "percent": None if order.percent is None else str(order.percent),
-            "cap": None if order.cap is None else f"{order.cap:.2f}"},
+            "cap": None if order.cap is None else money(order.cap)},
         "action": None if action is None or not action.enabled else {
-            "amount": f"{action.amount:.2f}", "per_day": action.per_day, "total": action.total},
-        "parts": section.parts, "split": section.split, "min_part": f"{section.min_part:.2f}",
+            "amount": money(action.amount), "per_day": action.per_day, "total": action.total},
+        "parts": section.parts, "split": section.split, "min_part": money(section.min_part),
         "lifetime_hours": section.lifetime_hours, "grabs_per_day": section.grabs_per_day,
-        "packets_budget": None if section.packets_budget is None else f"{section.packets_budget:.2f}",
+        "packets_budget": None if section.packets_budget is None else money(section.packets_budget),
         "diminishing": None if dim is None else {
             "window": dim.window, "factors": [str(f) for f in dim.factors],
-            "floor": f"{dim.floor:.2f}"},
+            "floor": money(dim.floor)},
         "sharer_bonus": None if bonus is None or bonus.reward is None else {
             "after_grabs": bonus.after_grabs,
             "reward": get_issuer(bonus.reward.type).describe(bonus.reward)},

@@ -8,7 +8,8 @@ from __future__ import annotations
 import base64
 import secrets
 import time
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -66,7 +67,8 @@ class LambdaContext:
     """The parts of a Lambda context the handlers and Powertools read."""
 
     function_name: str
-    aws_request_id: str = "local"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    """A new id per invocation, as Lambda gives."""
     memory_limit_in_mb: int = 512
     function_version: str = "$LATEST"
     log_group_name: str = "local"

@@ -20,13 +20,14 @@ from typing import Any
 
 from plugins.antifraud import block_counts
 from plugins.campaigns.repository import load_current
+from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.prize_pool.allowances import MAX_SHARDS
 from plugins.prize_pool.budget import shard_key
 from plugins.prize_pool.model import pools_of
 from plugins.registry import games
 from plugins.store import ActionItem, AllowanceItem, CouponItem, get_many, keys
-from plugins.types import cents
+from plugins.types import cents, yuan
 
 __all__ = ["campaign_report", "game_figures"]
 
@@ -90,11 +91,11 @@ def campaign_report(campaign_id: str, now: datetime) -> dict[str, Any]:
     return {
         "campaign_id": campaign_id,
         "config_version": campaign.version,
-        "as_of": now.isoformat(),
+        "as_of": stamp(now, campaign.config.zone),
         "participants": len(members),
         "plays": dict(sorted(plays.items())),
         "prizes_awarded": {game: dict(sorted(won.items())) for game, won in sorted(prizes.items())},
-        "budget": {"total_cents": budget, "used_cents": used, "source": source},
+        "budget": {"total": yuan(budget), "used": yuan(used), "source": source},
         "coupons": {"issued": len(coupons), "redeemed": redeemed,
                     "redemption_rate": round(redeemed / len(coupons), 4) if coupons else 0.0},
         "fraud_blocks": dict(sorted(blocks.items())),

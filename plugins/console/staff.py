@@ -11,6 +11,7 @@ from plugins.console.web import STAFF, Call, console_view, outcome_response
 from plugins.idempotency import operation
 from plugins.issuance.redemption import Order, check_redeemable
 from plugins.runtime import runtime
+from plugins.types import money
 
 __all__ = ["staff"]
 
@@ -54,5 +55,5 @@ def verify_coupon(call: Call) -> Response:
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
         "campaign_id": coupon.campaign_id, "title": (coupon.terms or {}).get("title"),
         "state": "redeemed", "redeemed_at": now.isoformat(), "store_id": store,
-        "order_amount": None if amount is None else f"{amount:.2f}",
+        "order_amount": None if amount is None else money(amount),
         "verified_by": call.caller.name}, once, by=call.caller.name, store=store, order_amount=amount))

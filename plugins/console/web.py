@@ -13,20 +13,27 @@ authorizer's refusal is API Gateway's own 401/403 body (not our envelope, and no
 distinguishable between a missing and a forged token), whereas this check answers
 TOKEN_MISSING / TOKEN_INVALID (401) and FORBIDDEN (403) like every game function, and runs
 the same under `chalice local`, `chalice.test.Client` and Lambda.
+
+The wrapper also opens the request's `plugins.conventions` exchange: every answer carries
+`X-Request-Id` (the Lambda context's `aws_request_id`; chalice local makes one per request),
+the envelope its `request_id`, messages follow `Accept-Language`. CORS for the console's own
+web pages is `cors()`, set on every route by the app (origin from `MGAMES_CONSOLE_ORIGIN`).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
-from chalice import Blueprint, Response
+from chalice import Blueprint, CORSConfig, Response
 from chalice.app import Request
 from pydantic import BaseModel
 
+from plugins.conventions import ACCEPTED_HEADERS, EXPOSED_HEADERS, REQUEST_ID, answering
 from plugins.errors import ForbiddenError, TokenMissingError
 from plugins.http import Answer, answer_for, bearer_token, checked_json, idempotency_key, json_body
 from plugins.idempotency import ActionResult
@@ -34,12 +41,12 @@ from plugins.identity.callers import ADMIN, MARKETER, STAFF, Operator
 from plugins.identity.tokens import identify_operator
 from plugins.store import request_deadline
 
-__all__ = ["MARKETER", "STAFF", "Call", "console_view", "json_response", "outcome_response"]
+__all__ = ["MARKETER", "STAFF", "Call", "console_view", "cors", "json_response", "outcome_response"]
 
 B = TypeVar("B", bound=BaseModel)
 BODY_LIMIT = 4 * 1024 * 1024
 """The largest console body: a partner's upload of 5,000 codes is well under it."""
-logger = Logger(child=True)
+logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "marketing-games-console"))
 
 
 def json_response(status: int, payload: Any) -> Response:
@@ -56,6 +63,14 @@ def outcome_response(status: int, outcome: ActionResult, **extra: Any) -> Respon
 def _response(answer: Answer) -> Response:
     return Response(body=answer.body, status_code=answer.status,
                     headers={"Content-Type": "application/json", **answer.headers})
+
+
+def cors() -> CORSConfig:
+    """The console's CORS: its web pages' origin (`MGAMES_CONSOLE_ORIGIN`, `*` by default) may
+    send the headers a page sends and read the headers every answer carries."""
+    return CORSConfig(allow_origin=os.environ.get("MGAMES_CONSOLE_ORIGIN", "*"),
+                      allow_headers=list(ACCEPTED_HEADERS), expose_headers=list(EXPOSED_HEADERS),
+                      max_age=300)
 
 
 def authenticate(request: Request, role: str) -> Operator:
@@ -101,19 +116,32 @@ def console_view(bp: Blueprint, role: str | None) -> Callable[[Callable[..., Any
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(**params: Any) -> Response:
-            try:
-                with request_deadline():
-                    request = bp.current_request
-                    caller = authenticate(request, role) if role else None
-                    if caller is not None and "campaign_id" in params:
-                        caller.require_campaign(params["campaign_id"])
-                    return view(Call(request, caller), **params)
-            except Exception as exc:
-                answer = answer_for(exc)
-                if answer.status >= 500:
-                    logger.exception("console view failed")
-                return _response(answer)
+            request = bp.current_request
+            headers: Any = request.headers or {}
+            with answering(getattr(bp.lambda_context, "aws_request_id", None),
+                           headers.get("accept-language")) as exchange:
+                logger.set_correlation_id(exchange.request_id)
+                response = _answered(view, bp, role, params)
+                response.headers[REQUEST_ID] = exchange.request_id
+                return response
 
         return wrapper
 
     return decorate
+
+
+def _answered(view: Callable[..., Any], bp: Blueprint, role: str | None, params: dict[str, Any]) -> Response:
+    """The view's answer, or the envelope of what it raised."""
+    try:
+        with request_deadline():
+            request = bp.current_request
+            caller = authenticate(request, role) if role else None
+            if caller is not None and "campaign_id" in params:
+                caller.require_campaign(params["campaign_id"])
+            response: Response = view(Call(request, caller), **params)
+            return response
+    except Exception as exc:
+        answer = answer_for(exc)
+        if answer.status >= 500:
+            logger.exception("console view failed")
+        return _response(answer)

@@ -7,21 +7,15 @@ reference, is written with `attribute_not_exists`, so one reference never pays t
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.store import CashItem, Transaction, keys
-from plugins.types import Money, cents
+from plugins.types import Money, cents, yuan
 
-__all__ = ["CashIssuer", "CashSpec", "cash_balance", "yuan"]
-
-
-def yuan(amount_cents: int) -> str:
-    """Cents as the pages show money: yuan with two decimals."""
-    return f"{Decimal(amount_cents) / 100:.2f}"
+__all__ = ["CashIssuer", "CashSpec", "cash_balance"]
 
 
 class CashSpec(RewardSpec):

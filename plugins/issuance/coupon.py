@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
+from plugins.clock import stamp
 from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
 from plugins.idempotency import ActionResult, Operation, commit_once
@@ -159,8 +160,8 @@ class CouponIssuer(Issuer):
                                 ttl=int(ends.timestamp()) + 86400)
             tx.put("reward:harass-type", marker, MarkerItem.pk.does_not_exist())
         return {"type": self.name, "coupon_id": coupon_id, "title": spec.title,
-                "kind": spec.kind, "valid_from": valid_from.isoformat(),
-                "valid_until": valid_until.isoformat(), "channel": coupon.channel}
+                "kind": spec.kind, "valid_from": stamp(valid_from, config.zone),
+                "valid_until": stamp(valid_until, config.zone), "channel": coupon.channel}
 
     def recover(self, failed: set[str], spec: CouponSpec, ctx: IssueContext) -> bool:
         """Expired coupons free their place lazily: recount the open ones when the cap bites."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Annotated, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from plugins.allowance import MAX_SHARDS
+from plugins.clock import stamp
 from plugins.contracts import GameConfig, RewardSpec
 from plugins.registry import PluginError, get_issuer
-from plugins.types import Money, PositiveInt, Slug
+from plugins.types import Money, PositiveInt, Slug, money
 
 
 def _reward(value: Any) -> Any:
@@ -48,10 +50,14 @@ class Prize(BaseModel):
     reward: Reward = None
     image: str | None = None
 
-    def public(self) -> dict[str, Any]:
-        """The prize as a page may show it: never its weight, stock or cost."""
+    def public(self, zone: tzinfo) -> dict[str, Any]:
+        """The prize as a page may show it: never its weight, stock or cost; the reward's times
+        (a coupon's fixed window, wall time in config) with the campaign's offset, `zone`."""
         reward = None if self.reward is None else get_issuer(self.reward.type).describe(self.reward)
-        return {"id": self.id, "name": self.name, "value": f"{self.value:.2f}", "image": self.image,
+        if reward is not None and self.reward is not None:
+            reward |= {name: stamp(value if value.tzinfo else value.replace(tzinfo=zone), zone)
+                       for name, value in self.reward if isinstance(value, datetime) and name in reward}
+        return {"id": self.id, "name": self.name, "value": money(self.value), "image": self.image,
                 "reward": reward}
 
     @model_validator(mode="after")

@@ -1,6 +1,9 @@
 """One function-URL app per game: the game's Router, the error envelope, /openapi.json,
 structured logs with the request's correlation id, and Powertools metrics.
 
+Every answer carries `X-Request-Id`: the Lambda context's `aws_request_id`, which is also the
+log line's correlation id and the envelope's `error.request_id` (`plugins.conventions`).
+
 Errors of every function share `{"error": {"code": "UPPER_SNAKE", "message": "..."}}`;
 `GameError` subclasses carry their status. Each request runs under the store's deadline
 (`plugins.store.request_deadline`), so a hanging DynamoDB answers 503, not a function
@@ -22,12 +25,12 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
 from plugins.contracts import GamePlugin
+from plugins.conventions import answering, stamped
 from plugins.errors import FraudBlockedError, GameError, MalformedRequestError
 from plugins.http import Answer, answer_for, checked_json, error_answer
 from plugins.registry import get_game
@@ -104,6 +107,14 @@ class FunctionUrlResolver(LambdaFunctionUrlResolver):
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         handling.event = LambdaFunctionUrlEvent(dict(event))
         handling.lambda_context = context
+        with answering(getattr(context, "aws_request_id", None),
+                       handling.event.headers.get("accept-language")) as exchange:
+            logger.set_correlation_id(exchange.request_id)
+            result = self._answer(event, context)
+            result["headers"] = stamped(result.get("headers") or {})
+            return result
+
+    def _answer(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         try:
             _check_body(handling.event)
         except GameError as exc:  # before routing: Powertools' own parsing would crash on it
@@ -168,7 +179,7 @@ def build_handler(name: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda entry point of game `name`, as `functions/game.py` exposes it."""
     apps = AppPool(get_game(name))
 
-    @logger.inject_lambda_context(correlation_id_path=correlation_paths.LAMBDA_FUNCTION_URL)
+    @logger.inject_lambda_context
     @metrics.log_metrics
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         metrics.add_dimension(name="game", value=name)

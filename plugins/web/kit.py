@@ -11,13 +11,14 @@ from datetime import datetime
 from typing import Annotated, Any, get_type_hints
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from plugins.actions import ActionResult, history
 from plugins.contracts import Campaign
 from plugins.runtime import runtime
+from plugins.store.pages import MAX_LIMIT, page_limit
 from plugins.web.play import Action, Counted, body_of, count, play
 from plugins.web.request import current_operator, current_player, optional_player
 from plugins.web.routing import (
@@ -34,14 +35,22 @@ from plugins.web.routing import (
 
 __all__ = [
     "Action", "ActionBody", "ActionResult", "Authorization", "Body", "CampaignHeading",
-    "CampaignId", "Counted", "IdempotencyKey", "LambdaFunctionUrlRouter", "OptionalBody", "Path",
+    "CampaignId", "Counted", "IdempotencyKey", "LambdaFunctionUrlRouter", "OptionalBody", "Paged", "Path",
     "Response", "action", "action_response", "action_route", "answers", "body_of", "count",
     "current_operator", "current_player", "heading", "history_route", "json_response", "mine_route",
-    "optional_player", "play", "runtime",
+    "optional_player", "paged_route", "play", "runtime",
 ]
 
 OptionalBody = Annotated[ActionBody | None, Body()]
 """The body of an action that takes nothing but where the page runs."""
+Limit = Annotated[str | None, Query(description=f"items per page, 1 to {MAX_LIMIT} (50 by default)")]
+Cursor = Annotated[str | None, Query(description="the `next_cursor` of the page before")]
+
+
+class Paged(BaseModel):
+    """A list answered a page at a time: `next_cursor` reads on, null on the last page."""
+
+    next_cursor: str | None = Field(default=None, description="send as `cursor` for the next page")
 
 _SHARED = [  # what every action's route takes besides its own parameters
     inspect.Parameter("campaign_id", inspect.Parameter.KEYWORD_ONLY, annotation=CampaignId),
@@ -107,13 +116,33 @@ def mine_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer:
                                        runtime.clock()))
 
 
-def history_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[BaseModel],
+Read = Callable[[Campaign, str, datetime, str | None, int], tuple[list[dict[str, Any]], str | None]]
+"""A page of a player's list: `read(campaign, member_id, now, cursor, limit)` gives its items
+and the cursor of the next page (None on the last), in one Query (`plugins.store.pages`)."""
+
+
+def paged_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[Paged],
+                what: str, field: str, read: Read) -> None:
+    """GET `path` (its only parameter `<campaign_id>`): a list the player reads a page at a
+    time, under `field` (`?limit=`, `?cursor=`, `next_cursor`); a player token only."""
+
+    @router.get(path, summary=summary, responses=answers(answer, what))
+    def list_page(campaign_id: CampaignId, limit: Limit = None, cursor: Cursor = None,
+                  authorization: Authorization = None) -> Response[str]:
+        player = current_player()
+        found, next_cursor = read(runtime.configs.get(campaign_id), player.member_id, runtime.clock(),
+                                  cursor, page_limit(limit))
+        return json_response(200, {field: found, "next_cursor": next_cursor})
+
+
+def history_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[Paged],
                   field: str, game: str, section: Callable[[Campaign], object]) -> None:
-    """GET `path`: the player's own actions in `game`, newest first, listed under `field`;
+    """GET `path`: the player's own actions in `game` listed under `field`, a page at a time;
     `section(campaign)` refuses a campaign that does not hold the game."""
 
-    def actions(campaign: Campaign, member_id: str, now: datetime) -> dict[str, Any]:
+    def actions(campaign: Campaign, member_id: str, now: datetime, cursor: str | None,
+                limit: int) -> tuple[list[dict[str, Any]], str | None]:
         section(campaign)
-        return {field: history(member_id, campaign.id, game)}
+        return history(member_id, campaign.id, game, cursor, limit)
 
-    mine_route(router, path, summary, answer, "newest first", actions)
+    paged_route(router, path, summary, answer, "a page of them, newest first", field, actions)

@@ -24,7 +24,7 @@ def test_marketer_routes_refuse_bad_credentials(console: Console,
         headers = auth(headers)
     reply = console.call("GET", "/campaigns/demo/versions", headers=headers)
     assert (reply.status_code, code_of(reply)) == (status, code)
-    assert set(reply.data["error"]) == {"code", "message"}
+    assert set(reply.data["error"]) == {"code", "message", "request_id"}
 
 
 def test_staff_routes_refuse_a_marketer(console: Console) -> None:

@@ -47,7 +47,8 @@ def error(code: str) -> dict[str, Any]:
 
 def assert_unavailable(status: int, body: Any, headers: dict[str, str]) -> None:
     assert status == 503, body
-    assert body == {"error": {"code": "SERVICE_UNAVAILABLE", "message": body["error"]["message"]}}
+    assert body == {"error": {"code": "SERVICE_UNAVAILABLE", "message": body["error"]["message"],
+                              "request_id": headers["X-Request-Id"]}}
     assert "Traceback" not in body["error"]["message"]
     assert int(headers["Retry-After"]) >= 1
 

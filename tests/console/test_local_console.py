@@ -55,7 +55,9 @@ def test_the_console_serves_on_its_own_port(stack: LocalStack) -> None:
 
 
 def test_the_console_answers_with_the_envelope(stack: LocalStack) -> None:
-    assert get(stack, "/campaigns/demo/versions", None) == (
-        401, {"error": {"code": "TOKEN_MISSING", "message": "this call needs a bearer token"}})
+    status, body = get(stack, "/campaigns/demo/versions", None)
+    assert status == 401 and body["error"]["request_id"]
+    assert body == {"error": {"code": "TOKEN_MISSING", "message": "this call needs a bearer token",
+                              "request_id": body["error"]["request_id"]}}
     status, body = get(stack, "/campaigns/demo/report", "staff")
     assert (status, body["error"]["code"]) == (403, "FORBIDDEN")

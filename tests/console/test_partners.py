@@ -134,7 +134,7 @@ def test_a_partner_cannot_touch_another_partners_data(partners: Partners, scan: 
                   partners.redeem("gym", "alice", "x", key="cafe"),
                   partners.settlement("cafe", key="gym:2026")):
         assert (reply.status_code, code_of(reply)) == (403, "FORBIDDEN")
-        assert set(reply.data["error"]) == {"code", "message"}
+        assert set(reply.data["error"]) == {"code", "message", "request_id"}
     assert partner_items(scan) == before
     assert partners.settlement("gym", key="gym:2026").status_code == 200
 
@@ -215,7 +215,7 @@ def test_bad_credentials_are_401_and_write_nothing(partners: Partners, scan: Any
     before = scan()
     reply = partners.call("POST", path, "cafe", body, headers=sent or {"x-api-key": "cafe"})
     assert (reply.status_code, code_of(reply)) == (401, code)
-    assert set(reply.data["error"]) == {"code", "message"}
+    assert set(reply.data["error"]) == {"code", "message", "request_id"}
     assert scan() == before
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from plugins.antifraud import blacklist
+from plugins.types import yuan
 from tests.conftest import GameClient, wheel_doc
 from tests.console.conftest import Console, code_of
 
@@ -70,7 +71,8 @@ def test_report_matches_the_store(console: Console, apply: Any, clock: Any, scan
     assert report["plays"] == {"lucky-wheel": truth["plays"]} and truth["plays"] == 6
     assert report["prizes_awarded"].get("lucky-wheel", {}) == truth["won"]
     assert report["budget"]["source"] == source
-    assert report["budget"]["used_cents"] == truth["cost"]
+    assert report["budget"]["used"] == yuan(truth["cost"])
+    assert report["budget"]["total"] == budget
     if source == "budget shards":
         assert truth["shards_used"] == truth["cost"]
     assert report["coupons"]["issued"] == truth["issued"] > 0

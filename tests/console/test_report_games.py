@@ -10,6 +10,7 @@ from typing import Any
 
 from plugins.console.report import campaign_report
 from plugins.registry import games
+from plugins.types import yuan
 from tests.conftest import NOW, GameClient, wheel_doc
 from tests.functional.test_assist import TASKS, assist_doc, ip_of, open_task
 from tests.functional.test_assist_rules import bearer
@@ -107,9 +108,10 @@ def test_red_packet_grab_rate(apply: Any, scan: Any) -> None:
     assert got["packets"] == len(packets) == 2
     assert got["parts"] == parts == 10
     assert got["grabs"] == len(grabs) == 3 and got["grab_rate"] == 0.3
-    assert got["handed_out_cents"] == sum(int(g["amount"]["N"]) for g in grabs) > 0
-    assert got["handed_out_cents"] == sum(int(p["handed_out"]["N"]) for p in packets)
-    assert got["bonus_paid_cents"] == 0 and got["expired"] == 0 and got["empty"] == 0
+    assert sum(int(g["amount"]["N"]) for g in grabs) > 0
+    assert got["handed_out"] == yuan(sum(int(g["amount"]["N"]) for g in grabs))
+    assert got["handed_out"] == yuan(sum(int(p["handed_out"]["N"]) for p in packets))
+    assert got["bonus_paid"] == "0.00" and got["expired"] == 0 and got["empty"] == 0
     assert figures("red-packet", NOW + timedelta(days=2))["expired"] == 2
 
 

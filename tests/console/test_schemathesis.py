@@ -83,6 +83,7 @@ def test_no_request_to_the_console_gets_a_5xx(apply: Apply, monkeypatch: pytest.
     failures, seen = server_errors(schema, IDS, bearer)
     assert failures == []
     routes = {f"{method} {path}" for path, methods in app.routes.items() for method in methods}
+    routes |= {f"OPTIONS {path}" for path in app.routes}  # CORS preflights (console.md Conventions)
     assert {route for route, _ in seen} == routes
     reached = {route for route, status in seen if status < 300}
     assert reached >= {"GET /campaigns/{campaign_id}/report", "GET /campaigns/{campaign_id}/versions",

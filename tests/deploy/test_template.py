@@ -129,9 +129,9 @@ def test_sam_translates_function_url_with_cors(translated: dict[str, Any]) -> No
         assert props["TargetFunctionArn"] == {"Ref": logical_id}
         assert props["Cors"] == {
             "AllowOrigins": {"Ref": "AllowedOrigins"},
-            "AllowHeaders": ["Authorization", "Content-Type", "Idempotency-Key"],
-            # a page reads only the headers CORS exposes: when to retry, and a replayed answer
-            "ExposeHeaders": ["Retry-After", "Idempotent-Replayed"],
+            "AllowHeaders": ["Accept-Language", "Authorization", "Content-Type", "Idempotency-Key"],
+            # a page reads only the headers CORS exposes: a replayed answer, when to retry, the id
+            "ExposeHeaders": ["Idempotent-Replayed", "Retry-After", "X-Request-Id"],
             "AllowMethods": ["GET", "POST"],
             "MaxAge": 300,
         }

@@ -159,7 +159,7 @@ def test_share_page_and_own_tasks(assist: GameClient) -> None:
     assert [t["task_id"] for t in own] == [task_id]
     assert own[0]["state"] == "completed"
     assert own[0]["reward"]["reward"] == {"type": "points", "points": BONUS}
-    assert assist.call("GET", TASKS, member="friend").body == {"tasks": []}
+    assert assist.call("GET", TASKS, member="friend").body == {"tasks": [], "next_cursor": None}
 
 
 def test_round_trips_per_action(assist: GameClient, dynamodb_calls: list[str]) -> None:

@@ -123,8 +123,9 @@ def test_a_coupon_prize_issues_a_coupon_valid_for_its_days(
     assert item.sk == keys.coupon(item.coupon_id)
     assert reply.body["reward"] == {
         "type": "coupon", "coupon_id": item.coupon_id, "title": "50 off orders of 299",
-        "kind": "full_reduction", "valid_from": now.isoformat(),
-        "valid_until": (now + timedelta(days=30)).isoformat(), "channel": "wechat-mini",
+        "kind": "full_reduction", "valid_from": now.astimezone(SHANGHAI).isoformat(),
+        "valid_until": (now + timedelta(days=30)).astimezone(SHANGHAI).isoformat(),
+        "channel": "wechat-mini",
     }
 
 
