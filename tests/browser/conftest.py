@@ -1,0 +1,96 @@
+"""Browser tests: the games' H5 pages, built from their sources, played in Debian's headless
+Chromium (driven by Playwright, never its own browser download) against `mgames local`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[str]:
+    """`mgames local` on free ports, with freshly built pages: its base URL."""
+    built = subprocess.run(["node", "scripts/build.mjs"], cwd=ROOT / "sdk", capture_output=True,
+                           text=True, timeout=120, check=False)
+    assert built.returncode == 0, built.stdout + built.stderr + " (run scripts/setup)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MGAMES_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "infra.cli", "local", "--port", "0",
+                             "--dynamodb-port", "0", "--jobs-every", "0"], cwd=ROOT,
+                            env=env | {"PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    out = ""
+    deadline = time.monotonic() + 60
+    while "Ctrl-C stops" not in out and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        out += line
+    found = re.search(r"H5 pages.*?(http://\S+)/\n", out)
+    assert found is not None, out
+    yield found.group(1)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+Player = Callable[[str], Page]
+
+
+@pytest.fixture
+def player(browser: Browser, stack: str) -> Iterator[Player]:
+    """`player(member)`: a phone-sized page of its own context, signed in as `member` on the
+    landing page; on teardown no page may have logged a console error."""
+    errors: list[str] = []
+
+    def sign_in(member: str) -> Page:
+        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                      has_touch=True, locale="zh-CN")
+        page = context.new_page()
+        page.on("console", lambda m: _keep_error(m, errors))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(stack + "/")
+        page.fill("#member", member)
+        page.click("#login button")
+        page.wait_for_function("localStorage.getItem('mgames.member') !== null")
+        assert member in page.inner_text("#who")
+        return page
+
+    yield sign_in
+    assert not errors, json.dumps(errors, ensure_ascii=False)
+
+
+def _keep_error(message: ConsoleMessage, errors: list[str]) -> None:
+    if message.type == "error":
+        errors.append(f"{message.text} at {message.location}")
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep what the page shows now as docs/screenshots/<name>.png (the README shows them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(300)  # let transitions settle
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
