@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,15 +25,26 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
+def all_day_demo(folder: Path) -> Path:
+    """The demo campaign with bookings taken at any hour, so the tests pass at any time of day."""
+    doc = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
+    doc["games"]["booking"]["booking"] |= {"from_hour": 0, "until_hour": 24}
+    path = folder / "demo.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    return path
+
+
 @pytest.fixture(scope="module")
-def stack() -> Iterator[str]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`mgames local` on free ports, with freshly built pages: its base URL."""
+    campaign = all_day_demo(tmp_path_factory.mktemp("campaign"))
     built = subprocess.run(["node", "scripts/build.mjs"], cwd=ROOT / "sdk", capture_output=True,
                            text=True, timeout=120, check=False)
     assert built.returncode == 0, built.stdout + built.stderr + " (run scripts/setup)"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MGAMES_"))}
     proc = subprocess.Popen([sys.executable, "-m", "infra.cli", "local", "--port", "0",
-                             "--dynamodb-port", "0", "--jobs-every", "0"], cwd=ROOT,
+                             "--dynamodb-port", "0", "--jobs-every", "0",
+                             "--campaign", str(campaign)], cwd=ROOT,
                             env=env | {"PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None

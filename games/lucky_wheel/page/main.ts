@@ -1,15 +1,17 @@
 // The lucky wheel [大转盘]: spin, see the prize, the chances left and my prizes.
-import { boot, h, show } from "../../../sdk/src/page/index.js";
+import { boot, h, show, when } from "../../../sdk/src/page/index.js";
 
 const page = boot("幸运大转盘");
 const at = { campaign_id: page.campaign };
 const COLOURS = ["#ffd6c2", "#ffb199", "#ffe7a8", "#ffc7d9", "#d7f0c8", "#cfe3ff"];
 let turned = 0;
 let prizeIds: string[] = [];
+let zone = "Asia/Shanghai";
 
 async function load(): Promise<void> {
   const view = await page.api.luckyWheel.get("/campaigns/{campaign_id}", at);
   if (prizeIds.length === 0) wheel(view.prizes);
+  zone = view.timezone;
   show("name", view.name);
   const left = view.chances.left_today;
   show("chances", left === null || left === undefined ? "登录后查看剩余次数" : `今日剩余 ${left} 次`);
@@ -30,7 +32,7 @@ async function mine(): Promise<void> {
   if (!page.member) return;
   const { draws } = await page.api.luckyWheel.get("/campaigns/{campaign_id}/draws", at);
   show("mine", ...(draws.length ? draws.map((d) => h("li", {}, h("span", {}, d.prize.name),
-    h("span", { class: "muted" }, d.drawn_at.slice(5, 16).replace("T", " ")))) : [h("li", { class: "muted" }, "还没有奖品")]));
+    h("span", { class: "muted" }, when(d.drawn_at, zone)))) : [h("li", { class: "muted" }, "还没有奖品")]));
 }
 
 async function spin(): Promise<void> {

@@ -42,3 +42,11 @@ export function boot(title: string): PageContext {
 
 /** A money text in yuan ("50.00") as the page shows it. */
 export const yuan = (value: string | number): string => `¥${value}`;
+
+/** An instant as the campaign's wall time, "12-05 10:00". */
+export function when(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, month: "2-digit", day: "2-digit", hour: "2-digit",
+                                                    minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
+}

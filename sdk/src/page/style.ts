@@ -10,7 +10,7 @@ header .who { font-size: 12px; opacity: .9; }
 section { background: #fff; margin: 12px; padding: 16px; border-radius: 12px; box-shadow: 0 1px 4px #0001; }
 h2 { font-size: 16px; margin: 0 0 8px; }
 button { font: inherit; border: 0; border-radius: 24px; padding: 12px 20px; background: #e8432e; color: #fff;
-  min-height: 44px; cursor: pointer; }
+  min-height: 44px; cursor: pointer; white-space: nowrap; }
 button:disabled { background: #c9b8ad; }
 button.small { padding: 6px 12px; min-height: 32px; font-size: 14px; }
 button.ghost { background: #fff; color: #e8432e; border: 1px solid #e8432e; }
@@ -22,7 +22,7 @@ li:last-child { border-bottom: 0; }
 .center { text-align: center; }
 .grid { display: grid; grid-template-columns: repeat(7, 1fr); gap: 6px; }
 .day { border-radius: 8px; padding: 6px 0; text-align: center; background: #f7ece4; font-size: 13px; }
-.day.checked_in { background: #e8432e; color: #fff; }
+.day.checked { background: #e8432e; color: #fff; }
 .day.made_up { background: #f29a4a; color: #fff; }
 .day.today { outline: 2px solid #e8432e; }
 .code { font-size: 32px; letter-spacing: 6px; font-weight: bold; text-align: center; padding: 12px;
