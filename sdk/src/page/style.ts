@@ -14,6 +14,7 @@ button { font: inherit; border: 0; border-radius: 24px; padding: 12px 20px; back
 button:disabled { background: #c9b8ad; }
 button.small { padding: 6px 12px; min-height: 32px; font-size: 14px; }
 button.ghost { background: #fff; color: #e8432e; border: 1px solid #e8432e; }
+a { color: #e8432e; }
 ul { list-style: none; padding: 0; margin: 0; }
 li { padding: 8px 0; border-bottom: 1px solid #f3e3d8; display: flex; justify-content: space-between; gap: 8px; }
 li:last-child { border-bottom: 0; }
