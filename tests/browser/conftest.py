@@ -11,10 +11,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,13 +38,43 @@ def browser_demo(folder: Path) -> Path:
     return path
 
 
+def build_pages() -> None:
+    """Build the pages unless they are newer than their sources; once at a time, as the
+    stacks of other test workers serve them."""
+    with FileLock(ROOT / "sdk" / ".build.lock"):
+        marker = ROOT / "sdk" / "dist" / "pages" / ".built"
+        sources = [*ROOT.glob("games/*/page/*"), *(ROOT / "sdk" / "src").rglob("*.ts")]
+        if marker.exists() and marker.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
+            return
+        built = subprocess.run(["node", "scripts/build.mjs"], cwd=ROOT / "sdk", capture_output=True,
+                               text=True, timeout=120, check=False)
+        assert built.returncode == 0, built.stdout + built.stderr + " (run scripts/setup)"
+        marker.touch()
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A running `mgames local`: its games' base URL, its DynamoDB, and the CLI's environment."""
+
+    url: str
+    dynamodb: str
+    env: dict[str, str]
+
+    def mgames(self, *args: str) -> str:
+        """Run an `mgames` command against this stack's table; answer what it printed."""
+        done = subprocess.run([sys.executable, "-m", "infra.cli", *args, "--endpoint", self.dynamodb,
+                               "--table", "mgames-local"],
+                              cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60,
+                              check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`mgames local` on free ports, with freshly built pages: its base URL."""
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """`mgames local` on free ports, with freshly built pages."""
     campaign = browser_demo(tmp_path_factory.mktemp("campaign"))
-    built = subprocess.run(["node", "scripts/build.mjs"], cwd=ROOT / "sdk", capture_output=True,
-                           text=True, timeout=120, check=False)
-    assert built.returncode == 0, built.stdout + built.stderr + " (run scripts/setup)"
+    build_pages()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MGAMES_"))}
     proc = subprocess.Popen([sys.executable, "-m", "infra.cli", "local", "--port", "0",
                              "--dynamodb-port", "0", "--jobs-every", "0",
@@ -58,8 +90,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             break
         out += line
     found = re.search(r"H5 pages.*?(http://\S+)/\n", out)
-    assert found is not None, out
-    yield found.group(1)
+    dynamodb = re.search(r"DynamoDB \S+ \S+\s+(http://\S+)", out)
+    assert found is not None and dynamodb is not None, out
+    yield Stack(found.group(1), dynamodb.group(1), env)
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=30)
 
@@ -76,7 +109,7 @@ Player = Callable[[str], Page]
 
 
 @pytest.fixture
-def player(browser: Browser, stack: str) -> Iterator[Player]:
+def player(browser: Browser, stack: Stack) -> Iterator[Player]:
     """`player(member)`: a phone-sized page of its own context, signed in as `member` on the
     landing page; on teardown no page may have logged a console error."""
     errors: list[str] = []
@@ -87,7 +120,7 @@ def player(browser: Browser, stack: str) -> Iterator[Player]:
         page = context.new_page()
         page.on("console", lambda m: _keep_error(m, errors))
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(stack + "/")
+        page.goto(stack.url + "/")
         page.fill("#member", member)
         page.click("#login button")
         page.wait_for_function("localStorage.getItem('mgames.member') !== null")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from tests.browser.conftest import Player, screenshot
+from tests.browser.conftest import Player, Stack, screenshot
 
 
 def share(page: Page, address: str, button: str, param: str) -> str:
@@ -19,9 +19,9 @@ def share(page: Page, address: str, button: str, param: str) -> str:
     return url
 
 
-def test_a_friend_grabs_a_red_packet_from_its_share_link(player: Player, stack: str) -> None:
+def test_a_friend_grabs_a_red_packet_from_its_share_link(player: Player, stack: Stack) -> None:
     sharer = player("rita")
-    url = share(sharer, stack + "/red-packet/page/?campaign=demo", "#share", "packet")
+    url = share(sharer, stack.url + "/red-packet/page/?campaign=demo", "#share", "packet")
 
     friend = player("fred")
     friend.goto(url)
@@ -38,9 +38,9 @@ def test_a_friend_grabs_a_red_packet_from_its_share_link(player: Player, stack: 
     assert sharer.is_disabled("#grab")
 
 
-def test_a_friend_helps_an_assist_task_from_its_share_link(player: Player, stack: str) -> None:
+def test_a_friend_helps_an_assist_task_from_its_share_link(player: Player, stack: Stack) -> None:
     initiator = player("ivy")
-    url = share(initiator, stack + "/assist/page/?campaign=demo", "#open", "task")
+    url = share(initiator, stack.url + "/assist/page/?campaign=demo", "#open", "task")
 
     friend = player("hugo")
     friend.goto(url)
