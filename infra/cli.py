@@ -66,6 +66,7 @@ def cmd_local(args: argparse.Namespace) -> int:
           "(mgames token mia --role marketer | --role staff)")
     print("mint a player token:  mgames token alice --device phone-1")
     print(f"try:  curl {stack.url}/lucky-wheel/campaigns/demo")
+    print(f"H5 pages (sign in, then play):  {stack.url}/")
     print("Ctrl-C stops", flush=True)
     try:
         while True:

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 from infra.local.dynamodb import LocalDynamoDB
 from infra.local.faults import Faults
 from infra.local.gateway import FunctionUrlGateway
+from infra.local.pages import LocalPages
 from infra.tables import create_tables
 
 LOCAL_ENV = {
@@ -67,7 +68,8 @@ class LocalStack:
             for path in self.campaigns
         ]
         gateway = FunctionUrlGateway({name: build_handler(name) for name in games()})
-        self.server = make_server(self.host, self.port, gateway, threaded=True)
+        pages = LocalPages(gateway, games(), [campaign.id for campaign in self.applied])
+        self.server = make_server(self.host, self.port, pages, threaded=True)
         self.port = self.server.server_port
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()

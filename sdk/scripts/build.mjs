@@ -1,0 +1,36 @@
+// The games' H5 pages: each games/<package>/page/ (body.html + main.ts) bundled with esbuild
+// into dist/pages/<game>/ (index.html, the body in the one page head), where the local stack
+// serves it as /<game>/page/.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const sdk = join(dirname(fileURLToPath(import.meta.url)), "..");
+const gamesDir = join(sdk, "..", "games");
+const out = join(sdk, "dist", "pages");
+const head = `<!doctype html>
+<html lang="zh-CN">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+  <link rel="icon" href="data:,">
+  <title>营销游戏</title>
+</head>
+<body>
+`;
+rmSync(out, { recursive: true, force: true });
+for (const pkg of readdirSync(gamesDir).sort()) {
+  const page = join(gamesDir, pkg, "page");
+  if (!existsSync(join(page, "main.ts"))) continue;
+  const target = join(out, pkg.replaceAll("_", "-"));
+  mkdirSync(target, { recursive: true });
+  await build({ entryPoints: [join(page, "main.ts")], bundle: true, format: "esm", target: "es2020",
+                minify: true, sourcemap: true, outfile: join(target, "main.js"), logLevel: "warning" });
+  const body = readFileSync(join(page, "body.html"), "utf8");
+  writeFileSync(join(target, "index.html"), `${head}${body}<script type="module" src="main.js"></script>
+</body>
+</html>
+`);
+  console.log(`page ${pkg.replaceAll("_", "-")} -> ${target}`);
+}

@@ -1,0 +1,44 @@
+/** An error answered by a game function: the shared envelope `{"error": {"code", "message"}}`. */
+export class ApiError extends Error {
+  readonly name = "ApiError";
+  constructor(
+    /** HTTP status, or 0 when the network failed before any answer. */
+    readonly status: number,
+    /** The stable error code (`SOLD_OUT`, `RATE_LIMITED`, ...): branch on this, never on the message. */
+    readonly code: string,
+    message: string,
+    /** Seconds the server asked to wait (`Retry-After`), when it did. */
+    readonly retryAfter: number | null = null,
+    /** The request id the server answered with (`X-Request-Id`), when it did. */
+    readonly requestId: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** The code of an error that never reached a server. */
+export const NETWORK_ERROR = "NETWORK_ERROR";
+
+/** `Retry-After` in seconds (a number of seconds or an HTTP date), or null. */
+export function retryAfterSeconds(value: string | null, now: number = Date.now()): number | null {
+  if (value === null || value.trim() === "") return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, (at - now) / 1000);
+}
+
+/** The error an answer carries: its envelope's code and message, or a generic one. */
+export async function errorOf(response: Response): Promise<ApiError> {
+  let code = `HTTP_${response.status}`;
+  let message = response.statusText || code;
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    code = body.error?.code ?? code;
+    message = body.error?.message ?? message;
+  } catch {
+    // not JSON: keep the generic code
+  }
+  return new ApiError(response.status, code, message,
+    retryAfterSeconds(response.headers.get("Retry-After")), response.headers.get("X-Request-Id"));
+}

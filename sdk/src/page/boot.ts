@@ -1,0 +1,65 @@
+import { Client } from "../client.js";
+import { games, type Games } from "../games.js";
+import { memberOf, playerToken } from "../token.js";
+import { h, toast } from "./dom.js";
+import { messageOf } from "./messages.js";
+import { STYLE } from "./style.js";
+
+/** What a game's page starts from. */
+export interface PageContext {
+  api: Games;
+  client: Client;
+  /** `?campaign=`, the demo campaign unless given. */
+  campaign: string;
+  /** The member the token names, or null when nobody is signed in. */
+  member: string | null;
+  params: URLSearchParams;
+  /** Run `work`, telling the player in Chinese when it fails; true when it succeeded. */
+  attempt: (work: () => Promise<unknown>) => Promise<boolean>;
+}
+
+/** Set up a game's page: the style, the client on this origin, the player's token. */
+export function boot(title: string): PageContext {
+  document.title = title;
+  document.head.append(h("style", {}, STYLE));
+  const client = new Client({ baseUrl: location.origin, token: () => playerToken(localStorage, location.hash),
+                              language: "zh-CN" });
+  const params = new URLSearchParams(location.search);
+  const member = memberOf(client.token());
+  document.body.prepend(h("header", {}, h("a", { href: "/" }, "‹ 活动首页"), h("h1", {}, title),
+    h("span", { class: "who" }, member ? `会员 ${member}` : "未登录")));
+  const attempt = async (work: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await work();
+      return true;
+    } catch (error) {
+      toast(messageOf(error));
+      return false;
+    }
+  };
+  return { api: games(client), client, campaign: params.get("campaign") ?? "demo", member, params, attempt };
+}
+
+/** A money text in yuan ("50.00") as the page shows it. */
+export const yuan = (value: string | number): string => `¥${value}`;
+
+/** An instant as the campaign's wall time, "12-05 10:00". */
+export function when(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, month: "2-digit", day: "2-digit", hour: "2-digit",
+                                                    minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
+}
+
+/** Show the share link of `params` in `#link` (`#share-link`, for friends to open). */
+export function showShareLink(campaign: string, params: Record<string, string>): void {
+  const link = shareLink(campaign, params);
+  const target = document.getElementById("link");
+  target?.replaceChildren("分享链接：", h("a", { id: "share-link", href: link }, link));
+}
+
+/** This page's address with `params` (and the campaign): a link to share with friends. */
+export function shareLink(campaign: string, params: Record<string, string>): string {
+  const query = new URLSearchParams({ campaign, ...params });
+  return `${location.origin}${location.pathname}?${query}`;
+}

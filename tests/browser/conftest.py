@@ -1,0 +1,143 @@
+"""Browser tests: the games' H5 pages, built from their sources, played in Debian's headless
+Chromium (driven by Playwright, never its own browser download) against `mgames local`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from filelock import FileLock
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def browser_demo(folder: Path) -> Path:
+    """The demo campaign with bookings taken at any hour, so the tests pass at any time of day,
+    and helps from the initiator's IP (every browser here is on 127.0.0.1)."""
+    doc = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
+    doc["games"]["booking"]["booking"] |= {"from_hour": 0, "until_hour": 24}
+    doc["games"]["assist"]["block_same_ip"] = False
+    path = folder / "demo.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    return path
+
+
+def build_pages() -> None:
+    """Build the pages unless they are newer than their sources; once at a time, as the
+    stacks of other test workers serve them."""
+    with FileLock(ROOT / "sdk" / ".build.lock"):
+        marker = ROOT / "sdk" / "dist" / "pages" / ".built"
+        sources = [*ROOT.glob("games/*/page/*"), *(ROOT / "sdk" / "src").rglob("*.ts")]
+        if marker.exists() and marker.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
+            return
+        built = subprocess.run(["node", "scripts/build.mjs"], cwd=ROOT / "sdk", capture_output=True,
+                               text=True, timeout=120, check=False)
+        assert built.returncode == 0, built.stdout + built.stderr + " (run scripts/setup)"
+        marker.touch()
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A running `mgames local`: its games' base URL, its DynamoDB, and the CLI's environment."""
+
+    url: str
+    dynamodb: str
+    env: dict[str, str]
+
+    def mgames(self, *args: str) -> str:
+        """Run an `mgames` command against this stack's table; answer what it printed."""
+        done = subprocess.run([sys.executable, "-m", "infra.cli", *args, "--endpoint", self.dynamodb,
+                               "--table", "mgames-local"],
+                              cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60,
+                              check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """`mgames local` on free ports, with freshly built pages."""
+    campaign = browser_demo(tmp_path_factory.mktemp("campaign"))
+    build_pages()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MGAMES_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "infra.cli", "local", "--port", "0",
+                             "--dynamodb-port", "0", "--jobs-every", "0",
+                             "--campaign", str(campaign)], cwd=ROOT,
+                            env=env | {"PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    out = ""
+    deadline = time.monotonic() + 60
+    while "Ctrl-C stops" not in out and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        out += line
+    found = re.search(r"H5 pages.*?(http://\S+)/\n", out)
+    dynamodb = re.search(r"DynamoDB \S+ \S+\s+(http://\S+)", out)
+    assert found is not None and dynamodb is not None, out
+    yield Stack(found.group(1), dynamodb.group(1), env)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+Player = Callable[[str], Page]
+
+
+@pytest.fixture
+def player(browser: Browser, stack: Stack) -> Iterator[Player]:
+    """`player(member)`: a phone-sized page of its own context, signed in as `member` on the
+    landing page; on teardown no page may have logged a console error."""
+    errors: list[str] = []
+
+    def sign_in(member: str) -> Page:
+        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                      has_touch=True, locale="zh-CN")
+        page = context.new_page()
+        page.on("console", lambda m: _keep_error(m, errors))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(stack.url + "/")
+        page.fill("#member", member)
+        page.click("#login button")
+        page.wait_for_function("localStorage.getItem('mgames.member') !== null")
+        assert member in page.inner_text("#who")
+        return page
+
+    yield sign_in
+    assert not errors, json.dumps(errors, ensure_ascii=False)
+
+
+def _keep_error(message: ConsoleMessage, errors: list[str]) -> None:
+    if message.type == "error":
+        errors.append(f"{message.text} at {message.location}")
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep what the page shows now as docs/screenshots/<name>.png (the README shows them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(300)  # let transitions settle
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
