@@ -25,7 +25,7 @@ export interface paths {
             cookie?: never;
         };
         /** The caller's own tasks, newest first */
-        get: operations["list_mine_campaigns__campaign_id__tasks_get"];
+        get: operations["list_page_campaigns__campaign_id__tasks_get"];
         put?: never;
         /** Open an assist task */
         post: operations["post_action_campaigns__campaign_id__tasks_post"];
@@ -205,6 +205,11 @@ export interface components {
         };
         /** TaskList */
         TaskList: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
             /** Tasks */
             tasks: components["schemas"]["TaskView"][];
         };
@@ -301,9 +306,14 @@ export interface operations {
             };
         };
     };
-    list_mine_campaigns__campaign_id__tasks_get: {
+    list_page_campaigns__campaign_id__tasks_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: {
                 /** @description Bearer <player token> */
                 authorization?: string | null;
@@ -316,7 +326,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description his tasks with their progress and his rewards */
+            /** @description a page of his tasks with their progress and his rewards */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -25,7 +25,7 @@ export interface paths {
             cookie?: never;
         };
         /** The player's own bookings */
-        get: operations["list_mine_campaigns__campaign_id__bookings_get"];
+        get: operations["list_page_campaigns__campaign_id__bookings_get"];
         put?: never;
         /** Book one unit for a day */
         post: operations["post_booking_campaigns__campaign_id__bookings_post"];
@@ -91,6 +91,11 @@ export interface components {
         BookingList: {
             /** Bookings */
             bookings: components["schemas"]["BookingView"][];
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
         };
         /** BookingView */
         BookingView: {
@@ -250,9 +255,14 @@ export interface operations {
             };
         };
     };
-    list_mine_campaigns__campaign_id__bookings_get: {
+    list_page_campaigns__campaign_id__bookings_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: {
                 /** @description Bearer <player token> */
                 authorization?: string | null;
@@ -265,7 +275,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description newest first, states as of now */
+            /** @description a page of them, states as of now */
             200: {
                 headers: {
                     [name: string]: unknown;

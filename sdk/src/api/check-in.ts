@@ -25,7 +25,7 @@ export interface paths {
             cookie?: never;
         };
         /** The player's own check-ins and make-ups */
-        get: operations["list_mine_campaigns__campaign_id__check_ins_get"];
+        get: operations["list_page_campaigns__campaign_id__check_ins_get"];
         put?: never;
         /** Check in today */
         post: operations["post_action_campaigns__campaign_id__check_ins_post"];
@@ -153,6 +153,11 @@ export interface components {
         CheckInList: {
             /** Check Ins */
             check_ins: components["schemas"]["CheckInView"][];
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
         };
         /** CheckInView */
         CheckInView: {
@@ -308,9 +313,14 @@ export interface operations {
             };
         };
     };
-    list_mine_campaigns__campaign_id__check_ins_get: {
+    list_page_campaigns__campaign_id__check_ins_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: {
                 /** @description Bearer <player token> */
                 authorization?: string | null;
@@ -323,7 +333,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description newest first */
+            /** @description a page of them, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -25,7 +25,7 @@ export interface paths {
             cookie?: never;
         };
         /** The player's own draws */
-        get: operations["list_mine_campaigns__campaign_id__draws_get"];
+        get: operations["list_page_campaigns__campaign_id__draws_get"];
         put?: never;
         /** Spin the wheel once */
         post: operations["post_action_campaigns__campaign_id__draws_post"];
@@ -83,6 +83,11 @@ export interface components {
         DrawList: {
             /** Draws */
             draws: components["schemas"]["DrawView"][];
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
         };
         /** DrawView */
         DrawView: {
@@ -178,9 +183,14 @@ export interface operations {
             };
         };
     };
-    list_mine_campaigns__campaign_id__draws_get: {
+    list_page_campaigns__campaign_id__draws_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: {
                 /** @description Bearer <player token> */
                 authorization?: string | null;
@@ -193,7 +203,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description newest first */
+            /** @description a page of them, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
