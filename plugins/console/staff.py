@@ -7,7 +7,14 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from plugins.console.contract import documented
 from plugins.console.web import STAFF, Call, console_view, outcome_response
+from plugins.errors import (
+    CampaignNotFoundError,
+    CouponNotFoundError,
+    CouponNotRedeemableError,
+    CouponNotUsableHereError,
+)
 from plugins.idempotency import operation
 from plugins.runtime import runtime
 
@@ -29,6 +36,9 @@ class CouponVerify(Body):
 
 
 @staff.route("/coupons/verify", methods=["POST"])
+@documented("staff", "Redeem a coupon at the counter", body=CouponVerify,
+            raises=(CouponNotFoundError, CouponNotRedeemableError, CouponNotUsableHereError,
+                    CampaignNotFoundError))
 @console_view(staff, STAFF)
 def verify_coupon(call: Call) -> Response:
     """Redeem a coupon at the counter of one of the staff member's stores, where its usage

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
+import json
 import os
 import queue
 import warnings
@@ -30,6 +32,7 @@ from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 from plugins.contracts import GamePlugin
 from plugins.errors import FraudBlockedError, GameError, MalformedRequestError
 from plugins.http import Answer, answer_for, checked_json, error_answer
+from plugins.openapi import game_document
 from plugins.registry import get_game
 from plugins.store import request_deadline
 from plugins.web.request import handling
@@ -124,6 +127,12 @@ def _check_body(event: LambdaFunctionUrlEvent) -> None:
     checked_json(event.headers.get("content-type"), body, BODY_LIMIT)
 
 
+@functools.cache
+def document_text(plugin: GamePlugin) -> str:
+    """The game function's OpenAPI document (`plugins.openapi`), built once per process."""
+    return json.dumps(game_document(build_app(plugin), plugin, API_VERSION), ensure_ascii=False)
+
+
 def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
     """The resolver for one game: its routes plus the shared conventions."""
     app = FunctionUrlResolver(enable_validation=True)
@@ -132,10 +141,7 @@ def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> Response[str]:
-        schema = app.get_openapi_json_schema(
-            title=f"{plugin.title} API", version=API_VERSION, description=plugin.summary,
-        )
-        return Response(status_code=200, content_type="application/json", body=schema)
+        return Response(status_code=200, content_type="application/json", body=document_text(plugin))
 
     return app
 
