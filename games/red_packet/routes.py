@@ -57,7 +57,7 @@ class GrabView(BaseModel):
     amount: MoneyText
     withheld: str
     grab_in_window: int
-    reward: dict[str, Any]
+    reward: kit.IssuedReward
     coupon: dict[str, Any] | None
     coupon_refused: bool
     grabbed_at: str

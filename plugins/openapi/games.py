@@ -36,6 +36,7 @@ from plugins.errors import (
     TokenMissingError,
 )
 from plugins.openapi.errors import CALLER, ENVELOPE, EVERY, HEADERS, KEYED, error_responses, header
+from plugins.openapi.rewards import reward_components
 from plugins.openapi.shape import finish
 
 Security = list[dict[str, list[str]]]
@@ -121,6 +122,6 @@ def game_document(app: LambdaFunctionUrlResolver, plugin: GamePlugin, version: s
     components = doc.setdefault("components", {})
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         components.get("schemas", {}).pop(unused, None)
-    components.setdefault("schemas", {})["ErrorEnvelope"] = ENVELOPE
+    components.setdefault("schemas", {}).update(reward_components(), ErrorEnvelope=ENVELOPE)
     components["headers"] = HEADERS
     return finish(doc)

@@ -1,16 +1,14 @@
 """What every document gets once built, the game functions' and the console's alike: the
-`date-time` format on timestamps (string properties named `*_at`, `valid_from`,
-`valid_until`), wherever a schema declares them."""
+`date-time` format on timestamps (string properties named `*_at`), wherever a schema
+declares them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-TIMESTAMPS = ("valid_from", "valid_until")
-
 
 def _is_timestamp(name: str) -> bool:
-    return name.endswith("_at") or name in TIMESTAMPS
+    return name.endswith("_at")
 
 
 def _date_time(schema: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from plugins.actions import ActionResult, history
 from plugins.contracts import Campaign
 from plugins.openapi.games import OPERATOR, PLAYER
+from plugins.openapi.rewards import IssuedReward, RewardOffer
 from plugins.runtime import runtime
 from plugins.web.play import Action, Counted, body_of, count, play
 from plugins.web.request import current_operator, current_player, optional_player
@@ -45,10 +46,12 @@ __all__ = [
     "CampaignId",
     "Counted",
     "IdempotencyKey",
+    "IssuedReward",
     "LambdaFunctionUrlRouter",
     "OptionalBody",
     "Path",
     "Response",
+    "RewardOffer",
     "action",
     "action_response",
     "action_route",
