@@ -90,8 +90,19 @@ def _errors(method: str, operation: dict[str, Any], own: set[type[GameError]]) -
     return errors | own
 
 
+def _optional_body(operation: dict[str, Any]) -> None:
+    """A body that may be left out is `required: false`, not a required `null`: a generated
+    client then sends nothing by default (openapi-python-client sent its `Unset` marker)."""
+    media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+    options = media.get("schema", {}).get("anyOf", [])
+    if {"type": "null"} in options:
+        media["schema"] = next(option for option in options if option != {"type": "null"})
+        operation["requestBody"]["required"] = False
+
+
 def _operation(method: str, operation: dict[str, Any], own: set[type[GameError]]) -> None:
     responses = operation["responses"]
+    _optional_body(operation)
     named = {p["name"] for p in operation.get("parameters", [])}
     if "security" not in operation and "authorization" in named:
         operation["security"] = MAYBE_PLAYER
