@@ -50,6 +50,8 @@ class LocalStack:
             os.environ.setdefault(name, value)
         console_port = self.console_port if self.console_port is not None else (
             0 if self.port == 0 else 8002)
+        reference_port = self.reference_port if self.reference_port is not None else (
+            0 if self.port == 0 else 8003)
         self.dynamodb = LocalDynamoDB(self.host, self.dynamodb_port, self.faults).start()
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.endpoint_url
         client = boto3.client("dynamodb", endpoint_url=self.dynamodb.endpoint_url)
@@ -73,8 +75,7 @@ class LocalStack:
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
         self._start_console(console_port)
-        self._start_reference(self.reference_port if self.reference_port is not None else (
-            0 if self.port == 0 else 8003))
+        self._start_reference(reference_port)
         self._stopping = threading.Event()
         if self.jobs_every > 0:
             threading.Thread(target=self._run_jobs, name="jobs", daemon=True).start()

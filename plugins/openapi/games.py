@@ -133,6 +133,6 @@ def game_document(app: LambdaFunctionUrlResolver, plugin: GamePlugin, version: s
     components = doc.setdefault("components", {})
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         components.get("schemas", {}).pop(unused, None)
-    components.setdefault("schemas", {}).update(reward_components(), ErrorEnvelope=ENVELOPE)
+    components.setdefault("schemas", {}).update(reward_components(plugin.name), ErrorEnvelope=ENVELOPE)
     components["headers"] = HEADERS
     return finish(doc)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, WithJsonSchema
 
-from plugins.registry import issuers
+from plugins.registry import GAMES_GROUP, ISSUERS_GROUP, get_issuer, sources
 
 REF = "#/components/schemas/{model}"
 IssuedReward = Annotated[dict[str, Any],
@@ -34,9 +34,14 @@ def _local_times(node: Any) -> None:
             _local_times(value)
 
 
-def _union(models: dict[str, type[BaseModel]], title: str, schemas: dict[str, Any]) -> dict[str, Any]:
+def _union(models: dict[str, type[BaseModel] | None], title: str, schemas: dict[str, Any]) -> dict[str, Any]:
     mapping = {}
     for kind, model in sorted(models.items()):
+        if model is None:  # another game's issuer: a function never imports another game
+            schemas[f"{title}-{kind}"] = {"type": "object", "required": ["type"], "properties": {
+                "type": {"type": "string", "const": kind}}, "description": "typed in its game's document"}
+            mapping[kind] = REF.format(model=f"{title}-{kind}")
+            continue
         found = model.model_json_schema(ref_template=REF, mode="serialization")
         if title == "RewardOffer":
             _local_times(found)
@@ -50,12 +55,17 @@ def _union(models: dict[str, type[BaseModel]], title: str, schemas: dict[str, An
             "discriminator": {"propertyName": "type", "mapping": mapping}}
 
 
-def reward_components() -> dict[str, Any]:
-    """The schemas of `IssuedReward`, `RewardOffer` and every model they name."""
-    installed = issuers()
+def reward_components(game: str) -> dict[str, Any]:
+    """The schemas of `IssuedReward`, `RewardOffer` and every model they name, in `game`'s
+    document: the platform's issuers and the game's own typed in full, another game's issuer
+    by its `type` only (loading it would import that game into this game's function)."""
+    others = [module for name, module in sources(GAMES_GROUP).items() if name != game]
+    loaded = {name: None if any(module == other or module.startswith(f"{other}.") for other in others)
+              else get_issuer(name) for name, module in sources(ISSUERS_GROUP).items()}
     schemas: dict[str, Any] = {}
-    issued = {name: issuer.issued_model for name, issuer in installed.items() if issuer.issued_model}
+    issued = {name: None if issuer is None else issuer.issued_model for name, issuer in loaded.items()}
+    offers: dict[str, type[BaseModel] | None] = {
+        name: None if issuer is None else issuer.spec_model for name, issuer in loaded.items()}
     schemas["IssuedReward"] = _union(issued, "IssuedReward", schemas)
-    schemas["RewardOffer"] = _union({name: issuer.spec_model for name, issuer in installed.items()},
-                                    "RewardOffer", schemas)
+    schemas["RewardOffer"] = _union(offers, "RewardOffer", schemas)
     return schemas
