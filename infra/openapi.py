@@ -1,37 +1,44 @@
-"""`python -m infra.openapi OUTDIR`: each game function's OpenAPI document, as its own
-`/openapi.json` route serves it, written to OUTDIR/<game>.json (the SDK's types come from these)."""
+"""Write every function's OpenAPI document and the console's to a folder, `<name>.json` each
+(`python -m infra.openapi OUTDIR`): what a client generator (the TypeScript SDK's types) reads,
+without starting the stack."""
 
 from __future__ import annotations
 
 import json
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
-from infra.local.events import LambdaContext, function_url_event
 
-
-def documents() -> dict[str, Any]:
-    """Every installed game's OpenAPI document, by game name."""
+def documents() -> dict[str, dict[str, Any]]:
+    """Every installed game's document by its name, and the console's as `console`."""
+    from functions.console.app import document_text as console_text
     from plugins.registry import games
-    from plugins.web import build_handler
+    from plugins.web.app import document_text
 
-    found = {}
-    for name in games():
-        answer = build_handler(name)(function_url_event("GET", "/openapi.json"),
-                                     LambdaContext(function_name=name))
-        found[name] = json.loads(answer["body"])
-    return found
+    found = {name: json.loads(document_text(plugin)) for name, plugin in sorted(games().items())}
+    return found | {"console": json.loads(console_text())}
 
 
-def main(argv: list[str] | None = None) -> None:
-    out = Path((argv if argv is not None else sys.argv[1:])[0])
-    out.mkdir(parents=True, exist_ok=True)
-    warnings.filterwarnings("ignore", message="Dimension 'game' has already been added")
-    for name, document in documents().items():
-        (out / f"{name}.json").write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+def write(outdir: Path) -> list[Path]:
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, doc in documents().items():
+        path = outdir / f"{name}.json"
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m infra.openapi OUTDIR", file=sys.stderr)
+        return 2
+    for path in write(Path(args[0])):
+        print(path)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from plugins.errors import CampaignNotOpenError, GameNotEnabledError
 from plugins.timebox import Deadline
@@ -222,6 +222,9 @@ class Issuer(ABC):
 
     name: ClassVar[str]
     spec_model: ClassVar[type[RewardSpec]]
+    issued_model: ClassVar[type[BaseModel] | None] = None
+    """What `plan` returns, as a model whose `type` is the issuer's name: the API documents
+    the rewards a player gets as the union of these (`plugins.openapi.rewards`)."""
 
     @abstractmethod
     def plan(self, tx: Transaction, spec: Any, ctx: IssueContext) -> dict[str, Any]:

@@ -65,6 +65,11 @@ def installed(group: str) -> list[str]:
     return sorted({ep.name for ep in _declared(group)} - _disabled())
 
 
+def sources(group: str) -> dict[str, str]:
+    """Each enabled plug-in's module by name, read from metadata without importing any."""
+    return {ep.name: ep.module for ep in _declared(group) if ep.name not in _disabled()}
+
+
 def _load(group: str, name: str, check: Callable[[str, Any], T]) -> T | None:
     """Load only the entry point `name` of `group` (None if absent or disabled), so a function
     imports the plug-ins it uses and not every installed one; `check` validates it or raises."""

@@ -4,6 +4,7 @@ real function-URL events, and rushes of concurrent players."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
@@ -49,6 +50,7 @@ from plugins.identity.keys import KeyRing  # noqa: E402
 from plugins.identity.tokens import mint_operator, mint_player  # noqa: E402
 from plugins.runtime import runtime  # noqa: E402
 from plugins.store import bind_table  # noqa: E402
+from tests.contract import assert_conforms  # noqa: E402
 
 T = TypeVar("T")
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -372,6 +374,8 @@ class GameClient:
 
         self.game = game
         self.handler = build_handler(game)
+        self.checked = True
+        """Every answer is checked against the function's OpenAPI document (tests/contract.py)."""
 
     def call(self, method: str, path: str, *, body: Any = None, member: str | None = None,
              device: str | None = None, key: str | None = None, ip: str = "10.0.0.1",
@@ -388,7 +392,24 @@ class GameClient:
         event = function_url_event(method, path, query=query, headers=sent, body=raw, source_ip=ip)
         out = self.handler(event, LambdaContext(function_name=self.game))
         text = out.get("body") or ""
-        return Reply(out["statusCode"], json.loads(text) if text else None, out.get("headers", {}))
+        reply = Reply(out["statusCode"], json.loads(text) if text else None, out.get("headers", {}))
+        if self.checked:
+            assert_conforms(self.document, method, path, reply.status, reply.body)
+        return reply
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The function's own OpenAPI document: every answer is checked against it."""
+        from plugins.registry import get_game
+        from plugins.web.app import document_text
+
+        return _parsed(document_text(get_game(self.game)))
+
+
+@functools.cache
+def _parsed(text: str) -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(text)
+    return parsed
 
 
 @pytest.fixture

@@ -10,9 +10,13 @@ pages (`plugins.console.web.cors`).
 
 from __future__ import annotations
 
-from chalice import Chalice
+import json
+from functools import cache
+
+from chalice import Chalice, Response
 
 from plugins.console import campaigns, staff
+from plugins.console.openapi import console_document
 from plugins.console.web import cors
 from plugins.registry import contribution, games
 
@@ -24,6 +28,21 @@ for plugin in games().values():
     blueprint = contribution(plugin, "console")
     if blueprint is not None:
         app.register_blueprint(blueprint)
+API_VERSION = "1.0.0"
+
+
+@cache
+def document_text() -> str:
+    """The console's OpenAPI document, built once per process from the routes' contracts."""
+    return json.dumps(console_document(app.routes, API_VERSION), ensure_ascii=False)
+
+
+@app.route("/openapi.json", methods=["GET"])
+def openapi() -> Response:
+    """The console's OpenAPI 3.1 document (plugins/console/openapi.py)."""
+    return Response(body=document_text(), status_code=200, headers={"Content-Type": "application/json"})
+
+
 for methods in app.routes.values():
     for route in methods.values():
         route.content_types = ["*/*"]

@@ -57,7 +57,7 @@ class HelpView(BaseModel):
     helped_at: str
     completed: bool = Field(description="this help completed the task")
     new_user: bool
-    helper_reward: dict[str, Any] | None
+    helper_reward: kit.IssuedReward | None
     cut: dict[str, str] | None = Field(description="cut mode: amount cut and the price now")
     card: CardView | None
 
@@ -73,7 +73,7 @@ class RulesView(kit.CampaignHeading):
     cut: dict[str, str] | None
     cards: list[CardView] | None
     prizes: list[dict[str, Any]]
-    helper_reward: dict[str, Any] | None
+    helper_reward: kit.RewardOffer | None
 
 
 OPENED = kit.Counted("TasksOpened", "assist task opened", fields=lambda r: {"task_id": r["task_id"]})

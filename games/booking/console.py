@@ -6,8 +6,17 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from games.booking.errors import (
+    BookingCancelledError,
+    BookingExpiredError,
+    CodeNotFoundError,
+    NotInPickupWindowError,
+    PickedUpError,
+)
 from games.booking.verify import verify
+from plugins.console.contract import documented
 from plugins.console.web import STAFF, Call, console_view, outcome_response
+from plugins.errors import CampaignNotFoundError, GameNotEnabledError
 from plugins.runtime import runtime
 
 console = Blueprint(__name__)
@@ -21,6 +30,9 @@ class BookingVerify(BaseModel):
 
 
 @console.route("/bookings/verify", methods=["POST"])
+@documented("staff", "Verify a booking's pick-up code", body=BookingVerify,
+            raises=(CodeNotFoundError, NotInPickupWindowError, BookingCancelledError, PickedUpError,
+                    BookingExpiredError, CampaignNotFoundError, GameNotEnabledError))
 @console_view(console, STAFF)
 def verify_booking(call: Call) -> Response:
     body = call.body(BookingVerify)

@@ -124,7 +124,7 @@ def post_cancel(a: kit.Action, booking_id: BookingId) -> kit.ActionResult:
 
 
 @router.post("/campaigns/<campaign_id>/verifications", summary="Staff verify a pick-up code",
-             responses=kit.answers(VerifiedView, "the booking, picked up"))
+             responses=kit.answers(VerifiedView, "the booking, picked up"), security=kit.OPERATOR)
 def post_verification(
     campaign_id: kit.CampaignId,
     body: Annotated[VerifyRequest, kit.Body()],

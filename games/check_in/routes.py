@@ -12,7 +12,7 @@ from plugins.errors import MalformedRequestError
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
-Reward = dict[str, Any] | None
+Reward = kit.RewardOffer | None
 
 
 class CalendarDay(BaseModel):
@@ -63,7 +63,7 @@ class EarnedReward(BaseModel):
     kind: Literal["day", "milestone"] = Field(alias="for")
     day: int | None = None
     streak: int | None = None
-    reward: Reward
+    reward: kit.IssuedReward | None
     refused: bool = False
     wheel_chances: int | None = None
 

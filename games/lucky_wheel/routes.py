@@ -19,7 +19,7 @@ class PrizeView(BaseModel):
     name: str
     value: MoneyText
     image: str | None = None
-    reward: dict[str, Any] | None = None
+    reward: kit.RewardOffer | None = None
 
 
 class Chances(BaseModel):
@@ -38,7 +38,7 @@ class DrawView(BaseModel):
     draw_id: str
     drawn_at: str
     prize: PrizeView
-    reward: dict[str, Any] | None
+    reward: kit.IssuedReward | None
     fallback: bool
 
 

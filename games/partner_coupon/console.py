@@ -10,20 +10,27 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from games.partner_coupon.config import partner_coupon_of
-from games.partner_coupon.errors import PartnerNotFoundError
+from games.partner_coupon.errors import (
+    CodesInvalidError,
+    CouponTypeNotFoundError,
+    DuplicateCodesError,
+    PartnerNotFoundError,
+)
 from games.partner_coupon.pool import parse_codes, upload_pool
 from games.partner_coupon.settlement import settlement as settle
 from plugins.clock import stamp
+from plugins.console.contract import documented
 from plugins.console.partners import partner_view
 from plugins.console.web import Call, json_response, outcome_response
-from plugins.errors import CouponNotFoundError
+from plugins.errors import CouponNotFoundError, CouponNotRedeemableError, GameNotEnabledError
 from plugins.idempotency import operation
 from plugins.issuance.coupon import find_coupon, redeem
-from plugins.issuance.redemption import Order, check_redeemable
+from plugins.issuance.redemption import REDEMPTION_ERRORS, Order, check_redeemable
 from plugins.runtime import runtime
 from plugins.types import money
 
 console = Blueprint(__name__)
+PARTNER_ERRORS = (PartnerNotFoundError, GameNotEnabledError)
 
 
 class Body(BaseModel):
@@ -44,6 +51,9 @@ class Redemption(Body):
 
 
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}", methods=["POST"])
+@documented("partner", "Upload codes to a coupon type's pool (a repeated upload_id: the first result)",
+            body=PoolUpload, statuses=(200, 201), keyed=False,
+            raises=(*PARTNER_ERRORS, CouponTypeNotFoundError, CodesInvalidError, DuplicateCodesError))
 @partner_view(console)
 def upload(call: Call, partner_id: str, campaign_id: str, type_id: str) -> Response:
     """Add codes to a coupon type's pool; a repeated upload_id answers the first result."""
@@ -55,6 +65,7 @@ def upload(call: Call, partner_id: str, campaign_id: str, type_id: str) -> Respo
 
 
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/settlement", methods=["GET"])
+@documented("partner", "The partner's settlement in the campaign", raises=PARTNER_ERRORS)
 @partner_view(console)
 def settlement(call: Call, partner_id: str, campaign_id: str) -> Response:
     campaign = runtime.configs.get(campaign_id)
@@ -62,6 +73,8 @@ def settlement(call: Call, partner_id: str, campaign_id: str) -> Response:
 
 
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/redemptions", methods=["POST"])
+@documented("partner", "Redeem a co-branded coupon at the partner's counter", body=Redemption,
+            raises=(*PARTNER_ERRORS, CouponNotFoundError, CouponNotRedeemableError, *REDEMPTION_ERRORS))
 @partner_view(console)
 def redemption(call: Call, partner_id: str, campaign_id: str) -> Response:
     """Redeem, once, a co-branded coupon of this partner in this campaign (any other: 404); a

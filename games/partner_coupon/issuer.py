@@ -40,10 +40,10 @@ from games.partner_coupon.items import (
 from games.partner_coupon.pool import pool_heads
 from games.partner_coupon.realtime import plan_fetch
 from plugins.contracts import IssueContext, Issuer, RewardSpec
-from plugins.issuance.coupon import CouponIssuer
+from plugins.issuance.coupon import CouponIssuer, CouponReward
 from plugins.runtime import runtime
 from plugins.store import Transaction
-from plugins.types import Slug, cents, money
+from plugins.types import MoneyText, Slug, cents, money
 
 __all__ = ["POOL_TAGS", "TALLY_TAG", "PartnerCouponIssuer", "PartnerCouponSpec"]
 
@@ -80,9 +80,23 @@ def _code_at(cid: str, partner: str, type_id: str, bucket: int, position: int) -
         return ""  # cannot happen for a counted position; the code's condition refuses it
 
 
+class PartnerCouponReward(CouponReward):
+    """A partner's co-branded coupon: a coupon with the partner's code (`pending` until a
+    real-time partner answers)."""
+
+    type: Literal["partner-coupon"]  # type: ignore[assignment]
+    partner: str
+    partner_name: str
+    type_id: str
+    code: str | None
+    code_state: Literal["pending", "ready"]
+    face_value: MoneyText
+
+
 class PartnerCouponIssuer(Issuer):
     name = "partner-coupon"
     spec_model = PartnerCouponSpec
+    issued_model = PartnerCouponReward
 
     def available(self, spec: PartnerCouponSpec, ctx: IssueContext) -> bool:
         """Only while the campaign runs that partner's coupon type."""

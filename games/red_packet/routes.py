@@ -57,7 +57,7 @@ class GrabView(BaseModel):
     amount: MoneyText
     withheld: str
     grab_in_window: int
-    reward: dict[str, Any]
+    reward: kit.IssuedReward
     coupon: dict[str, Any] | None
     coupon_refused: bool
     grabbed_at: str
@@ -115,7 +115,8 @@ def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization =
 
 
 @router.post("/campaigns/<campaign_id>/orders", summary="Report an order (brand system only)",
-             responses=kit.answers(PacketCreated, "the order's packet (a repeat returns it again)", 201))
+             responses=kit.answers(PacketCreated, "the order's packet (a repeat returns it again)", 201),
+             security=kit.OPERATOR)
 def post_order(campaign_id: kit.CampaignId, body: Annotated[OrderBody, kit.Body()],
                authorization: kit.Authorization = None) -> kit.Response[str]:
     caller = kit.current_operator(BRAND, campaign_id)

@@ -44,12 +44,15 @@ class LocalStack:
     console_port: int | None = None  # 8002, or any free port when `port` is 0
     faults: Faults | None = None
     """None: the atomic local DynamoDB; else the realistic one, with these settings."""
+    reference_port: int | None = None  # 8003, or any free port when `port` is 0
 
     def start(self) -> LocalStack:
         for name, value in LOCAL_ENV.items():
             os.environ.setdefault(name, value)
         console_port = self.console_port if self.console_port is not None else (
             0 if self.port == 0 else 8002)
+        reference_port = self.reference_port if self.reference_port is not None else (
+            0 if self.port == 0 else 8003)
         self.dynamodb = LocalDynamoDB(self.host, self.dynamodb_port, self.faults).start()
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = self.dynamodb.endpoint_url
         client = boto3.client("dynamodb", endpoint_url=self.dynamodb.endpoint_url)
@@ -74,6 +77,7 @@ class LocalStack:
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
         self._start_console(console_port)
+        self._start_reference(reference_port)
         self._stopping = threading.Event()
         if self.jobs_every > 0:
             threading.Thread(target=self._run_jobs, name="jobs", daemon=True).start()
@@ -96,6 +100,20 @@ class LocalStack:
         threading.Thread(target=self.console.server.serve_forever, name="console",
                          daemon=True).start()
 
+    def _start_reference(self, port: int) -> None:
+        """The browsable API reference of every function and the console (infra/local/reference.py)."""
+        from infra.local.reference import Reference
+        from infra.openapi import documents
+
+        found = documents()
+        servers = {name: self.console_url if name == "console" else f"{self.url}/{name}" for name in found}
+        self.reference = make_server(self.host, port, Reference(found, servers), threaded=True)
+        threading.Thread(target=self.reference.serve_forever, name="reference", daemon=True).start()
+
+    @property
+    def reference_url(self) -> str:
+        return f"http://{self.host}:{self.reference.server_port}"
+
     def _run_jobs(self) -> None:
         """The worker's schedule, locally: every game's jobs every `jobs_every` seconds."""
         from plugins.clock import utc_now
@@ -117,6 +135,8 @@ class LocalStack:
     def stop(self) -> None:
         self._stopping.set()
         self.console.shutdown()
+        self.reference.shutdown()
+        self.reference.server_close()
         self.console.server.server_close()
         self.server.shutdown()
         self.server.server_close()

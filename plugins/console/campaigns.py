@@ -6,10 +6,16 @@ from chalice import Blueprint, Response
 from chalice.app import MultiDict
 
 from plugins.campaigns.repository import applied, list_versions, load_current
+from plugins.console.contract import documented
 from plugins.console.operations import switched
 from plugins.console.report import campaign_report
 from plugins.console.web import MARKETER, Call, console_view, json_response, outcome_response
-from plugins.errors import CampaignNotFoundError, MalformedRequestError
+from plugins.errors import (
+    CampaignNotFoundError,
+    ConfigInvalidError,
+    GameNotEnabledError,
+    MalformedRequestError,
+)
 from plugins.idempotency import operation, operations_log
 from plugins.identity.callers import ADMIN
 from plugins.runtime import runtime
@@ -18,6 +24,7 @@ from plugins.store.pages import page_limit
 __all__ = ["campaigns"]
 
 campaigns = Blueprint(__name__)
+SWITCH_ERRORS = (GameNotEnabledError, ConfigInvalidError)
 
 
 def _by(call: Call) -> str:
@@ -26,6 +33,9 @@ def _by(call: Call) -> str:
 
 
 @campaigns.route("", methods=["POST"])
+@documented("marketer", "Apply a campaign config (a new version)", statuses=(201,),
+            body={"type": "object", "description": "the campaign config: the JSON form of its YAML file"},
+            raises=(ConfigInvalidError,))
 @console_view(campaigns, MARKETER)
 def apply(call: Call) -> Response:
     """Apply a campaign config (the JSON form of the YAML file); 422 lists every problem; once
@@ -41,6 +51,7 @@ def apply(call: Call) -> Response:
 
 
 @campaigns.route("/{campaign_id}/versions", methods=["GET"])
+@documented("marketer", "The campaign's config versions")
 @console_view(campaigns, MARKETER)
 def versions(call: Call, campaign_id: str) -> Response:
     found = list_versions(campaign_id)
@@ -65,12 +76,14 @@ def _switch(call: Call, campaign_id: str, game: str, enabled: bool) -> Response:
 
 
 @campaigns.route("/{campaign_id}/games/{game}/enable", methods=["POST"])
+@documented("marketer", "Switch a game on (a new version)", raises=SWITCH_ERRORS)
 @console_view(campaigns, MARKETER)
 def enable(call: Call, campaign_id: str, game: str) -> Response:
     return _switch(call, campaign_id, game, True)
 
 
 @campaigns.route("/{campaign_id}/games/{game}/disable", methods=["POST"])
+@documented("marketer", "The kill switch: a game off (a new version)", raises=SWITCH_ERRORS)
 @console_view(campaigns, MARKETER)
 def disable(call: Call, campaign_id: str, game: str) -> Response:
     """The kill switch: a new version with the game's `enabled: false`."""
@@ -78,6 +91,7 @@ def disable(call: Call, campaign_id: str, game: str) -> Response:
 
 
 @campaigns.route("/{campaign_id}/report", methods=["GET"])
+@documented("marketer", "The campaign report")
 @console_view(campaigns, MARKETER)
 def report(call: Call, campaign_id: str) -> Response:
     load_current(campaign_id)
@@ -85,6 +99,8 @@ def report(call: Call, campaign_id: str) -> Response:
 
 
 @campaigns.route("/{campaign_id}/operations", methods=["GET"])
+@documented("admin", "Who did what: operator writes, newest first, a page at a time",
+            query=(("limit", "page size"), ("cursor", "the previous page's `next_cursor`")))
 @console_view(campaigns, ADMIN)
 def operations(call: Call, campaign_id: str) -> Response:
     """Who did what (admins only): the campaign's operator writes, newest first, a page at a

@@ -7,9 +7,16 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from plugins.console.contract import documented
 from plugins.console.web import STAFF, Call, console_view, outcome_response
+from plugins.errors import (
+    CampaignNotFoundError,
+    CouponNotFoundError,
+    CouponNotRedeemableError,
+    CouponNotUsableHereError,
+)
 from plugins.idempotency import operation
-from plugins.issuance.redemption import Order, check_redeemable
+from plugins.issuance.redemption import REDEMPTION_ERRORS, Order, check_redeemable
 from plugins.runtime import runtime
 from plugins.types import money
 
@@ -33,6 +40,9 @@ class CouponVerify(Body):
 
 
 @staff.route("/coupons/verify", methods=["POST"])
+@documented("staff", "Redeem a coupon at the counter", body=CouponVerify,
+            raises=(CouponNotFoundError, CouponNotRedeemableError, CouponNotUsableHereError,
+                    CampaignNotFoundError, *REDEMPTION_ERRORS))
 @console_view(staff, STAFF)
 def verify_coupon(call: Call) -> Response:
     """Redeem a coupon at the counter of one of the staff member's stores, where its usage

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.store import CashItem, Transaction, keys
-from plugins.types import Money, cents, yuan
+from plugins.types import Money, MoneyText, cents, yuan
 
 __all__ = ["CashIssuer", "CashSpec", "cash_balance"]
 
@@ -25,9 +25,17 @@ class CashSpec(RewardSpec):
     amount: Money = Field(gt=0, le=100_000, description="yuan credited to the member's balance")
 
 
+class CashReward(BaseModel):
+    """Cash credited to the member's balance."""
+
+    type: Literal["cash"]
+    amount: MoneyText
+
+
 class CashIssuer(Issuer):
     name = "cash"
     spec_model = CashSpec
+    issued_model = CashReward
 
     def plan(self, tx: Transaction, spec: CashSpec, ctx: IssueContext) -> dict[str, Any]:
         amount, member = cents(spec.amount), keys.member(ctx.member_id)

@@ -108,9 +108,22 @@ def period_key(moment: datetime, unit: str) -> tuple[str, datetime]:
     return first.strftime("%Y-%m"), (first + timedelta(days=32)).replace(day=1)
 
 
+class CouponReward(BaseModel):
+    """A coupon in the member's wallet, with its validity window."""
+
+    type: Literal["coupon"]
+    coupon_id: str
+    title: str
+    kind: CouponKind
+    valid_from: str
+    valid_until: str
+    channel: str | None = None
+
+
 class CouponIssuer(Issuer):
     name = "coupon"
     spec_model = CouponSpec
+    issued_model = CouponReward
 
     @staticmethod
     def validity(spec: CouponSpec, ctx: IssueContext) -> tuple[datetime, datetime]:

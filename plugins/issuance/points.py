@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.store import PointsItem, Transaction, keys
@@ -18,9 +18,17 @@ class PointsSpec(RewardSpec):
     points: int = Field(ge=1, le=1_000_000)
 
 
+class PointsReward(BaseModel):
+    """Points added to the member's balance."""
+
+    type: Literal["points"]
+    points: int
+
+
 class PointsIssuer(Issuer):
     name = "points"
     spec_model = PointsSpec
+    issued_model = PointsReward
 
     def plan(self, tx: Transaction, spec: PointsSpec, ctx: IssueContext) -> dict[str, Any]:
         member = keys.member(ctx.member_id)

@@ -16,8 +16,8 @@ from plugins.errors import CouponNotUsableHereError, GameError
 from plugins.store import CouponItem
 from plugins.types import Money
 
-__all__ = ["CouponNotForTheseItemsError", "Order", "OrderBelowThresholdError", "OrderRequiredError",
-           "check_redeemable"]
+__all__ = ["REDEMPTION_ERRORS", "CouponNotForTheseItemsError", "Order", "OrderBelowThresholdError",
+           "OrderRequiredError", "check_redeemable"]
 
 Label = str
 
@@ -42,6 +42,11 @@ class Order(BaseModel):
     amount: Money | None = Field(default=None, description="the order's total in yuan, before the coupon")
     items: tuple[Label, ...] = Field(default=(), max_length=200, description="the items' ids (SKUs)")
     categories: tuple[Label, ...] = Field(default=(), max_length=50, description="their categories")
+
+
+REDEMPTION_ERRORS = (CouponNotUsableHereError, OrderRequiredError, OrderBelowThresholdError,
+                     CouponNotForTheseItemsError)
+"""What the rules may refuse with (for the routes' documents)."""
 
 
 def _where(coupon: CouponItem, usage: dict[str, Any], store_id: str,

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
+import json
 import os
 import queue
 import warnings
@@ -33,6 +35,7 @@ from plugins.contracts import GamePlugin
 from plugins.conventions import answering, stamped
 from plugins.errors import FraudBlockedError, GameError, MalformedRequestError
 from plugins.http import Answer, answer_for, checked_json, error_answer
+from plugins.openapi import game_document
 from plugins.registry import get_game
 from plugins.store import request_deadline
 from plugins.web.request import handling
@@ -135,6 +138,12 @@ def _check_body(event: LambdaFunctionUrlEvent) -> None:
     checked_json(event.headers.get("content-type"), body, BODY_LIMIT)
 
 
+@functools.cache
+def document_text(plugin: GamePlugin) -> str:
+    """The game function's OpenAPI document (`plugins.openapi`), built once per process."""
+    return json.dumps(game_document(build_app(plugin), plugin, API_VERSION), ensure_ascii=False)
+
+
 def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
     """The resolver for one game: its routes plus the shared conventions."""
     app = FunctionUrlResolver(enable_validation=True)
@@ -143,10 +152,7 @@ def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> Response[str]:
-        schema = app.get_openapi_json_schema(
-            title=f"{plugin.title} API", version=API_VERSION, description=plugin.summary,
-        )
-        return Response(status_code=200, content_type="application/json", body=schema)
+        return Response(status_code=200, content_type="application/json", body=document_text(plugin))
 
     return app
 

@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 
 from plugins.actions import ActionResult, history
 from plugins.contracts import Campaign
+from plugins.openapi.games import OPERATOR, PLAYER
+from plugins.openapi.rewards import IssuedReward, RewardOffer
 from plugins.runtime import runtime
 from plugins.store.pages import MAX_LIMIT, page_limit
 from plugins.web.play import Action, Counted, body_of, count, play
@@ -34,11 +36,40 @@ from plugins.web.routing import (
 )
 
 __all__ = [
-    "Action", "ActionBody", "ActionResult", "Authorization", "Body", "CampaignHeading",
-    "CampaignId", "Counted", "IdempotencyKey", "LambdaFunctionUrlRouter", "OptionalBody", "Paged", "Path",
-    "Response", "action", "action_response", "action_route", "answers", "body_of", "count",
-    "current_operator", "current_player", "heading", "history_route", "json_response", "mine_route",
-    "optional_player", "paged_route", "play", "runtime",
+    "OPERATOR",
+    "PLAYER",
+    "Action",
+    "ActionBody",
+    "ActionResult",
+    "Authorization",
+    "Body",
+    "CampaignHeading",
+    "CampaignId",
+    "Counted",
+    "IdempotencyKey",
+    "IssuedReward",
+    "LambdaFunctionUrlRouter",
+    "OptionalBody",
+    "Paged",
+    "Path",
+    "Response",
+    "RewardOffer",
+    "action",
+    "action_response",
+    "action_route",
+    "answers",
+    "body_of",
+    "count",
+    "current_operator",
+    "current_player",
+    "heading",
+    "history_route",
+    "json_response",
+    "mine_route",
+    "optional_player",
+    "paged_route",
+    "play",
+    "runtime",
 ]
 
 OptionalBody = Annotated[ActionBody | None, Body()]
@@ -84,7 +115,7 @@ def action(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: typ
         route.__signature__ = inspect.Signature([_SHARED[0], *own, *_SHARED[1:]])  # type: ignore[attr-defined]
         route.__name__ = route.__qualname__ = act.__name__
         route.__doc__ = act.__doc__
-        router.post(path, summary=summary, responses=answers(answer, what, 201))(route)
+        router.post(path, summary=summary, responses=answers(answer, what, 201), security=PLAYER)(route)
         return route
 
     return register
@@ -109,7 +140,7 @@ def mine_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer:
     """GET `path` (its only parameter `<campaign_id>`): what the player holds in the campaign,
     the body `mine(campaign, member_id, now)` builds; a player token only (401, 403)."""
 
-    @router.get(path, summary=summary, responses=answers(answer, what))
+    @router.get(path, summary=summary, responses=answers(answer, what), security=PLAYER)
     def list_mine(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
         player = current_player()
         return json_response(200, mine(runtime.configs.get(campaign_id), player.member_id,

@@ -5,12 +5,23 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import pytest
 from chalice.test import Client
 
 from tests.conftest import operator_token, token
+from tests.contract import assert_conforms
+
+
+@cache
+def document() -> dict[str, Any]:
+    """The console's OpenAPI document: every answer the console tests get is checked against it."""
+    from functions.console.app import document_text
+
+    parsed: dict[str, Any] = json.loads(document_text())
+    return parsed
 
 
 def auth(role: str | None, who: str = "mia") -> dict[str, str]:
@@ -36,6 +47,7 @@ class Console:
             sent.setdefault("content-type", "application/json")
         reply = getattr(self.client.http, method.lower())(path, headers=sent, body=raw)
         reply.data = json.loads(reply.body) if reply.body else None
+        assert_conforms(document(), method, path, reply.status_code, reply.data)
         return reply
 
 

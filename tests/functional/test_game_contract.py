@@ -53,7 +53,8 @@ class TallyConfig(GameConfig):
 router = LambdaFunctionUrlRouter()
 
 
-@router.post("/campaigns/<campaign_id>/presses")
+@router.post("/campaigns/<campaign_id>/presses", responses={201: {"description": "the press"}},
+             security=[{"playerToken": []}])
 def press(campaign_id: CampaignId, idempotency: IdempotencyKey = None):
     def act(action):
         section = action.campaign.section(GAME, TallyConfig)

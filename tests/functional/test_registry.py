@@ -48,7 +48,9 @@ class FlipConfig(GameConfig):
 router = LambdaFunctionUrlRouter()
 
 
-@router.post("/campaigns/<campaign_id>/flips", summary="Flip the coin once")
+@router.post("/campaigns/<campaign_id>/flips", summary="Flip the coin once",
+             responses={201: {"description": "the flip", "content": {"application/json": {
+                 "schema": {"type": "object"}}}}}, security=[{"playerToken": []}])
 def flip(
     campaign_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")],
     idempotency: Annotated[str | None, Header(alias="idempotency-key")] = None,
