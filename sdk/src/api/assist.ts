@@ -86,29 +86,17 @@ export interface components {
         };
         /** CardView */
         CardView: {
-            /** Held */
-            held?: boolean | null;
             /** Id */
             id: string;
-            /** Image */
-            image?: string | null;
             /** Name */
             name: string;
+            /** Image */
+            image?: string | null;
+            /** Held */
+            held?: boolean | null;
         };
         /** CutView */
         CutView: {
-            /**
-             * Cut So Far
-             * @description an amount in yuan
-             * @example 2.00
-             */
-            cut_so_far: string;
-            /**
-             * Floor
-             * @description an amount in yuan
-             * @example 2.00
-             */
-            floor: string;
             /**
              * Price
              * @description an amount in yuan
@@ -116,25 +104,44 @@ export interface components {
              */
             price: string;
             /**
+             * Floor
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            floor: string;
+            /**
              * Price Now
              * @description an amount in yuan
              * @example 2.00
              */
             price_now: string;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+            /**
+             * Cut So Far
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            cut_so_far: string;
         };
         /** HelpView */
         HelpView: {
-            card: components["schemas"]["CardView"] | null;
+            /** Help Id */
+            help_id: string;
+            /** Task Id */
+            task_id: string;
+            /**
+             * Helped At
+             * Format: date-time
+             */
+            helped_at: string;
             /**
              * Completed
              * @description this help completed the task
              */
             completed: boolean;
+            /** New User */
+            new_user: boolean;
+            /** Helper Reward */
+            helper_reward: Omit<components["schemas"]["IssuedReward"], "type"> | null;
             /**
              * Cut
              * @description cut mode: amount cut and the price now
@@ -142,66 +149,54 @@ export interface components {
             cut: {
                 [key: string]: string;
             } | null;
-            /** Help Id */
-            help_id: string;
-            /** Helped At */
-            helped_at: string;
-            /** Helper Reward */
-            helper_reward: {
-                [key: string]: unknown;
-            } | null;
-            /** New User */
-            new_user: boolean;
-            /** Task Id */
-            task_id: string;
-        };
-        /** ResponseValidationError */
-        ResponseValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+            card: components["schemas"]["CardView"] | null;
         };
         /** RulesView */
         RulesView: {
             /** Campaign Id */
             campaign_id: string;
-            /** Cards */
-            cards: components["schemas"]["CardView"][] | null;
+            /** Name */
+            name: string;
+            /** Open */
+            open: boolean;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Timezone */
+            timezone: string;
+            /** Mode */
+            mode: string;
+            /** Need */
+            need: number;
+            /** Task Hours */
+            task_hours: number;
+            /** Max Open Tasks */
+            max_open_tasks: number;
+            /** Helps Per Day */
+            helps_per_day: number | null;
+            /** New Users Only */
+            new_users_only: boolean;
+            /** New User Days */
+            new_user_days: number | null;
             /** Cut */
             cut: {
                 [key: string]: string;
             } | null;
-            /** Ends At */
-            ends_at: string;
-            /** Helper Reward */
-            helper_reward: {
-                [key: string]: unknown;
-            } | null;
-            /** Helps Per Day */
-            helps_per_day: number | null;
-            /** Max Open Tasks */
-            max_open_tasks: number;
-            /** Mode */
-            mode: string;
-            /** Name */
-            name: string;
-            /** Need */
-            need: number;
-            /** New User Days */
-            new_user_days: number | null;
-            /** New Users Only */
-            new_users_only: boolean;
-            /** Open */
-            open: boolean;
+            /** Cards */
+            cards: components["schemas"]["CardView"][] | null;
             /** Prizes */
             prizes: {
                 [key: string]: unknown;
             }[];
-            /** Starts At */
-            starts_at: string;
-            /** Task Hours */
-            task_hours: number;
-            /** Timezone */
-            timezone: string;
+            /** Helper Reward */
+            helper_reward: Omit<components["schemas"]["RewardOffer"], "type"> | null;
         };
         /** TaskList */
         TaskList: {
@@ -215,13 +210,27 @@ export interface components {
         };
         /** TaskView */
         TaskView: {
-            /** Cards */
-            cards: components["schemas"]["CardView"][] | null;
-            /** Completed At */
-            completed_at?: string | null;
-            cut: components["schemas"]["CutView"] | null;
+            /** Task Id */
+            task_id: string;
+            /** Mode */
+            mode: string;
+            /**
+             * State
+             * @description open, completed or expired
+             */
+            state: string;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
             /** Deadline */
             deadline: string;
+            /**
+             * Need
+             * @description helps (helpers, cut) or distinct cards (cards) to complete
+             */
+            need: number;
             /** Helps */
             helps: number;
             /**
@@ -229,20 +238,14 @@ export interface components {
              * @description helps still needed, or cards still missing
              */
             left: number;
+            cut: components["schemas"]["CutView"] | null;
+            /** Cards */
+            cards: components["schemas"]["CardView"][] | null;
             /**
              * Mine
              * @description with a token: whether it is the caller's
              */
             mine?: boolean | null;
-            /** Mode */
-            mode: string;
-            /**
-             * Need
-             * @description helps (helpers, cut) or distinct cards (cards) to complete
-             */
-            need: number;
-            /** Opened At */
-            opened_at: string;
             /**
              * Reward
              * @description initiator only: his prize
@@ -250,26 +253,244 @@ export interface components {
             reward?: {
                 [key: string]: unknown;
             } | null;
-            /**
-             * State
-             * @description open, completed or expired
-             */
-            state: string;
-            /** Task Id */
-            task_id: string;
+            /** Completed At */
+            completed_at?: string | null;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Error Type */
-            type: string;
+        /**
+         * CashReward
+         * @description Cash credited to the member's balance.
+         */
+        IssuedRewardCashReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cash";
+            /**
+             * Amount
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            amount: string;
+        };
+        /**
+         * CouponReward
+         * @description A coupon in the member's wallet, with its validity window.
+         */
+        IssuedRewardCouponReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "coupon";
+            /** Coupon Id */
+            coupon_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /** Valid From */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+        };
+        /** @description typed in its game's document */
+        "IssuedReward-partner-coupon": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "partner-coupon";
+        };
+        /**
+         * PointsReward
+         * @description Points added to the member's balance.
+         */
+        IssuedRewardPointsReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Points */
+            points: number;
+        };
+        /** IssuedReward */
+        IssuedReward: components["schemas"]["IssuedRewardCashReward"] | components["schemas"]["IssuedRewardCouponReward"] | components["schemas"]["IssuedReward-partner-coupon"] | components["schemas"]["IssuedRewardPointsReward"];
+        /** CashSpec */
+        RewardOfferCashSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cash";
+            /**
+             * Amount
+             * @description yuan credited to the member's balance
+             */
+            amount: string;
+        };
+        /**
+         * CouponUsage
+         * @description Where the coupon may be used; empty lists mean anywhere.
+         */
+        CouponUsage: {
+            /**
+             * Categories
+             * @default []
+             */
+            categories: string[];
+            /**
+             * Items
+             * @default []
+             */
+            items: string[];
+            /**
+             * Stores
+             * @default []
+             */
+            stores: string[];
+            /**
+             * Cities
+             * @default []
+             */
+            cities: string[];
+        };
+        /** CouponSpec */
+        RewardOfferCouponSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "coupon";
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /**
+             * Threshold
+             * @default null
+             */
+            threshold: string | null;
+            /**
+             * Discount
+             * @default null
+             */
+            discount: string | null;
+            /**
+             * Percent Off
+             * @default null
+             */
+            percent_off: number | null;
+            /**
+             * Item
+             * @default null
+             */
+            item: string | null;
+            /**
+             * Type Id
+             * @description the coupon template; limits count per type
+             */
+            type_id: string;
+            /**
+             * Max Discount
+             * @default null
+             */
+            max_discount: string | null;
+            /**
+             * @default {
+             *       "categories": [],
+             *       "items": [],
+             *       "stores": [],
+             *       "cities": []
+             *     }
+             */
+            usage: components["schemas"]["CouponUsage"];
+            /**
+             * Valid From
+             * @default null
+             */
+            valid_from: string | null;
+            /**
+             * Valid Until
+             * @default null
+             */
+            valid_until: string | null;
+            /**
+             * Valid Days
+             * @description relative validity
+             * @default null
+             */
+            valid_days: number | null;
+            /**
+             * Per User Per Day
+             * @default null
+             */
+            per_user_per_day: number | null;
+            /**
+             * Per User Per Campaign
+             * @default null
+             */
+            per_user_per_campaign: number | null;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+        };
+        /** @description typed in its game's document */
+        "RewardOffer-partner-coupon": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "partner-coupon";
+        };
+        /** PointsSpec */
+        RewardOfferPointsSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Points */
+            points: number;
+        };
+        /** RewardOffer */
+        RewardOffer: components["schemas"]["RewardOfferCashSpec"] | components["schemas"]["RewardOfferCouponSpec"] | components["schemas"]["RewardOffer-partner-coupon"] | components["schemas"]["RewardOfferPointsSpec"];
+        /**
+         * ErrorEnvelope
+         * @description Every error of every function and the console: a stable code and a message.
+         */
+        ErrorEnvelope: {
+            error: {
+                code: string;
+                message: string;
+            };
         };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description the request's id, as logged: quote it when reporting a problem */
+        "X-Request-Id": string;
+        /** @description `true` when the answer is the first one to this Idempotency-Key, sent again for a retry */
+        "Idempotent-Replayed": "true" | "false";
+        /** @description seconds to wait before sending the same request again */
+        "Retry-After": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -289,19 +510,96 @@ export interface operations {
             /** @description the rules */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RulesView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `TASK_NOT_FOUND`: No assist task with this id in this campaign.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TASK_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -329,19 +627,131 @@ export interface operations {
             /** @description a page of his tasks with their progress and his rewards */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskList"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `TASK_NOT_FOUND`: No assist task with this id in this campaign.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TASK_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -349,9 +759,12 @@ export interface operations {
     post_action_campaigns__campaign_id__tasks_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description unique per action; retries reuse it */
-                "idempotency-key"?: string | null;
+            header: {
+                /**
+                 * @description unique per action; retries reuse it
+                 * @example spin-20261123-0001
+                 */
+                "idempotency-key": string;
                 /** @description Bearer <player token> */
                 authorization?: string | null;
             };
@@ -363,26 +776,209 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ActionBody"] | null;
+                "application/json": components["schemas"]["ActionBody"];
             };
         };
         responses: {
             /** @description the new task (a replay returns the first answer) */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /**
+             * @description - `IDEMPOTENCY_KEY_MISSING`: A state-changing call came without an `Idempotency-Key` header.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_MISSING" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `NEW_USERS_ONLY`: The campaign takes helps from new users only, and this member is not one.
+             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
+             *     - `OPEN_TASK_LIMIT`: The member already has as many open assist tasks as the campaign allows.
+             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
+             *     - `SELF_HELP`: The initiator of an assist task tried to help it himself.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NEW_USERS_ONLY" | "NO_CHANCES_LEFT" | "OPEN_TASK_LIMIT" | "POINTS_INSUFFICIENT" | "SELF_HELP";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `TASK_NOT_FOUND`: No assist task with this id in this campaign.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TASK_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `ALREADY_HELPED`: This member already helped this assist task (once per helper and task).
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `TASK_COMPLETED`: The assist task already reached its target; no more helps are taken.
+             *     - `TASK_EXPIRED`: The assist task's deadline passed before it reached its target.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_HELPED" | "CONFLICT" | "TASK_COMPLETED" | "TASK_EXPIRED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -407,19 +1003,131 @@ export interface operations {
             /** @description progress, helps, what is left, state; cards collected */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `TASK_NOT_FOUND`: No assist task with this id in this campaign.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TASK_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -427,9 +1135,12 @@ export interface operations {
     post_help_campaigns__campaign_id__tasks__task_id__helps_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description unique per action; retries reuse it */
-                "idempotency-key"?: string | null;
+            header: {
+                /**
+                 * @description unique per action; retries reuse it
+                 * @example spin-20261123-0001
+                 */
+                "idempotency-key": string;
                 /** @description Bearer <player token> */
                 authorization?: string | null;
             };
@@ -443,26 +1154,209 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ActionBody"] | null;
+                "application/json": components["schemas"]["ActionBody"];
             };
         };
         responses: {
             /** @description the help (a replay returns the first answer) */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HelpView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /**
+             * @description - `IDEMPOTENCY_KEY_MISSING`: A state-changing call came without an `Idempotency-Key` header.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_MISSING" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `NEW_USERS_ONLY`: The campaign takes helps from new users only, and this member is not one.
+             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
+             *     - `OPEN_TASK_LIMIT`: The member already has as many open assist tasks as the campaign allows.
+             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
+             *     - `SELF_HELP`: The initiator of an assist task tried to help it himself.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NEW_USERS_ONLY" | "NO_CHANCES_LEFT" | "OPEN_TASK_LIMIT" | "POINTS_INSUFFICIENT" | "SELF_HELP";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `TASK_NOT_FOUND`: No assist task with this id in this campaign.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TASK_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `ALREADY_HELPED`: This member already helped this assist task (once per helper and task).
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `TASK_COMPLETED`: The assist task already reached its target; no more helps are taken.
+             *     - `TASK_EXPIRED`: The assist task's deadline passed before it reached its target.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_HELPED" | "CONFLICT" | "TASK_COMPLETED" | "TASK_EXPIRED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };

@@ -89,67 +89,64 @@ export interface components {
         };
         /** BookingList */
         BookingList: {
-            /** Bookings */
-            bookings: components["schemas"]["BookingView"][];
             /**
              * Next Cursor
              * @description send as `cursor` for the next page
              */
             next_cursor?: string | null;
+            /** Bookings */
+            bookings: components["schemas"]["BookingView"][];
         };
         /** BookingView */
         BookingView: {
-            /** Booked At */
-            booked_at: string;
             /** Booking Id */
             booking_id: string;
-            /** Code */
-            code: string;
             /** Day */
             day: string;
+            /** State */
+            state: string;
+            /** Code */
+            code: string;
+            /** Store Id */
+            store_id: string | null;
+            /**
+             * Price
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            price: string;
             /** Pickup From */
             pickup_from: string;
             /** Pickup Until */
             pickup_until: string;
             /**
-             * Price
-             * @description an amount in yuan
-             * @example 2.00
+             * Booked At
+             * Format: date-time
              */
-            price: string;
-            /** State */
-            state: string;
-            /** Store Id */
-            store_id: string | null;
+            booked_at: string;
         };
         /** CampaignView */
         CampaignView: {
-            /** Booking */
-            booking: {
-                [key: string]: unknown;
-            };
             /** Campaign Id */
             campaign_id: string;
-            /** Day Quantity */
-            day_quantity: number;
-            /** Ends At */
-            ends_at: string;
-            /** Fulfilment */
-            fulfilment: {
-                [key: string]: unknown;
-            };
-            /** Item */
-            item: {
-                [key: string]: unknown;
-            };
-            /** Limit Per */
-            limit_per: string;
             /** Name */
             name: string;
             /** Open */
             open: boolean;
-            /** Pickup */
-            pickup: {
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Timezone */
+            timezone: string;
+            /** Item */
+            item: {
                 [key: string]: unknown;
             };
             /**
@@ -158,34 +155,29 @@ export interface components {
              * @example 2.00
              */
             price: string;
+            /** Day Quantity */
+            day_quantity: number;
+            /** Limit Per */
+            limit_per: string;
+            /** Booking */
+            booking: {
+                [key: string]: unknown;
+            };
+            /** Pickup */
+            pickup: {
+                [key: string]: unknown;
+            };
+            /** Fulfilment */
+            fulfilment: {
+                [key: string]: unknown;
+            };
+            /** Today */
+            today: string;
             /**
              * Sold Out Today
              * @description as this function instance last saw it (no read)
              */
             sold_out_today: boolean;
-            /** Starts At */
-            starts_at: string;
-            /** Timezone */
-            timezone: string;
-            /** Today */
-            today: string;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
-        /** ResponseValidationError */
-        ResponseValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Error Type */
-            type: string;
         };
         /** VerifiedView */
         VerifiedView: {
@@ -193,18 +185,21 @@ export interface components {
             booking_id: string;
             /** Code */
             code: string;
-            /** Day */
-            day: string;
-            /** Member Id */
-            member_id: string;
             /** State */
             state: string;
+            /** Day */
+            day: string;
             /** Store Id */
             store_id: string | null;
-            /** Verified At */
-            verified_at: string;
+            /** Member Id */
+            member_id: string;
             /** Verified By */
             verified_by: string;
+            /**
+             * Verified At
+             * Format: date-time
+             */
+            verified_at: string;
         };
         /** VerifyRequest */
         VerifyRequest: {
@@ -214,11 +209,241 @@ export interface components {
              */
             code: string;
         };
+        /**
+         * CashReward
+         * @description Cash credited to the member's balance.
+         */
+        IssuedRewardCashReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cash";
+            /**
+             * Amount
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            amount: string;
+        };
+        /**
+         * CouponReward
+         * @description A coupon in the member's wallet, with its validity window.
+         */
+        IssuedRewardCouponReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "coupon";
+            /** Coupon Id */
+            coupon_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /** Valid From */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+        };
+        /** @description typed in its game's document */
+        "IssuedReward-partner-coupon": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "partner-coupon";
+        };
+        /**
+         * PointsReward
+         * @description Points added to the member's balance.
+         */
+        IssuedRewardPointsReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Points */
+            points: number;
+        };
+        /** IssuedReward */
+        IssuedReward: components["schemas"]["IssuedRewardCashReward"] | components["schemas"]["IssuedRewardCouponReward"] | components["schemas"]["IssuedReward-partner-coupon"] | components["schemas"]["IssuedRewardPointsReward"];
+        /** CashSpec */
+        RewardOfferCashSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cash";
+            /**
+             * Amount
+             * @description yuan credited to the member's balance
+             */
+            amount: string;
+        };
+        /**
+         * CouponUsage
+         * @description Where the coupon may be used; empty lists mean anywhere.
+         */
+        CouponUsage: {
+            /**
+             * Categories
+             * @default []
+             */
+            categories: string[];
+            /**
+             * Items
+             * @default []
+             */
+            items: string[];
+            /**
+             * Stores
+             * @default []
+             */
+            stores: string[];
+            /**
+             * Cities
+             * @default []
+             */
+            cities: string[];
+        };
+        /** CouponSpec */
+        RewardOfferCouponSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "coupon";
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /**
+             * Threshold
+             * @default null
+             */
+            threshold: string | null;
+            /**
+             * Discount
+             * @default null
+             */
+            discount: string | null;
+            /**
+             * Percent Off
+             * @default null
+             */
+            percent_off: number | null;
+            /**
+             * Item
+             * @default null
+             */
+            item: string | null;
+            /**
+             * Type Id
+             * @description the coupon template; limits count per type
+             */
+            type_id: string;
+            /**
+             * Max Discount
+             * @default null
+             */
+            max_discount: string | null;
+            /**
+             * @default {
+             *       "categories": [],
+             *       "items": [],
+             *       "stores": [],
+             *       "cities": []
+             *     }
+             */
+            usage: components["schemas"]["CouponUsage"];
+            /**
+             * Valid From
+             * @default null
+             */
+            valid_from: string | null;
+            /**
+             * Valid Until
+             * @default null
+             */
+            valid_until: string | null;
+            /**
+             * Valid Days
+             * @description relative validity
+             * @default null
+             */
+            valid_days: number | null;
+            /**
+             * Per User Per Day
+             * @default null
+             */
+            per_user_per_day: number | null;
+            /**
+             * Per User Per Campaign
+             * @default null
+             */
+            per_user_per_campaign: number | null;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+        };
+        /** @description typed in its game's document */
+        "RewardOffer-partner-coupon": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "partner-coupon";
+        };
+        /** PointsSpec */
+        RewardOfferPointsSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Points */
+            points: number;
+        };
+        /** RewardOffer */
+        RewardOffer: components["schemas"]["RewardOfferCashSpec"] | components["schemas"]["RewardOfferCouponSpec"] | components["schemas"]["RewardOffer-partner-coupon"] | components["schemas"]["RewardOfferPointsSpec"];
+        /**
+         * ErrorEnvelope
+         * @description Every error of every function and the console: a stable code and a message.
+         */
+        ErrorEnvelope: {
+            error: {
+                code: string;
+                message: string;
+            };
+        };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description the request's id, as logged: quote it when reporting a problem */
+        "X-Request-Id": string;
+        /** @description `true` when the answer is the first one to this Idempotency-Key, sent again for a retry */
+        "Idempotent-Replayed": "true" | "false";
+        /** @description seconds to wait before sending the same request again */
+        "Retry-After": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -238,19 +463,97 @@ export interface operations {
             /** @description the campaign */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
+             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -278,19 +581,132 @@ export interface operations {
             /** @description a page of them, states as of now */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BookingList"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
+             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -298,9 +714,12 @@ export interface operations {
     post_booking_campaigns__campaign_id__bookings_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description unique per action; retries reuse it */
-                "idempotency-key"?: string | null;
+            header: {
+                /**
+                 * @description unique per action; retries reuse it
+                 * @example spin-20261123-0001
+                 */
+                "idempotency-key": string;
                 /** @description Bearer <player token> */
                 authorization?: string | null;
             };
@@ -319,19 +738,223 @@ export interface operations {
             /** @description the booking and its pick-up code (a replay returns the first answer) */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BookingView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /**
+             * @description - `IDEMPOTENCY_KEY_MISSING`: A state-changing call came without an `Idempotency-Key` header.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_MISSING" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `BOOKING_CLOSED`: Bookings are not taken at this hour.
+             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
+             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
+             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `ALREADY_BOOKED`: The player already holds a booking for that day (or in this campaign).
+             *     - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
+             *     - `BOOKING_CANCELLED`: The booking is cancelled (cancelled twice, or verified after a cancel).
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `PICKUP_NOT_OPEN`: The pick-up window has not opened yet.
+             *     - `SOLD_OUT`: Every unit of that day (or of the campaign) is booked.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_BOOKED" | "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN" | "SOLD_OUT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `BOOKING_EXPIRED`: The booking's pick-up window is over. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_EXPIRED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `DAY_NOT_BOOKABLE`: The day asked for is not one the campaign takes bookings for (past, too far ahead, not a bookable weekday, outside the campaign).
+             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
+             *     - `STORE_UNKNOWN`: The store named is not one of the campaign's pick-up stores (or none was named).
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DAY_NOT_BOOKABLE" | "IDEMPOTENCY_KEY_REUSED" | "STORE_UNKNOWN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -339,9 +962,12 @@ export interface operations {
     post_cancel_campaigns__campaign_id__bookings__booking_id__cancel_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description unique per action; retries reuse it */
-                "idempotency-key"?: string | null;
+            header: {
+                /**
+                 * @description unique per action; retries reuse it
+                 * @example spin-20261123-0001
+                 */
+                "idempotency-key": string;
                 /** @description Bearer <player token> */
                 authorization?: string | null;
             };
@@ -358,19 +984,223 @@ export interface operations {
             /** @description the booking, cancelled */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BookingView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /**
+             * @description - `IDEMPOTENCY_KEY_MISSING`: A state-changing call came without an `Idempotency-Key` header.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_MISSING" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `BOOKING_CLOSED`: Bookings are not taken at this hour.
+             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
+             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
+             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `ALREADY_BOOKED`: The player already holds a booking for that day (or in this campaign).
+             *     - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
+             *     - `BOOKING_CANCELLED`: The booking is cancelled (cancelled twice, or verified after a cancel).
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `PICKUP_NOT_OPEN`: The pick-up window has not opened yet.
+             *     - `SOLD_OUT`: Every unit of that day (or of the campaign) is booked.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_BOOKED" | "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN" | "SOLD_OUT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `BOOKING_EXPIRED`: The booking's pick-up window is over. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_EXPIRED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `DAY_NOT_BOOKABLE`: The day asked for is not one the campaign takes bookings for (past, too far ahead, not a bookable weekday, outside the campaign).
+             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
+             *     - `STORE_UNKNOWN`: The store named is not one of the campaign's pick-up stores (or none was named).
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DAY_NOT_BOOKABLE" | "IDEMPOTENCY_KEY_REUSED" | "STORE_UNKNOWN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -378,10 +1208,13 @@ export interface operations {
     post_verification_campaigns__campaign_id__verifications_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description unique per action; retries reuse it */
-                "idempotency-key"?: string | null;
-                /** @description Bearer <player token> */
+            header: {
+                /**
+                 * @description unique per action; retries reuse it
+                 * @example spin-20261123-0001
+                 */
+                "idempotency-key": string;
+                /** @description Bearer <operator credential> */
                 authorization?: string | null;
             };
             path: {
@@ -399,19 +1232,204 @@ export interface operations {
             /** @description the booking, picked up */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["VerifiedView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /**
+             * @description - `IDEMPOTENCY_KEY_MISSING`: A state-changing call came without an `Idempotency-Key` header.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_MISSING" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `BOOKING_CLOSED`: Bookings are not taken at this hour.
+             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
+             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `ALREADY_BOOKED`: The player already holds a booking for that day (or in this campaign).
+             *     - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
+             *     - `BOOKING_CANCELLED`: The booking is cancelled (cancelled twice, or verified after a cancel).
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `PICKUP_NOT_OPEN`: The pick-up window has not opened yet.
+             *     - `SOLD_OUT`: Every unit of that day (or of the campaign) is booked.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_BOOKED" | "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN" | "SOLD_OUT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `BOOKING_EXPIRED`: The booking's pick-up window is over. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_EXPIRED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `DAY_NOT_BOOKABLE`: The day asked for is not one the campaign takes bookings for (past, too far ahead, not a bookable weekday, outside the campaign).
+             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
+             *     - `STORE_UNKNOWN`: The store named is not one of the campaign's pick-up stores (or none was named).
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DAY_NOT_BOOKABLE" | "IDEMPOTENCY_KEY_REUSED" | "STORE_UNKNOWN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };

@@ -54,96 +54,314 @@ export interface components {
         CampaignView: {
             /** Campaign Id */
             campaign_id: string;
-            chances: components["schemas"]["Chances"];
-            /** Ends At */
-            ends_at: string;
             /** Name */
             name: string;
             /** Open */
             open: boolean;
-            /** Prizes */
-            prizes: components["schemas"]["PrizeView"][];
-            /** Starts At */
+            /**
+             * Starts At
+             * Format: date-time
+             */
             starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
             /** Timezone */
             timezone: string;
+            /** Prizes */
+            prizes: components["schemas"]["PrizeView"][];
+            chances: components["schemas"]["Chances"];
         };
         /** Chances */
         Chances: {
-            /** Left Today */
-            left_today?: number | null;
-            /** Left Total */
-            left_total?: number | null;
             /** Per Day */
             per_day: number | null;
             /** Total */
             total: number | null;
+            /** Left Today */
+            left_today?: number | null;
+            /** Left Total */
+            left_total?: number | null;
         };
         /** DrawList */
         DrawList: {
-            /** Draws */
-            draws: components["schemas"]["DrawView"][];
             /**
              * Next Cursor
              * @description send as `cursor` for the next page
              */
             next_cursor?: string | null;
+            /** Draws */
+            draws: components["schemas"]["DrawView"][];
         };
         /** DrawView */
         DrawView: {
             /** Draw Id */
             draw_id: string;
-            /** Drawn At */
+            /**
+             * Drawn At
+             * Format: date-time
+             */
             drawn_at: string;
-            /** Fallback */
-            fallback: boolean;
             prize: components["schemas"]["PrizeView"];
             /** Reward */
-            reward: {
-                [key: string]: unknown;
-            } | null;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+            reward: Omit<components["schemas"]["IssuedReward"], "type"> | null;
+            /** Fallback */
+            fallback: boolean;
         };
         /** PrizeView */
         PrizeView: {
             /** Id */
             id: string;
-            /** Image */
-            image?: string | null;
             /** Name */
             name: string;
-            /** Reward */
-            reward?: {
-                [key: string]: unknown;
-            } | null;
             /**
              * Value
              * @description an amount in yuan
              * @example 2.00
              */
             value: string;
+            /** Image */
+            image?: string | null;
+            /** Reward */
+            reward?: Omit<components["schemas"]["RewardOffer"], "type"> | null;
         };
-        /** ResponseValidationError */
-        ResponseValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+        /**
+         * CashReward
+         * @description Cash credited to the member's balance.
+         */
+        IssuedRewardCashReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cash";
+            /**
+             * Amount
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            amount: string;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Error Type */
-            type: string;
+        /**
+         * CouponReward
+         * @description A coupon in the member's wallet, with its validity window.
+         */
+        IssuedRewardCouponReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "coupon";
+            /** Coupon Id */
+            coupon_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /** Valid From */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+        };
+        /** @description typed in its game's document */
+        "IssuedReward-partner-coupon": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "partner-coupon";
+        };
+        /**
+         * PointsReward
+         * @description Points added to the member's balance.
+         */
+        IssuedRewardPointsReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Points */
+            points: number;
+        };
+        /** IssuedReward */
+        IssuedReward: components["schemas"]["IssuedRewardCashReward"] | components["schemas"]["IssuedRewardCouponReward"] | components["schemas"]["IssuedReward-partner-coupon"] | components["schemas"]["IssuedRewardPointsReward"];
+        /** CashSpec */
+        RewardOfferCashSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cash";
+            /**
+             * Amount
+             * @description yuan credited to the member's balance
+             */
+            amount: string;
+        };
+        /**
+         * CouponUsage
+         * @description Where the coupon may be used; empty lists mean anywhere.
+         */
+        CouponUsage: {
+            /**
+             * Categories
+             * @default []
+             */
+            categories: string[];
+            /**
+             * Items
+             * @default []
+             */
+            items: string[];
+            /**
+             * Stores
+             * @default []
+             */
+            stores: string[];
+            /**
+             * Cities
+             * @default []
+             */
+            cities: string[];
+        };
+        /** CouponSpec */
+        RewardOfferCouponSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "coupon";
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /**
+             * Threshold
+             * @default null
+             */
+            threshold: string | null;
+            /**
+             * Discount
+             * @default null
+             */
+            discount: string | null;
+            /**
+             * Percent Off
+             * @default null
+             */
+            percent_off: number | null;
+            /**
+             * Item
+             * @default null
+             */
+            item: string | null;
+            /**
+             * Type Id
+             * @description the coupon template; limits count per type
+             */
+            type_id: string;
+            /**
+             * Max Discount
+             * @default null
+             */
+            max_discount: string | null;
+            /**
+             * @default {
+             *       "categories": [],
+             *       "items": [],
+             *       "stores": [],
+             *       "cities": []
+             *     }
+             */
+            usage: components["schemas"]["CouponUsage"];
+            /**
+             * Valid From
+             * @default null
+             */
+            valid_from: string | null;
+            /**
+             * Valid Until
+             * @default null
+             */
+            valid_until: string | null;
+            /**
+             * Valid Days
+             * @description relative validity
+             * @default null
+             */
+            valid_days: number | null;
+            /**
+             * Per User Per Day
+             * @default null
+             */
+            per_user_per_day: number | null;
+            /**
+             * Per User Per Campaign
+             * @default null
+             */
+            per_user_per_campaign: number | null;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+        };
+        /** @description typed in its game's document */
+        "RewardOffer-partner-coupon": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "partner-coupon";
+        };
+        /** PointsSpec */
+        RewardOfferPointsSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Points */
+            points: number;
+        };
+        /** RewardOffer */
+        RewardOffer: components["schemas"]["RewardOfferCashSpec"] | components["schemas"]["RewardOfferCouponSpec"] | components["schemas"]["RewardOffer-partner-coupon"] | components["schemas"]["RewardOfferPointsSpec"];
+        /**
+         * ErrorEnvelope
+         * @description Every error of every function and the console: a stable code and a message.
+         */
+        ErrorEnvelope: {
+            error: {
+                code: string;
+                message: string;
+            };
         };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description the request's id, as logged: quote it when reporting a problem */
+        "X-Request-Id": string;
+        /** @description `true` when the answer is the first one to this Idempotency-Key, sent again for a retry */
+        "Idempotent-Replayed": "true" | "false";
+        /** @description seconds to wait before sending the same request again */
+        "Retry-After": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -166,19 +384,130 @@ export interface operations {
             /** @description the campaign */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -206,19 +535,130 @@ export interface operations {
             /** @description a page of them, newest first */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DrawList"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -226,9 +666,12 @@ export interface operations {
     post_action_campaigns__campaign_id__draws_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description unique per action; retries reuse it */
-                "idempotency-key"?: string | null;
+            header: {
+                /**
+                 * @description unique per action; retries reuse it
+                 * @example spin-20261123-0001
+                 */
+                "idempotency-key": string;
                 /** @description Bearer <player token> */
                 authorization?: string | null;
             };
@@ -240,26 +683,200 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ActionBody"] | null;
+                "application/json": components["schemas"]["ActionBody"];
             };
         };
         responses: {
             /** @description the draw (a replay returns the first answer) */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DrawView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /**
+             * @description - `IDEMPOTENCY_KEY_MISSING`: A state-changing call came without an `Idempotency-Key` header.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_MISSING" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
+             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `CONFLICT`: A concurrent change won the race; retrying the same request is safe. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CONFLICT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };

@@ -17,23 +17,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/campaigns/{campaign_id}/coupons/mine": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The player's partner coupons */
-        get: operations["list_mine_campaigns__campaign_id__coupons_mine_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/campaigns/{campaign_id}/coupons/{type_id}/claims": {
         parameters: {
             query?: never;
@@ -45,6 +28,23 @@ export interface paths {
         put?: never;
         /** Claim a coupon */
         post: operations["post_claim_campaigns__campaign_id__coupons__type_id__claims_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaign_id}/coupons/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The player's partner coupons */
+        get: operations["list_mine_campaigns__campaign_id__coupons_mine_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -68,60 +68,69 @@ export interface components {
         };
         /** CenterCoupon */
         CenterCoupon: {
-            /** Available */
-            available: boolean;
+            /** Type Id */
+            type_id: string;
+            /** Partner */
+            partner: string;
+            /** Partner Name */
+            partner_name: string;
+            /** Title */
+            title: string;
+            /** Kind */
+            kind: string;
             /**
              * Face Value
              * @description an amount in yuan
              * @example 2.00
              */
             face_value: string;
-            /** Kind */
-            kind: string;
+            /** Valid Days */
+            valid_days: number;
+            /** Per User Per Day */
+            per_user_per_day: number | null;
+            /** Per User Per Campaign */
+            per_user_per_campaign: number | null;
             /**
              * Left
              * @description codes left within the partner's quota and budget
              */
             left: number;
-            /** Partner */
-            partner: string;
-            /** Partner Name */
-            partner_name: string;
-            /** Per User Per Campaign */
-            per_user_per_campaign: number | null;
-            /** Per User Per Day */
-            per_user_per_day: number | null;
-            /** Title */
-            title: string;
-            /** Type Id */
-            type_id: string;
-            /** Valid Days */
-            valid_days: number;
+            /** Available */
+            available: boolean;
         };
         /** CenterView */
         CenterView: {
             /** Campaign Id */
             campaign_id: string;
-            /** Coupons */
-            coupons: components["schemas"]["CenterCoupon"][];
-            /** Ends At */
-            ends_at: string;
             /** Name */
             name: string;
             /** Open */
             open: boolean;
-            /** Starts At */
+            /**
+             * Starts At
+             * Format: date-time
+             */
             starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
             /** Timezone */
             timezone: string;
             /** Title */
             title: string;
+            /** Coupons */
+            coupons: components["schemas"]["CenterCoupon"][];
         };
         /** ClaimView */
         ClaimView: {
             /** Claim Id */
             claim_id: string;
-            /** Claimed At */
+            /**
+             * Claimed At
+             * Format: date-time
+             */
             claimed_at: string;
             /**
              * Coupon
@@ -131,11 +140,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /** MyCoupons */
         MyCoupons: {
             /** Coupons */
@@ -143,23 +147,292 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
-        /** ResponseValidationError */
-        ResponseValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+        /**
+         * CashReward
+         * @description Cash credited to the member's balance.
+         */
+        IssuedRewardCashReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cash";
+            /**
+             * Amount
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            amount: string;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Error Type */
-            type: string;
+        /**
+         * CouponReward
+         * @description A coupon in the member's wallet, with its validity window.
+         */
+        IssuedRewardCouponReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "coupon";
+            /** Coupon Id */
+            coupon_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /** Valid From */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+        };
+        /**
+         * PartnerCouponReward
+         * @description A partner's co-branded coupon: a coupon with the partner's code (`pending` until a
+         *     real-time partner answers).
+         */
+        IssuedRewardPartnerCouponReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "partner-coupon";
+            /** Coupon Id */
+            coupon_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /** Valid From */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+            /** Partner */
+            partner: string;
+            /** Partner Name */
+            partner_name: string;
+            /** Type Id */
+            type_id: string;
+            /** Code */
+            code: string | null;
+            /**
+             * Code State
+             * @enum {string}
+             */
+            code_state: "pending" | "ready";
+            /**
+             * Face Value
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            face_value: string;
+        };
+        /**
+         * PointsReward
+         * @description Points added to the member's balance.
+         */
+        IssuedRewardPointsReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Points */
+            points: number;
+        };
+        /** IssuedReward */
+        IssuedReward: components["schemas"]["IssuedRewardCashReward"] | components["schemas"]["IssuedRewardCouponReward"] | components["schemas"]["IssuedRewardPartnerCouponReward"] | components["schemas"]["IssuedRewardPointsReward"];
+        /** CashSpec */
+        RewardOfferCashSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cash";
+            /**
+             * Amount
+             * @description yuan credited to the member's balance
+             */
+            amount: string;
+        };
+        /**
+         * CouponUsage
+         * @description Where the coupon may be used; empty lists mean anywhere.
+         */
+        CouponUsage: {
+            /**
+             * Categories
+             * @default []
+             */
+            categories: string[];
+            /**
+             * Items
+             * @default []
+             */
+            items: string[];
+            /**
+             * Stores
+             * @default []
+             */
+            stores: string[];
+            /**
+             * Cities
+             * @default []
+             */
+            cities: string[];
+        };
+        /** CouponSpec */
+        RewardOfferCouponSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "coupon";
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /**
+             * Threshold
+             * @default null
+             */
+            threshold: string | null;
+            /**
+             * Discount
+             * @default null
+             */
+            discount: string | null;
+            /**
+             * Percent Off
+             * @default null
+             */
+            percent_off: number | null;
+            /**
+             * Item
+             * @default null
+             */
+            item: string | null;
+            /**
+             * Type Id
+             * @description the coupon template; limits count per type
+             */
+            type_id: string;
+            /**
+             * Max Discount
+             * @default null
+             */
+            max_discount: string | null;
+            /**
+             * @default {
+             *       "categories": [],
+             *       "items": [],
+             *       "stores": [],
+             *       "cities": []
+             *     }
+             */
+            usage: components["schemas"]["CouponUsage"];
+            /**
+             * Valid From
+             * @default null
+             */
+            valid_from: string | null;
+            /**
+             * Valid Until
+             * @default null
+             */
+            valid_until: string | null;
+            /**
+             * Valid Days
+             * @description relative validity
+             * @default null
+             */
+            valid_days: number | null;
+            /**
+             * Per User Per Day
+             * @default null
+             */
+            per_user_per_day: number | null;
+            /**
+             * Per User Per Campaign
+             * @default null
+             */
+            per_user_per_campaign: number | null;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+        };
+        /** PartnerCouponSpec */
+        RewardOfferPartnerCouponSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "partner-coupon";
+            /**
+             * Partner
+             * @description a partner of the campaign's partner-coupon section
+             */
+            partner: string;
+            /**
+             * Type Id
+             * @description one of that partner's coupon types
+             */
+            type_id: string;
+        };
+        /** PointsSpec */
+        RewardOfferPointsSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Points */
+            points: number;
+        };
+        /** RewardOffer */
+        RewardOffer: components["schemas"]["RewardOfferCashSpec"] | components["schemas"]["RewardOfferCouponSpec"] | components["schemas"]["RewardOfferPartnerCouponSpec"] | components["schemas"]["RewardOfferPointsSpec"];
+        /**
+         * ErrorEnvelope
+         * @description Every error of every function and the console: a stable code and a message.
+         */
+        ErrorEnvelope: {
+            error: {
+                code: string;
+                message: string;
+            };
         };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description the request's id, as logged: quote it when reporting a problem */
+        "X-Request-Id": string;
+        /** @description `true` when the answer is the first one to this Idempotency-Key, sent again for a retry */
+        "Idempotent-Replayed": "true" | "false";
+        /** @description seconds to wait before sending the same request again */
+        "Retry-After": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -179,19 +452,328 @@ export interface operations {
             /** @description every claimable partner coupon and what is left */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CenterView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    post_claim_campaigns__campaign_id__coupons__type_id__claims_post: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description unique per action; retries reuse it
+                 * @example spin-20261123-0001
+                 */
+                "idempotency-key": string;
+                /** @description Bearer <player token> */
+                authorization?: string | null;
+            };
+            path: {
+                /** @description campaign id */
+                campaign_id: string;
+                /** @description coupon type id */
+                type_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ActionBody"];
+            };
+        };
+        responses: {
+            /** @description the coupon and its code (a retry returns it again) */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimView"];
+                };
+            };
+            /**
+             * @description - `IDEMPOTENCY_KEY_MISSING`: A state-changing call came without an `Idempotency-Key` header.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_MISSING" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
+             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CLAIM_LIMIT_REACHED`: The member already claimed as many of this coupon as allowed (today or in all), or the anti-harassment rules refuse it.
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `DUPLICATE_CODES`: An upload repeats a code, or holds one the pool already has (lines named).
+             *     - `PARTNER_EXHAUSTED`: The partner's quota of coupons or its budget is used up.
+             *     - `POOL_EMPTY`: Every code of this coupon type's pool was handed out.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CLAIM_LIMIT_REACHED" | "CONFLICT" | "DUPLICATE_CODES" | "PARTNER_EXHAUSTED" | "POOL_EMPTY";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CODES_INVALID`: An upload is empty, unreadable, or holds a malformed code (lines named).
+             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CODES_INVALID" | "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -214,62 +796,135 @@ export interface operations {
             /** @description newest first, with codes and states */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MyCoupons"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
                 };
             };
-        };
-    };
-    post_claim_campaigns__campaign_id__coupons__type_id__claims_post: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description unique per action; retries reuse it */
-                "idempotency-key"?: string | null;
-                /** @description Bearer <player token> */
-                authorization?: string | null;
-            };
-            path: {
-                /** @description campaign id */
-                campaign_id: string;
-                /** @description coupon type id */
-                type_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["ActionBody"] | null;
-            };
-        };
-        responses: {
-            /** @description the coupon and its code (a retry returns it again) */
-            201: {
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClaimView"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };

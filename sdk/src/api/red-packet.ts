@@ -105,27 +105,35 @@ export interface components {
         CampaignView: {
             /** Campaign Id */
             campaign_id: string;
-            /** Ends At */
-            ends_at: string;
-            /** Me */
-            me: {
-                [key: string]: unknown;
-            } | null;
             /** Name */
             name: string;
             /** Open */
             open: boolean;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Timezone */
+            timezone: string;
             /** Rules */
             rules: {
                 [key: string]: unknown;
             };
-            /** Starts At */
-            starts_at: string;
-            /** Timezone */
-            timezone: string;
+            /** Me */
+            me: {
+                [key: string]: unknown;
+            } | null;
         };
         /** GrabLine */
         GrabLine: {
+            /** Member */
+            member: string;
             /**
              * Amount
              * @description an amount in yuan
@@ -134,123 +142,109 @@ export interface components {
             amount: string;
             /** At */
             at: string;
-            /** Member */
-            member: string;
         };
         /** GrabView */
         GrabView: {
+            /** Grab Id */
+            grab_id: string;
+            /** Packet Id */
+            packet_id: string;
+            /** Part */
+            part: string;
             /**
              * Amount
              * @description an amount in yuan
              * @example 2.00
              */
             amount: string;
+            /** Withheld */
+            withheld: string;
+            /** Grab In Window */
+            grab_in_window: number;
+            /** Reward */
+            reward: Omit<components["schemas"]["IssuedReward"], "type">;
             /** Coupon */
             coupon: {
                 [key: string]: unknown;
             } | null;
             /** Coupon Refused */
             coupon_refused: boolean;
-            /** Grab Id */
-            grab_id: string;
-            /** Grab In Window */
-            grab_in_window: number;
-            /** Grabbed At */
+            /**
+             * Grabbed At
+             * Format: date-time
+             */
             grabbed_at: string;
-            /** Packet Id */
-            packet_id: string;
-            /** Part */
-            part: string;
-            /** Reward */
-            reward: {
-                [key: string]: unknown;
-            };
-            /** Withheld */
-            withheld: string;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
         };
         /** MyPackets */
         MyPackets: {
-            /** Grabs */
-            grabs: {
-                [key: string]: unknown;
-            }[];
             /** Packets */
             packets: {
+                [key: string]: unknown;
+            }[];
+            /** Grabs */
+            grabs: {
                 [key: string]: unknown;
             }[];
         };
         /** OrderBody */
         OrderBody: {
             /**
-             * Amount
-             * @description order amount, yuan
+             * Order Id
+             * @description idempotent: one packet
              */
-            amount: number | string;
+            order_id: string;
             /**
              * Member Id
              * @description who gets the packet
              */
             member_id: string;
             /**
-             * Order Id
-             * @description idempotent: one packet
+             * Amount
+             * @description order amount, yuan
              */
-            order_id: string;
+            amount: number | string;
         };
         /** PacketCreated */
         PacketCreated: {
-            /** Campaign Id */
-            campaign_id: string;
-            /** Created At */
-            created_at: string;
-            /** Expires At */
-            expires_at: string;
             /** Packet Id */
             packet_id: string;
-            /** Parts */
-            parts: number;
-            /** Share Path */
-            share_path: string;
+            /** Campaign Id */
+            campaign_id: string;
             /** Source */
             source: string;
-            /** Split */
-            split: string;
             /** Total */
             total: string;
+            /** Parts */
+            parts: number;
+            /** Split */
+            split: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Share Path */
+            share_path: string;
         };
         /** PacketView */
         PacketView: {
-            /** Campaign Id */
-            campaign_id: string;
-            /** Created At */
-            created_at: string;
-            /** Expires At */
-            expires_at: string;
-            /** Grabs */
-            grabs: components["schemas"]["GrabLine"][];
-            /** Handed Out */
-            handed_out?: string | null;
-            /** Mine */
-            mine: boolean;
-            /** My Grab */
-            my_grab: string | null;
             /** Packet Id */
             packet_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Sharer */
+            sharer: string;
+            /** Total */
+            total: string;
             /** Parts */
             parts: number;
             /** Parts Left */
             parts_left: number;
-            /** Returned */
-            returned?: string | null;
-            /** Sharer */
-            sharer: string;
-            /** Sharer Bonus Paid */
-            sharer_bonus_paid?: boolean | null;
             /** Split */
             split: string;
             /**
@@ -258,28 +252,266 @@ export interface components {
              * @description open, empty or expired
              */
             state: string;
-            /** Total */
-            total: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Grabs */
+            grabs: components["schemas"]["GrabLine"][];
+            /** Mine */
+            mine: boolean;
+            /** My Grab */
+            my_grab: string | null;
+            /** Handed Out */
+            handed_out?: string | null;
             /** Withheld */
             withheld?: string | null;
+            /** Sharer Bonus Paid */
+            sharer_bonus_paid?: boolean | null;
+            /** Returned */
+            returned?: string | null;
         };
-        /** ResponseValidationError */
-        ResponseValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
+        /**
+         * CashReward
+         * @description Cash credited to the member's balance.
+         */
+        IssuedRewardCashReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cash";
+            /**
+             * Amount
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            amount: string;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Error Type */
-            type: string;
+        /**
+         * CouponReward
+         * @description A coupon in the member's wallet, with its validity window.
+         */
+        IssuedRewardCouponReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "coupon";
+            /** Coupon Id */
+            coupon_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /** Valid From */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+        };
+        /** @description typed in its game's document */
+        "IssuedReward-partner-coupon": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "partner-coupon";
+        };
+        /**
+         * PointsReward
+         * @description Points added to the member's balance.
+         */
+        IssuedRewardPointsReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Points */
+            points: number;
+        };
+        /** IssuedReward */
+        IssuedReward: components["schemas"]["IssuedRewardCashReward"] | components["schemas"]["IssuedRewardCouponReward"] | components["schemas"]["IssuedReward-partner-coupon"] | components["schemas"]["IssuedRewardPointsReward"];
+        /** CashSpec */
+        RewardOfferCashSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cash";
+            /**
+             * Amount
+             * @description yuan credited to the member's balance
+             */
+            amount: string;
+        };
+        /**
+         * CouponUsage
+         * @description Where the coupon may be used; empty lists mean anywhere.
+         */
+        CouponUsage: {
+            /**
+             * Categories
+             * @default []
+             */
+            categories: string[];
+            /**
+             * Items
+             * @default []
+             */
+            items: string[];
+            /**
+             * Stores
+             * @default []
+             */
+            stores: string[];
+            /**
+             * Cities
+             * @default []
+             */
+            cities: string[];
+        };
+        /** CouponSpec */
+        RewardOfferCouponSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "coupon";
+            /** Title */
+            title: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "full_reduction" | "cash_voucher" | "percentage" | "free_item" | "exchange";
+            /**
+             * Threshold
+             * @default null
+             */
+            threshold: string | null;
+            /**
+             * Discount
+             * @default null
+             */
+            discount: string | null;
+            /**
+             * Percent Off
+             * @default null
+             */
+            percent_off: number | null;
+            /**
+             * Item
+             * @default null
+             */
+            item: string | null;
+            /**
+             * Type Id
+             * @description the coupon template; limits count per type
+             */
+            type_id: string;
+            /**
+             * Max Discount
+             * @default null
+             */
+            max_discount: string | null;
+            /**
+             * @default {
+             *       "categories": [],
+             *       "items": [],
+             *       "stores": [],
+             *       "cities": []
+             *     }
+             */
+            usage: components["schemas"]["CouponUsage"];
+            /**
+             * Valid From
+             * @default null
+             */
+            valid_from: string | null;
+            /**
+             * Valid Until
+             * @default null
+             */
+            valid_until: string | null;
+            /**
+             * Valid Days
+             * @description relative validity
+             * @default null
+             */
+            valid_days: number | null;
+            /**
+             * Per User Per Day
+             * @default null
+             */
+            per_user_per_day: number | null;
+            /**
+             * Per User Per Campaign
+             * @default null
+             */
+            per_user_per_campaign: number | null;
+            /**
+             * Channel
+             * @default null
+             */
+            channel: string | null;
+        };
+        /** @description typed in its game's document */
+        "RewardOffer-partner-coupon": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "partner-coupon";
+        };
+        /** PointsSpec */
+        RewardOfferPointsSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "points";
+            /** Points */
+            points: number;
+        };
+        /** RewardOffer */
+        RewardOffer: components["schemas"]["RewardOfferCashSpec"] | components["schemas"]["RewardOfferCouponSpec"] | components["schemas"]["RewardOffer-partner-coupon"] | components["schemas"]["RewardOfferPointsSpec"];
+        /**
+         * ErrorEnvelope
+         * @description Every error of every function and the console: a stable code and a message.
+         */
+        ErrorEnvelope: {
+            error: {
+                code: string;
+                message: string;
+            };
         };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description the request's id, as logged: quote it when reporting a problem */
+        "X-Request-Id": string;
+        /** @description `true` when the answer is the first one to this Idempotency-Key, sent again for a retry */
+        "Idempotent-Replayed": "true" | "false";
+        /** @description seconds to wait before sending the same request again */
+        "Retry-After": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -302,19 +534,132 @@ export interface operations {
             /** @description the rules, and with a token the player's balance */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
+             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -323,7 +668,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Bearer <player token> */
+                /** @description Bearer <operator credential> */
                 authorization?: string | null;
             };
             path: {
@@ -341,19 +686,198 @@ export interface operations {
             /** @description the order's packet (a repeat returns it again) */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PacketCreated"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `OWN_PACKET`: The sharer cannot grab his own packet.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "OWN_PACKET";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
+             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `ALREADY_GRABBED`: The player already grabbed a part of this packet.
+             *     - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `PACKET_EMPTY`: Every part of the packet has been grabbed.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_GRABBED" | "BUDGET_EXHAUSTED" | "CONFLICT" | "PACKET_EMPTY";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PACKET_EXPIRED`: The packet's lifetime is over; its unclaimed parts go back to the budget. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PACKET_EXPIRED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
+             *     - `ORDER_NOT_ELIGIBLE`: The reported order is below the campaign's minimum amount.
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED" | "ORDER_NOT_ELIGIBLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -376,19 +900,135 @@ export interface operations {
             /** @description newest first */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MyPackets"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
+             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -396,9 +1036,12 @@ export interface operations {
     post_action_campaigns__campaign_id__packets_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description unique per action; retries reuse it */
-                "idempotency-key"?: string | null;
+            header: {
+                /**
+                 * @description unique per action; retries reuse it
+                 * @example spin-20261123-0001
+                 */
+                "idempotency-key": string;
                 /** @description Bearer <player token> */
                 authorization?: string | null;
             };
@@ -410,26 +1053,227 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ActionBody"] | null;
+                "application/json": components["schemas"]["ActionBody"];
             };
         };
         responses: {
             /** @description the packet (a retry returns it again) */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PacketCreated"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /**
+             * @description - `IDEMPOTENCY_KEY_MISSING`: A state-changing call came without an `Idempotency-Key` header.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_MISSING" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
+             *     - `OWN_PACKET`: The sharer cannot grab his own packet.
+             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "OWN_PACKET" | "POINTS_INSUFFICIENT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
+             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `ALREADY_GRABBED`: The player already grabbed a part of this packet.
+             *     - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `PACKET_EMPTY`: Every part of the packet has been grabbed.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_GRABBED" | "BUDGET_EXHAUSTED" | "CONFLICT" | "PACKET_EMPTY";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PACKET_EXPIRED`: The packet's lifetime is over; its unclaimed parts go back to the budget. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PACKET_EXPIRED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
+             *     - `ORDER_NOT_ELIGIBLE`: The reported order is below the campaign's minimum amount.
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED" | "ORDER_NOT_ELIGIBLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -454,19 +1298,132 @@ export interface operations {
             /** @description parts left, grabs (members masked), state */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PacketView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
+             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -474,9 +1431,12 @@ export interface operations {
     post_grab_campaigns__campaign_id__packets__packet_id__grabs_post: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description unique per action; retries reuse it */
-                "idempotency-key"?: string | null;
+            header: {
+                /**
+                 * @description unique per action; retries reuse it
+                 * @example spin-20261123-0001
+                 */
+                "idempotency-key": string;
                 /** @description Bearer <player token> */
                 authorization?: string | null;
             };
@@ -490,26 +1450,227 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ActionBody"] | null;
+                "application/json": components["schemas"]["ActionBody"];
             };
         };
         responses: {
             /** @description the part and what was issued (a retry returns it again) */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["GrabView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /**
+             * @description - `IDEMPOTENCY_KEY_MISSING`: A state-changing call came without an `Idempotency-Key` header.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_MISSING" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
+             *     - `OWN_PACKET`: The sharer cannot grab his own packet.
+             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "OWN_PACKET" | "POINTS_INSUFFICIENT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
+             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `ALREADY_GRABBED`: The player already grabbed a part of this packet.
+             *     - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `PACKET_EMPTY`: Every part of the packet has been grabbed.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_GRABBED" | "BUDGET_EXHAUSTED" | "CONFLICT" | "PACKET_EMPTY";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PACKET_EXPIRED`: The packet's lifetime is over; its unclaimed parts go back to the budget. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PACKET_EXPIRED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
+             *     - `ORDER_NOT_ELIGIBLE`: The reported order is below the campaign's minimum amount.
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED" | "ORDER_NOT_ELIGIBLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
                 };
             };
         };
