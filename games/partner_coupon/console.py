@@ -22,7 +22,12 @@ from plugins.clock import stamp
 from plugins.console.contract import documented
 from plugins.console.partners import partner_view
 from plugins.console.web import Call, json_response, outcome_response
-from plugins.errors import CouponNotFoundError, CouponNotRedeemableError, GameNotEnabledError
+from plugins.errors import (
+    CouponNotFoundError,
+    CouponNotRedeemableError,
+    GameNotEnabledError,
+    IdempotencyKeyReusedError,
+)
 from plugins.idempotency import operation
 from plugins.issuance.coupon import find_coupon, redeem
 from plugins.issuance.redemption import REDEMPTION_ERRORS, Order, check_redeemable
@@ -53,7 +58,8 @@ class Redemption(Body):
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}", methods=["POST"])
 @documented("partner", "Upload codes to a coupon type's pool (a repeated upload_id: the first result)",
             body=PoolUpload, statuses=(200, 201), keyed=False,
-            raises=(*PARTNER_ERRORS, CouponTypeNotFoundError, CodesInvalidError, DuplicateCodesError))
+            raises=(*PARTNER_ERRORS, CouponTypeNotFoundError, CodesInvalidError, DuplicateCodesError,
+                    IdempotencyKeyReusedError))
 @partner_view(console)
 def upload(call: Call, partner_id: str, campaign_id: str, type_id: str) -> Response:
     """Add codes to a coupon type's pool; a repeated upload_id answers the first result."""

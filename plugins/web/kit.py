@@ -157,7 +157,7 @@ def paged_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer
     """GET `path` (its only parameter `<campaign_id>`): a list the player reads a page at a
     time, under `field` (`?limit=`, `?cursor=`, `next_cursor`); a player token only."""
 
-    @router.get(path, summary=summary, responses=answers(answer, what))
+    @router.get(path, summary=summary, responses=answers(answer, what), security=PLAYER)
     def list_page(campaign_id: CampaignId, limit: Limit = None, cursor: Cursor = None,
                   authorization: Authorization = None) -> Response[str]:
         player = current_player()

@@ -604,7 +604,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired. */
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -614,7 +617,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "TOKEN_INVALID";
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
                             message: string;
                         };
                     };

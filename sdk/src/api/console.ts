@@ -1883,7 +1883,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description - `CODES_INVALID`: An upload is empty, unreadable, or holds a malformed code (lines named). */
+            /**
+             * @description - `CODES_INVALID`: An upload is empty, unreadable, or holds a malformed code (lines named).
+             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
+             */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1893,7 +1896,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CODES_INVALID";
+                            code: "CODES_INVALID" | "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };
