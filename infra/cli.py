@@ -142,8 +142,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from plugins.clock import utc_now
     from plugins.console.report import campaign_report
+    from plugins.console.report_csv import report_csv
 
-    print(json.dumps(campaign_report(args.campaign, utc_now()), indent=2))
+    found = campaign_report(args.campaign, utc_now())
+    print(report_csv(found) if args.csv else json.dumps(found, indent=2), end="" if args.csv else "\n")
     return 0
 
 
@@ -234,8 +236,9 @@ def parser() -> argparse.ArgumentParser:
     store_options(coupons)
     coupons.set_defaults(run=cmd_coupons)
 
-    report = sub.add_parser("report", help="a campaign's figures (reads the table: an operator call)")
+    report = sub.add_parser("report", help="a campaign's figures, as the aggregator keeps them")
     report.add_argument("campaign", help="the campaign id")
+    report.add_argument("--csv", action="store_true", help="one CSV row per day and the total")
     store_options(report)
     report.set_defaults(run=cmd_report)
 

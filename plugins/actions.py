@@ -77,6 +77,8 @@ def perform(
     for _ in range(MAX_ATTEMPTS):
         tx = Transaction()
         result, audit = plan(tx)
+        body = request.body if isinstance(request.body, dict) else {}
+        tx.tally.channel = str(body.get("channel") or campaign.config.channel)
         request.once.put(tx, result | {"audit": audit})
         add_guards(tx, campaign, player, request.now)
         if quota is not None:

@@ -11,7 +11,7 @@ contract is read in one place and no layer imports another in a circle. See docs
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -248,9 +248,9 @@ Job = Callable[[datetime, Deadline], int]
 share of the worker's run, returns items handled. It stops once the deadline has passed
 (an outside call waits no longer than what remains) and leaves the rest, its cursor where it
 stopped, to the next run."""
-ReportFigures = Callable[[Campaign, datetime], dict[str, Any]]
-"""A game's own figures for the campaign report: given the campaign and now, a JSON-able dict.
-It reads the game's own items itself (the report cannot know their keys)."""
+ReportFigures = Callable[[Campaign, Mapping[str, int], datetime], dict[str, Any]]
+"""A game's own section of the campaign report: given the campaign, the game's aggregated
+figures (what its actions tallied, `plugins.store.tally`) and now, a JSON-able dict."""
 StoreOptions = Callable[["argparse.ArgumentParser"], None]
 Commands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", StoreOptions], None]
 """A game's `mgames` commands: it adds subcommands (each `set_defaults(run=...)`, returning

@@ -55,9 +55,11 @@ class Once:
         return hashlib.sha256(raw).hexdigest()
 
     def put(self, tx: Transaction, result: dict[str, Any]) -> None:
+        """The record, keeping in its `audit` what the transaction tallied (`tx.tally`)."""
+        audit = dict(result.get("audit") or {}) | {"tally": tx.tally.as_json()}
         record = ActionItem(self.pk, self.sk, game=self.game, campaign_id=self.campaign_id,
                             created_at=self.now, config_version=self.config_version,
-                            request_hash=self.body_hash, result=result)
+                            request_hash=self.body_hash, result=result | {"audit": audit})
         tx.put("action", record, ActionItem.pk.does_not_exist())
 
     def replay(self) -> ActionResult:

@@ -140,6 +140,7 @@ class Help:
         self._fraud_checks(tx)
         actions, condition = self._progress()
         award = self._award(tx, actions) if self.completes else None
+        self._tally(tx)
         tx.update("assist:task", TaskItem(self.pk, TASK_SK), actions, condition)
         reward = self._helper_reward(tx.scoped(HELPER))
         result: dict[str, Any] = {
@@ -155,6 +156,18 @@ class Help:
             result["card"] = {"id": self.card.id, "name": self.card.name, "image": self.card.image}
         audit = {"config_version": self.campaign.version, "initiator_award": award}
         return result, audit
+
+    def _tally(self, tx: Transaction) -> None:
+        """A help, its helper, a new member brought in; a task completed, by its deadline."""
+        tally, helper = tx.tally, self.player.member_id
+        tally.count("helps")
+        tally.once("helpers", helper)
+        if self.new_user:
+            tally.count("new_user_helps")
+            tally.once("new_members", helper)
+        if self.completes and self.task is not None:
+            tally.count("tasks_completed")
+            tally.by_hour("completed_due", int(self.task.deadline))
 
     def _fraud_checks(self, tx: Transaction) -> None:
         """Someone else on the initiator's device or IP fails the check (the initiator

@@ -83,6 +83,9 @@ def open_task(campaign: Campaign, player: Player, key: str, body: dict[str, Any]
             tx.put(f"assist:fp-{kind}", fingerprint)
         tx.update("assist:open-limit", counter, [CounterItem.n.add(1)],
                   CounterItem.n.does_not_exist() | (CounterItem.n < section.max_open_tasks))
+        tx.tally.count("tasks_opened")
+        tx.tally.once("initiators", player.member_id)
+        tx.tally.by_hour("tasks_due", due)
         view = task_view(task, section, campaign, now, viewer=player.member_id, private=True)
         return view, {"config_version": campaign.version}
 

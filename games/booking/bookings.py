@@ -95,6 +95,8 @@ class Booking:
                                 booking_id=self.booking_id, day=self.day, store_id=self.store_id,
                                 pickup_until=until), CodeItem.pk.does_not_exist())
         EXPIRY.add(tx, "expiry", campaign.id, expiry_ref(member, self.booking_id), until)
+        tx.tally.count("bookings")
+        tx.tally.by_hour("booked_due", until)
         audit = {"shards": dict(self._shards), "config_version": campaign.version}
         return booking_view(booking, now, campaign.config.zone), audit
 
@@ -162,6 +164,8 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
         give_back(tx, campaign, section, booking)
         tx.delete("marker", MarkerItem(*marker_key(member, campaign.id, booking.marker)))
         EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(booking.pickup_until))
+        tx.tally.count("cancelled")
+        tx.tally.by_hour("cancelled_due", int(booking.pickup_until))
         view = booking_view(booking, now, campaign.config.zone) | {"state": "cancelled"}
         return view, {"shard": int(booking.shard)}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from games.booking.config import GAME
 from games.booking.errors import CodeNotFoundError, NotInPickupWindowError
 from games.booking.items import EXPIRY, BookingItem, CodeItem, booking_key, code_key, expiry_ref
 from games.booking.rules import booking_of, booking_state, refuse_if_settled
@@ -54,6 +55,9 @@ def verify(campaign: Campaign, code: str, staff: Operator, now: datetime,
               (BookingItem.state == "booked") & (BookingItem.pickup_from <= moment)
               & (BookingItem.pickup_until > moment))
     EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(entry.pickup_until))
+    tx.tally.game = GAME
+    tx.tally.count("picked_up")
+    tx.tally.by_hour("picked_up_due", int(entry.pickup_until))
     result = {"booking_id": booking_id, "code": code, "state": "picked_up", "day": entry.day,
               "store_id": entry.store_id, "member_id": member, "verified_by": staff.name,
               "verified_at": stamp(now, campaign.config.zone)}

@@ -124,6 +124,9 @@ class CheckInAttempt:
         tx.put("checkin:state", state_item(cid, self.member_id, after),
                CheckInState.version == before.version if before.version
                else CheckInState.pk.does_not_exist())
+        tx.tally.count("check_ins" if target.kind == CHECKED else "make_ups")
+        tx.tally.count(f"streak:{streak}")
+        tx.tally.once("members", self.member_id)
         cost = 0
         if target.kind == MADE_UP:
             tx.bump("checkin:make-ups", CounterItem(member, make_ups_key(cid, target.cycle.id)),

@@ -91,6 +91,10 @@ class NewPacket:
             config_version=self.campaign.version,
         )
         tx.put("packet", packet, PacketItem.pk.does_not_exist())
+        tx.tally.count("packets")
+        tx.tally.count("parts", len(self.parts))
+        tx.tally.once("sharers", self.owner)
+        tx.tally.by_hour("packets_due", self.expires)
         tx.put("packet:owner", PacketRefItem(*ref_key(self.owner, cid, "O", pid), packet_id=pid,
                                              kind="O", amount=self.total, at=self.now,
                                              expires=self.expires, source=self.source),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from chalice.app import MultiDict
 
-from plugins.campaigns.repository import applied, list_versions, load_current
+from plugins.campaigns.repository import applied, list_versions
 from plugins.console.contract import documented
 from plugins.console.operations import switched
 from plugins.console.report import campaign_report
+from plugins.console.report_csv import report_csv
 from plugins.console.web import MARKETER, Call, console_view, json_response, outcome_response
 from plugins.errors import (
     CampaignNotFoundError,
@@ -91,11 +92,15 @@ def disable(call: Call, campaign_id: str, game: str) -> Response:
 
 
 @campaigns.route("/{campaign_id}/report", methods=["GET"])
-@documented("marketer", "The campaign report")
+@documented("marketer", "The campaign report (`?format=csv`: its days as CSV)")
 @console_view(campaigns, MARKETER)
 def report(call: Call, campaign_id: str) -> Response:
-    load_current(campaign_id)
-    return json_response(200, campaign_report(campaign_id, runtime.clock()))
+    found = campaign_report(campaign_id, runtime.clock())
+    if (call.request.query_params or MultiDict({})).get("format") == "csv":
+        return Response(body=report_csv(found), status_code=200, headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{campaign_id}-report.csv"'})
+    return json_response(200, found)
 
 
 @campaigns.route("/{campaign_id}/operations", methods=["GET"])

@@ -154,6 +154,7 @@ class CouponIssuer(Issuer):
                            "usage": spec.usage.model_dump(mode="json")} | (extra or {}),
         )
         tx.put("reward:coupon", coupon, CouponItem.pk.does_not_exist())
+        tx.tally.count("coupons_issued")
         limits = {"day": (local.date().isoformat(), spec.per_user_per_day),
                   "campaign": ("ALL", spec.per_user_per_campaign)}
         for label, (period, limit) in limits.items():

@@ -107,7 +107,21 @@ class PrizeReservation:
         reward = None
         if prize.reward is not None:
             reward = get_issuer(prize.reward.type).plan(tx, prize.reward, ctx)
-        return Award(prize=prize, reward=reward, fell_back=prize is not self.drawn)
+        award = Award(prize=prize, reward=reward, fell_back=prize is not self.drawn)
+        self._tally(tx, award, ctx.member_id)
+        return award
+
+    def _tally(self, tx: Transaction, award: Award, member_id: str) -> None:
+        """A prize drawn and given counts under its id (the fallback too, when drawn as it
+        is); a prize other than the fallback makes a winner; its cost counts."""
+        prize = award.prize
+        if award.fell_back:
+            tx.tally.count("fallbacks")
+        else:
+            tx.tally.count(f"prize:{prize.id}")
+        if prize is not self.pool.fallback_prize():
+            tx.tally.once("winners", member_id)
+            tx.tally.count("cost:prizes", cents(prize.cost))
 
     def recover(self, cancelled: TransactionCancelledError, ctx: IssueContext) -> bool:
         """Prepare the next attempt after a cancellation on a prize tag; False if none is left."""

@@ -105,3 +105,24 @@ def points_ledger(reference: str) -> str:
 
 def cash_ledger(reference: str) -> str:
     return f"CASH#{reference}"
+
+
+def aggregates(campaign_id: str) -> str:
+    """The campaign's aggregated figures: one partition, days x games x slots items."""
+    return f"C#{campaign_id}#AGG"
+
+
+def aggregate_row(day: str, game: str, slot: int) -> str:
+    """One slot of the figures of one local day (or ALL: the whole campaign) and one game
+    (or * for all games); slots keep concurrent aggregators off each other's items."""
+    return f"D#{day}#{game}#{slot}"
+
+
+def aggregate_applied(event_id: str) -> str:
+    """The mark that one stream record was counted (it expires after the stream's 24 h)."""
+    return f"AGG#EV#{event_id}"
+
+
+def aggregate_seen(campaign_id: str, figure: str, day: str, game: str) -> str:
+    """Under the member: he is already counted in this distinct figure, day and game."""
+    return f"AGG#{campaign_id}#{figure}#{day}#{game}"

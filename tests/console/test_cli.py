@@ -26,7 +26,11 @@ def test_disable_enable_and_report(apply: Any, local_dynamodb: Any, capsys: Any,
     assert "GAME_NOT_ENABLED" in capsys.readouterr().err
     assert mgames(["report", "demo", *options]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["config_version"] == 3 and report["participants"] == 0
+    assert report["config_version"] == 3 and report["funnel"]["players"] == 0
+    assert mgames(["report", "demo", "--csv", *options]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "day,visitors,players,plays,winners,cost,coupons_redeemed,sales_driven,fraud_blocks",
+        "total,0,0,0,0,0.00,0,0.00,0"]
     assert mgames(["report", "nope", *options]) == 1
 
 

@@ -97,6 +97,7 @@ def test_every_caller_gets_what_the_matrix_says(
     client = None if function == "console" else GameClient(function)
     for n, (caller, headers) in enumerate(callers(coupon).items()):
         expected = EXPECTED[f"{who} ({surface})"][caller]
+        console.aggregate()  # the stream's aggregator is idle: a refusal can be seen writing nothing
         before = scan()
         sent = headers | {"idempotency-key": f"matrix-{n:04d}"}
         if client is None:
