@@ -50,16 +50,3 @@ export function when(iso: string, timeZone: string): string {
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
 }
-
-/** Show the share link of `params` in `#link` (`#share-link`, for friends to open). */
-export function showShareLink(campaign: string, params: Record<string, string>): void {
-  const link = shareLink(campaign, params);
-  const target = document.getElementById("link");
-  target?.replaceChildren("分享链接：", h("a", { id: "share-link", href: link }, link));
-}
-
-/** This page's address with `params` (and the campaign): a link to share with friends. */
-export function shareLink(campaign: string, params: Record<string, string>): string {
-  const query = new URLSearchParams({ campaign, ...params });
-  return `${location.origin}${location.pathname}?${query}`;
-}
