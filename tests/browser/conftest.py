@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -27,10 +28,16 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
+def demo_doc() -> dict[str, Any]:
+    """examples/demo.yaml as a document."""
+    doc: dict[str, Any] = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
+    return doc
+
+
 def browser_demo(folder: Path) -> Path:
     """The demo campaign with bookings taken at any hour, so the tests pass at any time of day,
     and helps from the initiator's IP (every browser here is on 127.0.0.1)."""
-    doc = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
+    doc = demo_doc()
     doc["games"]["booking"]["booking"] |= {"from_hour": 0, "until_hour": 24}
     doc["games"]["assist"]["block_same_ip"] = False
     path = folder / "demo.yaml"
@@ -68,6 +75,14 @@ class Stack:
                               check=False)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
+
+    def apply(self, doc: dict[str, Any], folder: Path) -> str:
+        """Apply one more campaign to this stack (`mgames apply`), kept as a file in `folder`;
+        answer its id, for a page's `?campaign=`."""
+        path = folder / f"{doc['id']}.yaml"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+        assert f"applied {doc['id']} version" in self.mgames("apply", str(path))
+        return str(doc["id"])
 
 
 @pytest.fixture(scope="module")
