@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -121,20 +121,49 @@ def browser() -> Iterator[Browser]:
 
 
 Player = Callable[[str], Page]
+REFUSED = "Failed to load resource: the server responded with a status of {status} "
+
+
+@dataclass
+class Refusals:
+    """Refusals a test provokes on purpose. Chromium logs every 4xx answer as a console error:
+    `expect(403, "/make-ups")` lets a 403 of a path ending so through, and requires it."""
+
+    expected: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    def expect(self, status: int, path: str) -> None:
+        self.expected.setdefault((status, path), 0)
+
+    def allows(self, message: ConsoleMessage) -> bool:
+        url = message.location.get("url", "")
+        for status, path in self.expected:
+            if message.text.startswith(REFUSED.format(status=status)) and url.endswith(path):
+                self.expected[status, path] += 1
+                return True
+        return False
 
 
 @pytest.fixture
-def player(browser: Browser, stack: Stack) -> Iterator[Player]:
+def refusals() -> Refusals:
+    return Refusals()
+
+
+@pytest.fixture
+def player(browser: Browser, stack: Stack, refusals: Refusals) -> Iterator[Player]:
     """`player(member)`: a phone-sized page of its own context, signed in as `member` on the
-    landing page; on teardown no page may have logged a console error."""
+    landing page; on teardown no page of its context may have logged a console error, but
+    the refusals the test expects, and each of those must have happened."""
     errors: list[str] = []
+
+    def watch(page: Page) -> None:
+        page.on("console", lambda m: _keep_error(m, errors, refusals))
+        page.on("pageerror", lambda e: errors.append(str(e)))
 
     def sign_in(member: str) -> Page:
         context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
                                       has_touch=True, locale="zh-CN")
+        context.on("page", watch)  # the pages a test opens next in the same context
         page = context.new_page()
-        page.on("console", lambda m: _keep_error(m, errors))
-        page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(stack.url + "/")
         page.fill("#member", member)
         page.click("#login button")
@@ -144,10 +173,12 @@ def player(browser: Browser, stack: Stack) -> Iterator[Player]:
 
     yield sign_in
     assert not errors, json.dumps(errors, ensure_ascii=False)
+    missing = [f"{status} {path}" for (status, path), seen in refusals.expected.items() if not seen]
+    assert not missing, f"expected refusals that never came: {missing}"
 
 
-def _keep_error(message: ConsoleMessage, errors: list[str]) -> None:
-    if message.type == "error":
+def _keep_error(message: ConsoleMessage, errors: list[str], refusals: Refusals) -> None:
+    if message.type == "error" and not refusals.allows(message):
         errors.append(f"{message.text} at {message.location}")
 
 
