@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from games.lucky_wheel.service import GAME, draw, wheel_of
 from plugins.antifraud import quota_left
@@ -23,10 +23,18 @@ class PrizeView(BaseModel):
 
 
 class Chances(BaseModel):
-    per_day: int | None
-    total: int | None
-    left_today: int | None = None
-    left_total: int | None = None
+    per_day: int | None = Field(description="draws a day, null = unlimited")
+    total: int | None = Field(description="draws in the campaign, null = unlimited")
+    left_today: int | None = Field(
+        default=None, description="with a token: the daily allowance left, alone (null = unlimited)")
+    left_total: int | None = Field(
+        default=None, description="with a token: the campaign allowance left, alone (null = unlimited)")
+    left: int | None = Field(
+        default=None, description="with a token: what the player can really draw now, the smaller "
+                                  "of the two; chances granted by check-ins are in both (null = unlimited)")
+    binding: Literal["day", "campaign"] | None = Field(
+        default=None, description="with a token: the limit that gives `left`: day (more tomorrow), "
+                                  "campaign (no more; also on a tie), null = unlimited")
 
 
 class CampaignView(kit.CampaignHeading):

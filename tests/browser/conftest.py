@@ -11,8 +11,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -27,10 +28,16 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
+def demo_doc() -> dict[str, Any]:
+    """examples/demo.yaml as a document."""
+    doc: dict[str, Any] = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
+    return doc
+
+
 def browser_demo(folder: Path) -> Path:
     """The demo campaign with bookings taken at any hour, so the tests pass at any time of day,
     and helps from the initiator's IP (every browser here is on 127.0.0.1)."""
-    doc = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
+    doc = demo_doc()
     doc["games"]["booking"]["booking"] |= {"from_hour": 0, "until_hour": 24}
     doc["games"]["assist"]["block_same_ip"] = False
     path = folder / "demo.yaml"
@@ -69,6 +76,14 @@ class Stack:
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
+    def apply(self, doc: dict[str, Any], folder: Path) -> str:
+        """Apply one more campaign to this stack (`mgames apply`), kept as a file in `folder`;
+        answer its id, for a page's `?campaign=`."""
+        path = folder / f"{doc['id']}.yaml"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+        assert f"applied {doc['id']} version" in self.mgames("apply", str(path))
+        return str(doc["id"])
+
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
@@ -106,20 +121,49 @@ def browser() -> Iterator[Browser]:
 
 
 Player = Callable[[str], Page]
+REFUSED = "Failed to load resource: the server responded with a status of {status} "
+
+
+@dataclass
+class Refusals:
+    """Refusals a test provokes on purpose. Chromium logs every 4xx answer as a console error:
+    `expect(403, "/make-ups")` lets a 403 of a path ending so through, and requires it."""
+
+    expected: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    def expect(self, status: int, path: str) -> None:
+        self.expected.setdefault((status, path), 0)
+
+    def allows(self, message: ConsoleMessage) -> bool:
+        url = message.location.get("url", "")
+        for status, path in self.expected:
+            if message.text.startswith(REFUSED.format(status=status)) and url.endswith(path):
+                self.expected[status, path] += 1
+                return True
+        return False
 
 
 @pytest.fixture
-def player(browser: Browser, stack: Stack) -> Iterator[Player]:
+def refusals() -> Refusals:
+    return Refusals()
+
+
+@pytest.fixture
+def player(browser: Browser, stack: Stack, refusals: Refusals) -> Iterator[Player]:
     """`player(member)`: a phone-sized page of its own context, signed in as `member` on the
-    landing page; on teardown no page may have logged a console error."""
+    landing page; on teardown no page of its context may have logged a console error, but
+    the refusals the test expects, and each of those must have happened."""
     errors: list[str] = []
+
+    def watch(page: Page) -> None:
+        page.on("console", lambda m: _keep_error(m, errors, refusals))
+        page.on("pageerror", lambda e: errors.append(str(e)))
 
     def sign_in(member: str) -> Page:
         context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
                                       has_touch=True, locale="zh-CN")
+        context.on("page", watch)  # the pages a test opens next in the same context
         page = context.new_page()
-        page.on("console", lambda m: _keep_error(m, errors))
-        page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(stack.url + "/")
         page.fill("#member", member)
         page.click("#login button")
@@ -129,10 +173,12 @@ def player(browser: Browser, stack: Stack) -> Iterator[Player]:
 
     yield sign_in
     assert not errors, json.dumps(errors, ensure_ascii=False)
+    missing = [f"{status} {path}" for (status, path), seen in refusals.expected.items() if not seen]
+    assert not missing, f"expected refusals that never came: {missing}"
 
 
-def _keep_error(message: ConsoleMessage, errors: list[str]) -> None:
-    if message.type == "error":
+def _keep_error(message: ConsoleMessage, errors: list[str], refusals: Refusals) -> None:
+    if message.type == "error" and not refusals.allows(message):
         errors.append(f"{message.text} at {message.location}")
 
 

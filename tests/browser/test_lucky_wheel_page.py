@@ -1,8 +1,11 @@
+# ruff: noqa: RUF001  (the pages speak Chinese: their full-width punctuation is meant)
 """The landing page and the lucky wheel's page, played in Chromium as a member would."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import Player, Stack, screenshot
+from pathlib import Path
+
+from tests.browser.conftest import Player, Stack, demo_doc, screenshot
 
 
 def test_the_landing_page_signs_in_and_links_every_game(player: Player, stack: Stack) -> None:
@@ -17,10 +20,32 @@ def test_the_wheel_spins_until_no_chance_is_left(player: Player, stack: Stack) -
     page.click("text=lucky-wheel")
     page.wait_for_selector("#wheel span")
     assert page.inner_text("#chances") == "今日剩余 3 次"
+    assert page.inner_text("#limit") == "受每日次数限制（每天 3 次），活动期间还剩 20 次"
     for left in (2, 1, 0):
         page.click("#spin")
         page.wait_for_function(f"document.querySelector('#chances').textContent === '今日剩余 {left} 次'")
         assert page.inner_text("#result").startswith(("恭喜获得", "谢谢参与"))
     assert page.is_disabled("#spin")
+    assert page.inner_text("#limit") == "受每日次数限制（每天 3 次），活动期间还剩 17 次，明天再来"
     page.wait_for_function("document.querySelectorAll('#mine li').length === 3")
     screenshot(page, "lucky-wheel")
+
+
+def test_the_wheel_says_when_the_campaign_limit_binds(player: Player, stack: Stack, tmp_path: Path) -> None:
+    doc = demo_doc()
+    doc |= {"id": "wheel-cap", "games": {"lucky-wheel": doc["games"]["lucky-wheel"] | {"chances_total": 2}}}
+    campaign = stack.apply(doc, tmp_path)
+    page = player("cleo")
+    page.goto(f"{stack.url}/lucky-wheel/page/?campaign={campaign}")
+    # three a day, but two in the whole campaign: the page promises two, and says why
+    page.wait_for_function("document.querySelector('#chances').textContent === '活动剩余 2 次'")
+    assert page.inner_text("#limit") == "受活动总次数限制（共 2 次）"
+    assert page.get_attribute("#chances", "data-binding") == "campaign"
+    page.click("#spin")
+    page.wait_for_function("document.querySelector('#chances').textContent === '活动剩余 1 次'")
+    page.click("#spin")
+    page.wait_for_function("document.querySelector('#chances').textContent === '抽奖次数已用完'")
+    assert page.inner_text("#limit") == "受活动总次数限制（共 2 次），已全部用完"
+    assert page.is_disabled("#spin")
+    page.wait_for_function("document.querySelectorAll('#mine li').length === 2")
+    screenshot(page, "lucky-wheel-campaign-limit")

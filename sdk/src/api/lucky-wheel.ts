@@ -76,14 +76,36 @@ export interface components {
         };
         /** Chances */
         Chances: {
-            /** Per Day */
+            /**
+             * Per Day
+             * @description draws a day, null = unlimited
+             */
             per_day: number | null;
-            /** Total */
+            /**
+             * Total
+             * @description draws in the campaign, null = unlimited
+             */
             total: number | null;
-            /** Left Today */
+            /**
+             * Left Today
+             * @description with a token: the daily allowance left, alone (null = unlimited)
+             */
             left_today?: number | null;
-            /** Left Total */
+            /**
+             * Left Total
+             * @description with a token: the campaign allowance left, alone (null = unlimited)
+             */
             left_total?: number | null;
+            /**
+             * Left
+             * @description with a token: what the player can really draw now, the smaller of the two; chances granted by check-ins are in both (null = unlimited)
+             */
+            left?: number | null;
+            /**
+             * Binding
+             * @description with a token: the limit that gives `left`: day (more tomorrow), campaign (no more; also on a tie), null = unlimited
+             */
+            binding?: ("day" | "campaign") | null;
         };
         /** DrawList */
         DrawList: {

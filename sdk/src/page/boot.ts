@@ -14,8 +14,9 @@ export interface PageContext {
   /** The member the token names, or null when nobody is signed in. */
   member: string | null;
   params: URLSearchParams;
-  /** Run `work`, telling the player in Chinese when it fails; true when it succeeded. */
-  attempt: (work: () => Promise<unknown>) => Promise<boolean>;
+  /** Run `work`, telling the player in Chinese when it fails (`messages` by error code, for
+   *  what this action means by it); true when it succeeded. */
+  attempt: (work: () => Promise<unknown>, messages?: Record<string, string>) => Promise<boolean>;
 }
 
 /** Set up a game's page: the style, the client on this origin, the player's token. */
@@ -28,12 +29,12 @@ export function boot(title: string): PageContext {
   const member = memberOf(client.token());
   document.body.prepend(h("header", {}, h("a", { href: "/" }, "‹ 活动首页"), h("h1", {}, title),
     h("span", { class: "who" }, member ? `会员 ${member}` : "未登录")));
-  const attempt = async (work: () => Promise<unknown>): Promise<boolean> => {
+  const attempt = async (work: () => Promise<unknown>, messages?: Record<string, string>): Promise<boolean> => {
     try {
       await work();
       return true;
     } catch (error) {
-      toast(messageOf(error));
+      toast(messageOf(error, messages));
       return false;
     }
   };
@@ -49,17 +50,4 @@ export function when(iso: string, timeZone: string): string {
                                                     minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
-}
-
-/** Show the share link of `params` in `#link` (`#share-link`, for friends to open). */
-export function showShareLink(campaign: string, params: Record<string, string>): void {
-  const link = shareLink(campaign, params);
-  const target = document.getElementById("link");
-  target?.replaceChildren("分享链接：", h("a", { id: "share-link", href: link }, link));
-}
-
-/** This page's address with `params` (and the campaign): a link to share with friends. */
-export function shareLink(campaign: string, params: Record<string, string>): string {
-  const query = new URLSearchParams({ campaign, ...params });
-  return `${location.origin}${location.pathname}?${query}`;
 }
