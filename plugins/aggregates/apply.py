@@ -150,7 +150,7 @@ def apply_changes(changes: Iterable[Change], zones: Zones, now: datetime,
     table = BaseItem.Meta.table_name
 
     def days(fact: Fact) -> str:
-        return fact.at.astimezone(zones(fact.campaign_id)).date().isoformat()
+        return fact.day or fact.at.astimezone(zones(fact.campaign_id)).date().isoformat()
 
     failures = 0
     while pending:

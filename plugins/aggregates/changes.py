@@ -73,3 +73,5 @@ class Fact:
     at: datetime
     figures: Counter[str] = field(default_factory=Counter)
     distinct: set[tuple[str, str]] = field(default_factory=set)
+    day: str | None = None
+    """The campaign's local day it counts on, when the change names it (else `at`'s)."""

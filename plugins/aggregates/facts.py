@@ -5,6 +5,7 @@
   player once, and its plays and costs under its channel;
 - a coupon turning `redeemed`: one redemption and the order's amount (sales driven);
 - a fraud-audit counter (`C#…#BLOCKS#…`/`N#…`): the blocks it gained, per rule;
+- a member's first visit of a day (`M#…`/`VIS#…`, `plugins.web.visits`): a visitor;
 - whatever a game maps from its own items (`GamePlugin.facts`: what its sweeps change).
 """
 
@@ -76,7 +77,15 @@ def _blocks(change: Change) -> list[Fact]:
     return [Fact(campaign_id, ALL_GAMES, at, Counter({f"blocks:{keys.block_count_rule(change.sk)}": gained}))]
 
 
-PLATFORM: tuple[Callable[[Change], list[Fact]], ...] = (_action, _redemption, _blocks)
+def _visit(change: Change) -> list[Fact]:
+    if change.name != "INSERT" or not change.sk.startswith(keys.VISIT_PREFIX):
+        return []
+    campaign_id, day = change.sk.removeprefix(keys.VISIT_PREFIX).rsplit("#", 1)
+    return [Fact(campaign_id, ALL_GAMES, change.at, distinct={("visitors", change.pk.removeprefix("M#"))},
+                 day=day)]
+
+
+PLATFORM: tuple[Callable[[Change], list[Fact]], ...] = (_action, _redemption, _blocks, _visit)
 
 
 def facts_of(change: Change, games: Iterable[Callable[[Change], list[Fact]]] = ()) -> list[Fact]:

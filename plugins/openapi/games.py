@@ -116,7 +116,9 @@ def _operation(method: str, operation: dict[str, Any], own: set[type[GameError]]
     for status, answer in responses.items():
         if status.startswith("2"):
             answer["headers"] = {"X-Request-Id": header("X-Request-Id")}
-            if method == "post":
+            if status == "204":  # no content, and nothing replayed (a visit)
+                answer.pop("content", None)
+            elif method == "post":
                 answer["headers"]["Idempotent-Replayed"] = header("Idempotent-Replayed")
     responses.update(error_responses(_errors(method, operation, own)))
 

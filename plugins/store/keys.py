@@ -17,6 +17,7 @@ CASH_BALANCE = "CASH"
 COUPON_PREFIX = "CPN#"
 BLOCK_COUNT_PREFIX = "N#"
 BLOCK_SAMPLE_PREFIX = "S#"
+VISIT_PREFIX = "VIS#"
 
 
 def campaign(campaign_id: str) -> str:
@@ -126,3 +127,8 @@ def aggregate_applied(event_id: str) -> str:
 def aggregate_seen(campaign_id: str, figure: str, day: str, game: str) -> str:
     """Under the member: he is already counted in this distinct figure, day and game."""
     return f"AGG#{campaign_id}#{figure}#{day}#{game}"
+
+
+def visit(campaign_id: str, day: str) -> str:
+    """Under the member: he opened a page of the campaign on this local day (the visitors)."""
+    return f"{VISIT_PREFIX}{campaign_id}#{day}"

@@ -107,6 +107,7 @@ export class Client {
       throw new ApiError(0, NETWORK_ERROR, error instanceof Error ? error.message : String(error));
     }
     if (!response.ok) throw await errorOf(response);
+    if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
 }

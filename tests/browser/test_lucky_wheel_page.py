@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tests.browser.conftest import Player, Stack, demo_doc, screenshot
 
@@ -49,3 +53,28 @@ def test_the_wheel_says_when_the_campaign_limit_binds(player: Player, stack: Sta
     assert page.is_disabled("#spin")
     page.wait_for_function("document.querySelectorAll('#mine li').length === 2")
     screenshot(page, "lucky-wheel-campaign-limit")
+
+
+def report_when(stack: Stack, campaign: str, ready: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """The campaign's report once `ready` (the local stack aggregates its stream every second)."""
+    deadline = time.monotonic() + 20
+    while True:
+        report: dict[str, Any] = json.loads(stack.mgames("report", campaign))
+        if ready(report) or time.monotonic() > deadline:
+            return report
+        time.sleep(0.5)
+
+
+def test_opening_and_playing_the_page_reaches_the_report(player: Player, stack: Stack,
+                                                         tmp_path: Path) -> None:
+    campaign = stack.apply(demo_doc() | {"id": "visited"}, tmp_path)
+    page = player("vic")
+    page.goto(f"{stack.url}/lucky-wheel/page/?campaign={campaign}")
+    page.wait_for_selector("#wheel span")
+    opened = report_when(stack, campaign, lambda r: r["funnel"]["visitors"] > 0)
+    assert (opened["funnel"]["visitors"], opened["funnel"]["players"]) == (1, 0)
+    page.click("#spin")
+    page.wait_for_selector("#result:not(:empty)")
+    played = report_when(stack, campaign, lambda r: r["funnel"]["players"] > 0)
+    assert played["plays"] == {"lucky-wheel": 1} and played["funnel"]["visitors"] == 1
+    assert played["days"][0]["visitors"] == played["days"][0]["players"] == 1

@@ -2,7 +2,7 @@
 // see the progress.
 import { boot, createAndShare, h, shareLink, show } from "../../../sdk/src/page/index.js";
 
-const page = boot("好友助力");
+const page = boot("好友助力", "assist");
 const at = { campaign_id: page.campaign };
 const taskId = page.params.get("task");
 const STATE: Record<string, string> = { open: "进行中", completed: "已完成", expired: "已过期" };

@@ -1,7 +1,7 @@
 // Check-in streaks [签到]: the cycle's calendar, today's check-in, milestones and make-ups [补签].
 import { boot, h, show } from "../../../sdk/src/page/index.js";
 
-const page = boot("每日签到");
+const page = boot("每日签到", "checkIn");
 const at = { campaign_id: page.campaign };
 let makeUpCost = 0;
 const STATUS = { checked: "✓", made_up: "补", missed: "漏", today: "今", upcoming: "", closed: "—" } as const;

@@ -4,7 +4,7 @@ import { boot, h, show, when } from "../../../sdk/src/page/index.js";
 
 type Chances = components["schemas"]["Chances"];
 
-const page = boot("幸运大转盘");
+const page = boot("幸运大转盘", "luckyWheel");
 const at = { campaign_id: page.campaign };
 const COLOURS = ["#ffd6c2", "#ffb199", "#ffe7a8", "#ffc7d9", "#d7f0c8", "#cfe3ff"];
 let turned = 0;

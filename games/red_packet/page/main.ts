@@ -2,7 +2,7 @@
 // and see every part grabbed.
 import { boot, createAndShare, h, shareLink, show, yuan } from "../../../sdk/src/page/index.js";
 
-const page = boot("分享红包");
+const page = boot("分享红包", "redPacket");
 const at = { campaign_id: page.campaign };
 const packetId = page.params.get("packet");
 

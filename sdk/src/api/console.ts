@@ -108,7 +108,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The campaign report
+         * The campaign report (`?format=csv`: its days as CSV)
          * @description for the `marketer` role
          */
         get: operations["report"];

@@ -19,8 +19,9 @@ export interface PageContext {
   attempt: (work: () => Promise<unknown>, messages?: Record<string, string>) => Promise<boolean>;
 }
 
-/** Set up a game's page: the style, the client on this origin, the player's token. */
-export function boot(title: string): PageContext {
+/** Set up `game`'s page: the style, the client on this origin, the player's token, and (for a
+ *  signed-in member) the visit the campaign's report counts. */
+export function boot(title: string, game: keyof Games): PageContext {
   document.title = title;
   document.head.append(h("style", {}, STYLE));
   const client = new Client({ baseUrl: location.origin, token: () => playerToken(localStorage, location.hash),
@@ -38,7 +39,10 @@ export function boot(title: string): PageContext {
       return false;
     }
   };
-  return { api: games(client), client, campaign: params.get("campaign") ?? "demo", member, params, attempt };
+  const api = games(client);
+  const campaign = params.get("campaign") ?? "demo";
+  if (member) void api[game].visit(campaign).catch(() => undefined);  // a beacon: never in the way
+  return { api, client, campaign, member, params, attempt };
 }
 
 /** A money text in yuan ("50.00") as the page shows it. */
