@@ -12,6 +12,7 @@ from pathlib import Path
 
 from infra.deploy.cli import add_commands as add_deploy_commands
 from infra.local.faults import FAULTS_ENV, MODE_ENV, Faults, configured_faults
+from infra.simulate import add_commands as add_simulate_commands
 from infra.validate import DRAWS, cmd_validate, draw_count
 from plugins.errors import GameError, ServiceUnavailableError
 from plugins.identity.callers import ROLES
@@ -251,6 +252,7 @@ def parser() -> argparse.ArgumentParser:
         store_options(switch)
         switch.set_defaults(run=cmd_switch)
     add_deploy_commands(sub)
+    add_simulate_commands(sub)
     for plugin in games().values():
         add_commands = contribution(plugin, "commands")
         if add_commands is not None:
