@@ -51,6 +51,7 @@ class RedPacketForecast:
         self.section = section
         action = section.action if "action" in section.triggers else None
         self.quota = None if action is None else Quota(PACKETS_QUOTA, action.per_day, action.total)
+        self.amount = 0 if action is None else cents(action.amount)
         self.grab_quota = Quota(GRABS_QUOTA, section.grabs_per_day, None)
         fund = section.packets_budget
         self.fund = None if fund is None else world.pot(f"{GAME}: packets budget", "budget", cents(fund))
@@ -65,11 +66,11 @@ class RedPacketForecast:
             self.period = window_period(rule.window, world.campaign, world.now)[0]
         order = section.order if "order" in section.triggers else None
         for member in active:
-            if self.quota is not None and section.action is not None:
+            if self.quota is not None:
                 for _ in range(world.attempts(GAME)):
                     if not world.use(member, self.quota):
                         break
-                    self._make(world, member, cents(section.action.amount))
+                    self._make(world, member, self.amount)
             if order is not None and cents(traffic.order_amount) >= cents(order.min_amount):
                 for _ in range(times(traffic.orders, world.rng)):
                     self._make(world, member, order.total_for(cents(traffic.order_amount)))

@@ -121,6 +121,7 @@ class World:
         self.cost: list[int] = [0] * traffic.days
         self.index, self.today, self.now = 0, date.min, datetime.min
         self._limits: dict[tuple[int, str], tuple[datetime, list[Any]]] = {}
+        self._plays: dict[str, float] = {}
 
     # the day
 
@@ -131,7 +132,10 @@ class World:
 
     def attempts(self, game: str) -> int:
         """How many times an active member tries `game` today."""
-        return times(self.traffic.plays_of(game), self.rng)
+        plays = self._plays.get(game)
+        if plays is None:
+            plays = self._plays[game] = self.traffic.plays_of(game)
+        return times(plays, self.rng)
 
     def arrivals(self, mean: float, hours: int) -> list[tuple[int, float]]:
         """Friends answering a share made now (today at noon) within `hours`: a Poisson count

@@ -23,7 +23,8 @@ from tests.conftest import Apply, GameClient, Reply, demo_doc
 
 PLAYERS, DAYS, ACTIVE, PLAYS, HELPERS, GRABS = 10, 3, 0.5, 1.0, 2.0, 2.0
 PROFILE = {"players": PLAYERS, "days": DAYS, "runs": 200, "seed": 3, "start": "2026-11-23",
-           "active": ACTIVE, "plays": PLAYS, "helpers": HELPERS, "grabs": GRABS}
+           "active": ACTIVE, "plays": PLAYS, "helpers": HELPERS, "grabs": GRABS,
+           "game_plays": {"partner-coupon": 0}}  # the crowd claims no partner coupon
 
 
 class Crowd:

@@ -140,6 +140,21 @@ def test_red_packets_pay_out_their_parts_within_their_own_budget() -> None:
     assert (fund["total"], fund["day"]) == ("15.00", 2)
 
 
+def test_partner_coupon_claims_stop_at_the_partners_quota() -> None:
+    coupon = {"type_id": "latte", "title": "10 off a latte", "kind": "cash_voucher",
+              "discount": "10.00", "face_value": "10.00", "cost": "2.00",
+              "per_user_per_day": 1, "per_user_per_campaign": None}
+    partner = {"id": "cafe", "name": "Cafe", "quota": 5, "budget": "100.00", "brand_share": "0.25",
+               "coupons": [coupon]}
+    result = run(campaign({"partner-coupon": {"partners": [partner]}}), days=3, plays=2)
+    # one claim a member a day (its collection limit), until the quota's 5th: the brand pays
+    # a quarter of each 2.00
+    assert costs(result) == ["2.00", "0.50", "0.00"]
+    quota = out(result, "partner-coupon: cafe quota")
+    assert (quota["kind"], quota["total"], quota["day"]) == ("quota", 5, 2)
+    assert out(result, "partner-coupon: cafe budget")["day"] is None
+
+
 def test_the_same_seed_gives_the_same_forecast() -> None:
     from pathlib import Path
 
@@ -150,8 +165,8 @@ def test_the_same_seed_gives_the_same_forecast() -> None:
     first = forecast(demo, Traffic.parse(profile))
     assert forecast(demo, Traffic.parse(profile)) == first
     assert forecast(demo, Traffic.parse(profile | {"seed": 8})) != first
-    assert first["games"] == {"modelled": ["assist", "check-in", "lucky-wheel", "red-packet"],
-                              "not_modelled": ["booking", "partner-coupon"]}
+    assert first["games"] == {"modelled": ["assist", "check-in", "lucky-wheel", "partner-coupon",
+                                           "red-packet"], "not_modelled": ["booking"]}
 
 
 @pytest.mark.parametrize(("profile", "problem"), [
