@@ -12,17 +12,13 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
-from plugins.errors import GameError
+from plugins.errors import ForecastInvalidError
 from plugins.types import Frozen, Money
 
-__all__ = ["MAX_WORK", "ForecastInvalidError", "Traffic", "parse_plays"]
+__all__ = ["MAX_WORK", "ForecastInvalidError", "Traffic", "invalid", "parse_plays"]
 
 MAX_WORK = 20_000_000
 """The most member-days (players x days x runs) one forecast plays: about a minute here."""
-
-
-class ForecastInvalidError(GameError, code="FORECAST_INVALID", status=400):
-    """A forecast's campaign or traffic profile cannot be played (each problem named)."""
 
 
 class Traffic(Frozen):
@@ -57,18 +53,17 @@ class Traffic(Frozen):
         return value
 
     @classmethod
-    def parse(cls, raw: Any) -> Traffic:
-        """The profile from a mapping, or ForecastInvalidError naming every problem."""
+    def parse(cls, raw: Any, most: int = MAX_WORK) -> Traffic:
+        """The profile from a mapping, or ForecastInvalidError naming every problem; at most
+        `most` member-days (players x days x runs)."""
         try:
             traffic = cls.model_validate(raw)
         except ValidationError as exc:
-            problems = [".".join(map(str, e["loc"])) + ": " + e["msg"].replace("Value error, ", "")
-                        if e["loc"] else e["msg"] for e in exc.errors()]
-            raise ForecastInvalidError("; ".join(problems), errors=problems) from None
+            raise invalid(exc) from None
         work = traffic.players * traffic.days * traffic.runs
-        if work > MAX_WORK:
+        if work > most:
             raise ForecastInvalidError(
-                f"players x days x runs is {work:,}, more than {MAX_WORK:,}: fewer runs or players")
+                f"players x days x runs is {work:,}, more than {most:,}: fewer runs or players")
         return traffic
 
     def plays_of(self, game: str) -> float:
@@ -77,6 +72,13 @@ class Traffic(Frozen):
     def described(self) -> dict[str, Any]:
         """The profile as the forecast states it (JSON)."""
         return self.model_dump(mode="json")
+
+
+def invalid(exc: ValidationError, prefix: str = "") -> ForecastInvalidError:
+    """Every problem of a forecast's input as `field.path: reason`."""
+    problems = [prefix + ".".join(map(str, e["loc"])) + ": " + e["msg"].replace("Value error, ", "")
+                if e["loc"] else e["msg"] for e in exc.errors()]
+    return ForecastInvalidError("; ".join(problems), errors=problems)
 
 
 def parse_plays(text: str) -> tuple[float | None, dict[str, float]]:
