@@ -29,10 +29,10 @@ def traffic_line(traffic: dict[str, Any], open_days: int) -> list[str]:
 def _run_outs(forecast: dict[str, Any]) -> list[str]:
     lines = ["", "Runs out (median day over runs; earliest - latest where it does)"]
     campaign = forecast["campaign"]
+    width = max([30, *(len(o["what"]) + len(str(o["total"])) + 3 for o in forecast["run_out"])])
     if not campaign["budget_counted"]:
-        lines.append(f"  {'budget ' + campaign['budget']:<46} never: config proves it "
+        lines.append(f"  {'budget (' + campaign['budget'] + ')':<{width}} never: config proves it "
                      "(the prizes can never cost more)")
-    width = max([46, *(len(o["what"]) + len(str(o["total"])) + 3 for o in forecast["run_out"])])
     for out in forecast["run_out"]:
         what = f"{out['what']} ({out['total']})"
         share = f"{out['share_of_runs'] * 100:.0f} % of runs"

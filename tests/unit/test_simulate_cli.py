@@ -39,7 +39,7 @@ def test_the_table_states_the_profile_and_every_figure(capsys: pytest.CaptureFix
     assert "Games modelled: assist, check-in, lucky-wheel, partner-coupon, red-packet; not " \
            "modelled: booking" in out
     for heading in ("Cost (yuan): mean  (5th - 95th percentile)", "  per day ", "  3 days total ",
-                    "  day 1   2026-01-01  ", "Runs out", "budget 8000.00", "never: config proves it",
+                    "  day 1   2026-01-01  ", "Runs out", "budget (8000.00)", "never: config proves it",
                     "lucky-wheel (pool wheel): prize grand (3)", "Odds per play",
                     "Awards (prizes other than a fallback) per player: "):
         assert heading in out, heading
