@@ -14,9 +14,8 @@ def _span(figures: dict[str, Any], unit: str = "") -> str:
 def traffic_line(traffic: dict[str, Any], open_days: int) -> list[str]:
     """The traffic profile in words: what the forecast assumed."""
     plays = ", ".join(f"{game} {n:g}" for game, n in sorted(traffic["game_plays"].items()))
-    start = traffic["start"] or "the campaign's first day"
     return [
-        f"Traffic: {traffic['players']:,} players for {traffic['days']} days from {start} "
+        f"Traffic: {traffic['players']:,} players for {traffic['days']} days from {traffic['start']} "
         f"({open_days} open); each day {traffic['active'] * 100:g} % of them active",
         f"  each active player per day and game: {traffic['plays']:g} plays"
         + (f" ({plays})" if plays else "")

@@ -89,7 +89,7 @@ def summarize(campaign: Campaign, traffic: Traffic, days: Sequence[tuple[date, b
         "campaign": {"id": campaign.id, "version": campaign.version,
                      "budget": money(campaign.config.budget),
                      "budget_counted": campaign.budget_counted},
-        "traffic": traffic.described(),
+        "traffic": traffic.described() | {"start": days[0][0].isoformat()},
         "games": {"modelled": modelled, "not_modelled": missing},
         "open_days": open_days,
         "cost": {"total": interval(totals, as_money=True),

@@ -32,8 +32,8 @@ def test_the_table_states_the_profile_and_every_figure(capsys: pytest.CaptureFix
     code, out, err = simulate(capsys, DEMO, *SMALL, "--plays", "2,lucky-wheel=3", "--seed", "5")
     assert code == 0, err
     assert out.startswith("Forecast of campaign demo (budget 8000.00): 4 runs, seed 5\n")
-    assert "Traffic: 30 players for 3 days from the campaign's first day (3 open); each day 30 % " \
-           "of them active" in out
+    assert "Traffic: 30 players for 3 days from 2026-01-01 (3 open); each day 30 % of them " \
+           "active" in out
     assert "each active player per day and game: 2 plays (lucky-wheel 3), 0 orders of 199.00" in out
     assert "2 helpers per assist task, 3 grabs per red packet (Poisson means)" in out
     assert "Games modelled: assist, check-in, lucky-wheel, partner-coupon, red-packet; not " \
