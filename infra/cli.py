@@ -12,7 +12,8 @@ from pathlib import Path
 
 from infra.deploy.cli import add_commands as add_deploy_commands
 from infra.local.faults import FAULTS_ENV, MODE_ENV, Faults, configured_faults
-from infra.validate import cmd_validate
+from infra.simulate import add_commands as add_simulate_commands
+from infra.validate import DRAWS, cmd_validate, draw_count
 from plugins.errors import GameError, ServiceUnavailableError
 from plugins.identity.callers import ROLES
 from plugins.registry import contribution, games
@@ -210,6 +211,9 @@ def parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check campaign files, naming field and reason")
     validate.add_argument("files", nargs="+", type=Path, help="campaign YAML files")
+    validate.add_argument("--draws", type=draw_count, default=DRAWS,
+                          help=f"show odds after per-member caps over this many draws of a member "
+                               f"(default {DRAWS})")
     validate.set_defaults(run=cmd_validate)
 
     apply = sub.add_parser("apply", help="store a new version of a campaign")
@@ -251,6 +255,7 @@ def parser() -> argparse.ArgumentParser:
         store_options(switch)
         switch.set_defaults(run=cmd_switch)
     add_deploy_commands(sub)
+    add_simulate_commands(sub)
     for plugin in games().values():
         add_commands = contribution(plugin, "commands")
         if add_commands is not None:

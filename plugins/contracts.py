@@ -264,9 +264,10 @@ class GamePlugin:
     routes (its function URL), and optionally scheduled jobs, its own figures for the campaign
     report, console routes and `mgames` commands.
 
-    `console` and `commands` name what only the console and the CLI load (`"module:name"`,
-    as an entry point does), so a game function never imports them: a Chalice blueprint with
-    the routes of the game's marketers, staff or partners, and a `Commands` function.
+    `console`, `commands` and `forecast` name what only the console, the CLI and a forecast
+    load (`"module:name"`, as an entry point does), so a game function never imports them: a
+    Chalice blueprint with the routes of the game's marketers, staff or partners, a `Commands`
+    function, and a `plugins.forecast.GameModel` class (docs/simulate.md).
 
     `table_actions` are the DynamoDB actions its routes need beyond the platform's own
     (`plugins.registry.PLATFORM_TABLE_ACTIONS`), e.g. `dynamodb:DeleteItem`: its function is
@@ -284,6 +285,7 @@ class GamePlugin:
     report: ReportFigures | None = None
     console: str | None = None
     commands: str | None = None
+    forecast: str | None = None
     table_actions: frozenset[str] = frozenset()
 
     @property

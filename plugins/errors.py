@@ -108,6 +108,10 @@ class ConfigInvalidError(GameError, code="CONFIG_INVALID", status=422):
     """A campaign config failed validation; the message names the field and the reason."""
 
 
+class ForecastInvalidError(GameError, code="FORECAST_INVALID"):
+    """A forecast's campaign or traffic profile cannot be played; each problem is named."""
+
+
 class ConflictError(GameError, code="CONFLICT", status=409):
     """A concurrent change won the race; retrying the same request is safe."""
 

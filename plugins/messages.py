@@ -40,6 +40,7 @@ ZH: dict[str, str] = {
     "ORDER_BELOW_THRESHOLD": "订单金额未达到优惠券使用门槛",
     "COUPON_NOT_FOR_THESE_ITEMS": "该优惠券不适用于订单中的商品",
     "CONFIG_INVALID": "活动配置无效",
+    "FORECAST_INVALID": "预测参数无效",
     "CONFLICT": "请求冲突，请稍后重试",
     "FORBIDDEN": "无权进行此操作",
     "TASK_NOT_FOUND": "助力任务不存在",

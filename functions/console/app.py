@@ -16,6 +16,7 @@ from functools import cache
 from chalice import Chalice, Response
 
 from plugins.console import campaigns, staff
+from plugins.console.forecasts import forecasts
 from plugins.console.openapi import console_document
 from plugins.console.web import cors
 from plugins.registry import contribution, games
@@ -23,6 +24,7 @@ from plugins.registry import contribution, games
 app = Chalice(app_name="marketing-games-console")
 app.api.cors = cors()  # every route registered below answers CORS for the console's pages
 app.register_blueprint(campaigns, url_prefix="/campaigns")
+app.register_blueprint(forecasts, url_prefix="/campaigns")
 app.register_blueprint(staff)
 for plugin in games().values():
     blueprint = contribution(plugin, "console")

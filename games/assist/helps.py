@@ -39,6 +39,7 @@ from games.assist.items import (
     ref_sk,
     task_pk,
 )
+from games.assist.progress import completes
 from games.assist.tasks import load_task
 from games.assist.views import GAME, assist_of, effective_state
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
@@ -123,9 +124,8 @@ class Help:
         task = self.task
         if task is None:
             return False
-        if task.mode == "cards":
-            return self.card is not None and set(task.missing or ()) == {self.card.id}
-        return int(task.left) == 1
+        return completes(task.mode, None if task.left is None else int(task.left), task.missing,
+                         None if self.card is None else self.card.id)
 
     # writing
 

@@ -22,6 +22,11 @@ def wheel_of(campaign: Campaign) -> WheelConfig:
     return campaign.section(GAME, WheelConfig)
 
 
+def chances(wheel: WheelConfig) -> Quota:
+    """The member's draws: per local day and in the campaign (check-in may grant more)."""
+    return Quota(f"{GAME}:plays", wheel.chances_per_day, wheel.chances_total)
+
+
 def draw(
     campaign: Campaign, player: Player, key: str, body: Any, now: datetime, rng: Random,
 ) -> ActionResult:
@@ -45,5 +50,4 @@ def draw(
 
     request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key, body=body,
                             now=now)
-    quota = Quota("lucky-wheel:plays", wheel.chances_per_day, wheel.chances_total)
-    return perform(request, plan, recover, quota)
+    return perform(request, plan, recover, chances(wheel))

@@ -26,7 +26,7 @@ __all__ = ["brand_part", "settlement", "split"]
 
 
 def brand_part(total: int, brand_share: Decimal) -> int:
-    """The brand's cents of a cost of `total` cents, rounded half up."""
+    """The brand's cents of `total`: its share, rounded half up to the cent."""
     return int((Decimal(total) * brand_share).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

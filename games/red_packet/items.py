@@ -27,6 +27,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 
+from games.red_packet.rules import unspent
 from plugins.expiry import DueList
 from plugins.store import BaseItem, OfCampaign, register_model
 
@@ -74,8 +75,8 @@ class PacketItem(OfCampaign, BaseItem):
     @property
     def unspent(self) -> int:
         """Cents reserved for this packet and not paid out: what expiry gives back."""
-        return (int(self.total) + int(self.bonus_reserved) - int(self.handed_out)
-                - int(self.bonus_paid))
+        return unspent(int(self.total), int(self.bonus_reserved), int(self.handed_out),
+                       int(self.bonus_paid))
 
 
 class PacketRefItem(BaseItem):

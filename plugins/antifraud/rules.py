@@ -147,8 +147,15 @@ def quota_left(
     total_sk = keys.quota(campaign.id, name, "ALL")
     used = {item.sk: int(item.n) for item in CounterItem.batch_get([(member, day_sk),
                                                                     (member, total_sk)])}
-    left_total = None if total is None else max(total - used.get(total_sk, 0), 0)
-    left_today = None if per_day is None else max(per_day - used.get(day_sk, 0), 0)
+    return chances_left(per_day, total, used.get(day_sk, 0), used.get(total_sk, 0))
+
+
+def chances_left(per_day: int | None, total: int | None, used_today: int,
+                 used_total: int) -> dict[str, int | str | None]:
+    """`quota_left`'s answer from the quota's counters (granted chances count as negative
+    uses): `add_quota`'s conditions pass while both allowances are above 0."""
+    left_total = None if total is None else max(total - used_total, 0)
+    left_today = None if per_day is None else max(per_day - used_today, 0)
     left, binding = left_today, "day" if left_today is not None else None
     if left_total is not None and (left_today is None or left_total <= left_today):
         left, binding = left_total, "campaign"

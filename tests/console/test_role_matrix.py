@@ -38,6 +38,7 @@ BODIES: dict[str, Any] = {
     "/campaigns/{campaign_id}/bookings": {"day": "2026-11-23"},
     "/campaigns/{campaign_id}/verifications": {"code": "ABCD2345"},
     "/campaigns": demo_doc(),
+    "/campaigns/forecast": {"campaign_id": "demo", "players": 5, "days": 1, "runs": 1},
     "/bookings/verify": {"campaign_id": "demo", "code": "ABCD2345"},
     "/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}": {
         "upload_id": "up-1", "format": "csv", "codes": "code\nMATRIX0001\n"},

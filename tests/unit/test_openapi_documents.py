@@ -45,6 +45,7 @@ def test_every_operation_lists_its_errors_with_their_codes(name: str, path: str,
 KEYLESS = {
     "/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}": "idempotent by upload id and content",
     "/campaigns/{campaign_id}/visits": "idempotent by nature: one conditional mark a member and day",
+    "/campaigns/forecast": "writes nothing: a POST only because a config document is its input",
 }
 """The POSTs that take no Idempotency-Key, and why they need none."""
 

@@ -40,6 +40,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forecast a campaign before launch: cost per day, run-out days, effective odds, awards per player
+         * @description for the `marketer` role
+         */
+        post: operations["forecast_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{campaign_id}/games/{game}/disable": {
         parameters: {
             query?: never;
@@ -231,6 +251,97 @@ export interface components {
             campaign_id: string;
             /** Code */
             code: string;
+        };
+        /**
+         * ForecastRequest
+         * @description A campaign (`config` or `campaign_id`) and the traffic profile to play it with.
+         */
+        ForecastRequest: {
+            /**
+             * Players
+             * @description members who may play
+             */
+            players: number;
+            /**
+             * Days
+             * @description days simulated, from `start`
+             */
+            days: number;
+            /**
+             * Runs
+             * @description Monte Carlo runs (default: up to 200, as many as 200,000 member-days allow)
+             * @default null
+             */
+            runs: number | null;
+            /**
+             * Seed
+             * @description the same seed, the same forecast
+             * @default 0
+             */
+            seed: number;
+            /**
+             * Start
+             * @description the first day simulated; default: the campaign's first day
+             * @default null
+             */
+            start: string | null;
+            /**
+             * Active
+             * @description share of the members active on any one day
+             * @default 0.3
+             */
+            active: number;
+            /**
+             * Plays
+             * @description plays attempted per active member per day in each game
+             * @default 2
+             */
+            plays: number;
+            /**
+             * Game Plays
+             * @description `plays` for one game (name: plays)
+             */
+            game_plays?: {
+                [key: string]: number;
+            };
+            /**
+             * Helpers
+             * @description friends who help an assist task (mean, Poisson)
+             * @default 2
+             */
+            helpers: number;
+            /**
+             * Grabs
+             * @description friends who try to grab a red packet (mean, Poisson)
+             * @default 3
+             */
+            grabs: number;
+            /**
+             * Orders
+             * @description orders the brand reports per active member per day
+             * @default 0
+             */
+            orders: number;
+            /**
+             * Order Amount
+             * @description each order's amount
+             * @default 199.00
+             */
+            order_amount: number | string;
+            /**
+             * Config
+             * @description a campaign config document (the JSON form of its YAML file)
+             * @default null
+             */
+            config: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Campaign Id
+             * @description or an applied campaign: its current version
+             * @default null
+             */
+            campaign_id: string | null;
         };
         /**
          * Order
@@ -674,6 +785,154 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "CONFIG_INVALID" | "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    forecast_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForecastRequest"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /**
+             * @description - `FORECAST_INVALID`: A forecast's campaign or traffic profile cannot be played; each problem is named.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORECAST_INVALID" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                             message: string;
                         };
                     };
