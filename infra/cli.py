@@ -64,6 +64,7 @@ def cmd_local(args: argparse.Namespace) -> int:
         print(f"  {name:<14} {stack.url}/{name}/   (OpenAPI: {stack.url}/{name}/openapi.json)")
     print(f"console (Chalice)  {stack.console_url}   "
           "(mgames token mia --role marketer | --role staff)")
+    print(f"web console        {stack.console_url}/   (marketers: campaigns, switches, report, config)")
     print(f"API reference      {stack.reference_url}/   (Swagger UI: every function and the console)")
     print("mint a player token:  mgames token alice --device phone-1")
     print(f"try:  curl {stack.url}/lucky-wheel/campaigns/demo")
@@ -143,7 +144,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from plugins.clock import utc_now
     from plugins.console.report import campaign_report
 
-    print(json.dumps(campaign_report(args.campaign, utc_now()), indent=2))
+    report = campaign_report(args.campaign, utc_now())
+    if args.html is None:
+        print(json.dumps(report, indent=2))
+        return 0
+    from plugins.console.report_html import render_report_html
+
+    args.html.write_text(render_report_html(report), encoding="utf-8")
+    print(f"wrote the report of {args.campaign} to {args.html} (one page: open it in a browser)")
     return 0
 
 
@@ -236,6 +244,7 @@ def parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="a campaign's figures (reads the table: an operator call)")
     report.add_argument("campaign", help="the campaign id")
+    report.add_argument("--html", type=Path, metavar="FILE", help="write it as one HTML page with charts")
     store_options(report)
     report.set_defaults(run=cmd_report)
 

@@ -71,6 +71,10 @@ class CampaignNotFoundError(GameError, code="CAMPAIGN_NOT_FOUND", status=404):
     """No campaign with this id has been applied."""
 
 
+class VersionNotFoundError(GameError, code="VERSION_NOT_FOUND", status=404):
+    """The campaign has no config version with this number."""
+
+
 class GameNotEnabledError(GameError, code="GAME_NOT_ENABLED", status=404):
     """The campaign exists but does not run this game."""
 
