@@ -39,12 +39,14 @@ def browser_demo(folder: Path) -> Path:
 
 
 def build_pages() -> None:
-    """Build the pages unless they are newer than their sources; once at a time, as the
-    stacks of other test workers serve them."""
+    """Build the pages (and the console's scripts) unless they are newer than their sources;
+    once at a time, as the stacks of other test workers serve them."""
     with FileLock(ROOT / "sdk" / ".build.lock"):
         marker = ROOT / "sdk" / "dist" / "pages" / ".built"
         sources = [*ROOT.glob("games/*/page/*"), *(ROOT / "sdk" / "src").rglob("*.ts")]
-        if marker.exists() and marker.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
+        scripts = [ROOT / "plugins" / "console" / "assets" / name for name in ("console.js", "report.js")]
+        if marker.exists() and all(p.exists() for p in scripts) \
+                and marker.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
             return
         built = subprocess.run(["node", "scripts/build.mjs"], cwd=ROOT / "sdk", capture_output=True,
                                text=True, timeout=120, check=False)
@@ -54,11 +56,13 @@ def build_pages() -> None:
 
 @dataclass(frozen=True)
 class Stack:
-    """A running `mgames local`: its games' base URL, its DynamoDB, and the CLI's environment."""
+    """A running `mgames local`: its games' base URL, its DynamoDB, the CLI's environment, and
+    the console's URL (its web console at `/`)."""
 
     url: str
     dynamodb: str
     env: dict[str, str]
+    console: str
 
     def mgames(self, *args: str) -> str:
         """Run an `mgames` command against this stack's table; answer what it printed."""
@@ -91,8 +95,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         out += line
     found = re.search(r"H5 pages.*?(http://\S+)/\n", out)
     dynamodb = re.search(r"DynamoDB \S+ \S+\s+(http://\S+)", out)
-    assert found is not None and dynamodb is not None, out
-    yield Stack(found.group(1), dynamodb.group(1), env)
+    console = re.search(r"web console\s+(http://\S+)/", out)
+    assert found is not None and dynamodb is not None and console is not None, out
+    yield Stack(found.group(1), dynamodb.group(1), env, console.group(1))
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=30)
 
@@ -113,22 +118,29 @@ def player(browser: Browser, stack: Stack) -> Iterator[Player]:
     """`player(member)`: a phone-sized page of its own context, signed in as `member` on the
     landing page; on teardown no page may have logged a console error."""
     errors: list[str] = []
-
-    def sign_in(member: str) -> Page:
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                      has_touch=True, locale="zh-CN")
-        page = context.new_page()
-        page.on("console", lambda m: _keep_error(m, errors))
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(stack.url + "/")
-        page.fill("#member", member)
-        page.click("#login button")
-        page.wait_for_function("localStorage.getItem('mgames.member') !== null")
-        assert member in page.inner_text("#who")
-        return page
-
-    yield sign_in
+    yield lambda member: sign_in(browser, stack, member, errors)
     assert not errors, json.dumps(errors, ensure_ascii=False)
+
+
+def sign_in(browser: Browser, stack: Stack, member: str, errors: list[str]) -> Page:
+    """A phone-sized page of its own context, signed in as `member` on the landing page; what
+    it logs as an error, and every error it throws, go to `errors`."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    page = context.new_page()
+    keep_errors(page, errors)
+    page.goto(stack.url + "/")
+    page.fill("#member", member)
+    page.click("#login button")
+    page.wait_for_function("localStorage.getItem('mgames.member') !== null")
+    assert member in page.inner_text("#who")
+    return page
+
+
+def keep_errors(page: Page, errors: list[str]) -> None:
+    """Keep in `errors` what `page` logs as an error and every error it throws."""
+    page.on("console", lambda m: _keep_error(m, errors))
+    page.on("pageerror", lambda e: errors.append(str(e)))
 
 
 def _keep_error(message: ConsoleMessage, errors: list[str]) -> None:
