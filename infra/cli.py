@@ -12,6 +12,7 @@ from pathlib import Path
 
 from infra.deploy.cli import add_commands as add_deploy_commands
 from infra.local.faults import FAULTS_ENV, MODE_ENV, Faults, configured_faults
+from infra.report import add_report_command
 from infra.simulate import add_commands as add_simulate_commands
 from infra.validate import DRAWS, cmd_validate, draw_count
 from plugins.errors import GameError, ServiceUnavailableError
@@ -65,6 +66,7 @@ def cmd_local(args: argparse.Namespace) -> int:
         print(f"  {name:<14} {stack.url}/{name}/   (OpenAPI: {stack.url}/{name}/openapi.json)")
     print(f"console (Chalice)  {stack.console_url}   "
           "(mgames token mia --role marketer | --role staff)")
+    print(f"web console        {stack.console_url}/   (marketers: campaigns, switches, report, config)")
     print(f"API reference      {stack.reference_url}/   (Swagger UI: every function and the console)")
     print("mint a player token:  mgames token alice --device phone-1")
     print(f"try:  curl {stack.url}/lucky-wheel/campaigns/demo")
@@ -135,18 +137,6 @@ def cmd_coupons(args: argparse.Namespace) -> int:
         print(f"{c.coupon_id}  {coupon_state(c, now):<9} {c.terms['title']:<32} "
               f"until {c.valid_until:%Y-%m-%d %H:%M} UTC  campaign {c.campaign_id} via {c.channel}")
     print(f"{len(coupons)} coupon(s) for {args.member}")
-    return 0
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    import json
-
-    from plugins.clock import utc_now
-    from plugins.console.report import campaign_report
-    from plugins.console.report_csv import report_csv
-
-    found = campaign_report(args.campaign, utc_now())
-    print(report_csv(found) if args.csv else json.dumps(found, indent=2), end="" if args.csv else "\n")
     return 0
 
 
@@ -240,11 +230,7 @@ def parser() -> argparse.ArgumentParser:
     store_options(coupons)
     coupons.set_defaults(run=cmd_coupons)
 
-    report = sub.add_parser("report", help="a campaign's figures, as the aggregator keeps them")
-    report.add_argument("campaign", help="the campaign id")
-    report.add_argument("--csv", action="store_true", help="one CSV row per day and the total")
-    store_options(report)
-    report.set_defaults(run=cmd_report)
+    add_report_command(sub, store_options)
 
     for name, what in (("enable", "switch a game of a campaign on"),
                        ("disable", "the kill switch: switch a game of a campaign off")):

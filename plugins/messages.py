@@ -27,6 +27,7 @@ ZH: dict[str, str] = {
     "TOKEN_MISSING": "请先登录",
     "TOKEN_INVALID": "登录凭证无效或已过期，请重新登录",
     "CAMPAIGN_NOT_FOUND": "活动不存在",
+    "VERSION_NOT_FOUND": "该活动没有这个配置版本",
     "GAME_NOT_ENABLED": "该活动未开启此玩法",
     "CAMPAIGN_NOT_OPEN": "活动未开始或已结束",
     "NO_CHANCES_LEFT": "参与次数已用完",

@@ -27,8 +27,10 @@ def _pointer(*parts: str) -> str:
     return "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
 
 
-def violations(doc: dict[str, Any], method: str, path: str, status: int, body: Any) -> list[str]:
-    """Where an answer departs from `doc`: an empty list when it conforms."""
+def violations(doc: dict[str, Any], method: str, path: str, status: int, body: Any,
+               media: str = "application/json") -> list[str]:
+    """Where an answer departs from `doc`: an empty list when it conforms. An answer in another
+    `media` than JSON (an HTML page) conforms when the operation documents that media."""
     path = path.split("?", 1)[0]
     if path == "/openapi.json":
         return []  # the document itself
@@ -42,10 +44,13 @@ def violations(doc: dict[str, Any], method: str, path: str, status: int, body: A
     answer = operation["responses"].get(str(status))
     if answer is None:
         return [f"{method} {template}: status {status} is not documented ({sorted(operation['responses'])})"]
-    media = (answer.get("content") or {}).get("application/json")
-    if media is None:
+    if media != "application/json":
+        found = sorted(answer.get("content") or {})
+        return [] if media in found else [f"{method} {template} {status}: {media}, documented {found}"]
+    media_type = (answer.get("content") or {}).get("application/json")
+    if media_type is None:
         return [] if body is None else [f"{method} {template} {status}: a body where none is documented"]
-    if "schema" not in media:
+    if "schema" not in media_type:
         return []  # any JSON
     ref = "#/" + _pointer("paths", template, method.lower(), "responses", str(status), "content",
                           "application/json", "schema")
@@ -56,6 +61,7 @@ def violations(doc: dict[str, Any], method: str, path: str, status: int, body: A
             for e in validator.iter_errors(body)]
 
 
-def assert_conforms(doc: dict[str, Any], method: str, path: str, status: int, body: Any) -> None:
-    found = violations(doc, method, path, status, body)
+def assert_conforms(doc: dict[str, Any], method: str, path: str, status: int, body: Any,
+                    media: str = "application/json") -> None:
+    found = violations(doc, method, path, status, body, media)
     assert not found, "answer does not conform to the OpenAPI document:\n" + "\n".join(found[:10])

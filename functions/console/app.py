@@ -18,6 +18,7 @@ from chalice import Chalice, Response
 from plugins.console import campaigns, staff
 from plugins.console.forecasts import forecasts
 from plugins.console.openapi import console_document
+from plugins.console.site import site
 from plugins.console.web import cors
 from plugins.registry import contribution, games
 
@@ -26,6 +27,7 @@ app.api.cors = cors()  # every route registered below answers CORS for the conso
 app.register_blueprint(campaigns, url_prefix="/campaigns")
 app.register_blueprint(forecasts, url_prefix="/campaigns")
 app.register_blueprint(staff)
+app.register_blueprint(site)  # the web console's page, at the root
 for plugin in games().values():
     blueprint = contribution(plugin, "console")
     if blueprint is not None:

@@ -80,6 +80,7 @@ class LocalStack:
         self.port = self.server.server_port
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
+        os.environ["MGAMES_LOCAL_TOKEN_URL"] = f"{self.url}/local/token"  # the web console's sign-in
         self._start_console(console_port)
         self._start_reference(reference_port)
         self._stopping = threading.Event()

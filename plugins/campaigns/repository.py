@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from plugins.campaigns.model import parse_campaign, stored_campaign
 from plugins.contracts import Campaign
-from plugins.errors import CampaignNotFoundError, ConfigInvalidError, ConflictError
+from plugins.errors import CampaignNotFoundError, ConfigInvalidError, ConflictError, VersionNotFoundError
 from plugins.idempotency import ActionResult, Operation, commit_once
 from plugins.prize_pool.allowances import Shard, read_shards, seed, stock_name, wanted
 from plugins.prize_pool.budget import BUDGET
@@ -25,8 +26,10 @@ from plugins.store import (
     ConfigItem,
     Transaction,
     TransactionCancelledError,
+    get_many,
     keys,
 )
+from plugins.store.reads import MAX_KEYS
 from plugins.types import cents
 
 
@@ -134,6 +137,28 @@ def applied(doc: Any, *, now: datetime, applied_by: str | None = None,
 def list_versions(campaign_id: str) -> list[ConfigItem]:
     """Every stored version of a campaign, oldest first."""
     return list(ConfigItem.query(keys.campaign(campaign_id), ConfigItem.sk.startswith("CFG#v")))
+
+
+def stored_version(campaign_id: str, version: int) -> ConfigItem:
+    """Version `version` of a campaign as applied, or VersionNotFoundError."""
+    try:
+        return ConfigItem.get(keys.campaign(campaign_id), keys.config_version(version))
+    except ConfigItem.DoesNotExist:
+        raise VersionNotFoundError(f"campaign {campaign_id!r} has no version {version}") from None
+
+
+def current_configs(campaign_ids: Collection[str] | None) -> list[ConfigItem]:
+    """The current version of each named campaign that exists, by id: one BatchGetItem per
+    100 ids. None names every campaign: a Scan of the whole table (an admin's operator call)."""
+    if campaign_ids is None:
+        found = list(ConfigItem.scan(ConfigItem.sk == keys.CONFIG_CURRENT))
+    else:
+        ids = sorted(campaign_ids)
+        found = [item for start in range(0, len(ids), MAX_KEYS)
+                 for item in get_many([(ConfigItem, keys.campaign(i), keys.CONFIG_CURRENT)
+                                       for i in ids[start:start + MAX_KEYS]])
+                 if isinstance(item, ConfigItem)]
+    return sorted(found, key=lambda item: str(item.pk))
 
 
 class ConfigCache:

@@ -17,9 +17,9 @@ Caller = Literal["public", "marketer", "admin", "staff", "partner"]
 
 @dataclass(frozen=True)
 class Documented:
-    """A console route's contract: `caller`, `body`, `answer` (`statuses` of success), `raises`
-    (its own error classes), `query` (query parameters: name and description) and `keyed`
-    (a write once per `Idempotency-Key`)."""
+    """A console route's contract: `caller`, `body`, `answer` (`statuses` of success, in
+    `media`), `raises` (its own error classes), `query` (query parameters: name and
+    description) and `keyed` (a write once per `Idempotency-Key`)."""
 
     caller: Caller
     summary: str
@@ -29,6 +29,7 @@ class Documented:
     raises: tuple[type[GameError], ...] = ()
     query: tuple[tuple[str, str], ...] = ()
     keyed: bool = True
+    media: str = "application/json"
 
 
 View = Callable[..., Any]

@@ -79,8 +79,8 @@ def _operation(path: str, method: str, name: str, contract: Documented,
     success = {"X-Request-Id": header("X-Request-Id")}
     if method == "post":
         success["Idempotent-Replayed"] = header("Idempotent-Replayed")
-    answer = {"content": {"application/json": {"schema": _schema(contract.answer, schemas)}},
-              "headers": success}
+    shape = _schema(contract.answer, schemas) if contract.media == "application/json" else {"type": "string"}
+    answer = {"content": {contract.media: {"schema": shape}}, "headers": success}
     operation: dict[str, Any] = {
         "operationId": name, "summary": contract.summary, "parameters": params,
         "responses": {str(status): {"description": "success", **answer} for status in contract.statuses},

@@ -63,15 +63,17 @@ def _summary(error: type[GameError]) -> str:
 def error_responses(errors: Iterable[type[GameError]]) -> dict[str, Any]:
     """`{status: response}` for `errors`: the envelope with its code among those of the status."""
     by_status: dict[int, dict[str, str]] = {}
+    extra: dict[int, dict[str, Any]] = {}
     for error in errors:
         by_status.setdefault(error.status, {})[error.code] = _summary(error)
+        extra.setdefault(error.status, {}).update(error.fields)
     responses: dict[str, Any] = {}
     for status, codes in sorted(by_status.items()):
         ordered = dict(sorted(codes.items()))
         schema = {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message"],
             "properties": {"code": {"type": "string", "enum": list(ordered)},
-                           "message": {"type": "string"}}}}}
+                           "message": {"type": "string"}, **extra[status]}}}}
         headers = {"X-Request-Id": header("X-Request-Id")}
         if status in RETRIED:
             headers["Retry-After"] = header("Retry-After")

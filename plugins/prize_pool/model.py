@@ -117,3 +117,11 @@ class PooledGame(Protocol):
 def pools_of(section: GameConfig) -> dict[str, PrizePoolConfig]:
     """A game section's prize pools by pool id; none for a game without."""
     return section.prize_pools() if isinstance(section, PooledGame) else {}
+
+
+def pool_path(game: str, section: GameConfig, pool: PrizePoolConfig) -> str:
+    """Where `pool` sits in the campaign document: the game's section itself (the wheel), or
+    the section's field holding it (check-in's `blind_box`)."""
+    held = "" if pool is section else next(
+        (f".{name}" for name in type(section).model_fields if getattr(section, name) is pool), "")
+    return f"games.{game}{held}"

@@ -147,9 +147,12 @@ def apply_event(marketer: str, campaign: dict[str, Any]) -> dict[str, Any]:
 
 
 def console_events(marketer: str, campaign: dict[str, Any]) -> list[dict[str, Any]]:
-    """The demo's report, then a new campaign applied."""
+    """The demo's report, a new campaign applied, the report's page and the web console's."""
     return [_api_event("GET", "/campaigns/{campaign_id}/report", "/campaigns/demo/report", marketer,
-                       campaign_id="demo"), apply_event(marketer, campaign)]
+                       campaign_id="demo"), apply_event(marketer, campaign),
+            _api_event("GET", "/campaigns/{campaign_id}/report.html", "/campaigns/demo/report.html",
+                       marketer, campaign_id="demo"),
+            _api_event("GET", "/", "/", marketer)]
 
 
 def stream_events(table: str) -> list[dict[str, Any]]:

@@ -149,10 +149,15 @@ def test_a_game_function_imports_only_its_own_game(invoked: dict[str, dict[str, 
 
 def test_console_answers_a_report_and_applies_a_campaign(invoked: dict[str, dict[str, Any]]) -> None:
     [console] = [r for r in invoked.values() if r["handler"] == "functions.console.app.app"]
-    report, applied = console["responses"]
+    report, applied, report_page, web_console = console["responses"]
     assert report["statusCode"] == 200, report["body"][:500]
     assert json.loads(report["body"])["campaign_id"] == "demo"
     assert applied["statusCode"] == 201, applied["body"][:500]
+    # the pages carry their scripts inline, read from the artifact's own package data
+    for page, marker in ((report_page, 'id="report-charts"'), (web_console, 'id="console-settings"')):
+        assert page["statusCode"] == 200, page["body"][:500]
+        assert page["headers"]["Content-Type"].startswith("text/html") and marker in page["body"]
+        assert len(page["body"]) > 100_000 and not re.search(r"<script[^>]*\ssrc=", page["body"])
 
 
 def test_worker_runs_every_games_jobs(invoked: dict[str, dict[str, Any]]) -> None:

@@ -46,12 +46,14 @@ def browser_demo(folder: Path) -> Path:
 
 
 def build_pages() -> None:
-    """Build the pages unless they are newer than their sources; once at a time, as the
-    stacks of other test workers serve them."""
+    """Build the pages (and the console's scripts) unless they are newer than their sources;
+    once at a time, as the stacks of other test workers serve them."""
     with FileLock(ROOT / "sdk" / ".build.lock"):
         marker = ROOT / "sdk" / "dist" / "pages" / ".built"
         sources = [*ROOT.glob("games/*/page/*"), *(ROOT / "sdk" / "src").rglob("*.ts")]
-        if marker.exists() and marker.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
+        scripts = [ROOT / "plugins" / "console" / "assets" / name for name in ("console.js", "report.js")]
+        if marker.exists() and all(p.exists() for p in scripts) \
+                and marker.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
             return
         built = subprocess.run(["node", "scripts/build.mjs"], cwd=ROOT / "sdk", capture_output=True,
                                text=True, timeout=120, check=False)
@@ -61,11 +63,13 @@ def build_pages() -> None:
 
 @dataclass(frozen=True)
 class Stack:
-    """A running `mgames local`: its games' base URL, its DynamoDB, and the CLI's environment."""
+    """A running `mgames local`: its games' base URL, its DynamoDB, the CLI's environment, and
+    the console's URL (its web console at `/`)."""
 
     url: str
     dynamodb: str
     env: dict[str, str]
+    console: str
 
     def mgames(self, *args: str) -> str:
         """Run an `mgames` command against this stack's table; answer what it printed."""
@@ -106,8 +110,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         out += line
     found = re.search(r"H5 pages.*?(http://\S+)/\n", out)
     dynamodb = re.search(r"DynamoDB \S+ \S+\s+(http://\S+)", out)
-    assert found is not None and dynamodb is not None, out
-    yield Stack(found.group(1), dynamodb.group(1), env)
+    console = re.search(r"web console\s+(http://\S+)/", out)
+    assert found is not None and dynamodb is not None and console is not None, out
+    yield Stack(found.group(1), dynamodb.group(1), env, console.group(1))
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=30)
 
@@ -154,31 +159,38 @@ def player(browser: Browser, stack: Stack, refusals: Refusals) -> Iterator[Playe
     landing page; on teardown no page of its context may have logged a console error, but
     the refusals the test expects, and each of those must have happened."""
     errors: list[str] = []
-
-    def watch(page: Page) -> None:
-        page.on("console", lambda m: _keep_error(m, errors, refusals))
-        page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def sign_in(member: str) -> Page:
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                      has_touch=True, locale="zh-CN")
-        context.on("page", watch)  # the pages a test opens next in the same context
-        page = context.new_page()
-        page.goto(stack.url + "/")
-        page.fill("#member", member)
-        page.click("#login button")
-        page.wait_for_function("localStorage.getItem('mgames.member') !== null")
-        assert member in page.inner_text("#who")
-        return page
-
-    yield sign_in
+    yield lambda member: sign_in(browser, stack, member, errors, refusals)
     assert not errors, json.dumps(errors, ensure_ascii=False)
     missing = [f"{status} {path}" for (status, path), seen in refusals.expected.items() if not seen]
     assert not missing, f"expected refusals that never came: {missing}"
 
 
-def _keep_error(message: ConsoleMessage, errors: list[str], refusals: Refusals) -> None:
-    if message.type == "error" and not refusals.allows(message):
+def sign_in(browser: Browser, stack: Stack, member: str, errors: list[str],
+            refusals: Refusals | None = None) -> Page:
+    """A phone-sized page of its own context, signed in as `member` on the landing page; what
+    it and the pages opened next in its context log as an error (but the `refusals` expected),
+    and every error they throw, go to `errors`."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    context.on("page", lambda opened: keep_errors(opened, errors, refusals))
+    page = context.new_page()
+    page.goto(stack.url + "/")
+    page.fill("#member", member)
+    page.click("#login button")
+    page.wait_for_function("localStorage.getItem('mgames.member') !== null")
+    assert member in page.inner_text("#who")
+    return page
+
+
+def keep_errors(page: Page, errors: list[str], refusals: Refusals | None = None) -> None:
+    """Keep in `errors` what `page` logs as an error (but the `refusals` expected) and every
+    error it throws."""
+    page.on("console", lambda m: _keep_error(m, errors, refusals))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+
+def _keep_error(message: ConsoleMessage, errors: list[str], refusals: Refusals | None) -> None:
+    if message.type == "error" and (refusals is None or not refusals.allows(message)):
         errors.append(f"{message.text} at {message.location}")
 
 

@@ -48,8 +48,10 @@ class Console:
         if raw is not None:
             sent.setdefault("content-type", "application/json")
         reply = getattr(self.client.http, method.lower())(path, headers=sent, body=raw)
-        reply.data = json.loads(reply.body) if reply.body else None
-        assert_conforms(document(), method, path, reply.status_code, reply.data)
+        media = {k.lower(): v for k, v in reply.headers.items()}.get("content-type", "application/json")
+        media = media.split(";")[0].strip()
+        reply.data = json.loads(reply.body) if reply.body and media == "application/json" else None
+        assert_conforms(document(), method, path, reply.status_code, reply.data, media)
         return reply
 
 

@@ -69,3 +69,16 @@ def test_every_argument_of_every_command_says_what_it_is() -> None:
               if not isinstance(action, argparse._HelpAction | argparse._SubParsersAction)
               and not action.help]
     assert silent == []
+
+
+def test_report_as_one_html_page(apply: Any, local_dynamodb: Any, capsys: Any, monkeypatch: Any,
+                                 tmp_path: Any) -> None:
+    apply()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", local_dynamodb.endpoint_url)
+    page = tmp_path / "demo-report.html"
+    options = ["--endpoint", local_dynamodb.endpoint_url, "--table", "mgames-test"]
+    assert mgames(["report", "demo", "--html", str(page), *options]) == 0
+    assert f"to {page}" in capsys.readouterr().out
+    written = page.read_text(encoding="utf-8")
+    assert "<title>活动报表 · demo</title>" in written and 'id="report-charts"' in written
+    assert "Chart.js v4" in written  # the chart script inline: the file opens offline

@@ -46,6 +46,7 @@ KEYLESS = {
     "/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}": "idempotent by upload id and content",
     "/campaigns/{campaign_id}/visits": "idempotent by nature: one conditional mark a member and day",
     "/campaigns/forecast": "writes nothing: a POST only because a config document is its input",
+    "/campaigns/validate": "writes nothing: a POST only because a config document is its input",
 }
 """The POSTs that take no Idempotency-Key, and why they need none."""
 
