@@ -14,10 +14,10 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
+from datetime import datetime, tzinfo
 from typing import Any
 
+from plugins.clock import stamp
 from plugins.errors import IdempotencyKeyReusedError
 from plugins.http import checked_key
 from plugins.store import ActionItem, OperationItem, Transaction, TransactionCancelledError, keys
@@ -125,11 +125,11 @@ def commit_once(tx: Transaction, result: dict[str, Any], op: Operation | None) -
     return ActionResult(result=result, replayed=False)
 
 
-def operations_log(campaign_id: str, cursor: str | None = None,
+def operations_log(campaign_id: str, zone: tzinfo, cursor: str | None = None,
                    limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-    """A page of the campaign's operator writes, newest first: who, what, when, the answer;
-    `next_cursor` reads on."""
-    found = page(partial(OperationItem.query, scan_index_forward=False, consistent_read=True),
-                 keys.operations(campaign_id), cursor, limit)
-    return {"operations": [{"at": e.at.isoformat(), "by": e.by, "kind": e.kind, "result": e.result}
+    """A page of the campaign's operator writes, newest first: who, what, when (in the
+    campaign's `zone`), the answer; `next_cursor` reads on."""
+    found = page(OperationItem, keys.operations(campaign_id), keys.OPERATION_ENTRY, cursor, limit,
+                 scan_index_forward=False, consistent_read=True)
+    return {"operations": [{"at": stamp(e.at, zone), "by": e.by, "kind": e.kind, "result": e.result}
                            for e in found.items], "next_cursor": found.next_cursor}

@@ -13,9 +13,11 @@ import threading
 import time
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from plugins.campaigns.model import parse_campaign, stored_campaign
-from plugins.contracts import Campaign
+from plugins.clock import stamp
+from plugins.contracts import Campaign, CampaignConfig
 from plugins.errors import CampaignNotFoundError, ConfigInvalidError, ConflictError
 from plugins.idempotency import ActionResult, Operation, commit_once
 from plugins.prize_pool.allowances import Shard, read_shards, seed, stock_name, wanted
@@ -27,6 +29,7 @@ from plugins.store import (
     TransactionCancelledError,
     keys,
 )
+from plugins.store.pages import page
 from plugins.types import cents
 
 
@@ -133,7 +136,24 @@ def applied(doc: Any, *, now: datetime, applied_by: str | None = None,
 
 def list_versions(campaign_id: str) -> list[ConfigItem]:
     """Every stored version of a campaign, oldest first."""
-    return list(ConfigItem.query(keys.campaign(campaign_id), ConfigItem.sk.startswith("CFG#v")))
+    return list(ConfigItem.query(keys.campaign(campaign_id), ConfigItem.sk.startswith(keys.CONFIG_VERSION)))
+
+
+def versions_page(campaign_id: str, cursor: str | None, limit: int) -> dict[str, Any]:
+    """A page of the campaign's versions, newest first: when (in the zone that version ran
+    in), by whom, which games it switched on; one Query. No version at all: 404."""
+    found = page(ConfigItem, keys.campaign(campaign_id), keys.CONFIG_VERSION, cursor, limit,
+                 scan_index_forward=False)
+    if not found.items and cursor is None:
+        raise CampaignNotFoundError(f"no campaign {campaign_id!r}")
+    default_zone = CampaignConfig.model_fields["timezone"].default
+    return {"campaign_id": campaign_id, "next_cursor": found.next_cursor, "versions": [
+        {"version": int(v.version),
+         "applied_at": stamp(v.applied_at, ZoneInfo(str(v.doc.get("timezone") or default_zone))),
+         "applied_by": v.applied_by, "budget_counted": bool(v.budget_counted),
+         "games": {name: bool(section.get("enabled", True))
+                   for name, section in (v.doc.get("games") or {}).items()}}
+        for v in found.items]}
 
 
 class ConfigCache:

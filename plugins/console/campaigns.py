@@ -5,8 +5,9 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from chalice.app import MultiDict
 
-from plugins.campaigns.repository import applied, list_versions, load_current
-from plugins.console.contract import documented
+from plugins.campaigns.repository import applied, load_current, versions_page
+from plugins.console.answers import Applied, OperationsLog, Report, Switched, VersionList
+from plugins.console.contract import PAGED, documented
 from plugins.console.operations import switched
 from plugins.console.report import campaign_report
 from plugins.console.web import MARKETER, Call, console_view, json_response, outcome_response
@@ -24,7 +25,7 @@ from plugins.store.pages import page_limit
 __all__ = ["campaigns"]
 
 campaigns = Blueprint(__name__)
-SWITCH_ERRORS = (GameNotEnabledError, ConfigInvalidError)
+SWITCH_ERRORS = (CampaignNotFoundError, GameNotEnabledError, ConfigInvalidError)
 
 
 def _by(call: Call) -> str:
@@ -33,7 +34,7 @@ def _by(call: Call) -> str:
 
 
 @campaigns.route("", methods=["POST"])
-@documented("marketer", "Apply a campaign config (a new version)", statuses=(201,),
+@documented("marketer", "Apply a campaign config (a new version)", statuses=(201,), answer=Applied,
             body={"type": "object", "description": "the campaign config: the JSON form of its YAML file"},
             raises=(ConfigInvalidError,))
 @console_view(campaigns, MARKETER)
@@ -50,19 +51,18 @@ def apply(call: Call) -> Response:
     return outcome_response(201, applied(doc, now=now, applied_by=_by(call), once=once))
 
 
+def _page(call: Call) -> tuple[str | None, int]:
+    """The `cursor` and `limit` of a paged list (`plugins.store.pages`)."""
+    params = call.request.query_params or MultiDict({})
+    return params.get("cursor"), page_limit(params.get("limit"))
+
+
 @campaigns.route("/{campaign_id}/versions", methods=["GET"])
-@documented("marketer", "The campaign's config versions")
+@documented("marketer", "The campaign's config versions, newest first, a page at a time",
+            answer=VersionList, query=PAGED, raises=(CampaignNotFoundError,))
 @console_view(campaigns, MARKETER)
 def versions(call: Call, campaign_id: str) -> Response:
-    found = list_versions(campaign_id)
-    if not found:
-        raise CampaignNotFoundError(f"no campaign {campaign_id!r}")
-    return json_response(200, {"campaign_id": campaign_id, "versions": [
-        {"version": int(v.version), "applied_at": v.applied_at.isoformat(),
-         "applied_by": v.applied_by, "budget_counted": bool(v.budget_counted),
-         "games": {name: bool(section.get("enabled", True))
-                   for name, section in (v.doc.get("games") or {}).items()}}
-        for v in found]})
+    return json_response(200, versions_page(campaign_id, *_page(call)))
 
 
 def _switch(call: Call, campaign_id: str, game: str, enabled: bool) -> Response:
@@ -76,14 +76,15 @@ def _switch(call: Call, campaign_id: str, game: str, enabled: bool) -> Response:
 
 
 @campaigns.route("/{campaign_id}/games/{game}/enable", methods=["POST"])
-@documented("marketer", "Switch a game on (a new version)", raises=SWITCH_ERRORS)
+@documented("marketer", "Switch a game on (a new version)", answer=Switched, raises=SWITCH_ERRORS)
 @console_view(campaigns, MARKETER)
 def enable(call: Call, campaign_id: str, game: str) -> Response:
     return _switch(call, campaign_id, game, True)
 
 
 @campaigns.route("/{campaign_id}/games/{game}/disable", methods=["POST"])
-@documented("marketer", "The kill switch: a game off (a new version)", raises=SWITCH_ERRORS)
+@documented("marketer", "The kill switch: a game off (a new version)", answer=Switched,
+            raises=SWITCH_ERRORS)
 @console_view(campaigns, MARKETER)
 def disable(call: Call, campaign_id: str, game: str) -> Response:
     """The kill switch: a new version with the game's `enabled: false`."""
@@ -91,7 +92,7 @@ def disable(call: Call, campaign_id: str, game: str) -> Response:
 
 
 @campaigns.route("/{campaign_id}/report", methods=["GET"])
-@documented("marketer", "The campaign report")
+@documented("marketer", "The campaign report", answer=Report, raises=(CampaignNotFoundError,))
 @console_view(campaigns, MARKETER)
 def report(call: Call, campaign_id: str) -> Response:
     load_current(campaign_id)
@@ -100,11 +101,10 @@ def report(call: Call, campaign_id: str) -> Response:
 
 @campaigns.route("/{campaign_id}/operations", methods=["GET"])
 @documented("admin", "Who did what: operator writes, newest first, a page at a time",
-            query=(("limit", "page size"), ("cursor", "the previous page's `next_cursor`")))
+            answer=OperationsLog, query=PAGED, raises=(CampaignNotFoundError,))
 @console_view(campaigns, ADMIN)
 def operations(call: Call, campaign_id: str) -> Response:
     """Who did what (admins only): the campaign's operator writes, newest first, a page at a
-    time (`limit`, `cursor`)."""
-    params = call.request.query_params or MultiDict({})
-    log = operations_log(campaign_id, params.get("cursor"), page_limit(params.get("limit")))
-    return json_response(200, {"campaign_id": campaign_id} | log)
+    time (`limit`, `cursor`), their times in the campaign's zone (its cached config)."""
+    zone = runtime.configs.get(campaign_id).config.zone
+    return json_response(200, {"campaign_id": campaign_id} | operations_log(campaign_id, zone, *_page(call)))

@@ -128,7 +128,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The campaign's config versions
+         * The campaign's config versions, newest first, a page at a time
          * @description for the `marketer` role
          */
         get: operations["versions"];
@@ -225,12 +225,257 @@ export interface components {
                 message: string;
             };
         };
+        /**
+         * VerifiedView
+         * @description What staff are answered: the booking, picked up (the function's route and the console's).
+         */
+        VerifiedView: {
+            /** Booking Id */
+            booking_id: string;
+            /** Code */
+            code: string;
+            /** State */
+            state: string;
+            /** Day */
+            day: string;
+            /** Store Id */
+            store_id: string | null;
+            /** Member Id */
+            member_id: string;
+            /** Verified By */
+            verified_by: string;
+            /**
+             * Verified At
+             * Format: date-time
+             */
+            verified_at: string;
+        };
         /** BookingVerify */
         BookingVerify: {
             /** Campaign Id */
             campaign_id: string;
             /** Code */
             code: string;
+        };
+        /** Applied */
+        Applied: {
+            /** Campaign Id */
+            campaign_id: string;
+            /**
+             * Version
+             * @description the version this write stored
+             */
+            version: number;
+            /**
+             * Games
+             * @description the games it runs (switched on)
+             */
+            games: string[];
+            /**
+             * Budget Counted
+             * @description whether the budget is counted in shards
+             */
+            budget_counted: boolean;
+        };
+        /** Switched */
+        Switched: {
+            /** Campaign Id */
+            campaign_id: string;
+            /**
+             * Version
+             * @description the version this write stored
+             */
+            version: number;
+            /**
+             * Games
+             * @description the games it runs (switched on)
+             */
+            games: string[];
+            /**
+             * Budget Counted
+             * @description whether the budget is counted in shards
+             */
+            budget_counted: boolean;
+            /** Game */
+            game: string;
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Effective Within Seconds
+             * @description when every function has picked it up
+             */
+            effective_within_seconds: number;
+        };
+        /** Operation */
+        Operation: {
+            /** At */
+            at: string;
+            /**
+             * By
+             * @description the credential that wrote: an operator's name, `partner:<id>`
+             */
+            by: string;
+            /**
+             * Kind
+             * @description what was written: `campaigns/apply`, `coupons/verify`, ...
+             */
+            kind: string;
+            /**
+             * Result
+             * @description the answer the write got
+             */
+            result: {
+                [key: string]: unknown;
+            };
+        };
+        /** OperationsLog */
+        OperationsLog: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             * @default null
+             */
+            next_cursor: string | null;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Operations */
+            operations: components["schemas"]["Operation"][];
+        };
+        /** Budget */
+        Budget: {
+            /**
+             * Total
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            total: string;
+            /**
+             * Used
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            used: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "budget shards" | "awarded prize costs";
+        };
+        /** CouponFigures */
+        CouponFigures: {
+            /** Issued */
+            issued: number;
+            /** Redeemed */
+            redeemed: number;
+            /** Redemption Rate */
+            redemption_rate: number;
+        };
+        /** Report */
+        Report: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Config Version */
+            config_version: number;
+            /** As Of */
+            as_of: string;
+            /** Participants */
+            participants: number;
+            /**
+             * Plays
+             * @description per game
+             */
+            plays: {
+                [key: string]: number;
+            };
+            /**
+             * Prizes Awarded
+             * @description per game and prize id
+             */
+            prizes_awarded: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            budget: components["schemas"]["Budget"];
+            coupons: components["schemas"]["CouponFigures"];
+            /**
+             * Fraud Blocks
+             * @description per rule
+             */
+            fraud_blocks: {
+                [key: string]: number;
+            };
+            /**
+             * Games
+             * @description each game's own figures (docs/console.md)
+             */
+            games: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** Version */
+        Version: {
+            /** Version */
+            version: number;
+            /**
+             * Applied At
+             * Format: date-time
+             * @description in the time zone of that version
+             */
+            applied_at: string;
+            /** Applied By */
+            applied_by: string | null;
+            /** Budget Counted */
+            budget_counted: boolean;
+            /**
+             * Games
+             * @description each game of that version: on or off
+             */
+            games: {
+                [key: string]: boolean;
+            };
+        };
+        /** VersionList */
+        VersionList: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             * @default null
+             */
+            next_cursor: string | null;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Versions */
+            versions: components["schemas"]["Version"][];
+        };
+        /** CouponRedeemed */
+        CouponRedeemed: {
+            /** Coupon Id */
+            coupon_id: string;
+            /** Member Id */
+            member_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Title */
+            title: string | null;
+            /**
+             * State
+             * @constant
+             */
+            state: "redeemed";
+            /**
+             * Redeemed At
+             * Format: date-time
+             */
+            redeemed_at: string;
+            /** Store Id */
+            store_id: string;
+            /** Order Amount */
+            order_amount: string | null;
+            /** Verified By */
+            verified_by: string;
         };
         /**
          * Order
@@ -274,6 +519,35 @@ export interface components {
              */
             order: components["schemas"]["Order"] | null;
         };
+        /** PoolUploaded */
+        PoolUploaded: {
+            /** Upload Id */
+            upload_id: string;
+            /** Partner */
+            partner: string;
+            /** Type Id */
+            type_id: string;
+            /**
+             * Accepted
+             * @description codes in this upload
+             */
+            accepted: number;
+            /**
+             * Pool Size
+             * @description codes ever loaded into the type's pool
+             */
+            pool_size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /**
+             * Replayed
+             * @description true: this upload id was done before, this is its answer
+             */
+            replayed: boolean;
+        };
         /** PoolUpload */
         PoolUpload: {
             /** Upload Id */
@@ -287,6 +561,35 @@ export interface components {
             /** Codes */
             codes: string;
         };
+        /** PartnerRedeemed */
+        PartnerRedeemed: {
+            /** Coupon Id */
+            coupon_id: string;
+            /** Member Id */
+            member_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Partner */
+            partner: string;
+            /** Type Id */
+            type_id: string | null;
+            /** Title */
+            title: string | null;
+            /** Code */
+            code: string | null;
+            /**
+             * State
+             * @constant
+             */
+            state: "redeemed";
+            /**
+             * Redeemed At
+             * Format: date-time
+             */
+            redeemed_at: string;
+            /** Order Amount */
+            order_amount: string | null;
+        };
         /** Redemption */
         Redemption: {
             /** Member Id */
@@ -298,6 +601,91 @@ export interface components {
              * @default null
              */
             order: components["schemas"]["Order"] | null;
+        };
+        /** CostSplit */
+        CostSplit: {
+            /**
+             * Total
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            total: string;
+            /**
+             * Brand
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            brand: string;
+            /**
+             * Partner
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            partner: string;
+        };
+        /** Tally */
+        Tally: {
+            /** Issued */
+            issued: number;
+            /**
+             * Cost
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            cost: string;
+        };
+        /** TypeFigures */
+        TypeFigures: {
+            /** Issued */
+            issued: number;
+            /** Redeemed */
+            redeemed: number;
+            /** Expired */
+            expired: number;
+        };
+        /** Settlement */
+        Settlement: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Partner */
+            partner: string;
+            /** Name */
+            name: string;
+            /** As Of */
+            as_of: string;
+            /** Brand Share */
+            brand_share: string;
+            /** Quota */
+            quota: number;
+            /**
+             * Budget
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            budget: string;
+            /** Issued */
+            issued: number;
+            /** Redeemed */
+            redeemed: number;
+            /** Expired */
+            expired: number;
+            /** Open */
+            open: number;
+            /**
+             * Redeemed At
+             * @description redemptions per place: `partner` (its own counter) or the brand's store id
+             */
+            redeemed_at: {
+                [key: string]: number;
+            };
+            /** By Type */
+            by_type: {
+                [key: string]: components["schemas"]["TypeFigures"];
+            };
+            cost_issued: components["schemas"]["CostSplit"];
+            cost_redeemed: components["schemas"]["CostSplit"];
+            /** @description the partner's running counters, as issuance checks them */
+            tally: components["schemas"]["Tally"];
         };
     };
     responses: never;
@@ -342,7 +730,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["VerifiedView"];
                 };
             };
             /**
@@ -554,7 +942,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Applied"];
                 };
             };
             /**
@@ -727,7 +1115,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Switched"];
                 };
             };
             /**
@@ -919,7 +1307,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Switched"];
                 };
             };
             /**
@@ -1088,9 +1476,9 @@ export interface operations {
     operations: {
         parameters: {
             query?: {
-                /** @description page size */
+                /** @description items per page, 1 to 100 (50 by default) */
                 limit?: string;
-                /** @description the previous page's `next_cursor` */
+                /** @description the `next_cursor` of the page before */
                 cursor?: string;
             };
             header?: never;
@@ -1108,7 +1496,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["OperationsLog"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -1250,7 +1638,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Report"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -1376,7 +1764,12 @@ export interface operations {
     };
     versions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 campaign_id: string;
@@ -1392,7 +1785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["VersionList"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -1543,7 +1936,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["CouponRedeemed"];
                 };
             };
             /**
@@ -1738,22 +2131,20 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PoolUploaded"];
                 };
             };
             /** @description success */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PoolUploaded"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -1777,7 +2168,6 @@ export interface operations {
              *     - `PARTNER_AUTH_MISSING`: A partner call lacks one of the signature headers.
              *     - `REQUEST_EXPIRED`: The request's timestamp is more than five minutes from now.
              *     - `SIGNATURE_INVALID`: Unknown API key, or the signature does not match the request.
-             *     - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
              */
             401: {
                 headers: {
@@ -1788,13 +2178,16 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID" | "TOKEN_INVALID";
+                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID";
                             message: string;
                         };
                     };
                 };
             };
-            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            /**
+             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1804,7 +2197,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -1954,7 +2347,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PartnerRedeemed"];
                 };
             };
             /**
@@ -1982,7 +2375,6 @@ export interface operations {
              *     - `PARTNER_AUTH_MISSING`: A partner call lacks one of the signature headers.
              *     - `REQUEST_EXPIRED`: The request's timestamp is more than five minutes from now.
              *     - `SIGNATURE_INVALID`: Unknown API key, or the signature does not match the request.
-             *     - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
              */
             401: {
                 headers: {
@@ -1993,16 +2385,13 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID" | "TOKEN_INVALID";
+                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID";
                             message: string;
                         };
                     };
                 };
             };
-            /**
-             * @description - `COUPON_NOT_USABLE_HERE`: The coupon's usage scope leaves out the store where it is presented.
-             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
-             */
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2012,7 +2401,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "COUPON_NOT_USABLE_HERE" | "FORBIDDEN";
+                            code: "FORBIDDEN";
                             message: string;
                         };
                     };
@@ -2152,7 +2541,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Settlement"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -2176,7 +2565,6 @@ export interface operations {
              *     - `PARTNER_AUTH_MISSING`: A partner call lacks one of the signature headers.
              *     - `REQUEST_EXPIRED`: The request's timestamp is more than five minutes from now.
              *     - `SIGNATURE_INVALID`: Unknown API key, or the signature does not match the request.
-             *     - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
              */
             401: {
                 headers: {
@@ -2187,7 +2575,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID" | "TOKEN_INVALID";
+                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID";
                             message: string;
                         };
                     };

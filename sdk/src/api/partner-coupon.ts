@@ -42,7 +42,7 @@ export interface paths {
             cookie?: never;
         };
         /** The player's partner coupons */
-        get: operations["list_mine_campaigns__campaign_id__coupons_mine_get"];
+        get: operations["list_page_campaigns__campaign_id__coupons_mine_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -100,6 +100,11 @@ export interface components {
         };
         /** CenterView */
         CenterView: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
             /** Campaign Id */
             campaign_id: string;
             /** Name */
@@ -140,12 +145,52 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** MyCoupon */
+        MyCoupon: {
+            /** Coupon Id */
+            coupon_id: string;
+            /** Type Id */
+            type_id: string | null;
+            /** Partner */
+            partner: string | null;
+            /** Title */
+            title: string | null;
+            /**
+             * Code
+             * @description the partner's code; null while a real-time code is pending
+             */
+            code: string | null;
+            /** Code State */
+            code_state: string | null;
+            /** Face Value */
+            face_value: string | null;
+            /**
+             * Origin
+             * @description claim (the coupon center) or award (a game's prize)
+             */
+            origin: string;
+            /**
+             * State
+             * @description issued, redeemed or expired
+             */
+            state: string;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Valid Until */
+            valid_until: string;
+        };
         /** MyCoupons */
         MyCoupons: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
             /** Coupons */
-            coupons: {
-                [key: string]: unknown;
-            }[];
+            coupons: components["schemas"]["MyCoupon"][];
         };
         /**
          * CashReward
@@ -439,7 +484,12 @@ export type $defs = Record<string, never>;
 export interface operations {
     get_center_campaigns__campaign_id__coupons_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 /** @description campaign id */
@@ -449,7 +499,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description every claimable partner coupon and what is left */
+            /** @description a page of the claimable partner coupons and what is left */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -477,9 +527,7 @@ export interface operations {
             };
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
              */
             404: {
                 headers: {
@@ -490,7 +538,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -626,8 +674,6 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -638,7 +684,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -648,7 +694,6 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
              */
             404: {
                 headers: {
@@ -659,7 +704,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -668,7 +713,6 @@ export interface operations {
             /**
              * @description - `CLAIM_LIMIT_REACHED`: The member already claimed as many of this coupon as allowed (today or in all), or the anti-harassment rules refuse it.
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `DUPLICATE_CODES`: An upload repeats a code, or holds one the pool already has (lines named).
              *     - `PARTNER_EXHAUSTED`: The partner's quota of coupons or its budget is used up.
              *     - `POOL_EMPTY`: Every code of this coupon type's pool was handed out.
              */
@@ -682,7 +726,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CLAIM_LIMIT_REACHED" | "CONFLICT" | "DUPLICATE_CODES" | "PARTNER_EXHAUSTED" | "POOL_EMPTY";
+                            code: "CLAIM_LIMIT_REACHED" | "CONFLICT" | "PARTNER_EXHAUSTED" | "POOL_EMPTY";
                             message: string;
                         };
                     };
@@ -720,10 +764,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `CODES_INVALID`: An upload is empty, unreadable, or holds a malformed code (lines named).
-             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -733,7 +774,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CODES_INVALID" | "IDEMPOTENCY_KEY_REUSED";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };
@@ -778,9 +819,14 @@ export interface operations {
             };
         };
     };
-    list_mine_campaigns__campaign_id__coupons_mine_get: {
+    list_page_campaigns__campaign_id__coupons_mine_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: {
                 /** @description Bearer <player token> */
                 authorization?: string | null;
@@ -793,7 +839,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description newest first, with codes and states */
+            /** @description a page of them, with codes and states */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -856,9 +902,7 @@ export interface operations {
             };
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
              */
             404: {
                 headers: {
@@ -869,7 +913,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };

@@ -41,8 +41,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The player's own packets and grabs */
-        get: operations["list_mine_campaigns__campaign_id__packets_get"];
+        /** The player's own packets */
+        get: operations["list_page_campaigns__campaign_id__packets_get"];
         put?: never;
         /** Get a packet for a campaign action */
         post: operations["post_action_campaigns__campaign_id__packets_post"];
@@ -80,6 +80,23 @@ export interface paths {
         put?: never;
         /** Grab one part */
         post: operations["post_grab_campaigns__campaign_id__packets__packet_id__grabs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaign_id}/grabs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The player's own grabs */
+        get: operations["list_page_campaigns__campaign_id__grabs_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -143,6 +160,16 @@ export interface components {
             /** At */
             at: string;
         };
+        /** GrabList */
+        GrabList: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
+            /** Grabs */
+            grabs: components["schemas"]["OwnGrab"][];
+        };
         /** GrabView */
         GrabView: {
             /** Grab Id */
@@ -175,17 +202,6 @@ export interface components {
              */
             grabbed_at: string;
         };
-        /** MyPackets */
-        MyPackets: {
-            /** Packets */
-            packets: {
-                [key: string]: unknown;
-            }[];
-            /** Grabs */
-            grabs: {
-                [key: string]: unknown;
-            }[];
-        };
         /** OrderBody */
         OrderBody: {
             /**
@@ -203,6 +219,57 @@ export interface components {
              * @description order amount, yuan
              */
             amount: number | string;
+        };
+        /** OwnGrab */
+        OwnGrab: {
+            /** Packet Id */
+            packet_id: string;
+            /**
+             * Amount
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            amount: string;
+            /** At */
+            at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Share Path */
+            share_path: string;
+            /**
+             * Part
+             * @description the part grabbed, before any diminishing
+             * @example 2.00
+             */
+            part: string;
+        };
+        /** OwnPacket */
+        OwnPacket: {
+            /** Packet Id */
+            packet_id: string;
+            /**
+             * Amount
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            amount: string;
+            /** At */
+            at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Share Path */
+            share_path: string;
+            /**
+             * Source
+             * @description action or order
+             */
+            source: string;
         };
         /** PacketCreated */
         PacketCreated: {
@@ -230,6 +297,16 @@ export interface components {
             expires_at: string;
             /** Share Path */
             share_path: string;
+        };
+        /** PacketList */
+        PacketList: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
+            /** Packets */
+            packets: components["schemas"]["OwnPacket"][];
         };
         /** PacketView */
         PacketView: {
@@ -592,8 +669,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
-             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
                 headers: {
@@ -604,7 +679,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -733,7 +808,6 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `OWN_PACKET`: The sharer cannot grab his own packet.
              */
             403: {
                 headers: {
@@ -744,7 +818,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "OWN_PACKET";
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -753,7 +827,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
              *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
@@ -765,17 +838,15 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TRIGGER_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `ALREADY_GRABBED`: The player already grabbed a part of this packet.
-             *     - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
+             * @description - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `PACKET_EMPTY`: Every part of the packet has been grabbed.
              */
             409: {
                 headers: {
@@ -787,23 +858,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_GRABBED" | "BUDGET_EXHAUSTED" | "CONFLICT" | "PACKET_EMPTY";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `PACKET_EXPIRED`: The packet's lifetime is over; its unclaimed parts go back to the budget. */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "PACKET_EXPIRED";
+                            code: "BUDGET_EXHAUSTED" | "CONFLICT";
                             message: string;
                         };
                     };
@@ -882,9 +937,14 @@ export interface operations {
             };
         };
     };
-    list_mine_campaigns__campaign_id__packets_get: {
+    list_page_campaigns__campaign_id__packets_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: {
                 /** @description Bearer <player token> */
                 authorization?: string | null;
@@ -897,14 +957,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description newest first */
+            /** @description a page of them, newest first */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MyPackets"];
+                    "application/json": components["schemas"]["PacketList"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -961,8 +1021,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
-             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
                 headers: {
@@ -973,7 +1031,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -1111,8 +1169,6 @@ export interface operations {
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `OWN_PACKET`: The sharer cannot grab his own packet.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -1123,7 +1179,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "OWN_PACKET" | "POINTS_INSUFFICIENT";
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT";
                             message: string;
                         };
                     };
@@ -1132,7 +1188,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
              *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
@@ -1144,17 +1199,15 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TRIGGER_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `ALREADY_GRABBED`: The player already grabbed a part of this packet.
-             *     - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
+             * @description - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `PACKET_EMPTY`: Every part of the packet has been grabbed.
              */
             409: {
                 headers: {
@@ -1166,23 +1219,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_GRABBED" | "BUDGET_EXHAUSTED" | "CONFLICT" | "PACKET_EMPTY";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `PACKET_EXPIRED`: The packet's lifetime is over; its unclaimed parts go back to the budget. */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "PACKET_EXPIRED";
+                            code: "BUDGET_EXHAUSTED" | "CONFLICT";
                             message: string;
                         };
                     };
@@ -1220,10 +1257,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             *     - `ORDER_NOT_ELIGIBLE`: The reported order is below the campaign's minimum amount.
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1233,7 +1267,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "IDEMPOTENCY_KEY_REUSED" | "ORDER_NOT_ELIGIBLE";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };
@@ -1357,7 +1391,6 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
-             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
                 headers: {
@@ -1368,7 +1401,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND";
                             message: string;
                         };
                     };
@@ -1509,7 +1542,6 @@ export interface operations {
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
              *     - `OWN_PACKET`: The sharer cannot grab his own packet.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -1520,7 +1552,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "OWN_PACKET" | "POINTS_INSUFFICIENT";
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "OWN_PACKET";
                             message: string;
                         };
                     };
@@ -1530,7 +1562,6 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
-             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
                 headers: {
@@ -1541,7 +1572,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND";
                             message: string;
                         };
                     };
@@ -1549,7 +1580,6 @@ export interface operations {
             };
             /**
              * @description - `ALREADY_GRABBED`: The player already grabbed a part of this packet.
-             *     - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
              *     - `PACKET_EMPTY`: Every part of the packet has been grabbed.
              */
@@ -1563,7 +1593,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_GRABBED" | "BUDGET_EXHAUSTED" | "CONFLICT" | "PACKET_EMPTY";
+                            code: "ALREADY_GRABBED" | "CONFLICT" | "PACKET_EMPTY";
                             message: string;
                         };
                     };
@@ -1617,10 +1647,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             *     - `ORDER_NOT_ELIGIBLE`: The reported order is below the campaign's minimum amount.
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1630,7 +1657,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "IDEMPOTENCY_KEY_REUSED" | "ORDER_NOT_ELIGIBLE";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };
@@ -1648,6 +1675,160 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    list_page_campaigns__campaign_id__grabs_get: {
+        parameters: {
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
+            header?: {
+                /** @description Bearer <player token> */
+                authorization?: string | null;
+            };
+            path: {
+                /** @description campaign id */
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of them, newest first */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrabList"];
+                };
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
                             message: string;
                         };
                     };
