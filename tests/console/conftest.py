@@ -47,7 +47,7 @@ class Console:
             sent.setdefault("content-type", "application/json")
         reply = getattr(self.client.http, method.lower())(path, headers=sent, body=raw)
         reply.data = json.loads(reply.body) if reply.body else None
-        assert_conforms(document(), method, path, reply.status_code, reply.data)
+        assert_conforms(document(), method, path, reply.status_code, reply.data, reply.headers)
         return reply
 
 

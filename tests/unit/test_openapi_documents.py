@@ -42,6 +42,9 @@ def test_every_operation_lists_its_errors_with_their_codes(name: str, path: str,
             assert codes and set(answer["content"]["application/json"]["examples"]) == set(codes)
         if status in ("409", "429", "503"):
             assert "Retry-After" in answer["headers"]
+        keyed = any(p["name"].lower() == "idempotency-key" for p in operation.get("parameters", []))
+        if status.startswith("2") and method == "post" and keyed:
+            assert "Idempotent-Replayed" in answer["headers"]
     assert not any(status.startswith("5") and status != "503" for status in responses)
 
 
@@ -77,6 +80,20 @@ def codes(operation: dict[str, Any]) -> set[str]:
     return {code for status, answer in operation["responses"].items() if int(status) >= 400
             for code in answer["content"]["application/json"]["schema"]["properties"]["error"][
                 "properties"]["code"]["enum"]}
+
+
+@pytest.mark.parametrize(("name", "path", "method", "operation"), OPERATIONS,
+                         ids=[f"{n} {m.upper()} {p}" for n, p, m, _ in OPERATIONS])
+def test_every_header_is_declared_in_the_components(name: str, path: str, method: str,
+                                                    operation: dict[str, Any]) -> None:
+    declared = DOCS[name]["components"]["headers"]
+    for status, answer in operation["responses"].items():
+        for header, spec in answer["headers"].items():
+            assert spec["$ref"].rsplit("/", 1)[-1] in declared, (status, header)
+        required = {h for h, spec in answer["headers"].items()
+                    if declared[spec["$ref"].rsplit("/", 1)[-1]]["required"]}
+        assert "X-Request-Id" in required
+        assert ("Retry-After" in required) == (status in ("429", "503")), status
 
 
 @pytest.mark.parametrize(("name", "path", "method", "wanted", "unwanted"), [

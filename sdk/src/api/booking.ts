@@ -446,6 +446,8 @@ export interface components {
         "Idempotent-Replayed": "true" | "false";
         /** @description seconds to wait before sending the same request again */
         "Retry-After": string;
+        /** @description `Retry-After` of a 409: seconds to wait before sending the same request again, on `CONFLICT` only (contention that did not settle); a business 409 is final and has none */
+        ConflictRetryAfter: string;
     };
     pathItems: never;
 }
@@ -834,7 +836,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1056,7 +1058,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1290,7 +1292,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
