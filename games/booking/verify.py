@@ -56,7 +56,8 @@ def verify(campaign: Campaign, code: str, staff: Operator, now: datetime,
     booking_of(campaign)
     code = code.strip().upper()
     once = operation(staff.name, "bookings/verify", key,
-                     {"campaign_id": campaign.id, "code": code}, now, campaign.id, campaign.version)
+                     {"campaign_id": campaign.id, "code": code}, now, campaign.id, campaign.version,
+                     campaign.config.zone)
     try:
         entry = CodeItem.get(*code_key(campaign.id, code), consistent_read=True)
     except CodeItem.DoesNotExist:

@@ -166,7 +166,7 @@ def redemption(call: Call, partner_id: str, campaign_id: str) -> Response:
     now, terms = runtime.clock(), coupon.terms or {}
     once = operation(f"partner:{partner_id}", "partners/redemptions", call.key,
                      body.model_dump(mode="json") | {"campaign_id": campaign_id}, now, campaign_id,
-                     campaign.version)
+                     campaign.version, campaign.config.zone)
     amount = body.order.amount if body.order else None
     return outcome_response(200, redeem(coupon, now, {
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,

@@ -176,7 +176,8 @@ def upload_pool(campaign: Campaign, partner_id: str, type_id: str, upload_id: st
     result = {"upload_id": upload_id, "partner": partner_id, "type_id": type_id,
               "accepted": len(codes), "pool_size": sum(int(h.loaded) for h in heads if h),
               "uploaded_at": stamp(now, campaign.config.zone)}
-    logged = operation(f"partner:{partner_id}", "partners/uploads", None, None, now, cid)
+    logged = operation(f"partner:{partner_id}", "partners/uploads", None, None, now, cid,
+                       zone=campaign.config.zone)
 
     def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
         logged.put(tx, result)  # who did what, in the campaign's log

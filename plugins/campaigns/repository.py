@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -128,7 +129,8 @@ def applied(doc: Any, *, now: datetime, applied_by: str | None = None,
         raise ConfigInvalidError(f"{len(tx)} writes exceed one transaction: use fewer shards")
     done = parse_campaign(doc, version=version, counted=campaign.budget_counted)
     try:
-        return commit_once(tx, summary(done), once)
+        logged = None if once is None else replace(once, zone=campaign.config.timezone)  # its time, local
+        return commit_once(tx, summary(done), logged)
     except TransactionCancelledError as exc:
         raise ConflictError(f"another apply of {campaign.id} ran at the same time; "
                             "apply again") from exc

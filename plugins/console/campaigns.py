@@ -101,10 +101,11 @@ def report(call: Call, campaign_id: str) -> Response:
 
 @campaigns.route("/{campaign_id}/operations", methods=["GET"])
 @documented("admin", "Who did what: operator writes, newest first, a page at a time",
-            answer=OperationsLog, query=PAGED, raises=(CampaignNotFoundError,))
+            answer=OperationsLog, query=PAGED)
 @console_view(campaigns, ADMIN)
 def operations(call: Call, campaign_id: str) -> Response:
     """Who did what (admins only): the campaign's operator writes, newest first, a page at a
-    time (`limit`, `cursor`), their times in the campaign's zone (its cached config)."""
-    zone = runtime.configs.get(campaign_id).config.zone
-    return json_response(200, {"campaign_id": campaign_id} | operations_log(campaign_id, zone, *_page(call)))
+    time (`limit`, `cursor`), their times in the zone each entry kept (the campaign's config,
+    through the warm cache, only for an entry written before entries kept it)."""
+    log = operations_log(campaign_id, lambda: runtime.configs.get(campaign_id).config.zone, *_page(call))
+    return json_response(200, {"campaign_id": campaign_id} | log)

@@ -64,12 +64,13 @@ def verify_coupon(call: Call) -> Response:
         return runtime.configs.get(str(coupon.campaign_id)).config
 
     check_redeemable(coupon, body.order, store, lambda s: config().city_of(s))
+    zone = zone_of(coupon) or config().zone
     once = operation(call.caller.name, "coupons/verify", call.key, body.model_dump(mode="json"), now,
-                     str(coupon.campaign_id))
+                     str(coupon.campaign_id), zone=zone)
     amount = body.order.amount if body.order else None
     return outcome_response(200, redeem(coupon, now, {
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
         "campaign_id": coupon.campaign_id, "title": (coupon.terms or {}).get("title"),
-        "state": "redeemed", "redeemed_at": stamp(now, zone_of(coupon) or config().zone), "store_id": store,
+        "state": "redeemed", "redeemed_at": stamp(now, zone), "store_id": store,
         "order_amount": None if amount is None else money(amount),
         "verified_by": call.caller.name}, once, by=call.caller.name, store=store, order_amount=amount))

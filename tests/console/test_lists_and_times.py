@@ -5,7 +5,7 @@ operations log (tests/console/test_scopes.py), a staff redemption, a partner's u
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from plugins.store import CouponItem, keys
@@ -72,3 +72,25 @@ def test_a_coupon_issued_before_zones_were_kept_is_stamped_from_its_campaign(
     done = console.call("POST", "/coupons/verify", role="staff",
                         body={"member_id": "alice", "coupon_id": coupon_id, "store_id": "sh-01"})
     assert done.status_code == 200 and local(done.data["redeemed_at"]) == SHANGHAI, done.data
+
+
+def test_the_operations_log_reads_no_campaign_to_stamp_its_times(console: Console, apply: Any,
+                                                                 dynamodb_calls: list[str]) -> None:
+    from plugins.runtime import runtime
+    from plugins.store import OperationItem
+
+    # GIVEN a switch, logged with the campaign's zone, and an entry logged before entries kept it
+    apply()
+    assert console.call("POST", "/campaigns/demo/games/assist/disable").status_code == 200
+    OperationItem(keys.operations("demo"), keys.operation_entry("2026-11-22T00:00:00+00:00", "old1"),
+                  by="mia", kind="campaigns/switch", at=datetime(2026, 11, 22, tzinfo=UTC),
+                  result={}).save()
+    runtime.configs.clear()
+    # WHEN an admin reads the newest entry: one Query, no read of the campaign
+    dynamodb_calls.clear()
+    newest = console.call("GET", "/campaigns/demo/operations?limit=1", role="admin").data
+    assert dynamodb_calls == ["Query"] and local(newest["operations"][0]["at"]) == SHANGHAI
+    # AND the older entry is stamped from the campaign's config all the same
+    older = console.call("GET", f"/campaigns/demo/operations?cursor={newest['next_cursor']}",
+                         role="admin").data["operations"]
+    assert [local(entry["at"]) for entry in older] == [SHANGHAI]

@@ -1552,22 +1552,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied. */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND";
-                            message: string;
-                        };
-                    };
-                };
-            };
             /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
             413: {
                 headers: {
