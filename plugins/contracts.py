@@ -13,13 +13,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from plugins.clock import stamp
 from plugins.errors import CampaignNotOpenError, GameNotEnabledError
 from plugins.timebox import Deadline
 from plugins.types import Frozen, Money, PositiveInt, Slug, Store, ordered_window
@@ -241,6 +242,13 @@ class Issuer(ABC):
     def describe(self, spec: Any) -> dict[str, Any]:
         """The reward as a campaign page shows it before it is won."""
         return spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True) | {"type": self.name}
+
+    def offer(self, spec: Any, zone: tzinfo) -> dict[str, Any]:
+        """`describe`d, its times (config's wall time: a coupon's fixed window) with the campaign's
+        offset, `zone`: what every page shows of a reward it offers."""
+        offered = self.describe(spec)
+        return offered | {name: stamp(value if value.tzinfo else value.replace(tzinfo=zone), zone)
+                          for name, value in spec if isinstance(value, datetime) and name in offered}
 
 
 Job = Callable[[datetime, Deadline], int]

@@ -404,7 +404,7 @@ class GameClient:
         text = out.get("body") or ""
         reply = Reply(out["statusCode"], json.loads(text) if text else None, out.get("headers", {}))
         if self.checked:
-            assert_conforms(self.document, method, path, reply.status, reply.body)
+            assert_conforms(self.document, method, path, reply.status, reply.body, reply.headers)
         return reply
 
     @property

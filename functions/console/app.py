@@ -19,7 +19,7 @@ from plugins.console import campaigns, staff
 from plugins.console.forecasts import forecasts
 from plugins.console.openapi import console_document
 from plugins.console.site import site
-from plugins.console.web import cors
+from plugins.console.web import Call, console_view, cors
 from plugins.registry import contribution, games
 
 app = Chalice(app_name="marketing-games-console")
@@ -42,8 +42,10 @@ def document_text() -> str:
 
 
 @app.route("/openapi.json", methods=["GET"])
-def openapi() -> Response:
-    """The console's OpenAPI 3.1 document (plugins/console/openapi.py)."""
+@console_view(app, None)
+def openapi(call: Call) -> Response:
+    """The console's OpenAPI 3.1 document (plugins/console/openapi.py), with a request id like
+    every answer."""
     return Response(body=document_text(), status_code=200, headers={"Content-Type": "application/json"})
 
 

@@ -52,7 +52,10 @@ from plugins.errors import (
     AssistSelfHelpError,
     AssistTaskCompletedError,
     AssistTaskExpiredError,
+    AssistTaskNotFoundError,
+    CampaignNotOpenError,
     GameError,
+    NoChancesLeftError,
 )
 from plugins.ids import time_ordered_id
 from plugins.prize_pool import PrizeReservation
@@ -60,9 +63,12 @@ from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.types import cents, yuan
 
-__all__ = ["HELPS_QUOTA", "SAME_DEVICE", "SAME_IP", "Help", "help_task"]
+__all__ = ["HELPS_QUOTA", "HELP_ERRORS", "SAME_DEVICE", "SAME_IP", "Help", "help_task"]
 
 HELPS_QUOTA = "assist:helps"
+HELP_ERRORS = (CampaignNotOpenError, AssistNewUsersOnlyError, AssistSelfHelpError, AssistTaskNotFoundError,
+               AssistTaskCompletedError, AssistTaskExpiredError, AssistAlreadyHelpedError, NoChancesLeftError)
+"""What a help refuses with of its own (for the route's document)."""
 SAME_DEVICE = fraud_rule("assist_same_device", "the helper uses the initiator's device")
 SAME_IP = fraud_rule("assist_same_ip", "the helper shares the initiator's IP during the task")
 HELPER = "helper/"

@@ -17,7 +17,14 @@ from random import Random
 from typing import Any
 
 from games.booking.config import GAME, BookingConfig
-from games.booking.errors import AlreadyBookedError, BookingNotFoundError, SoldOutError
+from games.booking.errors import (
+    AlreadyBookedError,
+    BookingClosedError,
+    BookingNotFoundError,
+    DayNotBookableError,
+    SoldOutError,
+    StoreUnknownError,
+)
 from games.booking.items import (
     EXPIRY,
     TOTAL,
@@ -29,6 +36,7 @@ from games.booking.items import (
     marker_key,
 )
 from games.booking.rules import (
+    SETTLED,
     booking_of,
     booking_state,
     booking_view,
@@ -38,11 +46,17 @@ from games.booking.rules import (
 )
 from games.booking.stock import ensure_seeded, give_back, given_back, sold_out, sold_out_error, stock
 from plugins.actions import ActionRequest, ActionResult, perform, replay
+from plugins.errors import CampaignNotOpenError
 from plugins.store import ActionItem, MarkerItem, Transaction, TransactionCancelledError, get_many, keys
 from plugins.types import cents
 
-__all__ = ["CODE_ALPHABET", "book", "cancel", "new_code"]
+__all__ = ["BOOK_ERRORS", "CANCEL_ERRORS", "CODE_ALPHABET", "book", "cancel", "new_code"]
 
+BOOK_ERRORS = (CampaignNotOpenError, BookingClosedError, DayNotBookableError, StoreUnknownError, SoldOutError,
+               AlreadyBookedError)
+"""What a booking refuses with of its own (for the route's document)."""
+CANCEL_ERRORS = (BookingNotFoundError, *SETTLED)
+"""What a cancel refuses with of its own: no campaign window, it gives a unit back."""
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at the counter
 CODE_LENGTH = 8
 

@@ -11,11 +11,14 @@ from plugins.actions import ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player
 from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext
+from plugins.errors import CampaignNotOpenError, NoChancesLeftError
 from plugins.ids import time_ordered_id
 from plugins.prize_pool import PrizeReservation
 from plugins.store import Transaction, TransactionCancelledError
 
 GAME = "lucky-wheel"
+DRAW_ERRORS = (CampaignNotOpenError, NoChancesLeftError)
+"""What a draw refuses with of its own (for the route's document)."""
 
 
 def wheel_of(campaign: Campaign) -> WheelConfig:

@@ -37,15 +37,19 @@ from games.red_packet.views import packet_state, red_packet_of
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
 from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext, RewardSpec
+from plugins.errors import CampaignNotOpenError, NoChancesLeftError
 from plugins.issuance.cash import CashIssuer, CashSpec
 from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, get_many, keys
 from plugins.types import cents, yuan
 
-__all__ = ["Grab", "grab"]
+__all__ = ["GRAB_ERRORS", "Grab", "grab"]
 
 CASH = CashIssuer()
 SURE_TAGS = ("reward:cash", "reward:points")
+GRAB_ERRORS = (CampaignNotOpenError, PacketNotFoundError, OwnPacketError, AlreadyGrabbedError,
+               PacketExpiredError, PacketEmptyError, NoChancesLeftError)
+"""What a grab refuses with of its own (for the route's document)."""
 
 
 class Grab:

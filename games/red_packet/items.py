@@ -100,13 +100,15 @@ def packet_key(campaign_id: str, packet_id: str) -> tuple[str, str]:
     return f"C#{campaign_id}#RP#{packet_id}", "RP"
 
 
-def refs_prefix(campaign_id: str) -> str:
-    return f"RP#{campaign_id}#"
+def refs_prefix(campaign_id: str, kind: str = "") -> str:
+    """Where a member's own packets (`O`) or grabs (`G`) of a campaign sort: every one of them
+    without `kind`."""
+    return f"RP#{campaign_id}#{kind + '#' if kind else ''}"
 
 
 def ref_key(member_id: str, campaign_id: str, kind: str, packet_id: str) -> tuple[str, str]:
     """A member's own packet (`O`) or grab (`G`)."""
-    return f"M#{member_id}", f"{refs_prefix(campaign_id)}{kind}#{packet_id}"
+    return f"M#{member_id}", f"{refs_prefix(campaign_id, kind)}{packet_id}"
 
 
 def order_key(campaign_id: str, order_id: str) -> tuple[str, str]:

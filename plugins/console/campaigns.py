@@ -11,12 +11,14 @@ from plugins.campaigns.model import parse_campaign
 from plugins.campaigns.repository import (
     applied,
     current_configs,
-    list_versions,
     load_current,
     stored_version,
     summary,
+    version_view,
+    versions_page,
 )
-from plugins.console.contract import documented
+from plugins.console.answers import Applied, OperationsLog, Report, Switched, VersionList
+from plugins.console.contract import PAGED, documented
 from plugins.console.operations import switched
 from plugins.console.report import campaign_report
 from plugins.console.report_csv import report_csv
@@ -32,15 +34,12 @@ from plugins.errors import (
 from plugins.idempotency import operation, operations_log
 from plugins.identity.callers import ADMIN
 from plugins.runtime import runtime
-from plugins.store import ConfigItem
 from plugins.store.pages import page_limit
 
 __all__ = ["campaigns"]
 
 campaigns = Blueprint(__name__)
-SWITCH_ERRORS = (GameNotEnabledError, ConfigInvalidError)
-
-
+SWITCH_ERRORS = (CampaignNotFoundError, GameNotEnabledError, ConfigInvalidError)
 CONFIG = {"type": "object", "description": "the campaign config: the JSON form of its YAML file"}
 
 
@@ -59,13 +58,10 @@ def _config(call: Call) -> dict[str, Any]:
     return doc
 
 
-def _version(item: ConfigItem) -> dict[str, Any]:
-    """A stored version as the lists show it: when, by whom, which games are on."""
-    sections = (item.doc or {}).get("games") or {}
-    return {"version": int(item.version), "applied_at": item.applied_at.isoformat(),
-            "applied_by": item.applied_by, "budget_counted": bool(item.budget_counted),
-            "games": {name: bool((section or {}).get("enabled", True))
-                      for name, section in sections.items()}}
+def _page(call: Call) -> tuple[str | None, int]:
+    """The `cursor` and `limit` of a paged list (`plugins.store.pages`)."""
+    params = call.request.query_params or MultiDict({})
+    return params.get("cursor"), page_limit(params.get("limit"))
 
 
 @campaigns.route("", methods=["GET"])
@@ -78,7 +74,7 @@ def campaign_list(call: Call) -> Response:
     return json_response(200, {"campaigns": [
         {"campaign_id": (item.doc or {}).get("id"), "name": (item.doc or {}).get("name"),
          "timezone": (item.doc or {}).get("timezone"), "starts_at": (item.doc or {}).get("starts_at"),
-         "ends_at": (item.doc or {}).get("ends_at"), **_version(item)}
+         "ends_at": (item.doc or {}).get("ends_at"), **version_view(item)}
         for item in current_configs(covered)]})
 
 
@@ -96,8 +92,8 @@ def validate(call: Call) -> Response:
 
 
 @campaigns.route("", methods=["POST"])
-@documented("marketer", "Apply a campaign config (a new version)", statuses=(201,), body=CONFIG,
-            raises=(ConfigInvalidError,))
+@documented("marketer", "Apply a campaign config (a new version)", statuses=(201,), answer=Applied,
+            body=CONFIG, raises=(ConfigInvalidError,))
 @console_view(campaigns, MARKETER)
 def apply(call: Call) -> Response:
     """Apply a campaign config (the JSON form of the YAML file); 422 lists every problem, each
@@ -110,17 +106,16 @@ def apply(call: Call) -> Response:
 
 
 @campaigns.route("/{campaign_id}/versions", methods=["GET"])
-@documented("marketer", "The campaign's config versions")
+@documented("marketer", "The campaign's config versions, newest first, a page at a time",
+            answer=VersionList, query=PAGED, raises=(CampaignNotFoundError,))
 @console_view(campaigns, MARKETER)
 def versions(call: Call, campaign_id: str) -> Response:
-    found = list_versions(campaign_id)
-    if not found:
-        raise CampaignNotFoundError(f"no campaign {campaign_id!r}")
-    return json_response(200, {"campaign_id": campaign_id, "versions": [_version(v) for v in found]})
+    return json_response(200, versions_page(campaign_id, *_page(call)))
 
 
 @campaigns.route("/{campaign_id}/versions/{version}", methods=["GET"])
-@documented("marketer", "One config version as applied: its config", raises=(VersionNotFoundError,))
+@documented("marketer", "One config version as applied: its config",
+            raises=(CampaignNotFoundError, VersionNotFoundError))
 @console_view(campaigns, MARKETER)
 def config_version(call: Call, campaign_id: str, version: str) -> Response:
     """The config of version `version` (the JSON form of its YAML), to edit or to compare."""
@@ -128,7 +123,7 @@ def config_version(call: Call, campaign_id: str, version: str) -> Response:
         raise MalformedRequestError("version: a version number")
     load_current(campaign_id)
     item = stored_version(campaign_id, int(version))
-    return json_response(200, {"campaign_id": campaign_id, **_version(item), "config": item.doc})
+    return json_response(200, {"campaign_id": campaign_id, **version_view(item), "config": item.doc})
 
 
 def _switch(call: Call, campaign_id: str, game: str, enabled: bool) -> Response:
@@ -142,14 +137,15 @@ def _switch(call: Call, campaign_id: str, game: str, enabled: bool) -> Response:
 
 
 @campaigns.route("/{campaign_id}/games/{game}/enable", methods=["POST"])
-@documented("marketer", "Switch a game on (a new version)", raises=SWITCH_ERRORS)
+@documented("marketer", "Switch a game on (a new version)", answer=Switched, raises=SWITCH_ERRORS)
 @console_view(campaigns, MARKETER)
 def enable(call: Call, campaign_id: str, game: str) -> Response:
     return _switch(call, campaign_id, game, True)
 
 
 @campaigns.route("/{campaign_id}/games/{game}/disable", methods=["POST"])
-@documented("marketer", "The kill switch: a game off (a new version)", raises=SWITCH_ERRORS)
+@documented("marketer", "The kill switch: a game off (a new version)", answer=Switched,
+            raises=SWITCH_ERRORS)
 @console_view(campaigns, MARKETER)
 def disable(call: Call, campaign_id: str, game: str) -> Response:
     """The kill switch: a new version with the game's `enabled: false`."""
@@ -157,7 +153,8 @@ def disable(call: Call, campaign_id: str, game: str) -> Response:
 
 
 @campaigns.route("/{campaign_id}/report", methods=["GET"])
-@documented("marketer", "The campaign report (`?format=csv`: its days as CSV)")
+@documented("marketer", "The campaign report (`?format=csv`: its days as CSV)", answer=Report,
+            raises=(CampaignNotFoundError,), query=(("format", "`csv`: one row per day and the total"),))
 @console_view(campaigns, MARKETER)
 def report(call: Call, campaign_id: str) -> Response:
     found = campaign_report(campaign_id, runtime.clock())
@@ -170,12 +167,11 @@ def report(call: Call, campaign_id: str) -> Response:
 
 @campaigns.route("/{campaign_id}/report.html", methods=["GET"])
 @documented("marketer", "The campaign report as one self-contained HTML page with charts",
-            media="text/html")
+            media="text/html", raises=(CampaignNotFoundError,))
 @console_view(campaigns, MARKETER)
 def report_page(call: Call, campaign_id: str) -> Response:
     """The report rendered (`render_report_html`): inline style, chart script and data, so it
     can be saved and opened anywhere; the web console shows it in a frame."""
-    load_current(campaign_id)
     return Response(body=render_report_html(campaign_report(campaign_id, runtime.clock())),
                     status_code=200, headers={"Content-Type": "text/html; charset=utf-8",
                                               "Cache-Control": "no-store"})
@@ -183,11 +179,11 @@ def report_page(call: Call, campaign_id: str) -> Response:
 
 @campaigns.route("/{campaign_id}/operations", methods=["GET"])
 @documented("admin", "Who did what: operator writes, newest first, a page at a time",
-            query=(("limit", "page size"), ("cursor", "the previous page's `next_cursor`")))
+            answer=OperationsLog, query=PAGED)
 @console_view(campaigns, ADMIN)
 def operations(call: Call, campaign_id: str) -> Response:
     """Who did what (admins only): the campaign's operator writes, newest first, a page at a
-    time (`limit`, `cursor`)."""
-    params = call.request.query_params or MultiDict({})
-    log = operations_log(campaign_id, params.get("cursor"), page_limit(params.get("limit")))
+    time (`limit`, `cursor`), their times in the zone each entry kept (the campaign's config,
+    through the warm cache, only for an entry written before entries kept it)."""
+    log = operations_log(campaign_id, lambda: runtime.configs.get(campaign_id).config.zone, *_page(call))
     return json_response(200, {"campaign_id": campaign_id} | log)

@@ -13,6 +13,9 @@ from pydantic import BaseModel
 from plugins.errors import GameError
 
 Caller = Literal["public", "marketer", "admin", "staff", "partner"]
+PAGED = (("limit", "items per page, 1 to 100 (50 by default)"),
+         ("cursor", "the `next_cursor` of the page before"))
+"""The query parameters of a list answered a page at a time (`plugins.store.pages`)."""
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ valid unused coupons (`HRS#OPEN`) and one coupon of a type per period (`HRS#<typ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pynamodb.exceptions import UpdateError
@@ -182,7 +183,7 @@ class CouponIssuer(Issuer):
             campaign_id=config.id, type_id=spec.type_id, origin=ctx.origin,
             channel=spec.channel or ctx.channel or config.channel, issued_at=ctx.now,
             valid_from=valid_from, valid_until=valid_until,
-            terms=terms | {"kind": spec.kind, "title": spec.title,
+            terms=terms | {"kind": spec.kind, "title": spec.title, "timezone": config.timezone,
                            "usage": spec.usage.model_dump(mode="json")} | (extra or {}),
         )
         tx.put("reward:coupon", coupon, CouponItem.pk.does_not_exist())
@@ -242,6 +243,13 @@ def member_coupons(member_id: str) -> list[CouponItem]:
     """A member's coupons, newest first (ids start with the issue date)."""
     items = CouponItem.query(keys.member(member_id), CouponItem.sk.startswith(keys.COUPON_PREFIX))
     return sorted(items, key=lambda c: c.issued_at, reverse=True)
+
+
+def zone_of(coupon: CouponItem) -> tzinfo | None:
+    """The time zone of the campaign that issued `coupon`, kept with it so that its times are
+    answered in it without reading the campaign (None for a coupon issued before it was)."""
+    named = (coupon.terms or {}).get("timezone")
+    return ZoneInfo(named) if named else None
 
 
 def find_coupon(member_id: str, coupon_id: str) -> CouponItem:

@@ -29,12 +29,18 @@ def operations(campaign_id: str) -> str:
     return f"C#{campaign_id}#LOG"
 
 
+OPERATION_ENTRY = "LOG#"
+
+
 def operation_entry(at: str, suffix: str) -> str:
-    return f"LOG#{at}#{suffix}"
+    return f"{OPERATION_ENTRY}{at}#{suffix}"
+
+
+CONFIG_VERSION = "CFG#v"
 
 
 def config_version(version: int) -> str:
-    return f"CFG#v{version:08d}"
+    return f"{CONFIG_VERSION}{version:08d}"
 
 
 def allowance(campaign_id: str, name: str, shard: int) -> str:

@@ -51,7 +51,7 @@ class Console:
         media = {k.lower(): v for k, v in reply.headers.items()}.get("content-type", "application/json")
         media = media.split(";")[0].strip()
         reply.data = json.loads(reply.body) if reply.body and media == "application/json" else None
-        assert_conforms(document(), method, path, reply.status_code, reply.data, media)
+        assert_conforms(document(), method, path, reply.status_code, reply.data, reply.headers)
         return reply
 
 

@@ -510,6 +510,8 @@ export interface components {
         "Idempotent-Replayed": "true" | "false";
         /** @description seconds to wait before sending the same request again */
         "Retry-After": string;
+        /** @description `Retry-After` of a 409: seconds to wait before sending the same request again, on `CONFLICT` only (contention that did not settle); a business 409 is final and has none */
+        ConflictRetryAfter: string;
     };
     pathItems: never;
 }
@@ -556,7 +558,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `TASK_NOT_FOUND`: No assist task with this id in this campaign.
              */
             404: {
                 headers: {
@@ -567,7 +568,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TASK_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -708,7 +709,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `TASK_NOT_FOUND`: No assist task with this id in this campaign.
              */
             404: {
                 headers: {
@@ -719,7 +719,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TASK_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -856,11 +856,7 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NEW_USERS_ONLY`: The campaign takes helps from new users only, and this member is not one.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
              *     - `OPEN_TASK_LIMIT`: The member already has as many open assist tasks as the campaign allows.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
-             *     - `SELF_HELP`: The initiator of an assist task tried to help it himself.
              */
             403: {
                 headers: {
@@ -871,7 +867,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NEW_USERS_ONLY" | "NO_CHANCES_LEFT" | "OPEN_TASK_LIMIT" | "POINTS_INSUFFICIENT" | "SELF_HELP";
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "OPEN_TASK_LIMIT";
                             message: string;
                         };
                     };
@@ -880,7 +876,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `TASK_NOT_FOUND`: No assist task with this id in this campaign.
              */
             404: {
                 headers: {
@@ -891,29 +886,24 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TASK_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
-            /**
-             * @description - `ALREADY_HELPED`: This member already helped this assist task (once per helper and task).
-             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `TASK_COMPLETED`: The assist task already reached its target; no more helps are taken.
-             *     - `TASK_EXPIRED`: The assist task's deadline passed before it reached its target.
-             */
+            /** @description - `CONFLICT`: A concurrent change won the race; retrying the same request is safe. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_HELPED" | "CONFLICT" | "TASK_COMPLETED" | "TASK_EXPIRED";
+                            code: "CONFLICT";
                             message: string;
                         };
                     };
@@ -1236,8 +1226,6 @@ export interface operations {
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              *     - `NEW_USERS_ONLY`: The campaign takes helps from new users only, and this member is not one.
              *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `OPEN_TASK_LIMIT`: The member already has as many open assist tasks as the campaign allows.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              *     - `SELF_HELP`: The initiator of an assist task tried to help it himself.
              */
             403: {
@@ -1249,7 +1237,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NEW_USERS_ONLY" | "NO_CHANCES_LEFT" | "OPEN_TASK_LIMIT" | "POINTS_INSUFFICIENT" | "SELF_HELP";
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NEW_USERS_ONLY" | "NO_CHANCES_LEFT" | "SELF_HELP";
                             message: string;
                         };
                     };
@@ -1284,7 +1272,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1496,7 +1484,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -199,7 +199,10 @@ export interface components {
              */
             sold_out_today: boolean;
         };
-        /** VerifiedView */
+        /**
+         * VerifiedView
+         * @description What staff are answered: the booking, picked up (the function's route and the console's).
+         */
         VerifiedView: {
             /** Booking Id */
             booking_id: string;
@@ -463,6 +466,8 @@ export interface components {
         "Idempotent-Replayed": "true" | "false";
         /** @description seconds to wait before sending the same request again */
         "Retry-After": string;
+        /** @description `Retry-After` of a 409: seconds to wait before sending the same request again, on `CONFLICT` only (contention that did not settle); a business 409 is final and has none */
+        ConflictRetryAfter: string;
     };
     pathItems: never;
 }
@@ -507,9 +512,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
-             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              */
             404: {
@@ -521,7 +524,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -660,9 +663,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
-             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              */
             404: {
@@ -674,7 +675,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -812,8 +813,6 @@ export interface operations {
              *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -824,16 +823,14 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
-             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              */
             404: {
@@ -845,7 +842,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -853,39 +850,20 @@ export interface operations {
             };
             /**
              * @description - `ALREADY_BOOKED`: The player already holds a booking for that day (or in this campaign).
-             *     - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
-             *     - `BOOKING_CANCELLED`: The booking is cancelled (cancelled twice, or verified after a cancel).
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `PICKUP_NOT_OPEN`: The pick-up window has not opened yet.
              *     - `SOLD_OUT`: Every unit of that day (or of the campaign) is booked.
              */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_BOOKED" | "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN" | "SOLD_OUT";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `BOOKING_EXPIRED`: The booking's pick-up window is over. */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "BOOKING_EXPIRED";
+                            code: "ALREADY_BOOKED" | "CONFLICT" | "SOLD_OUT";
                             message: string;
                         };
                     };
@@ -1054,12 +1032,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `BOOKING_CLOSED`: Bookings are not taken at this hour.
-             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
-             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -1070,7 +1044,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -1079,7 +1053,6 @@ export interface operations {
             /**
              * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
              *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              */
             404: {
@@ -1091,31 +1064,28 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `ALREADY_BOOKED`: The player already holds a booking for that day (or in this campaign).
-             *     - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
+             * @description - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
              *     - `BOOKING_CANCELLED`: The booking is cancelled (cancelled twice, or verified after a cancel).
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `PICKUP_NOT_OPEN`: The pick-up window has not opened yet.
-             *     - `SOLD_OUT`: Every unit of that day (or of the campaign) is booked.
              */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_BOOKED" | "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN" | "SOLD_OUT";
+                            code: "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT";
                             message: string;
                         };
                     };
@@ -1169,11 +1139,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `DAY_NOT_BOOKABLE`: The day asked for is not one the campaign takes bookings for (past, too far ahead, not a bookable weekday, outside the campaign).
-             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             *     - `STORE_UNKNOWN`: The store named is not one of the campaign's pick-up stores (or none was named).
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1183,7 +1149,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "DAY_NOT_BOOKABLE" | "IDEMPOTENCY_KEY_REUSED" | "STORE_UNKNOWN";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };
@@ -1301,12 +1267,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `BOOKING_CLOSED`: Bookings are not taken at this hour.
-             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
-             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
-             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             */
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1316,15 +1277,14 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED";
+                            code: "FORBIDDEN";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
-             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              */
@@ -1337,31 +1297,29 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `ALREADY_BOOKED`: The player already holds a booking for that day (or in this campaign).
-             *     - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
+             * @description - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
              *     - `BOOKING_CANCELLED`: The booking is cancelled (cancelled twice, or verified after a cancel).
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
              *     - `PICKUP_NOT_OPEN`: The pick-up window has not opened yet.
-             *     - `SOLD_OUT`: Every unit of that day (or of the campaign) is booked.
              */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_BOOKED" | "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN" | "SOLD_OUT";
+                            code: "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN";
                             message: string;
                         };
                     };
@@ -1415,11 +1373,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `DAY_NOT_BOOKABLE`: The day asked for is not one the campaign takes bookings for (past, too far ahead, not a bookable weekday, outside the campaign).
-             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             *     - `STORE_UNKNOWN`: The store named is not one of the campaign's pick-up stores (or none was named).
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1429,7 +1383,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "DAY_NOT_BOOKABLE" | "IDEMPOTENCY_KEY_REUSED" | "STORE_UNKNOWN";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };
@@ -1570,7 +1524,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

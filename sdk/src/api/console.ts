@@ -209,7 +209,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The campaign's config versions
+         * The campaign's config versions, newest first, a page at a time
          * @description for the `marketer` role
          */
         get: operations["versions"];
@@ -326,12 +326,57 @@ export interface components {
                 message: string;
             };
         };
+        /**
+         * VerifiedView
+         * @description What staff are answered: the booking, picked up (the function's route and the console's).
+         */
+        VerifiedView: {
+            /** Booking Id */
+            booking_id: string;
+            /** Code */
+            code: string;
+            /** State */
+            state: string;
+            /** Day */
+            day: string;
+            /** Store Id */
+            store_id: string | null;
+            /** Member Id */
+            member_id: string;
+            /** Verified By */
+            verified_by: string;
+            /**
+             * Verified At
+             * Format: date-time
+             */
+            verified_at: string;
+        };
         /** BookingVerify */
         BookingVerify: {
             /** Campaign Id */
             campaign_id: string;
             /** Code */
             code: string;
+        };
+        /** Applied */
+        Applied: {
+            /** Campaign Id */
+            campaign_id: string;
+            /**
+             * Version
+             * @description the version this write stored
+             */
+            version: number;
+            /**
+             * Games
+             * @description the games it runs (switched on)
+             */
+            games: string[];
+            /**
+             * Budget Counted
+             * @description whether the budget is counted in shards
+             */
+            budget_counted: boolean;
         };
         /**
          * ForecastRequest
@@ -424,6 +469,301 @@ export interface components {
              */
             campaign_id: string | null;
         };
+        /** Switched */
+        Switched: {
+            /** Campaign Id */
+            campaign_id: string;
+            /**
+             * Version
+             * @description the version this write stored
+             */
+            version: number;
+            /**
+             * Games
+             * @description the games it runs (switched on)
+             */
+            games: string[];
+            /**
+             * Budget Counted
+             * @description whether the budget is counted in shards
+             */
+            budget_counted: boolean;
+            /** Game */
+            game: string;
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Effective Within Seconds
+             * @description when every function has picked it up
+             */
+            effective_within_seconds: number;
+        };
+        /** Operation */
+        Operation: {
+            /** At */
+            at: string;
+            /**
+             * By
+             * @description the credential that wrote: an operator's name, `partner:<id>`
+             */
+            by: string;
+            /**
+             * Kind
+             * @description what was written: `campaigns/apply`, `coupons/verify`, ...
+             */
+            kind: string;
+            /**
+             * Result
+             * @description the answer the write got
+             */
+            result: {
+                [key: string]: unknown;
+            };
+        };
+        /** OperationsLog */
+        OperationsLog: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             * @default null
+             */
+            next_cursor: string | null;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Operations */
+            operations: components["schemas"]["Operation"][];
+        };
+        /** ChannelFigures */
+        ChannelFigures: {
+            /** Plays */
+            plays: number;
+            /**
+             * Cost
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            cost: string;
+        };
+        /** Cost */
+        Cost: {
+            /**
+             * Total
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            total: string;
+            /**
+             * Brand
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            brand: string;
+            /**
+             * Partner
+             * @description the partners' part of partner coupons' cost
+             * @example 2.00
+             */
+            partner: string;
+            /** Budget */
+            budget: string | null;
+            /** Budget Used Rate */
+            budget_used_rate: number;
+            /** By Game */
+            by_game: {
+                [key: string]: string;
+            };
+            /**
+             * By Kind
+             * @description prizes, red_packet_cash, partner_coupons
+             */
+            by_kind: {
+                [key: string]: string;
+            };
+        };
+        /** Day */
+        Day: {
+            /**
+             * Day
+             * @description a local day of the campaign's zone
+             */
+            day: string;
+            /** Visitors */
+            visitors: number;
+            /** Players */
+            players: number;
+            /** Plays */
+            plays: number;
+            /** Winners */
+            winners: number;
+            /**
+             * Cost
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            cost: string;
+            /** Coupons Redeemed */
+            coupons_redeemed: number;
+            /**
+             * Sales Driven
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            sales_driven: string;
+            /** Fraud Blocks */
+            fraud_blocks: number;
+        };
+        /** Funnel */
+        Funnel: {
+            /**
+             * Visitors
+             * @description members who opened a page (once a day counts)
+             */
+            visitors: number;
+            /** Players */
+            players: number;
+            /** Winners */
+            winners: number;
+            /** Coupons Issued */
+            coupons_issued: number;
+            /** Coupons Redeemed */
+            coupons_redeemed: number;
+        };
+        /**
+         * Report
+         * @description The campaign's figures, from the aggregates (docs/report.md).
+         */
+        Report: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Config Version */
+            config_version: number;
+            /** As Of */
+            as_of: string;
+            /** Zone */
+            zone: string;
+            funnel: components["schemas"]["Funnel"];
+            /** New Members */
+            new_members: number;
+            /**
+             * Plays
+             * @description per game
+             */
+            plays: {
+                [key: string]: number;
+            };
+            /**
+             * Prizes Awarded
+             * @description per game and prize id
+             */
+            prizes_awarded: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            cost: components["schemas"]["Cost"];
+            /**
+             * Sales Driven
+             * @description order amounts of redeemed coupons
+             * @example 2.00
+             */
+            sales_driven: string;
+            /** Channels */
+            channels: {
+                [key: string]: components["schemas"]["ChannelFigures"];
+            };
+            /**
+             * K Factor
+             * @description per game that has one
+             */
+            k_factor: {
+                [key: string]: number;
+            };
+            /**
+             * Fraud Blocks
+             * @description per rule
+             */
+            fraud_blocks: {
+                [key: string]: number;
+            };
+            /** Days */
+            days: components["schemas"]["Day"][];
+            /**
+             * Games
+             * @description each game's own figures (docs/console.md)
+             */
+            games: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /**
+             * Items Read
+             * @description the figures items the report read
+             */
+            items_read: number;
+        };
+        /** Version */
+        Version: {
+            /** Version */
+            version: number;
+            /**
+             * Applied At
+             * Format: date-time
+             * @description in the time zone of that version
+             */
+            applied_at: string;
+            /** Applied By */
+            applied_by: string | null;
+            /** Budget Counted */
+            budget_counted: boolean;
+            /**
+             * Games
+             * @description each game of that version: on or off
+             */
+            games: {
+                [key: string]: boolean;
+            };
+        };
+        /** VersionList */
+        VersionList: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             * @default null
+             */
+            next_cursor: string | null;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Versions */
+            versions: components["schemas"]["Version"][];
+        };
+        /** CouponRedeemed */
+        CouponRedeemed: {
+            /** Coupon Id */
+            coupon_id: string;
+            /** Member Id */
+            member_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Title */
+            title: string | null;
+            /**
+             * State
+             * @constant
+             */
+            state: "redeemed";
+            /**
+             * Redeemed At
+             * Format: date-time
+             */
+            redeemed_at: string;
+            /** Store Id */
+            store_id: string;
+            /** Order Amount */
+            order_amount: string | null;
+            /** Verified By */
+            verified_by: string;
+        };
         /**
          * Order
          * @description The order a coupon is presented with at the till.
@@ -466,6 +806,35 @@ export interface components {
              */
             order: components["schemas"]["Order"] | null;
         };
+        /** PoolUploaded */
+        PoolUploaded: {
+            /** Upload Id */
+            upload_id: string;
+            /** Partner */
+            partner: string;
+            /** Type Id */
+            type_id: string;
+            /**
+             * Accepted
+             * @description codes in this upload
+             */
+            accepted: number;
+            /**
+             * Pool Size
+             * @description codes ever loaded into the type's pool
+             */
+            pool_size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /**
+             * Replayed
+             * @description true: this upload id was done before, this is its answer
+             */
+            replayed: boolean;
+        };
         /** PoolUpload */
         PoolUpload: {
             /** Upload Id */
@@ -479,6 +848,35 @@ export interface components {
             /** Codes */
             codes: string;
         };
+        /** PartnerRedeemed */
+        PartnerRedeemed: {
+            /** Coupon Id */
+            coupon_id: string;
+            /** Member Id */
+            member_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Partner */
+            partner: string;
+            /** Type Id */
+            type_id: string | null;
+            /** Title */
+            title: string | null;
+            /** Code */
+            code: string | null;
+            /**
+             * State
+             * @constant
+             */
+            state: "redeemed";
+            /**
+             * Redeemed At
+             * Format: date-time
+             */
+            redeemed_at: string;
+            /** Order Amount */
+            order_amount: string | null;
+        };
         /** Redemption */
         Redemption: {
             /** Member Id */
@@ -491,6 +889,91 @@ export interface components {
              */
             order: components["schemas"]["Order"] | null;
         };
+        /** CostSplit */
+        CostSplit: {
+            /**
+             * Total
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            total: string;
+            /**
+             * Brand
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            brand: string;
+            /**
+             * Partner
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            partner: string;
+        };
+        /** Tally */
+        Tally: {
+            /** Issued */
+            issued: number;
+            /**
+             * Cost
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            cost: string;
+        };
+        /** TypeFigures */
+        TypeFigures: {
+            /** Issued */
+            issued: number;
+            /** Redeemed */
+            redeemed: number;
+            /** Expired */
+            expired: number;
+        };
+        /** Settlement */
+        Settlement: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Partner */
+            partner: string;
+            /** Name */
+            name: string;
+            /** As Of */
+            as_of: string;
+            /** Brand Share */
+            brand_share: string;
+            /** Quota */
+            quota: number;
+            /**
+             * Budget
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            budget: string;
+            /** Issued */
+            issued: number;
+            /** Redeemed */
+            redeemed: number;
+            /** Expired */
+            expired: number;
+            /** Open */
+            open: number;
+            /**
+             * Redeemed At
+             * @description redemptions per place: `partner` (its own counter) or the brand's store id
+             */
+            redeemed_at: {
+                [key: string]: number;
+            };
+            /** By Type */
+            by_type: {
+                [key: string]: components["schemas"]["TypeFigures"];
+            };
+            cost_issued: components["schemas"]["CostSplit"];
+            cost_redeemed: components["schemas"]["CostSplit"];
+            /** @description the partner's running counters, as issuance checks them */
+            tally: components["schemas"]["Tally"];
+        };
     };
     responses: never;
     parameters: never;
@@ -502,6 +985,8 @@ export interface components {
         "Idempotent-Replayed": "true" | "false";
         /** @description seconds to wait before sending the same request again */
         "Retry-After": string;
+        /** @description `Retry-After` of a 409: seconds to wait before sending the same request again, on `CONFLICT` only (contention that did not settle); a business 409 is final and has none */
+        ConflictRetryAfter: string;
     };
     pathItems: never;
 }
@@ -620,7 +1105,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["VerifiedView"];
                 };
             };
             /**
@@ -706,7 +1191,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -956,7 +1441,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Applied"];
                 };
             };
             /**
@@ -1017,7 +1502,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1125,7 +1610,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1273,7 +1757,6 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1432,7 +1915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Switched"];
                 };
             };
             /**
@@ -1512,7 +1995,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1629,7 +2112,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Switched"];
                 };
             };
             /**
@@ -1709,7 +2192,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1803,9 +2286,9 @@ export interface operations {
     operations: {
         parameters: {
             query?: {
-                /** @description page size */
+                /** @description items per page, 1 to 100 (50 by default) */
                 limit?: string;
-                /** @description the previous page's `next_cursor` */
+                /** @description the `next_cursor` of the page before */
                 cursor?: string;
             };
             header?: never;
@@ -1823,7 +2306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["OperationsLog"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -1872,22 +2355,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "FORBIDDEN";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied. */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND";
                             message: string;
                         };
                     };
@@ -1949,7 +2416,10 @@ export interface operations {
     };
     report: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `csv`: one row per day and the total */
+                format?: string;
+            };
             header?: never;
             path: {
                 campaign_id: string;
@@ -1965,7 +2435,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Report"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -2233,7 +2703,12 @@ export interface operations {
     };
     versions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 campaign_id: string;
@@ -2249,7 +2724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["VersionList"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -2546,7 +3021,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["CouponRedeemed"];
                 };
             };
             /**
@@ -2633,7 +3108,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2741,22 +3216,20 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PoolUploaded"];
                 };
             };
             /** @description success */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PoolUploaded"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -2780,7 +3253,6 @@ export interface operations {
              *     - `PARTNER_AUTH_MISSING`: A partner call lacks one of the signature headers.
              *     - `REQUEST_EXPIRED`: The request's timestamp is more than five minutes from now.
              *     - `SIGNATURE_INVALID`: Unknown API key, or the signature does not match the request.
-             *     - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
              */
             401: {
                 headers: {
@@ -2791,13 +3263,16 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID" | "TOKEN_INVALID";
+                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID";
                             message: string;
                         };
                     };
                 };
             };
-            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            /**
+             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2807,7 +3282,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN";
+                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -2841,7 +3316,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2957,7 +3432,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PartnerRedeemed"];
                 };
             };
             /**
@@ -2985,7 +3460,6 @@ export interface operations {
              *     - `PARTNER_AUTH_MISSING`: A partner call lacks one of the signature headers.
              *     - `REQUEST_EXPIRED`: The request's timestamp is more than five minutes from now.
              *     - `SIGNATURE_INVALID`: Unknown API key, or the signature does not match the request.
-             *     - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
              */
             401: {
                 headers: {
@@ -2996,16 +3470,13 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID" | "TOKEN_INVALID";
+                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID";
                             message: string;
                         };
                     };
                 };
             };
-            /**
-             * @description - `COUPON_NOT_USABLE_HERE`: The coupon's usage scope leaves out the store where it is presented.
-             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
-             */
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3015,7 +3486,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "COUPON_NOT_USABLE_HERE" | "FORBIDDEN";
+                            code: "FORBIDDEN";
                             message: string;
                         };
                     };
@@ -3049,7 +3520,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3155,7 +3626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Settlement"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -3179,7 +3650,6 @@ export interface operations {
              *     - `PARTNER_AUTH_MISSING`: A partner call lacks one of the signature headers.
              *     - `REQUEST_EXPIRED`: The request's timestamp is more than five minutes from now.
              *     - `SIGNATURE_INVALID`: Unknown API key, or the signature does not match the request.
-             *     - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
              */
             401: {
                 headers: {
@@ -3190,7 +3660,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID" | "TOKEN_INVALID";
+                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID";
                             message: string;
                         };
                     };
@@ -3236,7 +3706,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

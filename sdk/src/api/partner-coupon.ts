@@ -42,7 +42,7 @@ export interface paths {
             cookie?: never;
         };
         /** The player's partner coupons */
-        get: operations["list_mine_campaigns__campaign_id__coupons_mine_get"];
+        get: operations["list_page_campaigns__campaign_id__coupons_mine_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -120,6 +120,11 @@ export interface components {
         };
         /** CenterView */
         CenterView: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
             /** Campaign Id */
             campaign_id: string;
             /** Name */
@@ -160,12 +165,52 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** MyCoupon */
+        MyCoupon: {
+            /** Coupon Id */
+            coupon_id: string;
+            /** Type Id */
+            type_id: string | null;
+            /** Partner */
+            partner: string | null;
+            /** Title */
+            title: string | null;
+            /**
+             * Code
+             * @description the partner's code; null while a real-time code is pending
+             */
+            code: string | null;
+            /** Code State */
+            code_state: string | null;
+            /** Face Value */
+            face_value: string | null;
+            /**
+             * Origin
+             * @description claim (the coupon center) or award (a game's prize)
+             */
+            origin: string;
+            /**
+             * State
+             * @description issued, redeemed or expired
+             */
+            state: string;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Valid Until */
+            valid_until: string;
+        };
         /** MyCoupons */
         MyCoupons: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
             /** Coupons */
-            coupons: {
-                [key: string]: unknown;
-            }[];
+            coupons: components["schemas"]["MyCoupon"][];
         };
         /**
          * CashReward
@@ -452,6 +497,8 @@ export interface components {
         "Idempotent-Replayed": "true" | "false";
         /** @description seconds to wait before sending the same request again */
         "Retry-After": string;
+        /** @description `Retry-After` of a 409: seconds to wait before sending the same request again, on `CONFLICT` only (contention that did not settle); a business 409 is final and has none */
+        ConflictRetryAfter: string;
     };
     pathItems: never;
 }
@@ -459,7 +506,12 @@ export type $defs = Record<string, never>;
 export interface operations {
     get_center_campaigns__campaign_id__coupons_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 /** @description campaign id */
@@ -469,7 +521,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description every claimable partner coupon and what is left */
+            /** @description a page of the claimable partner coupons and what is left */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -497,9 +549,7 @@ export interface operations {
             };
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
              */
             404: {
                 headers: {
@@ -510,7 +560,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -646,8 +696,6 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -658,7 +706,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -668,7 +716,6 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
              */
             404: {
                 headers: {
@@ -679,7 +726,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -688,21 +735,20 @@ export interface operations {
             /**
              * @description - `CLAIM_LIMIT_REACHED`: The member already claimed as many of this coupon as allowed (today or in all), or the anti-harassment rules refuse it.
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `DUPLICATE_CODES`: An upload repeats a code, or holds one the pool already has (lines named).
              *     - `PARTNER_EXHAUSTED`: The partner's quota of coupons or its budget is used up.
              *     - `POOL_EMPTY`: Every code of this coupon type's pool was handed out.
              */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CLAIM_LIMIT_REACHED" | "CONFLICT" | "DUPLICATE_CODES" | "PARTNER_EXHAUSTED" | "POOL_EMPTY";
+                            code: "CLAIM_LIMIT_REACHED" | "CONFLICT" | "PARTNER_EXHAUSTED" | "POOL_EMPTY";
                             message: string;
                         };
                     };
@@ -740,10 +786,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `CODES_INVALID`: An upload is empty, unreadable, or holds a malformed code (lines named).
-             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -753,7 +796,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CODES_INVALID" | "IDEMPOTENCY_KEY_REUSED";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };
@@ -798,9 +841,14 @@ export interface operations {
             };
         };
     };
-    list_mine_campaigns__campaign_id__coupons_mine_get: {
+    list_page_campaigns__campaign_id__coupons_mine_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: {
                 /** @description Bearer <player token> */
                 authorization?: string | null;
@@ -813,7 +861,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description newest first, with codes and states */
+            /** @description a page of them, with codes and states */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -876,9 +924,7 @@ export interface operations {
             };
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
              */
             404: {
                 headers: {
@@ -889,7 +935,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -1060,7 +1106,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
