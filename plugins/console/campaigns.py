@@ -153,16 +153,20 @@ def disable(call: Call, campaign_id: str, game: str) -> Response:
 
 
 @campaigns.route("/{campaign_id}/report", methods=["GET"])
-@documented("marketer", "The campaign report (`?format=csv`: its days as CSV)", answer=Report,
-            raises=(CampaignNotFoundError,), query=(("format", "`csv`: one row per day and the total"),))
+@documented("marketer", "The campaign report", answer=Report, raises=(CampaignNotFoundError,))
 @console_view(campaigns, MARKETER)
 def report(call: Call, campaign_id: str) -> Response:
-    found = campaign_report(campaign_id, runtime.clock())
-    if (call.request.query_params or MultiDict({})).get("format") == "csv":
-        return Response(body=report_csv(found), status_code=200, headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{campaign_id}-report.csv"'})
-    return json_response(200, found)
+    return json_response(200, campaign_report(campaign_id, runtime.clock()))
+
+
+@campaigns.route("/{campaign_id}/report.csv", methods=["GET"])
+@documented("marketer", "The campaign report as CSV: one row per day and the total",
+            media="text/csv", raises=(CampaignNotFoundError,))
+@console_view(campaigns, MARKETER)
+def report_table(call: Call, campaign_id: str) -> Response:
+    return Response(body=report_csv(campaign_report(campaign_id, runtime.clock())), status_code=200,
+                    headers={"Content-Type": "text/csv; charset=utf-8",
+                             "Content-Disposition": f'attachment; filename="{campaign_id}-report.csv"'})
 
 
 @campaigns.route("/{campaign_id}/report.html", methods=["GET"])
