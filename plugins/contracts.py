@@ -252,18 +252,16 @@ class Issuer(ABC):
 
 
 Job = Callable[[datetime, Deadline], int]
-"""A scheduled sweep of a game (e.g. expiring what is due): given now and the deadline of its
-share of the worker's run, returns items handled. It stops once the deadline has passed
-(an outside call waits no longer than what remains) and leaves the rest, its cursor where it
-stopped, to the next run."""
+"""A game's scheduled sweep (e.g. expiring what is due): given now and the deadline of its share
+of the worker's run, returns items handled. Past the deadline it stops (an outside call waits
+no longer than what remains), leaving the rest, its cursor where it stopped, to the next run."""
 ReportFigures = Callable[[Campaign, Mapping[str, int], datetime], dict[str, Any]]
 """A game's own section of the campaign report: given the campaign, the game's aggregated
 figures (what its actions tallied, `plugins.store.tally`) and now, a JSON-able dict."""
 StoreOptions = Callable[["argparse.ArgumentParser"], None]
 Commands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", StoreOptions], None]
-"""A game's `mgames` commands: it adds subcommands (each `set_defaults(run=...)`, returning
-the exit status) and calls the given `StoreOptions` on those that use the table, which the
-CLI then binds before running them."""
+"""A game's `mgames` commands: subcommands (each `set_defaults(run=...)` returning the exit
+status), `StoreOptions` called on those that use the table (the CLI binds it first)."""
 
 
 @dataclass(frozen=True)
