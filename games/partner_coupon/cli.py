@@ -13,11 +13,19 @@ from plugins.campaigns.repository import load_current
 from plugins.clock import utc_now
 from plugins.contracts import StoreOptions
 
+LOCAL = "--endpoint http://127.0.0.1:8001"
+
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], store: StoreOptions) -> None:
-    partner = sub.add_parser("partner", help="a partner's code pools and settlement (the table)")
-    partner_sub = partner.add_subparsers(dest="partner_command", required=True)
-    upload = partner_sub.add_parser("upload", help="add a CSV or JSON file of codes to a pool")
+    partner = sub.add_parser(
+        "partner", help="a partner's code pools and settlement (the table)",
+        epilog=f"examples:\n  mgames partner upload demo cafe coffee-10 codes.csv {LOCAL}\n"
+               f"  mgames partner settlement demo cafe {LOCAL}")
+    partner_sub = partner.add_subparsers(dest="partner_command", required=True, metavar="ACTION",
+                                         help="upload or settlement")
+    upload = partner_sub.add_parser(
+        "upload", help="add a CSV or JSON file of codes to a pool",
+        epilog=f"examples:\n  mgames partner upload demo cafe coffee-10 codes.csv {LOCAL}")
     upload.add_argument("campaign", help="the campaign id")
     upload.add_argument("partner", help="the partner id")
     upload.add_argument("type_id", metavar="type", help="the partner's coupon type id")
@@ -26,7 +34,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser], store
                         "running it again after a failure resumes, and another file is another upload)")
     store(upload)
     upload.set_defaults(run=_upload)
-    settle = partner_sub.add_parser("settlement", help="the partner's coupons and cost split")
+    settle = partner_sub.add_parser(
+        "settlement", help="the partner's coupons and cost split",
+        epilog=f"examples:\n  mgames partner settlement demo cafe {LOCAL}")
     settle.add_argument("campaign", help="the campaign id")
     settle.add_argument("partner", help="the partner id")
     store(settle)
