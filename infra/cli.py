@@ -17,9 +17,11 @@ from pathlib import Path
 from infra.arguments import LOCAL_ENDPOINT, Parser, examples, store_options
 from infra.deploy.cli import add_commands as add_deploy_commands
 from infra.failures import guarded
+from infra.report import add_report_command
+from infra.simulate import add_commands as add_simulate_commands
 from infra.stack_commands import add_commands as add_stack_commands
 from infra.store_commands import add_commands as add_store_commands
-from infra.validate import cmd_validate
+from infra.validate import DRAWS, cmd_validate, draw_count
 from plugins.registry import contribution, games
 
 __all__ = ["main", "parser", "store_options"]
@@ -55,11 +57,16 @@ def parser() -> argparse.ArgumentParser:
     add_stack_commands(sub)
     validate = sub.add_parser("validate", help="check campaign files, naming field and reason",
                               epilog=examples("mgames validate examples/demo.yaml",
-                                              "mgames validate campaigns/*.yaml"))
+                                              "mgames validate campaigns/*.yaml --draws 30"))
     validate.add_argument("files", nargs="+", type=Path, help="campaign YAML files")
+    validate.add_argument("--draws", type=draw_count, default=DRAWS,
+                          help=f"show odds after per-member caps over this many draws of a member "
+                               f"(default {DRAWS})")
     validate.set_defaults(run=cmd_validate)
     add_store_commands(sub)
+    add_report_command(sub, store_options)
     add_deploy_commands(sub)
+    add_simulate_commands(sub)
     for plugin in games().values():
         add_commands = contribution(plugin, "commands")
         if add_commands is not None:

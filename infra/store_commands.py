@@ -1,5 +1,5 @@
 """The `mgames` commands that read or write the games table: campaigns, the blacklist, a
-member's coupons, the report, the kill switch and the scheduled jobs."""
+member's coupons, the kill switch and the scheduled jobs (the report: infra/report.py)."""
 
 from __future__ import annotations
 
@@ -55,20 +55,6 @@ def cmd_coupons(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    import json
-
-    from infra.progress import progress
-    from plugins.campaigns.repository import load_current
-    from plugins.clock import utc_now
-    from plugins.console.report import campaign_report, report_steps
-
-    with progress(f"report {args.campaign}", report_steps(load_current(args.campaign))) as advance:
-        report = campaign_report(args.campaign, utc_now(), advance)
-    print(json.dumps(report, indent=2))
-    return 0
-
-
 def cmd_switch(args: argparse.Namespace) -> int:
     from plugins.clock import utc_now
     from plugins.console.operations import set_game_enabled
@@ -92,7 +78,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`apply`, `blacklist`, `jobs`, `coupons`, `report`, `enable` and `disable`."""
+    """`apply`, `blacklist`, `jobs`, `coupons`, `enable` and `disable`."""
     apply = sub.add_parser("apply", help="store a new version of a campaign",
                            epilog=examples(f"mgames apply examples/demo.yaml {LOCAL}",
                                            "mgames apply spring.yaml --table mgames-prod --by mia"))
@@ -123,15 +109,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     coupons.add_argument("--redeem", metavar="COUPON_ID", help="verify this coupon at the counter")
     store_options(coupons)
     coupons.set_defaults(run=cmd_coupons)
-
-    report = sub.add_parser("report", help="a campaign's figures (reads the table: an operator call)",
-                            description="The campaign's figures as JSON on stdout (docs/console.md, The "
-                                        "report);\na progress bar on stderr, step by step.",
-                            epilog=examples(f"mgames report demo {LOCAL}",
-                                            f"mgames report demo {LOCAL} > demo-report.json"))
-    report.add_argument("campaign", help="the campaign id")
-    store_options(report)
-    report.set_defaults(run=cmd_report)
 
     for name, what in (("enable", "switch a game of a campaign on"),
                        ("disable", "the kill switch: switch a game of a campaign off")):

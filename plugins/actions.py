@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from plugins.antifraud import Player, add_guards, add_quota, raise_for_block
@@ -77,6 +76,8 @@ def perform(
     for _ in range(MAX_ATTEMPTS):
         tx = Transaction()
         result, audit = plan(tx)
+        body = request.body if isinstance(request.body, dict) else {}
+        tx.tally.channel = str(body.get("channel") or campaign.config.channel)
         request.once.put(tx, result | {"audit": audit})
         add_guards(tx, campaign, player, request.now)
         if quota is not None:
@@ -109,7 +110,7 @@ def history(member_id: str, campaign_id: str, game: str, cursor: str | None,
     """A page of a player's own actions in a game, as they were answered, and the cursor of
     the next page: one Query. Pages follow the records' keys (their idempotency keys: the
     table keeps no time order for them); each page is newest first."""
-    found = page(partial(ActionItem.query, range_key_condition=ActionItem.sk.startswith(
-        keys.action_prefix(campaign_id, game))), keys.member(member_id), cursor, limit)
+    found = page(ActionItem, keys.member(member_id), keys.action_prefix(campaign_id, game), cursor,
+                 limit)
     answers = sorted(found.items, key=lambda item: item.created_at, reverse=True)
     return [{k: v for k, v in item.result.items() if k != "audit"} for item in answers], found.next_cursor

@@ -11,15 +11,16 @@ contract is read in one place and no layer imports another in a circle. See docs
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from plugins.clock import stamp
 from plugins.errors import CampaignNotOpenError, GameNotEnabledError
 from plugins.timebox import Deadline
 from plugins.types import Frozen, Money, PositiveInt, Slug, Store, ordered_window
@@ -242,15 +243,22 @@ class Issuer(ABC):
         """The reward as a campaign page shows it before it is won."""
         return spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True) | {"type": self.name}
 
+    def offer(self, spec: Any, zone: tzinfo) -> dict[str, Any]:
+        """`describe`d, its times (config's wall time: a coupon's fixed window) with the campaign's
+        offset, `zone`: what every page shows of a reward it offers."""
+        offered = self.describe(spec)
+        return offered | {name: stamp(value if value.tzinfo else value.replace(tzinfo=zone), zone)
+                          for name, value in spec if isinstance(value, datetime) and name in offered}
+
 
 Job = Callable[[datetime, Deadline], int]
 """A scheduled sweep of a game (e.g. expiring what is due): given now and the deadline of its
 share of the worker's run, returns items handled. It stops once the deadline has passed
 (an outside call waits no longer than what remains) and leaves the rest, its cursor where it
 stopped, to the next run."""
-ReportFigures = Callable[[Campaign, datetime], dict[str, Any]]
-"""A game's own figures for the campaign report: given the campaign and now, a JSON-able dict.
-It reads the game's own items itself (the report cannot know their keys)."""
+ReportFigures = Callable[[Campaign, Mapping[str, int], datetime], dict[str, Any]]
+"""A game's own section of the campaign report: given the campaign, the game's aggregated
+figures (what its actions tallied, `plugins.store.tally`) and now, a JSON-able dict."""
 StoreOptions = Callable[["argparse.ArgumentParser"], None]
 Commands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", StoreOptions], None]
 """A game's `mgames` commands: it adds subcommands (each `set_defaults(run=...)`, returning
@@ -264,9 +272,10 @@ class GamePlugin:
     routes (its function URL), and optionally scheduled jobs, its own figures for the campaign
     report, console routes and `mgames` commands.
 
-    `console` and `commands` name what only the console and the CLI load (`"module:name"`,
-    as an entry point does), so a game function never imports them: a Chalice blueprint with
-    the routes of the game's marketers, staff or partners, and a `Commands` function.
+    `console`, `commands` and `forecast` name what only the console, the CLI and a forecast
+    load (`"module:name"`, as an entry point does), so a game function never imports them: a
+    Chalice blueprint with the routes of the game's marketers, staff or partners, a `Commands`
+    function, and a `plugins.forecast.GameModel` class (docs/simulate.md).
 
     `table_actions` are the DynamoDB actions its routes need beyond the platform's own
     (`plugins.registry.PLATFORM_TABLE_ACTIONS`), e.g. `dynamodb:DeleteItem`: its function is
@@ -284,6 +293,7 @@ class GamePlugin:
     report: ReportFigures | None = None
     console: str | None = None
     commands: str | None = None
+    forecast: str | None = None
     table_actions: frozenset[str] = frozenset()
 
     @property

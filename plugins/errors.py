@@ -6,6 +6,7 @@ Raise these anywhere below a route; `plugins.web.envelope` turns them into
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 
@@ -17,6 +18,8 @@ class GameError(Exception):
     status: ClassVar[int] = 400
     retry_after: int | None = None
     """Seconds after which the same request may succeed: answered as `Retry-After`."""
+    fields: ClassVar[dict[str, Any]] = {}
+    """The JSON schemas of what `envelope()` adds to the envelope's `error` (its document)."""
 
     def __init_subclass__(cls, code: str | None = None, status: int | None = None,
                           **kwargs: Any) -> None:
@@ -30,6 +33,10 @@ class GameError(Exception):
         super().__init__(message)
         self.message = message
         self.details = details
+
+    def envelope(self) -> dict[str, Any]:
+        """What the envelope's `error` carries beyond code, message and request id (`fields`)."""
+        return {}
 
 
 class MalformedRequestError(GameError, code="MALFORMED_REQUEST"):
@@ -62,6 +69,10 @@ class TokenInvalidError(GameError, code="TOKEN_INVALID", status=401):
 
 class CampaignNotFoundError(GameError, code="CAMPAIGN_NOT_FOUND", status=404):
     """No campaign with this id has been applied."""
+
+
+class VersionNotFoundError(GameError, code="VERSION_NOT_FOUND", status=404):
+    """The campaign has no config version with this number."""
 
 
 class GameNotEnabledError(GameError, code="GAME_NOT_ENABLED", status=404):
@@ -104,8 +115,33 @@ class CouponNotUsableHereError(GameError, code="COUPON_NOT_USABLE_HERE", status=
     """The coupon's usage scope leaves out the store where it is presented."""
 
 
+FIELD_PATH = re.compile(r"^([a-z_][a-z0-9_]*(?:\.[A-Za-z0-9_-]+)*): (.+)$", re.S)
+"""`field.path: reason`, the path starting at a config key (`games.lucky-wheel.prizes.0.cost`)."""
+
+
+def problem(text: str) -> dict[str, str]:
+    """One config problem as `{"field", "message"}`; `field` is "" when the problem names no
+    field of the document (a state conflict, a whole-document rule)."""
+    found = FIELD_PATH.match(text)
+    return {"field": found.group(1), "message": found.group(2)} if found else {"field": "", "message": text}
+
+
 class ConfigInvalidError(GameError, code="CONFIG_INVALID", status=422):
     """A campaign config failed validation; the message names the field and the reason."""
+
+    fields: ClassVar[dict[str, Any]] = {"problems": {
+        "type": "array", "description": "every problem, each at its field's dotted path in the "
+                                        "config (`\"\"` when it names no field)",
+        "items": {"type": "object", "required": ["field", "message"],
+                  "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}
+
+    def envelope(self) -> dict[str, Any]:
+        """Every problem with its field, so an editor shows each next to its field."""
+        return {"problems": [problem(str(p)) for p in self.details.get("errors") or [self.message]]}
+
+
+class ForecastInvalidError(GameError, code="FORECAST_INVALID"):
+    """A forecast's campaign or traffic profile cannot be played; each problem is named."""
 
 
 class ConflictError(GameError, code="CONFLICT", status=409):

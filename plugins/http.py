@@ -42,16 +42,18 @@ def json_body(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, default=str)
 
 
-def error_answer(status: int, code: str, message: str, retry_after: int | None = None) -> Answer:
+def error_answer(status: int, code: str, message: str, retry_after: int | None = None,
+                 extra: dict[str, Any] | None = None) -> Answer:
     """The envelope of error `code`: its message in the request's language, the request's id,
-    and `Retry-After` when the same request may succeed after waiting (the one place it is set)."""
+    `extra` fields of the error (`GameError.envelope`), and `Retry-After` when the same request
+    may succeed after waiting (the one place it is set)."""
     headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
     exchange = current()
-    error = {"code": code, "message": message}
+    error: dict[str, Any] = {"code": code, "message": message}
     if exchange is not None:
         error = {"code": code, "message": localized(code, message, exchange.language),
                  "request_id": exchange.request_id}
-    return Answer(status, json_body({"error": error}), headers)
+    return Answer(status, json_body({"error": error | (extra or {})}), headers)
 
 
 def answer_for(exc: Exception) -> Answer:
@@ -59,7 +61,7 @@ def answer_for(exc: Exception) -> Answer:
     where waiting helps); a body, header or path that does not match its schema 400
     MALFORMED_REQUEST naming the fields; anything else 500 INTERNAL_ERROR, with no internals."""
     if isinstance(exc, GameError):
-        return error_answer(exc.status, exc.code, exc.message, exc.retry_after)
+        return error_answer(exc.status, exc.code, exc.message, exc.retry_after, exc.envelope())
     if isinstance(exc, ValidationError | RequestValidationError):
         return error_answer(400, "MALFORMED_REQUEST", _invalid(exc.errors()))
     return error_answer(500, "INTERNAL_ERROR", INTERNAL)

@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
+from datetime import datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from plugins.clock import stamp
 from plugins.errors import IdempotencyKeyReusedError
 from plugins.http import checked_key
 from plugins.store import ActionItem, OperationItem, Transaction, TransactionCancelledError, keys
@@ -55,9 +57,11 @@ class Once:
         return hashlib.sha256(raw).hexdigest()
 
     def put(self, tx: Transaction, result: dict[str, Any]) -> None:
+        """The record, keeping in its `audit` what the transaction tallied (`tx.tally`)."""
+        audit = dict(result.get("audit") or {}) | {"tally": tx.tally.as_json()}
         record = ActionItem(self.pk, self.sk, game=self.game, campaign_id=self.campaign_id,
                             created_at=self.now, config_version=self.config_version,
-                            request_hash=self.body_hash, result=result)
+                            request_hash=self.body_hash, result=result | {"audit": audit})
         tx.put("action", record, ActionItem.pk.does_not_exist())
 
     def replay(self) -> ActionResult:
@@ -79,21 +83,22 @@ class Once:
 
 @dataclass(frozen=True)
 class Operation:
-    """An operator's write: an entry in its campaign's log, and with an Idempotency-Key its
-    `Once` record."""
+    """An operator's write: an entry in its campaign's log (with the campaign's time `zone`,
+    when known), and with an Idempotency-Key its `Once` record."""
 
     by: str
     kind: str
     campaign_id: str
     now: datetime
     once: Once | None
+    zone: str | None = None
 
     def put(self, tx: Transaction, result: dict[str, Any]) -> None:
         if self.once is not None:
             self.once.put(tx, result)
         entry = OperationItem(keys.operations(self.campaign_id),
                               keys.operation_entry(self.now.isoformat(), secrets.token_hex(4)),
-                              by=self.by, kind=self.kind, at=self.now, result=result)
+                              by=self.by, kind=self.kind, at=self.now, zone=self.zone, result=result)
         tx.put("log", entry, OperationItem.pk.does_not_exist())
 
     def recorded(self) -> ActionResult | None:
@@ -101,14 +106,15 @@ class Operation:
 
 
 def operation(by: str, kind: str, key: str | None, body: Any, now: datetime, campaign_id: str,
-              config_version: int | None = None) -> Operation:
+              config_version: int | None = None, zone: tzinfo | None = None) -> Operation:
     """A staff, partner or marketer write of `kind` (`bookings/verify`) by `by`: logged in the
-    campaign; with `key`, recorded under the caller (outside the player actions a campaign's
-    report counts) so that a retry gets the first answer."""
+    campaign (its time then answered in `zone`, the campaign's); with `key`, recorded under the
+    caller (outside the player actions a campaign's report counts) so that a retry gets the
+    first answer."""
     once = None if key is None else Once(
         keys.member(by), keys.operation(kind, checked_key(key)), body=body, game=kind,
         campaign_id=campaign_id, now=now, config_version=config_version)
-    return Operation(by, kind, campaign_id, now, once)
+    return Operation(by, kind, campaign_id, now, once, None if zone is None else str(zone))
 
 
 def commit_once(tx: Transaction, result: dict[str, Any], op: Operation | None) -> ActionResult:
@@ -125,11 +131,13 @@ def commit_once(tx: Transaction, result: dict[str, Any], op: Operation | None) -
     return ActionResult(result=result, replayed=False)
 
 
-def operations_log(campaign_id: str, cursor: str | None = None,
+def operations_log(campaign_id: str, campaign_zone: Callable[[], tzinfo], cursor: str | None = None,
                    limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
-    """A page of the campaign's operator writes, newest first: who, what, when, the answer;
-    `next_cursor` reads on."""
-    found = page(partial(OperationItem.query, scan_index_forward=False, consistent_read=True),
-                 keys.operations(campaign_id), cursor, limit)
-    return {"operations": [{"at": e.at.isoformat(), "by": e.by, "kind": e.kind, "result": e.result}
+    """A page of the campaign's operator writes, newest first: who, what, when (in the zone
+    the entry kept; `campaign_zone()` for one written before entries kept it), the answer;
+    `next_cursor` reads on. One Query."""
+    found = page(OperationItem, keys.operations(campaign_id), keys.OPERATION_ENTRY, cursor, limit,
+                 scan_index_forward=False, consistent_read=True)
+    return {"operations": [{"at": stamp(e.at, ZoneInfo(e.zone) if e.zone else campaign_zone()),
+                            "by": e.by, "kind": e.kind, "result": e.result}
                            for e in found.items], "next_cursor": found.next_cursor}

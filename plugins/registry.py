@@ -37,7 +37,8 @@ class PluginError(Exception):
 
 
 def contribution(plugin: GamePlugin, kind: str) -> Any:
-    """The game's `console` blueprint or `commands` function, loaded; None if it has none."""
+    """The game's `console` blueprint, `commands` function or `forecast` model, loaded; None
+    if it has none."""
     reference = getattr(plugin, kind)
     if reference is None:
         return None

@@ -42,7 +42,9 @@ from filelock import FileLock  # noqa: E402
 from infra.local.dynamodb import LocalDynamoDB  # noqa: E402
 from infra.local.events import LambdaContext, function_url_event  # noqa: E402
 from infra.local.faults import FAULTS_ENV, Faults, configured_faults  # noqa: E402
+from infra.local.streams import StreamDrain  # noqa: E402
 from infra.tables import create_tables  # noqa: E402
+from plugins.aggregates import forget_marks  # noqa: E402
 from plugins.campaigns.repository import apply_campaign  # noqa: E402
 from plugins.clock import utc_now  # noqa: E402
 from plugins.contracts import Campaign  # noqa: E402
@@ -140,8 +142,16 @@ def table(dynamodb: LocalDynamoDB) -> Iterator[str]:
     create_tables(client, {"GamesTable": "mgames-test"})
     bind_table("mgames-test", host=dynamodb.endpoint_url)
     runtime.configs.clear()
+    forget_marks()  # the aggregator's memory of the emptied table
     yield "mgames-test"
     runtime.configs.clear()
+
+
+@pytest.fixture
+def aggregate(table: str) -> Callable[[], int]:
+    """Run the aggregator over what the table's stream holds so far, as Lambda would have
+    by the time a report is read; the number of records it was handed."""
+    return StreamDrain(table).drain
 
 
 @pytest.fixture
@@ -394,7 +404,7 @@ class GameClient:
         text = out.get("body") or ""
         reply = Reply(out["statusCode"], json.loads(text) if text else None, out.get("headers", {}))
         if self.checked:
-            assert_conforms(self.document, method, path, reply.status, reply.body)
+            assert_conforms(self.document, method, path, reply.status, reply.body, reply.headers)
         return reply
 
     @property

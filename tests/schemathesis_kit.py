@@ -17,11 +17,16 @@ from schemathesis.core.result import Ok
 EXAMPLES = 12
 
 
-def server_errors(schema: Any, ids: dict[str, str],
-                  authorization: Callable[[str], str]) -> tuple[list[str], list[tuple[str, int]]]:
+Conform = Callable[[Any, Any], list[str]]
+"""`conform(case, response)`: where an answer departs from the document (none: [])."""
+
+
+def server_errors(schema: Any, ids: dict[str, str], authorization: Callable[[str], str],
+                  conform: Conform | None = None) -> tuple[list[str], list[tuple[str, int]]]:
     """Run every operation of `schema` with `ids` for the path parameters it has, the
     `authorization` header for its path and a fresh Idempotency-Key; return the 5xx answers
-    (as curl commands with their answer) and every (route, status) seen."""
+    and, with `conform`, the answers that depart from the document (as curl commands with
+    their answer), and every (route, status) seen."""
     loaded = list(schema.get_all_operations())
     operations = [result.ok() for result in loaded if isinstance(result, Ok)]
     assert operations and len(operations) == len(loaded)  # every operation's schema is valid
@@ -42,6 +47,8 @@ def server_errors(schema: Any, ids: dict[str, str],
             seen.append((f"{case.method} {case.path}", response.status_code))
             if response.status_code >= 500:
                 failures.append(f"{response.status_code} {case.as_curl_command()} -> {response.text}")
+            elif conform is not None and (found := conform(case, response)):
+                failures.append(f"{found} {case.as_curl_command()} -> {response.text}")
 
         try:
             check()

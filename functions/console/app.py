@@ -16,14 +16,18 @@ from functools import cache
 from chalice import Chalice, Response
 
 from plugins.console import campaigns, staff
+from plugins.console.forecasts import forecasts
 from plugins.console.openapi import console_document
-from plugins.console.web import cors
+from plugins.console.site import site
+from plugins.console.web import Call, console_view, cors
 from plugins.registry import contribution, games
 
 app = Chalice(app_name="marketing-games-console")
 app.api.cors = cors()  # every route registered below answers CORS for the console's pages
 app.register_blueprint(campaigns, url_prefix="/campaigns")
+app.register_blueprint(forecasts, url_prefix="/campaigns")
 app.register_blueprint(staff)
+app.register_blueprint(site)  # the web console's page, at the root
 for plugin in games().values():
     blueprint = contribution(plugin, "console")
     if blueprint is not None:
@@ -38,8 +42,10 @@ def document_text() -> str:
 
 
 @app.route("/openapi.json", methods=["GET"])
-def openapi() -> Response:
-    """The console's OpenAPI 3.1 document (plugins/console/openapi.py)."""
+@console_view(app, None)
+def openapi(call: Call) -> Response:
+    """The console's OpenAPI 3.1 document (plugins/console/openapi.py), with a request id like
+    every answer."""
     return Response(body=document_text(), status_code=200, headers={"Content-Type": "application/json"})
 
 

@@ -12,7 +12,7 @@ from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
     "assist", "Referral assist", AssistConfig, router, description=__doc__,
-    report=report,
+    report=report, forecast="games.assist.forecast:AssistForecast",
 )
 
 __all__ = ["AssistConfig", "plugin"]

@@ -39,6 +39,7 @@ from games.assist.items import (
     ref_sk,
     task_pk,
 )
+from games.assist.progress import completes
 from games.assist.tasks import load_task
 from games.assist.views import GAME, assist_of, effective_state
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
@@ -51,7 +52,10 @@ from plugins.errors import (
     AssistSelfHelpError,
     AssistTaskCompletedError,
     AssistTaskExpiredError,
+    AssistTaskNotFoundError,
+    CampaignNotOpenError,
     GameError,
+    NoChancesLeftError,
 )
 from plugins.ids import time_ordered_id
 from plugins.prize_pool import PrizeReservation
@@ -59,9 +63,12 @@ from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.types import cents, yuan
 
-__all__ = ["HELPS_QUOTA", "SAME_DEVICE", "SAME_IP", "Help", "help_task"]
+__all__ = ["HELPS_QUOTA", "HELP_ERRORS", "SAME_DEVICE", "SAME_IP", "Help", "help_task"]
 
 HELPS_QUOTA = "assist:helps"
+HELP_ERRORS = (CampaignNotOpenError, AssistNewUsersOnlyError, AssistSelfHelpError, AssistTaskNotFoundError,
+               AssistTaskCompletedError, AssistTaskExpiredError, AssistAlreadyHelpedError, NoChancesLeftError)
+"""What a help refuses with of its own (for the route's document)."""
 SAME_DEVICE = fraud_rule("assist_same_device", "the helper uses the initiator's device")
 SAME_IP = fraud_rule("assist_same_ip", "the helper shares the initiator's IP during the task")
 HELPER = "helper/"
@@ -123,9 +130,8 @@ class Help:
         task = self.task
         if task is None:
             return False
-        if task.mode == "cards":
-            return self.card is not None and set(task.missing or ()) == {self.card.id}
-        return int(task.left) == 1
+        return completes(task.mode, None if task.left is None else int(task.left), task.missing,
+                         None if self.card is None else self.card.id)
 
     # writing
 
@@ -140,6 +146,7 @@ class Help:
         self._fraud_checks(tx)
         actions, condition = self._progress()
         award = self._award(tx, actions) if self.completes else None
+        self._tally(tx)
         tx.update("assist:task", TaskItem(self.pk, TASK_SK), actions, condition)
         reward = self._helper_reward(tx.scoped(HELPER))
         result: dict[str, Any] = {
@@ -155,6 +162,18 @@ class Help:
             result["card"] = {"id": self.card.id, "name": self.card.name, "image": self.card.image}
         audit = {"config_version": self.campaign.version, "initiator_award": award}
         return result, audit
+
+    def _tally(self, tx: Transaction) -> None:
+        """A help, its helper, a new member brought in; a task completed, by its deadline."""
+        tally, helper = tx.tally, self.player.member_id
+        tally.count("helps")
+        tally.once("helpers", helper)
+        if self.new_user:
+            tally.count("new_user_helps")
+            tally.once("new_members", helper)
+        if self.completes and self.task is not None:
+            tally.count("tasks_completed")
+            tally.by_hour("completed_due", int(self.task.deadline))
 
     def _fraud_checks(self, tx: Transaction) -> None:
         """Someone else on the initiator's device or IP fails the check (the initiator

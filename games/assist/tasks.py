@@ -17,7 +17,6 @@ BatchGetItem), releases each such task in its own conditional transaction, and r
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from games.assist.items import (
@@ -35,15 +34,17 @@ from games.assist.views import GAME, assist_of, task_view
 from plugins.actions import ActionRequest, ActionResult, perform
 from plugins.antifraud import Player
 from plugins.contracts import Campaign
-from plugins.errors import AssistOpenTasksLimitError, AssistTaskNotFoundError
+from plugins.errors import AssistOpenTasksLimitError, AssistTaskNotFoundError, CampaignNotOpenError
 from plugins.ids import time_ordered_id
 from plugins.store import CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.store.pages import page
 from plugins.types import cents
 
-__all__ = ["load_task", "open_task", "own_tasks", "release_expired"]
+__all__ = ["OPEN_ERRORS", "load_task", "open_task", "own_tasks", "release_expired"]
 
 FINGERPRINT_GRACE = 86400
+OPEN_ERRORS = (CampaignNotOpenError, AssistOpenTasksLimitError)
+"""What opening a task refuses with of its own (for the route's document)."""
 
 
 def open_task(campaign: Campaign, player: Player, key: str, body: dict[str, Any],
@@ -83,6 +84,9 @@ def open_task(campaign: Campaign, player: Player, key: str, body: dict[str, Any]
             tx.put(f"assist:fp-{kind}", fingerprint)
         tx.update("assist:open-limit", counter, [CounterItem.n.add(1)],
                   CounterItem.n.does_not_exist() | (CounterItem.n < section.max_open_tasks))
+        tx.tally.count("tasks_opened")
+        tx.tally.once("initiators", player.member_id)
+        tx.tally.by_hour("tasks_due", due)
         view = task_view(task, section, campaign, now, viewer=player.member_id, private=True)
         return view, {"config_version": campaign.version}
 
@@ -138,8 +142,8 @@ def own_tasks(campaign: Campaign, member_id: str, now: datetime, cursor: str | N
     """A page of the member's tasks, newest first (their ids sort by time), as he sees them
     (with his rewards), and the next page's cursor: one Query, one BatchGet."""
     section = assist_of(campaign)
-    refs = page(partial(TaskRefItem.query, range_key_condition=TaskRefItem.sk.startswith(
-        ref_prefix(campaign.id)), scan_index_forward=False), keys.member(member_id), cursor, limit)
+    refs = page(TaskRefItem, keys.member(member_id), ref_prefix(campaign.id), cursor, limit,
+                scan_index_forward=False)
     if not refs.items:
         return [], None
     found = {t.task_id: t for t in TaskItem.batch_get([(task_pk(campaign.id, r.task_id), TASK_SK)

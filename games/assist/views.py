@@ -7,11 +7,12 @@ or not anything was written at the deadline.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from games.assist.config import AssistConfig
 from games.assist.items import TaskItem
+from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.registry import get_issuer
 from plugins.types import cents, yuan
@@ -38,11 +39,10 @@ def task_view(task: TaskItem, section: AssistConfig, campaign: Campaign, now: da
               viewer: str | None = None, private: bool = False) -> dict[str, Any]:
     """The task for its share page; `private` adds what only the initiator sees (his reward)."""
     zone = campaign.config.zone
-    deadline = datetime.fromtimestamp(int(task.deadline), UTC).astimezone(zone)
     view: dict[str, Any] = {
         "task_id": task.task_id, "mode": task.mode, "state": effective_state(task, now),
-        "opened_at": task.opened_at.astimezone(zone).isoformat(),
-        "deadline": deadline.isoformat(), "need": int(task.need), "helps": int(task.helps),
+        "opened_at": stamp(task.opened_at, zone), "deadline": stamp(int(task.deadline), zone),
+        "need": int(task.need), "helps": int(task.helps),
         "left": 0, "cut": None, "cards": None,
     }
     if task.mode == "cards":
@@ -61,7 +61,7 @@ def task_view(task: TaskItem, section: AssistConfig, campaign: Campaign, now: da
     if private:
         view["reward"] = task.reward
         done = task.completed_at
-        view["completed_at"] = done.astimezone(zone).isoformat() if done else None
+        view["completed_at"] = stamp(done, zone) if done else None
     return view
 
 
@@ -82,5 +82,6 @@ def rules_view(campaign: Campaign, now: datetime) -> dict[str, Any]:
         "cards": [{"id": c.id, "name": c.name, "image": c.image} for c in section.cards] or None,
         "prizes": [p.public(campaign.config.zone) for p in section.prizes
                    if p.weight > 0 or p.id == section.fallback],
-        "helper_reward": None if reward is None else get_issuer(reward.type).describe(reward),
+        "helper_reward": None if reward is None else get_issuer(reward.type).offer(
+            reward, campaign.config.zone),
     }

@@ -17,7 +17,14 @@ from random import Random
 from typing import Any
 
 from games.booking.config import GAME, BookingConfig
-from games.booking.errors import AlreadyBookedError, BookingNotFoundError, SoldOutError
+from games.booking.errors import (
+    AlreadyBookedError,
+    BookingClosedError,
+    BookingNotFoundError,
+    DayNotBookableError,
+    SoldOutError,
+    StoreUnknownError,
+)
 from games.booking.items import (
     EXPIRY,
     TOTAL,
@@ -29,6 +36,7 @@ from games.booking.items import (
     marker_key,
 )
 from games.booking.rules import (
+    SETTLED,
     booking_of,
     booking_state,
     booking_view,
@@ -38,11 +46,17 @@ from games.booking.rules import (
 )
 from games.booking.stock import ensure_seeded, give_back, given_back, sold_out, sold_out_error, stock
 from plugins.actions import ActionRequest, ActionResult, perform, replay
+from plugins.errors import CampaignNotOpenError
 from plugins.store import ActionItem, MarkerItem, Transaction, TransactionCancelledError, get_many, keys
 from plugins.types import cents
 
-__all__ = ["CODE_ALPHABET", "book", "cancel", "new_code"]
+__all__ = ["BOOK_ERRORS", "CANCEL_ERRORS", "CODE_ALPHABET", "book", "cancel", "new_code"]
 
+BOOK_ERRORS = (CampaignNotOpenError, BookingClosedError, DayNotBookableError, StoreUnknownError, SoldOutError,
+               AlreadyBookedError)
+"""What a booking refuses with of its own (for the route's document)."""
+CANCEL_ERRORS = (BookingNotFoundError, *SETTLED)
+"""What a cancel refuses with of its own: no campaign window, it gives a unit back."""
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at the counter
 CODE_LENGTH = 8
 
@@ -95,6 +109,8 @@ class Booking:
                                 booking_id=self.booking_id, day=self.day, store_id=self.store_id,
                                 pickup_until=until), CodeItem.pk.does_not_exist())
         EXPIRY.add(tx, "expiry", campaign.id, expiry_ref(member, self.booking_id), until)
+        tx.tally.count("bookings")
+        tx.tally.by_hour("booked_due", until)
         audit = {"shards": dict(self._shards), "config_version": campaign.version}
         return booking_view(booking, now, campaign.config.zone), audit
 
@@ -162,6 +178,8 @@ def cancel(request: ActionRequest, booking_id: str) -> ActionResult:
         give_back(tx, campaign, section, booking)
         tx.delete("marker", MarkerItem(*marker_key(member, campaign.id, booking.marker)))
         EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(booking.pickup_until))
+        tx.tally.count("cancelled")
+        tx.tally.by_hour("cancelled_due", int(booking.pickup_until))
         view = booking_view(booking, now, campaign.config.zone) | {"state": "cancelled"}
         return view, {"shard": int(booking.shard)}
 

@@ -6,14 +6,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from games.booking.errors import (
-    BookingCancelledError,
-    BookingExpiredError,
-    CodeNotFoundError,
-    NotInPickupWindowError,
-    PickedUpError,
-)
-from games.booking.verify import verify
+from games.booking.verify import VERIFY_ERRORS, VerifiedView, verify
 from plugins.console.contract import documented
 from plugins.console.web import STAFF, Call, console_view, outcome_response
 from plugins.errors import CampaignNotFoundError, GameNotEnabledError
@@ -30,9 +23,8 @@ class BookingVerify(BaseModel):
 
 
 @console.route("/bookings/verify", methods=["POST"])
-@documented("staff", "Verify a booking's pick-up code", body=BookingVerify,
-            raises=(CodeNotFoundError, NotInPickupWindowError, BookingCancelledError, PickedUpError,
-                    BookingExpiredError, CampaignNotFoundError, GameNotEnabledError))
+@documented("staff", "Verify a booking's pick-up code", body=BookingVerify, answer=VerifiedView,
+            raises=(*VERIFY_ERRORS, CampaignNotFoundError, GameNotEnabledError))
 @console_view(console, STAFF)
 def verify_booking(call: Call) -> Response:
     body = call.body(BookingVerify)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import partial
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from games.booking.bookings import book, cancel
+from games.booking.bookings import BOOK_ERRORS, CANCEL_ERRORS, book, cancel
 from games.booking.config import GAME
 from games.booking.items import BookingItem, bookings_prefix
 from games.booking.rules import booking_of, booking_view, public_rules
 from games.booking.stock import sold_out
-from games.booking.verify import verify
+from games.booking.verify import VERIFY_ERRORS, VerifiedView, verify
 from plugins.contracts import Campaign
 from plugins.errors import MalformedRequestError
 from plugins.http import idempotency_key
@@ -68,24 +67,13 @@ class BookingList(kit.Paged):
     bookings: list[BookingView]
 
 
-class VerifiedView(BaseModel):
-    booking_id: str
-    code: str
-    state: str
-    day: str
-    store_id: str | None
-    member_id: str
-    verified_by: str
-    verified_at: str
-
-
 BOOKED = kit.Counted("Bookings", "booked", fields=lambda r: {"booking_id": r["booking_id"], "day": r["day"]})
 CANCELLED = kit.Counted("Cancellations", "booking cancelled")
 PICKED_UP = kit.Counted("PickUps", "picked up", fields=lambda r: {"booking_id": r["booking_id"]})
 
 
 @router.get("/campaigns/<campaign_id>", summary="The item, its price and windows",
-            responses=kit.answers(CampaignView, "the campaign"))
+            responses=kit.answers(CampaignView, "the campaign"), openapi_extensions=kit.raises())
 def get_campaign(campaign_id: kit.CampaignId) -> kit.Response[str]:
     campaign = kit.runtime.configs.get(campaign_id)
     section = booking_of(campaign)
@@ -97,7 +85,7 @@ def get_campaign(campaign_id: kit.CampaignId) -> kit.Response[str]:
 
 
 @kit.action(router, "/campaigns/<campaign_id>/bookings", "Book one unit for a day", BookingView,
-            "the booking and its pick-up code (a replay returns the first answer)", BOOKED)
+            "the booking and its pick-up code (a replay returns the first answer)", BOOKED, BOOK_ERRORS)
 def post_booking(a: kit.Action, body: Annotated[BookRequest, kit.Body()]) -> kit.ActionResult:
     return book(a.request(GAME, body.model_dump(mode="json")), body.day, body.store_id, kit.runtime.rng)
 
@@ -107,24 +95,24 @@ def own_bookings(campaign: Campaign, member_id: str, now: datetime, cursor: str 
     """A page of the member's bookings (in the order of their random ids; the page itself
     newest first) and the next page's cursor: one Query."""
     booking_of(campaign)
-    found = page(partial(BookingItem.query, range_key_condition=BookingItem.sk.startswith(
-        bookings_prefix(campaign.id))), keys.member(member_id), cursor, limit)
+    found = page(BookingItem, keys.member(member_id), bookings_prefix(campaign.id), cursor, limit)
     ordered = sorted(found.items, key=lambda b: b.booked_at, reverse=True)
     return [booking_view(b, now, campaign.config.zone) for b in ordered], found.next_cursor
 
 
 kit.paged_route(router, "/campaigns/<campaign_id>/bookings", "The player's own bookings",
-                BookingList, "a page of them, states as of now", "bookings", own_bookings)
+                BookingList, "a page of them, states as of now", "bookings", own_bookings, ())
 
 
 @kit.action(router, "/campaigns/<campaign_id>/bookings/<booking_id>/cancel", "Cancel a booking",
-            BookingView, "the booking, cancelled", CANCELLED)
+            BookingView, "the booking, cancelled", CANCELLED, CANCEL_ERRORS)
 def post_cancel(a: kit.Action, booking_id: BookingId) -> kit.ActionResult:
     return cancel(a.request(GAME, {"cancel": booking_id}), booking_id)
 
 
 @router.post("/campaigns/<campaign_id>/verifications", summary="Staff verify a pick-up code",
-             responses=kit.answers(VerifiedView, "the booking, picked up"), security=kit.OPERATOR)
+             responses=kit.answers(VerifiedView, "the booking, picked up"), security=kit.OPERATOR,
+             openapi_extensions=kit.raises(*VERIFY_ERRORS))
 def post_verification(
     campaign_id: kit.CampaignId,
     body: Annotated[VerifyRequest, kit.Body()],

@@ -20,7 +20,9 @@ from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.types import money, yuan
 
-__all__ = ["booking_of", "booking_state", "booking_view", "check_bookable", "is_bookable_day",
+SETTLED = (PickedUpError, BookingCancelledError, BookingExpiredError)
+"""What a booking no longer booked answers a cancel or a pick-up (`refuse_if_settled`)."""
+__all__ = ["SETTLED", "booking_of", "booking_state", "booking_view", "check_bookable", "is_bookable_day",
            "pick_store", "public_rules", "refuse_if_settled"]
 
 

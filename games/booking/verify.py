@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import BaseModel
+
+from games.booking.config import GAME
 from games.booking.errors import CodeNotFoundError, NotInPickupWindowError
 from games.booking.items import EXPIRY, BookingItem, CodeItem, booking_key, code_key, expiry_ref
-from games.booking.rules import booking_of, booking_state, refuse_if_settled
+from games.booking.rules import SETTLED, booking_of, booking_state, refuse_if_settled
 from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.errors import ConflictError, ForbiddenError
@@ -24,7 +27,23 @@ from plugins.idempotency import ActionResult, commit_once, operation
 from plugins.identity.callers import STAFF, Operator
 from plugins.store import Transaction, TransactionCancelledError
 
-__all__ = ["verify"]
+__all__ = ["VERIFY_ERRORS", "VerifiedView", "verify"]
+
+VERIFY_ERRORS = (CodeNotFoundError, NotInPickupWindowError, *SETTLED)
+"""What a pick-up refuses with of its own (for the routes' documents: the function's, the console's)."""
+
+
+class VerifiedView(BaseModel):
+    """What staff are answered: the booking, picked up (the function's route and the console's)."""
+
+    booking_id: str
+    code: str
+    state: str
+    day: str
+    store_id: str | None
+    member_id: str
+    verified_by: str
+    verified_at: str
 
 
 def verify(campaign: Campaign, code: str, staff: Operator, now: datetime,
@@ -38,7 +57,8 @@ def verify(campaign: Campaign, code: str, staff: Operator, now: datetime,
     booking_of(campaign)
     code = code.strip().upper()
     once = operation(staff.name, "bookings/verify", key,
-                     {"campaign_id": campaign.id, "code": code}, now, campaign.id, campaign.version)
+                     {"campaign_id": campaign.id, "code": code}, now, campaign.id, campaign.version,
+                     campaign.config.zone)
     try:
         entry = CodeItem.get(*code_key(campaign.id, code), consistent_read=True)
     except CodeItem.DoesNotExist:
@@ -54,6 +74,9 @@ def verify(campaign: Campaign, code: str, staff: Operator, now: datetime,
               (BookingItem.state == "booked") & (BookingItem.pickup_from <= moment)
               & (BookingItem.pickup_until > moment))
     EXPIRY.drop(tx, "expiry", campaign.id, expiry_ref(member, booking_id), int(entry.pickup_until))
+    tx.tally.game = GAME
+    tx.tally.count("picked_up")
+    tx.tally.by_hour("picked_up_due", int(entry.pickup_until))
     result = {"booking_id": booking_id, "code": code, "state": "picked_up", "day": entry.day,
               "store_id": entry.store_id, "member_id": member, "verified_by": staff.name,
               "verified_at": stamp(now, campaign.config.zone)}

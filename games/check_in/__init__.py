@@ -9,7 +9,7 @@ from plugins.contracts import GamePlugin
 
 plugin = GamePlugin(
     "check-in", "Check-in streaks", CheckInConfig, router, description=__doc__,
-    report=report,
+    report=report, forecast="games.check_in.forecast:CheckInForecast",
 )
 
 __all__ = ["CheckInConfig", "plugin"]

@@ -17,7 +17,7 @@ the member's progress once (`CheckInState`, one GetItem) and then writes everyth
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from random import Random
 from typing import Any
@@ -29,9 +29,9 @@ from games.check_in.cycles import (
     Cycle,
     Progress,
     advance,
+    check,
     scope_id,
-    streak_reached,
-    with_day,
+    wheel_chances,
 )
 from games.check_in.items import (
     CheckInDay,
@@ -111,12 +111,8 @@ class CheckInAttempt:
         self.refuse_early()
         rules, target, before = self.rules, self.target, self.progress
         member, cid = keys.member(self.member_id), self.campaign.id
-        after = with_day(before, target.day, target.kind)
-        streak = streak_reached(rules, after, target.day)
-        new = [m for m in rules.milestones if m.streak <= streak
-               and m.streak not in before.milestones and m.streak not in self.reached_before]
-        reached = {*before.milestones, *self.reached_before, *(m.streak for m in new)}
-        after = replace(after, milestones=tuple(sorted(reached)))
+        after, streak, new = check(rules, before, target.day, target.kind,
+                                   frozenset(self.reached_before))
 
         tx.put("checkin:day", CheckInDay(member, day_key(cid, target.day), kind=target.kind,
                                          at=self.now, action_id=self.action_id),
@@ -124,6 +120,9 @@ class CheckInAttempt:
         tx.put("checkin:state", state_item(cid, self.member_id, after),
                CheckInState.version == before.version if before.version
                else CheckInState.pk.does_not_exist())
+        tx.tally.count("check_ins" if target.kind == CHECKED else "make_ups")
+        tx.tally.count(f"streak:{streak}")
+        tx.tally.once("members", self.member_id)
         cost = 0
         if target.kind == MADE_UP:
             tx.bump("checkin:make-ups", CounterItem(member, make_ups_key(cid, target.cycle.id)),
@@ -138,7 +137,7 @@ class CheckInAttempt:
         day_spec = rules.day_reward(day_of_cycle)
         if day_spec is not None and (target.kind == CHECKED or rules.make_ups.day_reward):
             rewards.append({"for": "day", "day": day_of_cycle} | self.issue(tx, "day", day_spec))
-        chances = rules.wheel_chances if target.kind == CHECKED else 0
+        chances = wheel_chances(rules, target.kind, new)
         scope = scope_id(rules, target.cycle)
         for milestone in new:
             tx.put(f"checkin:milestone:{milestone.streak}",
@@ -149,7 +148,6 @@ class CheckInAttempt:
                 entry |= self.issue(tx, f"m{milestone.streak}", milestone.reward)
             if milestone.wheel_chances:
                 entry["wheel_chances"] = milestone.wheel_chances
-            chances += milestone.wheel_chances
             rewards.append(entry)
         if chances and self.campaign.game(WHEEL) is None:
             chances = 0  # no wheel in this campaign to spend them on

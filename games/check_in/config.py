@@ -3,6 +3,7 @@ and per milestone, make-ups, and the optional draw attached to a check-in."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -121,8 +122,8 @@ def _coupon_type(spec: RewardSpec | None) -> str | None:
     return getattr(spec, "type_id", None) if spec is not None and spec.type == "coupon" else None
 
 
-def describe(spec: RewardSpec | None) -> dict[str, Any] | None:
-    """A reward as the page shows it before it is earned."""
-    return None if spec is None else get_issuer(spec.type).describe(spec)
+def describe(spec: RewardSpec | None, zone: tzinfo) -> dict[str, Any] | None:
+    """A reward as the page shows it before it is earned, its times in the campaign's `zone`."""
+    return None if spec is None else get_issuer(spec.type).offer(spec, zone)
 
 

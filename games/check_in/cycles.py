@@ -13,7 +13,7 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from games.check_in.config import CheckInConfig
+from games.check_in.config import CheckInConfig, Milestone
 
 CHECKED, MADE_UP = "check-in", "make-up"
 ONE_DAY = timedelta(days=1)
@@ -125,3 +125,22 @@ def with_day(progress: Progress, day: date, kind: str) -> Progress:
 def scope_id(rules: CheckInConfig, cycle: Cycle) -> str:
     """What a milestone is reached once in: this cycle, or the whole campaign."""
     return cycle.id if rules.streak_scope == "cycle" else "ALL"
+
+
+def check(rules: CheckInConfig, before: Progress, day: date, kind: str,
+          reached_before: frozenset[int] = frozenset()) -> tuple[Progress, int, list[Milestone]]:
+    """Checking `day` (`kind`: check-in or make-up): the progress after it, the streak it
+    counts, and the milestones it reaches for the first time (besides `reached_before`,
+    those another action was found to have reached meanwhile)."""
+    after = with_day(before, day, kind)
+    streak = streak_reached(rules, after, day)
+    new = [m for m in rules.milestones if m.streak <= streak
+           and m.streak not in before.milestones and m.streak not in reached_before]
+    reached = {*before.milestones, *reached_before, *(m.streak for m in new)}
+    return replace(after, milestones=tuple(sorted(reached))), streak, new
+
+
+def wheel_chances(rules: CheckInConfig, kind: str, new: list[Milestone]) -> int:
+    """Lucky-wheel chances a check (with the milestones it reached) grants: the check-in's
+    own (never a make-up's) and each milestone's."""
+    return (rules.wheel_chances if kind == CHECKED else 0) + sum(m.wheel_chances for m in new)

@@ -1,46 +1,29 @@
-"""The check-in game's figures for the campaign report (docs/console.md, "The report").
-
-Two `Scan`s of the table, filtered to this campaign's check-in items: the members' progress
-(`CHK#<campaign>#STATE`) for the streaks, and the checked days (`CHK#<campaign>#D#…`).
-"""
+"""The check-in game's section of the campaign report (docs/console.md, "The report"), from
+what its actions tallied: check-ins, make-ups, the members who checked in, and the streak
+length each check-in reached."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from games.check_in.cycles import CHECKED, Progress, advance, current_streak, cycle_of
-from games.check_in.items import CheckInDay, CheckInState, state_key
-from games.check_in.service import campaign_days, rules_of
 from plugins.contracts import Campaign
 
 __all__ = ["report"]
 
+STREAK = "streak:"
 
-def report(campaign: Campaign, now: datetime) -> dict[str, Any]:
-    """Check-ins and make-ups; each member's current streak (as his page shows it on the
-    campaign's last day so far): how many members have each length, the average, the longest."""
-    rules = rules_of(campaign)
-    config = campaign.config
-    first, last = campaign_days(config)
-    today = min(max(config.local_day(now), first), last)
-    cycle = cycle_of(rules, first, today)
-    streaks: Counter[int] = Counter()
-    states = CheckInState.scan(CheckInState.sk == state_key(campaign.id))
-    for item in states:
-        stored = Progress(cycle=item.cycle, days=dict(item.days), carry=int(item.carry),
-                          make_ups=int(item.make_ups), milestones=tuple(item.milestones),
-                          version=int(item.version))
-        streaks[current_streak(rules, advance(rules, stored, cycle), today)] += 1
-    kinds: Counter[str] = Counter(
-        day.kind for day in CheckInDay.scan(CheckInDay.sk.startswith(f"CHK#{campaign.id}#D#")))
-    members = sum(streaks.values())
+
+def report(campaign: Campaign, figures: Mapping[str, int], now: datetime) -> dict[str, Any]:
+    """Check-ins and make-ups; how many check-ins reached each streak length (a member who
+    reached 7 days passed through 1 to 7), and the longest streak reached."""
+    reached = {int(name.removeprefix(STREAK)): n for name, n in figures.items()
+               if name.startswith(STREAK) and n}
     return {
-        "members": members,
-        "check_ins": kinds[CHECKED],
-        "make_ups": sum(n for kind, n in kinds.items() if kind != CHECKED),
-        "streaks": {str(length): n for length, n in sorted(streaks.items())},
-        "average_streak": round(sum(k * n for k, n in streaks.items()) / members, 2) if members else 0.0,
-        "max_streak": max(streaks, default=0),
+        "members": figures.get("members", 0),
+        "check_ins": figures.get("check_ins", 0),
+        "make_ups": figures.get("make_ups", 0),
+        "streaks_reached": {str(length): reached[length] for length in sorted(reached)},
+        "max_streak": max(reached, default=0),
     }

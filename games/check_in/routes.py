@@ -7,7 +7,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from games.check_in.service import GAME, check_in, make_up, page, rules_of
+from games.check_in.service import (
+    CHECK_IN_ERRORS,
+    GAME,
+    MAKE_UP_ERRORS,
+    check_in,
+    make_up,
+    page,
+    rules_of,
+)
 from plugins.errors import MalformedRequestError
 from plugins.web import kit
 
@@ -95,7 +103,7 @@ CHECKED_IN, MADE_UP = _counted("check-in"), _counted("make-up")
 
 
 @router.get("/campaigns/<campaign_id>", summary="Rules, rewards and (with a token) the calendar",
-            responses=kit.answers(CampaignView, "the campaign"))
+            responses=kit.answers(CampaignView, "the campaign"), openapi_extensions=kit.raises())
 def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
     campaign = kit.runtime.configs.get(campaign_id)
     rules = rules_of(campaign)
@@ -107,11 +115,11 @@ def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization =
 kit.action_route(router, "/campaigns/<campaign_id>/check-ins", "Check in today", CheckInView,
                  "the check-in (a replay returns the first answer)",
                  lambda a, body: check_in(a.campaign, a.player, a.key, body, a.now, kit.runtime.rng),
-                 CHECKED_IN)
+                 CHECKED_IN, CHECK_IN_ERRORS)
 
 
 @kit.action(router, "/campaigns/<campaign_id>/make-ups", "Make up a missed day of this cycle",
-            CheckInView, "the make-up (a replay returns the first answer)", MADE_UP)
+            CheckInView, "the make-up (a replay returns the first answer)", MADE_UP, MAKE_UP_ERRORS)
 def post_make_up(a: kit.Action, body: Annotated[MakeUpRequest, kit.Body()]) -> kit.ActionResult:
     try:
         day = date.fromisoformat(body.day)

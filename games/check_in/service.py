@@ -20,13 +20,19 @@ from plugins.antifraud import Player
 from plugins.contracts import Campaign, CampaignConfig
 from plugins.errors import (
     AlreadyCheckedInError,
+    CampaignNotOpenError,
     MakeUpNotAllowedError,
     NoChancesLeftError,
+    PointsInsufficientError,
 )
 from plugins.store import ActionItem
 from plugins.web.routing import heading
 
 GAME = "check-in"
+CHECK_IN_ERRORS = (CampaignNotOpenError, AlreadyCheckedInError)
+"""What a check-in refuses with of its own (for the route's document)."""
+MAKE_UP_ERRORS = (*CHECK_IN_ERRORS, MakeUpNotAllowedError, NoChancesLeftError, PointsInsufficientError)
+"""What a make-up refuses with of its own: a check-in's, and its own rules, count and cost."""
 
 
 def rules_of(campaign: Campaign) -> CheckInConfig:
@@ -111,7 +117,7 @@ def calendar(campaign: Campaign, rules: CheckInConfig, member_id: str, now: date
         else:
             status = "today" if day == today else "missed" if day < today else "upcoming"
         days.append({"date": day.isoformat(), "day": cycle.day_of(day), "status": status,
-                     "reward": describe(rules.day_reward(cycle.day_of(day))),
+                     "reward": describe(rules.day_reward(cycle.day_of(day)), campaign.config.zone),
                      "can_make_up": status == "missed" and left > 0})
     streak = current_streak(rules, progress, today)
     ahead = [m.streak for m in rules.milestones
@@ -131,15 +137,15 @@ def calendar(campaign: Campaign, rules: CheckInConfig, member_id: str, now: date
 
 def page(campaign: Campaign, rules: CheckInConfig, now: datetime, member_id: str | None) -> dict[str, Any]:
     """What the page needs: the rules and rewards, and with a player his calendar."""
-    box = rules.blind_box
+    box, zone = rules.blind_box, campaign.config.zone
     return {
         **heading(campaign, now),
         "rules": {"cycle": rules.cycle, "cycle_days": rules.cycle_days,
                   "streak_scope": rules.streak_scope, "on_miss": rules.on_miss,
                   "wheel_chances": rules.wheel_chances},
-        "daily_reward": describe(rules.daily_reward),
-        "day_rewards": [{"day": d.day, "reward": describe(d.reward)} for d in rules.day_rewards],
-        "milestones": [{"streak": m.streak, "reward": describe(m.reward),
+        "daily_reward": describe(rules.daily_reward, zone),
+        "day_rewards": [{"day": d.day, "reward": describe(d.reward, zone)} for d in rules.day_rewards],
+        "milestones": [{"streak": m.streak, "reward": describe(m.reward, zone),
                         "wheel_chances": m.wheel_chances} for m in rules.milestones],
         "make_ups": rules.make_ups.model_dump(),
         "blind_box": None if box is None else {

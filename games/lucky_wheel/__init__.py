@@ -8,6 +8,7 @@ from games.lucky_wheel.config import WheelConfig
 from games.lucky_wheel.routes import router
 from plugins.contracts import GamePlugin
 
-plugin = GamePlugin("lucky-wheel", "Lucky wheel", WheelConfig, router, description=__doc__)
+plugin = GamePlugin("lucky-wheel", "Lucky wheel", WheelConfig, router, description=__doc__,
+                    forecast="games.lucky_wheel.forecast:WheelForecast")
 
 __all__ = ["WheelConfig", "plugin"]

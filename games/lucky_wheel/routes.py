@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from games.lucky_wheel.service import GAME, draw, wheel_of
+from games.lucky_wheel.service import DRAW_ERRORS, GAME, draw, wheel_of
 from plugins.antifraud import quota_left
 from plugins.types import MoneyText
 from plugins.web import kit
@@ -23,10 +23,18 @@ class PrizeView(BaseModel):
 
 
 class Chances(BaseModel):
-    per_day: int | None
-    total: int | None
-    left_today: int | None = None
-    left_total: int | None = None
+    per_day: int | None = Field(description="draws a day, null = unlimited")
+    total: int | None = Field(description="draws in the campaign, null = unlimited")
+    left_today: int | None = Field(
+        default=None, description="with a token: the daily allowance left, alone (null = unlimited)")
+    left_total: int | None = Field(
+        default=None, description="with a token: the campaign allowance left, alone (null = unlimited)")
+    left: int | None = Field(
+        default=None, description="with a token: what the player can really draw now, the smaller "
+                                  "of the two; chances granted by check-ins are in both (null = unlimited)")
+    binding: Literal["day", "campaign"] | None = Field(
+        default=None, description="with a token: the limit that gives `left`: day (more tomorrow), "
+                                  "campaign (no more; also on a tie), null = unlimited")
 
 
 class CampaignView(kit.CampaignHeading):
@@ -51,7 +59,7 @@ DRAWN = kit.Counted("Plays", "draw", fields=lambda r: {"draw_id": r["draw_id"], 
 
 
 @router.get("/campaigns/<campaign_id>", summary="What the page shows",
-            responses=kit.answers(CampaignView, "the campaign"))
+            responses=kit.answers(CampaignView, "the campaign"), openapi_extensions=kit.raises())
 def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
     campaign = kit.runtime.configs.get(campaign_id)
     wheel = wheel_of(campaign)
@@ -68,6 +76,7 @@ def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization =
 
 kit.action_route(router, "/campaigns/<campaign_id>/draws", "Spin the wheel once", DrawView,
                  "the draw (a replay returns the first answer)",
-                 lambda a, body: draw(a.campaign, a.player, a.key, body, a.now, kit.runtime.rng), DRAWN)
+                 lambda a, body: draw(a.campaign, a.player, a.key, body, a.now, kit.runtime.rng), DRAWN,
+                 DRAW_ERRORS)
 kit.history_route(router, "/campaigns/<campaign_id>/draws", "The player's own draws", DrawList, "draws",
                   GAME, wheel_of)

@@ -11,15 +11,23 @@ from plugins.actions import ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player
 from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext
+from plugins.errors import CampaignNotOpenError, NoChancesLeftError
 from plugins.ids import time_ordered_id
 from plugins.prize_pool import PrizeReservation
 from plugins.store import Transaction, TransactionCancelledError
 
 GAME = "lucky-wheel"
+DRAW_ERRORS = (CampaignNotOpenError, NoChancesLeftError)
+"""What a draw refuses with of its own (for the route's document)."""
 
 
 def wheel_of(campaign: Campaign) -> WheelConfig:
     return campaign.section(GAME, WheelConfig)
+
+
+def chances(wheel: WheelConfig) -> Quota:
+    """The member's draws: per local day and in the campaign (check-in may grant more)."""
+    return Quota(f"{GAME}:plays", wheel.chances_per_day, wheel.chances_total)
 
 
 def draw(
@@ -45,5 +53,4 @@ def draw(
 
     request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key, body=body,
                             now=now)
-    quota = Quota("lucky-wheel:plays", wheel.chances_per_day, wheel.chances_total)
-    return perform(request, plan, recover, quota)
+    return perform(request, plan, recover, chances(wheel))

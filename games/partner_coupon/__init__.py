@@ -18,6 +18,7 @@ plugin = GamePlugin(
     jobs=(fetch_codes,),
     console="games.partner_coupon.console:console",
     commands="games.partner_coupon.cli:add_commands",
+    forecast="games.partner_coupon.forecast:PartnerCouponForecast",
 )
 
 __all__ = ["PartnerCouponConfig", "PartnerCouponIssuer", "PartnerCouponSpec", "fetch_codes",

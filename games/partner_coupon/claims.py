@@ -24,14 +24,19 @@ from plugins.actions import ActionRequest, ActionResult, perform
 from plugins.antifraud import Player
 from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext
+from plugins.errors import CampaignNotOpenError
 from plugins.ids import time_ordered_id
-from plugins.issuance.coupon import coupon_state, member_coupons
-from plugins.store import BaseItem, Transaction, TransactionCancelledError, get_many
+from plugins.issuance.coupon import coupon_state
+from plugins.store import BaseItem, CouponItem, Transaction, TransactionCancelledError, get_many, keys
+from plugins.store.pages import DEFAULT_LIMIT, page, page_list
 from plugins.types import cents, money
 
-__all__ = ["center", "claim", "my_coupons"]
+__all__ = ["CLAIM_ERRORS", "center", "claim", "my_coupons"]
 
 ISSUER = PartnerCouponIssuer()
+CLAIM_ERRORS = (CampaignNotOpenError, CouponTypeNotFoundError, ClaimLimitError, PoolEmptyError,
+                PartnerExhaustedError)
+"""What a claim refuses with of its own (for the route's document)."""
 
 
 def claim(campaign: Campaign, player: Player, key: str, type_id: str, body: dict[str, Any],
@@ -68,20 +73,24 @@ def claim(campaign: Campaign, player: Player, key: str, type_id: str, body: dict
     return perform(request, plan, recover)
 
 
-def center(campaign: Campaign, now: datetime) -> dict[str, Any]:
-    """Every claimable coupon with what is left: one BatchGetItem per 100 keys (heads, tallies)."""
+def center(campaign: Campaign, now: datetime, cursor: str | None = None,
+           limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
+    """A page of the claimable coupons, in the config's order, with what is left: one
+    BatchGetItem per 100 keys (the page's heads, its partners' tallies). A cursor names the
+    campaign's config version: once the config changes, an old cursor is refused."""
     section: PartnerCouponConfig = partner_coupon_of(campaign)
     cid = campaign.id
-    wanted: list[tuple[type[BaseItem], str, str]] = [
-        (TallyItem, *tally_key(cid, p.id)) for p in section.partners]
-    listed = [(p, c) for p in section.partners for c in p.coupons if c.claimable]
+    every = [(p, c) for p in section.partners for c in p.coupons if c.claimable]
+    listed, next_cursor = page_list(every, f"C#{cid}#CENTER#v{campaign.version}", cursor, limit)
+    partners = list(dict.fromkeys(p.id for p, _ in listed))
+    wanted: list[tuple[type[BaseItem], str, str]] = [(TallyItem, *tally_key(cid, p)) for p in partners]
     wanted += [(PoolHeadItem, *head_key(cid, p.id, c.type_id, b)) for p, c in listed
                for b in range(BUCKETS)]
     found: list[BaseItem | None] = []
     for start in range(0, len(wanted), 100):
         found += get_many(wanted[start:start + 100])
-    tallies = dict(zip((p.id for p in section.partners), found, strict=False))
-    heads = found[len(section.partners):]
+    tallies = dict(zip(partners, found, strict=False))
+    heads = found[len(partners):]
     coupons = []
     for i, (partner, coupon) in enumerate(listed):
         mine = [h if isinstance(h, PoolHeadItem) else None for h in heads[i * BUCKETS:(i + 1) * BUCKETS]]
@@ -96,12 +105,20 @@ def center(campaign: Campaign, now: datetime) -> dict[str, Any]:
             "valid_days": coupon.valid_days, "per_user_per_day": coupon.per_user_per_day,
             "per_user_per_campaign": coupon.per_user_per_campaign,
             "left": max(0, min(codes, room)), "available": bool(left(mine)) and room > 0})
-    return {"title": section.center_title, "open": campaign.config.is_open(now), "coupons": coupons}
+    return {"title": section.center_title, "open": campaign.config.is_open(now), "coupons": coupons,
+            "next_cursor": next_cursor}
 
 
-def my_coupons(campaign: Campaign, member_id: str, now: datetime) -> list[dict[str, Any]]:
-    """The member's partner coupons of this campaign, newest first, with their codes."""
+def my_coupons(campaign: Campaign, member_id: str, now: datetime, cursor: str | None,
+               limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the member's partner coupons of this campaign, with their codes, and the next
+    page's cursor: one Query over his coupons, newest day first (coupon ids start with their
+    issue day; each page newest first), kept to this campaign by the Query's filter and to
+    partners' coupons after it, so a page may hold fewer than `limit`."""
     partner_coupon_of(campaign)
+    found = page(CouponItem, keys.member(member_id), keys.COUPON_PREFIX, cursor, limit,
+                 scan_index_forward=False, filter_condition=CouponItem.campaign_id == campaign.id)
+    ordered = sorted(found.items, key=lambda c: c.issued_at, reverse=True)
     return [{"coupon_id": c.coupon_id, "type_id": c.terms.get("partner_type"),
              "partner": c.terms.get("partner"), "title": c.terms.get("title"),
              "code": c.terms.get("code"), "code_state": c.terms.get("code_state"),
@@ -109,5 +126,4 @@ def my_coupons(campaign: Campaign, member_id: str, now: datetime) -> list[dict[s
              "origin": c.origin, "state": coupon_state(c, now),
              "issued_at": stamp(c.issued_at, campaign.config.zone),
              "valid_until": stamp(c.valid_until, campaign.config.zone)}
-            for c in member_coupons(member_id)
-            if c.campaign_id == campaign.id and "partner" in (c.terms or {})]
+            for c in ordered if "partner" in (c.terms or {})], found.next_cursor

@@ -23,19 +23,22 @@ from plugins.console.contract import documented
 from plugins.console.partners import partner_view
 from plugins.console.web import Call, json_response, outcome_response
 from plugins.errors import (
+    CampaignNotFoundError,
     CouponNotFoundError,
     CouponNotRedeemableError,
+    FraudBlockedError,
     GameNotEnabledError,
     IdempotencyKeyReusedError,
 )
 from plugins.idempotency import operation
 from plugins.issuance.coupon import find_coupon, redeem
-from plugins.issuance.redemption import REDEMPTION_ERRORS, Order, check_redeemable
+from plugins.issuance.redemption import ORDER_ERRORS, Order, check_redeemable
 from plugins.runtime import runtime
-from plugins.types import money
+from plugins.types import MoneyText, money
 
 console = Blueprint(__name__)
-PARTNER_ERRORS = (PartnerNotFoundError, GameNotEnabledError)
+PARTNER_ERRORS = (CampaignNotFoundError, PartnerNotFoundError, GameNotEnabledError)
+"""What every partner route may answer of the campaign it names."""
 
 
 class Body(BaseModel):
@@ -48,6 +51,66 @@ class PoolUpload(Body):
     codes: str = Field(min_length=1, max_length=2_000_000)
 
 
+class PoolUploaded(BaseModel):
+    upload_id: str
+    partner: str
+    type_id: str
+    accepted: int = Field(description="codes in this upload")
+    pool_size: int = Field(description="codes ever loaded into the type's pool")
+    uploaded_at: str
+    replayed: bool = Field(description="true: this upload id was done before, this is its answer")
+
+
+class CostSplit(BaseModel):
+    total: MoneyText
+    brand: MoneyText
+    partner: MoneyText
+
+
+class TypeFigures(BaseModel):
+    issued: int
+    redeemed: int
+    expired: int
+
+
+class Tally(BaseModel):
+    issued: int
+    cost: MoneyText
+
+
+class Settlement(BaseModel):
+    campaign_id: str
+    partner: str
+    name: str
+    as_of: str
+    brand_share: str
+    quota: int
+    budget: MoneyText
+    issued: int
+    redeemed: int
+    expired: int
+    open: int
+    redeemed_at: dict[str, int] = Field(description="redemptions per place: `partner` (its own "
+                                        "counter) or the brand's store id")
+    by_type: dict[str, TypeFigures]
+    cost_issued: CostSplit
+    cost_redeemed: CostSplit
+    tally: Tally = Field(description="the partner's running counters, as issuance checks them")
+
+
+class PartnerRedeemed(BaseModel):
+    coupon_id: str
+    member_id: str
+    campaign_id: str
+    partner: str
+    type_id: str | None
+    title: str | None
+    code: str | None
+    state: Literal["redeemed"]
+    redeemed_at: str
+    order_amount: MoneyText | None
+
+
 class Redemption(Body):
     member_id: str = Field(min_length=1, max_length=64, pattern=r"^[^#]+$")
     coupon_id: str = Field(min_length=1, max_length=128, pattern=r"^[^#]+$")
@@ -57,9 +120,9 @@ class Redemption(Body):
 
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}", methods=["POST"])
 @documented("partner", "Upload codes to a coupon type's pool (a repeated upload_id: the first result)",
-            body=PoolUpload, statuses=(200, 201), keyed=False,
+            body=PoolUpload, answer=PoolUploaded, statuses=(200, 201), keyed=False,
             raises=(*PARTNER_ERRORS, CouponTypeNotFoundError, CodesInvalidError, DuplicateCodesError,
-                    IdempotencyKeyReusedError))
+                    IdempotencyKeyReusedError, FraudBlockedError))
 @partner_view(console)
 def upload(call: Call, partner_id: str, campaign_id: str, type_id: str) -> Response:
     """Add codes to a coupon type's pool; a repeated upload_id answers the first result."""
@@ -71,7 +134,8 @@ def upload(call: Call, partner_id: str, campaign_id: str, type_id: str) -> Respo
 
 
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/settlement", methods=["GET"])
-@documented("partner", "The partner's settlement in the campaign", raises=PARTNER_ERRORS)
+@documented("partner", "The partner's settlement in the campaign", answer=Settlement,
+            raises=PARTNER_ERRORS)
 @partner_view(console)
 def settlement(call: Call, partner_id: str, campaign_id: str) -> Response:
     campaign = runtime.configs.get(campaign_id)
@@ -80,7 +144,8 @@ def settlement(call: Call, partner_id: str, campaign_id: str) -> Response:
 
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/redemptions", methods=["POST"])
 @documented("partner", "Redeem a co-branded coupon at the partner's counter", body=Redemption,
-            raises=(*PARTNER_ERRORS, CouponNotFoundError, CouponNotRedeemableError, *REDEMPTION_ERRORS))
+            answer=PartnerRedeemed,
+            raises=(*PARTNER_ERRORS, CouponNotFoundError, CouponNotRedeemableError, *ORDER_ERRORS))
 @partner_view(console)
 def redemption(call: Call, partner_id: str, campaign_id: str) -> Response:
     """Redeem, once, a co-branded coupon of this partner in this campaign (any other: 404); a
@@ -101,7 +166,7 @@ def redemption(call: Call, partner_id: str, campaign_id: str) -> Response:
     now, terms = runtime.clock(), coupon.terms or {}
     once = operation(f"partner:{partner_id}", "partners/redemptions", call.key,
                      body.model_dump(mode="json") | {"campaign_id": campaign_id}, now, campaign_id,
-                     campaign.version)
+                     campaign.version, campaign.config.zone)
     amount = body.order.amount if body.order else None
     return outcome_response(200, redeem(coupon, now, {
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,

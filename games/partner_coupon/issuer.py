@@ -39,6 +39,7 @@ from games.partner_coupon.items import (
 )
 from games.partner_coupon.pool import pool_heads
 from games.partner_coupon.realtime import plan_fetch
+from games.partner_coupon.settlement import brand_part
 from plugins.contracts import IssueContext, Issuer, RewardSpec
 from plugins.issuance.coupon import CouponIssuer, CouponReward
 from plugins.runtime import runtime
@@ -144,6 +145,8 @@ class PartnerCouponIssuer(Issuer):
         if room >= 0:  # a first coupon fits the budget
             within = within | TallyItem.issued.does_not_exist()
         tx.update(TALLY_TAG, tally, [TallyItem.issued.add(1), TallyItem.cost.add(cost)], within)
+        tx.tally.count("cost:partner_coupons", cost)
+        tx.tally.count("brand:partner_coupons", brand_part(cost, partner.brand_share))
         return issued | {"type": self.name, "partner": partner.id, "partner_name": partner.name,
                          "type_id": coupon.type_id, "code": code,
                          "code_state": "pending" if code is None else "ready",

@@ -33,6 +33,7 @@ from games.partner_coupon.items import (
 )
 from plugins.actions import ActionRequest, perform, recorded
 from plugins.antifraud import Player
+from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.errors import ConflictError, GameError, MalformedRequestError
 from plugins.idempotency import operation
@@ -137,8 +138,9 @@ def upload_pool(campaign: Campaign, partner_id: str, type_id: str, upload_id: st
                                     share[start:start + CHUNK], loaded[bucket])
     result = {"upload_id": upload_id, "partner": partner_id, "type_id": type_id,
               "accepted": len(codes), "pool_size": pool_size(cid, partner_id, type_id),
-              "uploaded_at": now.isoformat()}
-    logged = operation(f"partner:{partner_id}", "partners/uploads", None, None, now, cid)
+              "uploaded_at": stamp(now, campaign.config.zone)}
+    logged = operation(f"partner:{partner_id}", "partners/uploads", None, None, now, cid,
+                       zone=campaign.config.zone)
 
     def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
         logged.put(tx, result)  # who did what, in the campaign's log

@@ -22,12 +22,17 @@ from plugins.issuance.coupon import coupon_state
 from plugins.store import CouponItem, get_many, keys
 from plugins.types import money, yuan
 
-__all__ = ["settlement", "split"]
+__all__ = ["brand_part", "settlement", "split"]
+
+
+def brand_part(total: int, brand_share: Decimal) -> int:
+    """The brand's cents of `total`: its share, rounded half up to the cent."""
+    return int((Decimal(total) * brand_share).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def split(total: int, brand_share: Decimal) -> dict[str, str]:
     """`total` cents as yuan: the brand's share and the partner's rest."""
-    brand = int((Decimal(total) * brand_share).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    brand = brand_part(total, brand_share)
     return {"total": yuan(total), "brand": yuan(brand), "partner": yuan(total - brand)}
 
 

@@ -15,7 +15,7 @@ from plugins.contracts import GamePlugin
 plugin = GamePlugin(
     "red-packet", "Share red packets", RedPacketConfig, router, description=__doc__,
     jobs=(expire_due,),
-    report=report,
+    report=report, forecast="games.red_packet.forecast:RedPacketForecast",
 )
 
 __all__ = ["RedPacketConfig", "expire_due", "plugin"]

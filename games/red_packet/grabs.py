@@ -37,15 +37,19 @@ from games.red_packet.views import packet_state, red_packet_of
 from plugins.actions import ActionRequest, ActionResult, Quota, perform, replay
 from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext, RewardSpec
+from plugins.errors import CampaignNotOpenError, NoChancesLeftError
 from plugins.issuance.cash import CashIssuer, CashSpec
 from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, get_many, keys
-from plugins.types import yuan
+from plugins.types import cents, yuan
 
-__all__ = ["Grab", "grab"]
+__all__ = ["GRAB_ERRORS", "Grab", "grab"]
 
 CASH = CashIssuer()
 SURE_TAGS = ("reward:cash", "reward:points")
+GRAB_ERRORS = (CampaignNotOpenError, PacketNotFoundError, OwnPacketError, AlreadyGrabbedError,
+               PacketExpiredError, PacketEmptyError, NoChancesLeftError)
+"""What a grab refuses with of its own (for the route's document)."""
 
 
 class Grab:
@@ -133,6 +137,16 @@ class Grab:
         self._ctx = ctx = IssueContext(campaign=campaign, member_id=self.member,
                                        reference=f"RP-{grab_id}", now=now, channel=channel)
         reward = CASH.plan(tx, CashSpec(amount=Decimal(got) / 100), ctx)
+        tally = tx.tally
+        tally.count("cost:red_packet_cash", got)
+        tally.count("handed_out", got)
+        tally.count("grabs")
+        tally.once("grabbers", self.member)
+        if packet.grabbed + 1 == len(packet.parts):
+            tally.count("packets_emptied")
+            tally.by_hour("emptied_due", int(packet.expires))
+        if pays_bonus:
+            tally.count("bonus_paid", int(packet.bonus_reserved))
         coupon = None
         if self.coupon is not None:
             issuer = get_issuer(self.coupon.type)
@@ -142,6 +156,8 @@ class Grab:
                 self.coupon, self.coupon_refused = None, True
         if pays_bonus and bonus:
             spec = get_issuer(bonus["reward"]["type"]).spec_model.model_validate(bonus["reward"])
+            if isinstance(spec, CashSpec):
+                tx.tally.count("cost:red_packet_cash", cents(spec.amount))
             get_issuer(spec.type).plan(tx.scoped("bonus:"), spec, IssueContext(
                 campaign=campaign, member_id=packet.owner, reference=f"RP-{packet.packet_id}-bonus",
                 now=now))

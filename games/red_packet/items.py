@@ -27,6 +27,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 
+from games.red_packet.rules import unspent
 from plugins.expiry import DueList
 from plugins.store import BaseItem, OfCampaign, register_model
 
@@ -74,8 +75,8 @@ class PacketItem(OfCampaign, BaseItem):
     @property
     def unspent(self) -> int:
         """Cents reserved for this packet and not paid out: what expiry gives back."""
-        return (int(self.total) + int(self.bonus_reserved) - int(self.handed_out)
-                - int(self.bonus_paid))
+        return unspent(int(self.total), int(self.bonus_reserved), int(self.handed_out),
+                       int(self.bonus_paid))
 
 
 class PacketRefItem(BaseItem):
@@ -99,13 +100,15 @@ def packet_key(campaign_id: str, packet_id: str) -> tuple[str, str]:
     return f"C#{campaign_id}#RP#{packet_id}", "RP"
 
 
-def refs_prefix(campaign_id: str) -> str:
-    return f"RP#{campaign_id}#"
+def refs_prefix(campaign_id: str, kind: str = "") -> str:
+    """Where a member's own packets (`O`) or grabs (`G`) of a campaign sort: every one of them
+    without `kind`."""
+    return f"RP#{campaign_id}#{kind + '#' if kind else ''}"
 
 
 def ref_key(member_id: str, campaign_id: str, kind: str, packet_id: str) -> tuple[str, str]:
     """A member's own packet (`O`) or grab (`G`)."""
-    return f"M#{member_id}", f"{refs_prefix(campaign_id)}{kind}#{packet_id}"
+    return f"M#{member_id}", f"{refs_prefix(campaign_id, kind)}{packet_id}"
 
 
 def order_key(campaign_id: str, order_id: str) -> tuple[str, str]:

@@ -32,11 +32,18 @@ from games.red_packet.items import (
 )
 from games.red_packet.rules import PACKETS_QUOTA
 from games.red_packet.split import split
-from games.red_packet.views import iso, red_packet_of, share_path
+from games.red_packet.views import red_packet_of, share_path
 from plugins.actions import ActionRequest, ActionResult, Quota, perform
 from plugins.antifraud import Player
 from plugins.clock import stamp
 from plugins.contracts import Campaign
+from plugins.errors import (
+    CampaignNotOpenError,
+    ConflictError,
+    FraudBlockedError,
+    IdempotencyKeyReusedError,
+    NoChancesLeftError,
+)
 from plugins.identity.callers import Operator
 from plugins.ids import time_ordered_id
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
@@ -44,7 +51,14 @@ from plugins.prize_pool.budget import budget_debit
 from plugins.store import Transaction, TransactionCancelledError
 from plugins.types import cents, yuan
 
-__all__ = ["NewPacket", "OrderReport", "report_order", "share"]
+__all__ = ["REPORT_ERRORS", "SHARE_ERRORS", "NewPacket", "OrderReport", "report_order", "share"]
+
+MAKING = (TriggerNotEnabledError, CampaignNotOpenError, BudgetExhaustedError)
+SHARE_ERRORS = (*MAKING, NoChancesLeftError)
+"""What a packet for a player's action refuses with of its own (for the route's document)."""
+REPORT_ERRORS = (*MAKING, OrderNotEligibleError, IdempotencyKeyReusedError, ConflictError, FraudBlockedError)
+"""What a brand's order report answers beyond its caller's errors: the order's packet refused,
+the order id reused for another order, contention, a blacklisted member."""
 
 
 class NewPacket:
@@ -73,7 +87,7 @@ class NewPacket:
         return {"packet_id": self.packet_id, "campaign_id": self.campaign.id, "source": self.source,
                 "total": yuan(self.total), "parts": len(self.parts), "split": self.split,
                 "created_at": stamp(self.now, self.campaign.config.zone),
-                "expires_at": iso(self.expires),
+                "expires_at": stamp(self.expires, self.campaign.config.zone),
                 "share_path": share_path(self.campaign.id, self.packet_id)}
 
     def plan(self, tx: Transaction) -> dict[str, Any]:
@@ -91,6 +105,10 @@ class NewPacket:
             config_version=self.campaign.version,
         )
         tx.put("packet", packet, PacketItem.pk.does_not_exist())
+        tx.tally.count("packets")
+        tx.tally.count("parts", len(self.parts))
+        tx.tally.once("sharers", self.owner)
+        tx.tally.by_hour("packets_due", self.expires)
         tx.put("packet:owner", PacketRefItem(*ref_key(self.owner, cid, "O", pid), packet_id=pid,
                                              kind="O", amount=self.total, at=self.now,
                                              expires=self.expires, source=self.source),

@@ -15,14 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from games.red_packet.config import GAME
 from games.red_packet.errors import PacketNotFoundError
-from games.red_packet.grabs import grab
+from games.red_packet.grabs import GRAB_ERRORS, grab
 from games.red_packet.items import PacketItem, PacketRefItem, packet_key, refs_prefix
-from games.red_packet.packets import OrderReport, report_order, share
+from games.red_packet.packets import REPORT_ERRORS, SHARE_ERRORS, OrderReport, report_order, share
 from games.red_packet.views import packet_view, player_status, red_packet_of, ref_view, rules_view
 from plugins.contracts import Campaign
 from plugins.identity.callers import BRAND
 from plugins.ids import TIME_ORDERED
 from plugins.store import keys
+from plugins.store.pages import page
 from plugins.types import MoneyText, cents
 from plugins.web import kit
 
@@ -94,9 +95,31 @@ class CampaignView(kit.CampaignHeading):
     me: dict[str, Any] | None
 
 
-class MyPackets(BaseModel):
-    packets: list[dict[str, Any]]
-    grabs: list[dict[str, Any]]
+class OwnRef(BaseModel):
+    """A packet in its owner's list (`amount` its total, `at` when it was made) or a grabber's
+    (`amount` what the grab paid, `at` when)."""
+
+    packet_id: str
+    amount: MoneyText
+    at: str
+    expires_at: str
+    share_path: str
+
+
+class OwnPacket(OwnRef):
+    source: str = Field(description="action or order")
+
+
+class OwnGrab(OwnRef):
+    part: MoneyText = Field(description="the part grabbed, before any diminishing")
+
+
+class PacketList(kit.Paged):
+    packets: list[OwnPacket]
+
+
+class GrabList(kit.Paged):
+    grabs: list[OwnGrab]
 
 
 SHARED = kit.Counted("Packets", "packet", fields=lambda r: {"packet_id": r["packet_id"], "source": "action"})
@@ -105,18 +128,20 @@ GRABBED = kit.Counted("Grabs", "grab", fields=lambda r: {"packet_id": r["packet_
 
 
 @router.get("/campaigns/<campaign_id>", summary="What the page shows",
-            responses=kit.answers(CampaignView, "the rules, and with a token the player's balance"))
+            responses=kit.answers(CampaignView, "the rules, and with a token the player's balance"),
+            openapi_extensions=kit.raises())
 def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
     campaign = kit.runtime.configs.get(campaign_id)
     section = red_packet_of(campaign)
     now, player = kit.runtime.clock(), kit.optional_player()
     me = player_status(campaign, section, player.member_id, now) if player is not None else None
-    return kit.json_response(200, {**kit.heading(campaign, now), "rules": rules_view(section), "me": me})
+    rules = rules_view(section, campaign.config.zone)
+    return kit.json_response(200, {**kit.heading(campaign, now), "rules": rules, "me": me})
 
 
 @router.post("/campaigns/<campaign_id>/orders", summary="Report an order (brand system only)",
              responses=kit.answers(PacketCreated, "the order's packet (a repeat returns it again)", 201),
-             security=kit.OPERATOR)
+             security=kit.OPERATOR, openapi_extensions=kit.raises(*REPORT_ERRORS))
 def post_order(campaign_id: kit.CampaignId, body: Annotated[OrderBody, kit.Body()],
                authorization: kit.Authorization = None) -> kit.Response[str]:
     caller = kit.current_operator(BRAND, campaign_id)
@@ -130,37 +155,48 @@ def post_order(campaign_id: kit.CampaignId, body: Annotated[OrderBody, kit.Body(
 
 kit.action_route(router, "/campaigns/<campaign_id>/packets", "Get a packet for a campaign action",
                  PacketCreated, "the packet (a retry returns it again)",
-                 lambda a, body: share(a.campaign, a.player, a.key, body, a.now, kit.runtime.rng), SHARED)
+                 lambda a, body: share(a.campaign, a.player, a.key, body, a.now, kit.runtime.rng), SHARED,
+                 SHARE_ERRORS)
 
 
 @router.get("/campaigns/<campaign_id>/packets/<packet_id>", summary="The share page",
-            responses=kit.answers(PacketView, "parts left, grabs (members masked), state"))
+            responses=kit.answers(PacketView, "parts left, grabs (members masked), state"),
+            openapi_extensions=kit.raises(PacketNotFoundError))
 def get_packet(campaign_id: kit.CampaignId, packet_id: PacketId,
                authorization: kit.Authorization = None) -> kit.Response[str]:
-    red_packet_of(kit.runtime.configs.get(campaign_id))
+    campaign = kit.runtime.configs.get(campaign_id)
+    red_packet_of(campaign)
     player = kit.optional_player()
     try:
         packet = PacketItem.get(*packet_key(campaign_id, packet_id))
     except PacketItem.DoesNotExist:
         raise PacketNotFoundError(f"no packet {packet_id} in this campaign") from None
     viewer = player.member_id if player is not None else None
-    return kit.json_response(200, packet_view(packet, kit.runtime.clock(), viewer))
+    return kit.json_response(200, packet_view(packet, kit.runtime.clock(), campaign.config.zone, viewer))
 
 
 @kit.action(router, "/campaigns/<campaign_id>/packets/<packet_id>/grabs", "Grab one part",
-            GrabView, "the part and what was issued (a retry returns it again)", GRABBED)
+            GrabView, "the part and what was issued (a retry returns it again)", GRABBED, GRAB_ERRORS)
 def post_grab(a: kit.Action, packet_id: PacketId, body: kit.OptionalBody = None) -> kit.ActionResult:
     return grab(a.campaign, a.request(GAME, kit.body_of(body) | {"packet_id": packet_id}), packet_id,
                 kit.runtime.rng)
 
 
-def own_packets(campaign: Campaign, member_id: str, now: datetime) -> dict[str, Any]:
-    red_packet_of(campaign)
-    refs = PacketRefItem.query(keys.member(member_id), PacketRefItem.sk.startswith(refs_prefix(campaign.id)))
-    newest = sorted(refs, key=lambda ref: ref.at, reverse=True)
-    return {"packets": [ref_view(r, campaign.id) for r in newest if r.kind == "O"],
-            "grabs": [ref_view(r, campaign.id) for r in newest if r.kind == "G"]}
+def own(kind: str) -> kit.Read:
+    """A page of the member's own packets (`O`) or grabs (`G`), newest first across pages
+    (packet ids sort by time): one Query."""
+
+    def read(campaign: Campaign, member_id: str, now: datetime, cursor: str | None,
+             limit: int) -> tuple[list[dict[str, Any]], str | None]:
+        red_packet_of(campaign)
+        found = page(PacketRefItem, keys.member(member_id), refs_prefix(campaign.id, kind), cursor, limit,
+                     scan_index_forward=False)
+        return [ref_view(ref, campaign) for ref in found.items], found.next_cursor
+
+    return read
 
 
-kit.mine_route(router, "/campaigns/<campaign_id>/packets", "The player's own packets and grabs",
-               MyPackets, "newest first", own_packets)
+kit.paged_route(router, "/campaigns/<campaign_id>/packets", "The player's own packets",
+                PacketList, "a page of them, newest first", "packets", own("O"), ())
+kit.paged_route(router, "/campaigns/<campaign_id>/grabs", "The player's own grabs",
+                GrabList, "a page of them, newest first", "grabs", own("G"), ())

@@ -9,7 +9,7 @@ from games.red_packet.config import GAME, Diminishing
 from plugins.contracts import Campaign
 from plugins.types import cents
 
-__all__ = ["GRABS_QUOTA", "PACKETS_QUOTA", "WINDOW_COUNTER", "diminished", "window_period"]
+__all__ = ["GRABS_QUOTA", "PACKETS_QUOTA", "WINDOW_COUNTER", "diminished", "unspent", "window_period"]
 
 PACKETS_QUOTA = f"{GAME}:packets"
 GRABS_QUOTA = f"{GAME}:grabs"
@@ -40,3 +40,9 @@ def window_period(window: str, campaign: Campaign, now: datetime) -> tuple[str, 
         period, ends = day.isoformat(), day + timedelta(days=1)
     midnight = datetime.combine(ends, time(), tzinfo=campaign.config.zone)
     return period, int(midnight.timestamp()) + 2 * 86400
+
+
+def unspent(total: int, reserved: int, handed_out: int, bonus_paid: int) -> int:
+    """Cents a packet took when made (its total and the sharer's reserved cash bonus) and did
+    not pay out (to grabbers, as the bonus): what its expiry gives back."""
+    return total + reserved - handed_out - bonus_paid

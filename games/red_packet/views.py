@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from games.red_packet.config import GAME, RedPacketConfig
 from games.red_packet.items import PacketItem, PacketRefItem
 from games.red_packet.rules import PACKETS_QUOTA, WINDOW_COUNTER, window_period
+from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.privacy import mask
 from plugins.registry import get_issuer
@@ -20,10 +21,6 @@ __all__ = ["mask", "packet_state", "packet_view", "player_status", "red_packet_o
 
 def red_packet_of(campaign: Campaign) -> RedPacketConfig:
     return campaign.section(GAME, RedPacketConfig)
-
-
-def iso(epoch: int | float) -> str:
-    return datetime.fromtimestamp(int(epoch), UTC).isoformat()
 
 
 def share_path(campaign_id: str, packet_id: str) -> str:
@@ -40,18 +37,19 @@ def packet_state(packet: PacketItem, now: datetime) -> str:
     return "open"
 
 
-def packet_view(packet: PacketItem, now: datetime, viewer: str | None = None) -> dict[str, Any]:
-    """The share page: parts left, who grabbed how much (masked), the state; the sharer also
-    sees the money side."""
+def packet_view(packet: PacketItem, now: datetime, zone: tzinfo,
+                viewer: str | None = None) -> dict[str, Any]:
+    """The share page: parts left, who grabbed how much (masked) and when, the state, its times
+    in the campaign's `zone`; the sharer also sees the money side."""
     grabs = list(packet.grabs or [])
     view: dict[str, Any] = {
         "packet_id": packet.packet_id, "campaign_id": packet.campaign_id,
         "sharer": mask(packet.owner), "total": yuan(int(packet.total)),
         "parts": len(packet.parts), "parts_left": len(packet.parts) - len(packet.taken or ()),
         "split": packet.split, "state": packet_state(packet, now),
-        "created_at": packet.created_at.isoformat(), "expires_at": iso(packet.expires),
-        "grabs": [{"member": mask(g["m"]), "amount": yuan(int(g["a"])), "at": g["at"]}
-                  for g in grabs],
+        "created_at": stamp(packet.created_at, zone), "expires_at": stamp(int(packet.expires), zone),
+        "grabs": [{"member": mask(g["m"]), "amount": yuan(int(g["a"])),
+                   "at": stamp(datetime.fromisoformat(g["at"]), zone)} for g in grabs],
         "mine": viewer == packet.owner, "my_grab": None,
     }
     for g in grabs:
@@ -64,9 +62,11 @@ def packet_view(packet: PacketItem, now: datetime, viewer: str | None = None) ->
     return view
 
 
-def ref_view(ref: PacketRefItem, campaign_id: str) -> dict[str, Any]:
-    view = {"packet_id": ref.packet_id, "amount": yuan(int(ref.amount)), "at": ref.at.isoformat(),
-            "expires_at": iso(ref.expires), "share_path": share_path(campaign_id, ref.packet_id)}
+def ref_view(ref: PacketRefItem, campaign: Campaign) -> dict[str, Any]:
+    """A packet in its owner's or a grabber's own list, its times in the campaign's zone."""
+    zone = campaign.config.zone
+    view = {"packet_id": ref.packet_id, "amount": yuan(int(ref.amount)), "at": stamp(ref.at, zone),
+            "expires_at": stamp(int(ref.expires), zone), "share_path": share_path(campaign.id, ref.packet_id)}
     if ref.kind == "G":
         view["part"] = yuan(int(ref.part or 0))
     else:
@@ -74,8 +74,8 @@ def ref_view(ref: PacketRefItem, campaign_id: str) -> dict[str, Any]:
     return view
 
 
-def rules_view(section: RedPacketConfig) -> dict[str, Any]:
-    """The rules as the campaign page shows them."""
+def rules_view(section: RedPacketConfig, zone: tzinfo) -> dict[str, Any]:
+    """The rules as the campaign page shows them, its rewards' times in the campaign's `zone`."""
     order, action, dim, bonus = section.order, section.action, section.diminishing, section.sharer_bonus
     return {
         "triggers": section.triggers,
@@ -94,9 +94,9 @@ def rules_view(section: RedPacketConfig) -> dict[str, Any]:
             "floor": money(dim.floor)},
         "sharer_bonus": None if bonus is None or bonus.reward is None else {
             "after_grabs": bonus.after_grabs,
-            "reward": get_issuer(bonus.reward.type).describe(bonus.reward)},
-        "coupon": None if section.coupon is None else get_issuer(section.coupon.type).describe(
-            section.coupon),
+            "reward": get_issuer(bonus.reward.type).offer(bonus.reward, zone)},
+        "coupon": None if section.coupon is None else get_issuer(section.coupon.type).offer(
+            section.coupon, zone),
     }
 
 

@@ -2,11 +2,13 @@
 for the runtime's Python and architecture, with their distribution metadata.
 
 Entry points (how games and issuers are found) resolve only from `*.dist-info`, so the
-project goes in as a built wheel, never as a source tree. pip installs for another platform
-(`--platform`, `--python-version`, `--only-binary=:all:`), so no Docker and no runtime
-Python are needed. What the Lambda runtime already provides (boto3 and its dependencies) is
-left out, and so are the dependencies of Chalice's command line: the console needs only
-`chalice.app`, which uses the standard library alone.
+project goes in as a built wheel, never as a source tree. The console's scripts (the web
+console, the report's charts) are bundled from `sdk/` first, with Node.js and esbuild, into
+`plugins/console/assets/`, the wheel's package data: built, never fetched at run time. pip
+installs for another platform (`--platform`, `--python-version`, `--only-binary=:all:`), so
+no Docker and no runtime Python are needed. What the Lambda runtime already provides (boto3
+and its dependencies) is left out, and so are the dependencies of Chalice's command line:
+the console needs only `chalice.app`, which uses the standard library alone.
 
 `python -m infra.deploy.build DEST` is what the Makefile runs for `sam build`.
 """
@@ -36,6 +38,7 @@ from infra.deploy.interpreter import find_python
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".aws-sam" / "artifacts"
+SDK = ROOT / "sdk"
 SOURCES = ("pyproject.toml", "functions", "games", "plugins", "infra")
 KEEP_BUILDS = 3
 # In the Lambda Python runtime already (and kept out, so the runtime's copy is the one used).
@@ -171,6 +174,20 @@ def check_games(dest: Path, deployment: Deployment) -> None:
                          f"(found: {', '.join(sorted(found)) or 'none'}); check infra/deploy.yaml")
 
 
+def build_scripts() -> None:
+    """The console's scripts bundled from `sdk/` (with the games' pages: one build script), as
+    the tests build them: one build at a time (`sdk/.build.lock`)."""
+    node = shutil.which("node")
+    if node is None or not (SDK / "node_modules").is_dir():
+        raise BuildError("the console's scripts are built with Node.js 20+ and the SDK's packages: "
+                         "install Node.js, then run `npm ci` in sdk/ (scripts/setup does both)")
+    with FileLock(SDK / ".build.lock"):
+        done = subprocess.run([node, "scripts/build.mjs"], cwd=SDK, capture_output=True, text=True,
+                              timeout=300, check=False)
+    if done.returncode:
+        raise BuildError(f"sdk/scripts/build.mjs failed:\n{done.stderr.strip() or done.stdout.strip()}")
+
+
 def _fingerprint(platform: Platform, deployment: Deployment, compile_bytecode: bool) -> str:
     """What the artifact is made of: the platform, the deployment and the project's sources."""
     digest = hashlib.sha256(repr((platform, deployment, compile_bytecode)).encode())
@@ -188,8 +205,10 @@ def build_artifact(dest: Path, *, platform: Platform = LAMBDA, deployment: Deplo
     per handler, and the tests and benchmarks ask again)."""
     deployment = deployment or load_deployment()
     CACHE.mkdir(parents=True, exist_ok=True)
-    built = CACHE / _fingerprint(platform, deployment, compile_bytecode)
     with FileLock(CACHE / ".lock"):  # sam build --parallel (and test workers) build at once
+        progress("bundling the console's scripts (sdk/scripts/build.mjs)")
+        build_scripts()
+        built = CACHE / _fingerprint(platform, deployment, compile_bytecode)
         if not built.is_dir():
             staging = CACHE / f"{built.name}.partial"
             shutil.rmtree(staging, ignore_errors=True)

@@ -33,6 +33,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import StreamRecord, StreamShard, Table
 
 from infra.local.faults import Faults
+from infra.local.queries import patch_moto_queries
 from infra.local.realistic import RealisticWSGIApp
 from infra.local.wsgi import AtomicWSGIApp
 
@@ -203,13 +204,14 @@ class LocalDynamoDB:
         return f"http://{host}:{self._server.server_port}"
 
     def start(self) -> LocalDynamoDB:
-        """Patch transactions, bind (port 0 picks a free one), serve in a daemon thread."""
+        """Patch transactions and queries, bind (port 0 picks a free one), serve in a daemon thread."""
         from moto.moto_server.werkzeug_app import MotoRequestHandler
         from werkzeug.serving import make_server
 
         if self._server is not None:
             return self
         patch_moto_transactions()
+        patch_moto_queries()
 
         class QuietHandler(MotoRequestHandler):
             def log_request(self, code: int | str = "-", size: int | str = "-") -> None:

@@ -2,8 +2,10 @@
 landing page at `/` linking them for every applied campaign, and a local-only token route.
 
 `POST /local/token {"member_id": ...}` mints a player token with the local key ring, so a
-page can be played without a brand's login server. It exists only here: no deployed function
-has it. Everything else goes on to the function-URL gateway.
+page can be played without a brand's login server; `{"operator": ..., "role": "marketer"}` a
+marketer's console credential for the applied campaigns, which the web console (on its own
+port, hence CORS here) signs in with. It exists only here: no deployed function has it.
+Everything else goes on to the function-URL gateway.
 """
 
 from __future__ import annotations
@@ -43,8 +45,11 @@ class LocalPages:
         wants = request.accept_mimetypes.best_match(["application/json", "text/html"])
         if path == "/" and wants == "text/html":  # a browser; API clients keep the JSON index
             return Response(self.landing(), content_type="text/html; charset=utf-8")
-        if path == "/local/token" and request.method == "POST":
-            return mint(request)
+        if path == "/local/token" and request.method in ("POST", "OPTIONS"):
+            answer = mint(request, self.campaigns) if request.method == "POST" else Response(status=204)
+            answer.headers.update({"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST",
+                                   "Access-Control-Allow-Headers": "Content-Type"})
+            return answer
         game, _, rest = path.lstrip("/").partition("/")
         if game in self.games and (rest == "page" or rest.startswith("page/")):
             return self.file(game, rest.removeprefix("page").lstrip("/") or "index.html")
@@ -67,12 +72,19 @@ class LocalPages:
         return LANDING.read_text().replace("<!--games-->", links or "<li>no page built: scripts/setup</li>")
 
 
-def mint(request: Request) -> Response:
-    """A player token for the member (and device) the body names: local play only."""
+def mint(request: Request, campaigns: list[str]) -> Response:
+    """A player token for the member (and device) the body names, or a marketer's credential
+    for `campaigns`: local play and local console only."""
     from plugins.clock import utc_now
-    from plugins.identity.tokens import mint_player
+    from plugins.identity.tokens import mint_operator, mint_player
 
     body = request.get_json(silent=True) or {}
+    operator = str(body.get("operator") or "").strip()
+    if operator and body.get("role") == "marketer" and len(operator) <= 64:
+        token = mint_operator(operator, "marketer", now=utc_now(), ttl=timedelta(hours=8),
+                              campaigns=tuple(campaigns))
+        return Response(json.dumps({"token": token, "operator": operator}), 201,
+                        content_type="application/json")
     member = str(body.get("member_id") or "").strip()
     if not member or len(member) > 64:
         error = {"error": {"code": "MALFORMED_REQUEST", "message": "member_id: 1 to 64 characters"}}

@@ -45,6 +45,8 @@ class LocalStack:
     faults: Faults | None = None
     """None: the atomic local DynamoDB; else the realistic one, with these settings."""
     reference_port: int | None = None  # 8003, or any free port when `port` is 0
+    aggregate_every: float = 1.0
+    """How often the table's stream is handed to the aggregator (Lambda's batching window)."""
 
     def start(self) -> LocalStack:
         for name, value in LOCAL_ENV.items():
@@ -58,6 +60,7 @@ class LocalStack:
         client = boto3.client("dynamodb", endpoint_url=self.dynamodb.endpoint_url)
         self.tables = create_tables(client)
 
+        from plugins.aggregates import forget_marks
         from plugins.campaigns.files import read_campaign_file
         from plugins.campaigns.repository import apply_campaign
         from plugins.clock import utc_now
@@ -66,6 +69,7 @@ class LocalStack:
         from plugins.web import build_handler
 
         bind_table(self.tables["GamesTable"], host=self.dynamodb.endpoint_url)
+        forget_marks()  # a new table under a name this process may have aggregated before
         self.applied = [
             apply_campaign(read_campaign_file(path), now=utc_now(), applied_by="mgames local")
             for path in self.campaigns
@@ -76,11 +80,14 @@ class LocalStack:
         self.port = self.server.server_port
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
+        os.environ["MGAMES_LOCAL_TOKEN_URL"] = f"{self.url}/local/token"  # the web console's sign-in
         self._start_console(console_port)
         self._start_reference(reference_port)
         self._stopping = threading.Event()
         if self.jobs_every > 0:
             threading.Thread(target=self._run_jobs, name="jobs", daemon=True).start()
+        if self.aggregate_every > 0:
+            threading.Thread(target=self._run_aggregator, name="aggregator", daemon=True).start()
         return self
 
     def _start_console(self, port: int) -> None:
@@ -123,6 +130,14 @@ class LocalStack:
             handled = run_jobs(utc_now())
             if any(handled.values()):
                 print(f"jobs: {handled}", flush=True)
+
+    def _run_aggregator(self) -> None:
+        """The stream's event source mapping, locally: the aggregator every `aggregate_every` s."""
+        from infra.local.streams import StreamDrain
+
+        drain = StreamDrain(self.tables["GamesTable"])
+        while not self._stopping.wait(self.aggregate_every):
+            drain.drain()
 
     @property
     def url(self) -> str:

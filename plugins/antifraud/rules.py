@@ -133,15 +133,30 @@ def blacklist(kind: str, value: str, *, reason: str | None, now: datetime, add: 
 def quota_left(
     campaign: Campaign, player: Player, name: str, now: datetime,
     per_day: int | None, total: int | None,
-) -> dict[str, int | None]:
-    """Chances left today and in the campaign (None = unlimited): one batch read."""
+) -> dict[str, int | str | None]:
+    """What a player can still play of quota `name`, from one batch read of his two counters.
+
+    `left_today` and `left_total` are the daily and the campaign allowances left, each alone
+    (None = unlimited); granted chances (`grant_chances`) are in both, as they lower both used
+    counters. `left` is what he can really play now, the smaller of the two, and `binding`
+    the limit that gives it: "day" (more tomorrow), "campaign" (no more, also on a tie) or
+    None (unlimited).
+    """
     member = keys.member(player.member_id)
     day_sk = keys.quota(campaign.id, name, campaign.config.local_day(now).isoformat())
     total_sk = keys.quota(campaign.id, name, "ALL")
     used = {item.sk: int(item.n) for item in CounterItem.batch_get([(member, day_sk),
                                                                     (member, total_sk)])}
-    left_total = None if total is None else max(total - used.get(total_sk, 0), 0)
-    left_today = None if per_day is None else max(per_day - used.get(day_sk, 0), 0)
-    if left_today is not None and left_total is not None:
-        left_today = min(left_today, left_total)
-    return {"left_today": left_today, "left_total": left_total}
+    return chances_left(per_day, total, used.get(day_sk, 0), used.get(total_sk, 0))
+
+
+def chances_left(per_day: int | None, total: int | None, used_today: int,
+                 used_total: int) -> dict[str, int | str | None]:
+    """`quota_left`'s answer from the quota's counters (granted chances count as negative
+    uses): `add_quota`'s conditions pass while both allowances are above 0."""
+    left_total = None if total is None else max(total - used_total, 0)
+    left_today = None if per_day is None else max(per_day - used_today, 0)
+    left, binding = left_today, "day" if left_today is not None else None
+    if left_total is not None and (left_today is None or left_total <= left_today):
+        left, binding = left_total, "campaign"
+    return {"left_today": left_today, "left_total": left_total, "left": left, "binding": binding}

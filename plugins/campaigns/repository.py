@@ -11,12 +11,16 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from plugins.campaigns.model import parse_campaign, stored_campaign
-from plugins.contracts import Campaign
-from plugins.errors import CampaignNotFoundError, ConfigInvalidError, ConflictError
+from plugins.clock import stamp
+from plugins.contracts import Campaign, CampaignConfig
+from plugins.errors import CampaignNotFoundError, ConfigInvalidError, ConflictError, VersionNotFoundError
 from plugins.idempotency import ActionResult, Operation, commit_once
 from plugins.prize_pool.allowances import Shard, read_shards, seed, stock_name, wanted
 from plugins.prize_pool.budget import BUDGET
@@ -25,8 +29,11 @@ from plugins.store import (
     ConfigItem,
     Transaction,
     TransactionCancelledError,
+    get_many,
     keys,
 )
+from plugins.store.pages import page
+from plugins.store.reads import MAX_KEYS
 from plugins.types import cents
 
 
@@ -125,7 +132,8 @@ def applied(doc: Any, *, now: datetime, applied_by: str | None = None,
         raise ConfigInvalidError(f"{len(tx)} writes exceed one transaction: use fewer shards")
     done = parse_campaign(doc, version=version, counted=campaign.budget_counted)
     try:
-        return commit_once(tx, summary(done), once)
+        logged = None if once is None else replace(once, zone=campaign.config.timezone)  # its time, local
+        return commit_once(tx, summary(done), logged)
     except TransactionCancelledError as exc:
         raise ConflictError(f"another apply of {campaign.id} ran at the same time; "
                             "apply again") from exc
@@ -133,7 +141,50 @@ def applied(doc: Any, *, now: datetime, applied_by: str | None = None,
 
 def list_versions(campaign_id: str) -> list[ConfigItem]:
     """Every stored version of a campaign, oldest first."""
-    return list(ConfigItem.query(keys.campaign(campaign_id), ConfigItem.sk.startswith("CFG#v")))
+    return list(ConfigItem.query(keys.campaign(campaign_id), ConfigItem.sk.startswith(keys.CONFIG_VERSION)))
+
+
+def versions_page(campaign_id: str, cursor: str | None, limit: int) -> dict[str, Any]:
+    """A page of the campaign's versions, newest first: when (in the zone that version ran
+    in), by whom, which games it switched on; one Query. No version at all: 404."""
+    found = page(ConfigItem, keys.campaign(campaign_id), keys.CONFIG_VERSION, cursor, limit,
+                 scan_index_forward=False)
+    if not found.items and cursor is None:
+        raise CampaignNotFoundError(f"no campaign {campaign_id!r}")
+    return {"campaign_id": campaign_id, "next_cursor": found.next_cursor,
+            "versions": [version_view(v) for v in found.items]}
+
+
+def version_view(item: ConfigItem) -> dict[str, Any]:
+    """A stored version as lists show it: when (in the zone that version ran in), by whom,
+    which games it switched on."""
+    zone = ZoneInfo(str(item.doc.get("timezone") or CampaignConfig.model_fields["timezone"].default))
+    return {"version": int(item.version), "applied_at": stamp(item.applied_at, zone),
+            "applied_by": item.applied_by, "budget_counted": bool(item.budget_counted),
+            "games": {name: bool((section or {}).get("enabled", True))
+                      for name, section in (item.doc.get("games") or {}).items()}}
+
+
+def stored_version(campaign_id: str, version: int) -> ConfigItem:
+    """Version `version` of a campaign as applied, or VersionNotFoundError."""
+    try:
+        return ConfigItem.get(keys.campaign(campaign_id), keys.config_version(version))
+    except ConfigItem.DoesNotExist:
+        raise VersionNotFoundError(f"campaign {campaign_id!r} has no version {version}") from None
+
+
+def current_configs(campaign_ids: Collection[str] | None) -> list[ConfigItem]:
+    """The current version of each named campaign that exists, by id: one BatchGetItem per
+    100 ids. None names every campaign: a Scan of the whole table (an admin's operator call)."""
+    if campaign_ids is None:
+        found = list(ConfigItem.scan(ConfigItem.sk == keys.CONFIG_CURRENT))
+    else:
+        ids = sorted(campaign_ids)
+        found = [item for start in range(0, len(ids), MAX_KEYS)
+                 for item in get_many([(ConfigItem, keys.campaign(i), keys.CONFIG_CURRENT)
+                                       for i in ids[start:start + MAX_KEYS]])
+                 if isinstance(item, ConfigItem)]
+    return sorted(found, key=lambda item: str(item.pk))
 
 
 class ConfigCache:

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Blueprint, Response
 from chalice.app import MultiDict
 
-from plugins.campaigns.repository import applied, list_versions, load_current
-from plugins.console.contract import documented
+from plugins.campaigns.model import parse_campaign
+from plugins.campaigns.repository import (
+    applied,
+    current_configs,
+    load_current,
+    stored_version,
+    summary,
+    version_view,
+    versions_page,
+)
+from plugins.console.answers import Applied, OperationsLog, Report, Switched, VersionList
+from plugins.console.contract import PAGED, documented
 from plugins.console.operations import switched
 from plugins.console.report import campaign_report
+from plugins.console.report_csv import report_csv
+from plugins.console.report_html import render_report_html
 from plugins.console.web import MARKETER, Call, console_view, json_response, outcome_response
 from plugins.errors import (
     CampaignNotFoundError,
     ConfigInvalidError,
     GameNotEnabledError,
     MalformedRequestError,
+    VersionNotFoundError,
 )
 from plugins.idempotency import operation, operations_log
 from plugins.identity.callers import ADMIN
@@ -24,7 +39,8 @@ from plugins.store.pages import page_limit
 __all__ = ["campaigns"]
 
 campaigns = Blueprint(__name__)
-SWITCH_ERRORS = (GameNotEnabledError, ConfigInvalidError)
+SWITCH_ERRORS = (CampaignNotFoundError, GameNotEnabledError, ConfigInvalidError)
+CONFIG = {"type": "object", "description": "the campaign config: the JSON form of its YAML file"}
 
 
 def _by(call: Call) -> str:
@@ -32,37 +48,82 @@ def _by(call: Call) -> str:
     return call.caller.name
 
 
-@campaigns.route("", methods=["POST"])
-@documented("marketer", "Apply a campaign config (a new version)", statuses=(201,),
-            body={"type": "object", "description": "the campaign config: the JSON form of its YAML file"},
-            raises=(ConfigInvalidError,))
-@console_view(campaigns, MARKETER)
-def apply(call: Call) -> Response:
-    """Apply a campaign config (the JSON form of the YAML file); 422 lists every problem; once
-    per `Idempotency-Key` (a retry: the first answer, no second version)."""
+def _config(call: Call) -> dict[str, Any]:
+    """The campaign config of the body, of a campaign the caller's credential covers."""
     doc = call.json()
     if not isinstance(doc, dict):
         raise MalformedRequestError("the body must be a campaign config object")
     if call.caller is not None:
         call.caller.require_campaign(str(doc.get("id")))
+    return doc
+
+
+def _page(call: Call) -> tuple[str | None, int]:
+    """The `cursor` and `limit` of a paged list (`plugins.store.pages`)."""
+    params = call.request.query_params or MultiDict({})
+    return params.get("cursor"), page_limit(params.get("limit"))
+
+
+@campaigns.route("", methods=["GET"])
+@documented("marketer", "The campaigns the credential covers, each at its current version")
+@console_view(campaigns, MARKETER)
+def campaign_list(call: Call) -> Response:
+    """A marketer's campaigns (those its credential is bound to), an admin's every one."""
+    assert call.caller is not None
+    covered = None if call.caller.role == ADMIN else call.caller.campaigns
+    return json_response(200, {"campaigns": [
+        {"campaign_id": (item.doc or {}).get("id"), "name": (item.doc or {}).get("name"),
+         "timezone": (item.doc or {}).get("timezone"), "starts_at": (item.doc or {}).get("starts_at"),
+         "ends_at": (item.doc or {}).get("ends_at"), **version_view(item)}
+        for item in current_configs(covered)]})
+
+
+@campaigns.route("/validate", methods=["POST"])
+@documented("marketer", "Check a campaign config without applying it", body=CONFIG,
+            raises=(ConfigInvalidError,), keyed=False)
+@console_view(campaigns, MARKETER)
+def validate(call: Call) -> Response:
+    """What `mgames validate` checks, nothing written: 200 with what an apply would store, or
+    422 CONFIG_INVALID with every problem at its field (`error.problems`)."""
+    campaign = parse_campaign(_config(call))
+    done = summary(campaign)
+    del done["version"]
+    return json_response(200, {"valid": True, **done})
+
+
+@campaigns.route("", methods=["POST"])
+@documented("marketer", "Apply a campaign config (a new version)", statuses=(201,), answer=Applied,
+            body=CONFIG, raises=(ConfigInvalidError,))
+@console_view(campaigns, MARKETER)
+def apply(call: Call) -> Response:
+    """Apply a campaign config (the JSON form of the YAML file); 422 lists every problem, each
+    at its field (`error.problems`); once per `Idempotency-Key` (a retry: the first answer, no
+    second version)."""
+    doc = _config(call)
     now = runtime.clock()
     once = operation(_by(call), "campaigns/apply", call.key, doc, now, str(doc.get("id", "-")))
     return outcome_response(201, applied(doc, now=now, applied_by=_by(call), once=once))
 
 
 @campaigns.route("/{campaign_id}/versions", methods=["GET"])
-@documented("marketer", "The campaign's config versions")
+@documented("marketer", "The campaign's config versions, newest first, a page at a time",
+            answer=VersionList, query=PAGED, raises=(CampaignNotFoundError,))
 @console_view(campaigns, MARKETER)
 def versions(call: Call, campaign_id: str) -> Response:
-    found = list_versions(campaign_id)
-    if not found:
-        raise CampaignNotFoundError(f"no campaign {campaign_id!r}")
-    return json_response(200, {"campaign_id": campaign_id, "versions": [
-        {"version": int(v.version), "applied_at": v.applied_at.isoformat(),
-         "applied_by": v.applied_by, "budget_counted": bool(v.budget_counted),
-         "games": {name: bool(section.get("enabled", True))
-                   for name, section in (v.doc.get("games") or {}).items()}}
-        for v in found]})
+    return json_response(200, versions_page(campaign_id, *_page(call)))
+
+
+@campaigns.route("/{campaign_id}/versions/{version}", methods=["GET"])
+@documented("marketer", "One config version as applied: its config",
+            raises=(CampaignNotFoundError, VersionNotFoundError))
+@console_view(campaigns, MARKETER)
+def config_version(call: Call, campaign_id: str, version: str) -> Response:
+    """The config of version `version` (the JSON form of its YAML), to edit or to compare."""
+    if not version.isdigit() or len(version) > 9:
+        raise MalformedRequestError("version: a version number")
+    load_current(campaign_id)
+    item = stored_version(campaign_id, int(version))
+    return json_response(200, {"campaign_id": campaign_id, **version_view(item), "config": item.doc})
 
 
 def _switch(call: Call, campaign_id: str, game: str, enabled: bool) -> Response:
@@ -76,14 +137,15 @@ def _switch(call: Call, campaign_id: str, game: str, enabled: bool) -> Response:
 
 
 @campaigns.route("/{campaign_id}/games/{game}/enable", methods=["POST"])
-@documented("marketer", "Switch a game on (a new version)", raises=SWITCH_ERRORS)
+@documented("marketer", "Switch a game on (a new version)", answer=Switched, raises=SWITCH_ERRORS)
 @console_view(campaigns, MARKETER)
 def enable(call: Call, campaign_id: str, game: str) -> Response:
     return _switch(call, campaign_id, game, True)
 
 
 @campaigns.route("/{campaign_id}/games/{game}/disable", methods=["POST"])
-@documented("marketer", "The kill switch: a game off (a new version)", raises=SWITCH_ERRORS)
+@documented("marketer", "The kill switch: a game off (a new version)", answer=Switched,
+            raises=SWITCH_ERRORS)
 @console_view(campaigns, MARKETER)
 def disable(call: Call, campaign_id: str, game: str) -> Response:
     """The kill switch: a new version with the game's `enabled: false`."""
@@ -91,20 +153,41 @@ def disable(call: Call, campaign_id: str, game: str) -> Response:
 
 
 @campaigns.route("/{campaign_id}/report", methods=["GET"])
-@documented("marketer", "The campaign report")
+@documented("marketer", "The campaign report", answer=Report, raises=(CampaignNotFoundError,))
 @console_view(campaigns, MARKETER)
 def report(call: Call, campaign_id: str) -> Response:
-    load_current(campaign_id)
     return json_response(200, campaign_report(campaign_id, runtime.clock()))
+
+
+@campaigns.route("/{campaign_id}/report.csv", methods=["GET"])
+@documented("marketer", "The campaign report as CSV: one row per day and the total",
+            media="text/csv", raises=(CampaignNotFoundError,))
+@console_view(campaigns, MARKETER)
+def report_table(call: Call, campaign_id: str) -> Response:
+    return Response(body=report_csv(campaign_report(campaign_id, runtime.clock())), status_code=200,
+                    headers={"Content-Type": "text/csv; charset=utf-8",
+                             "Content-Disposition": f'attachment; filename="{campaign_id}-report.csv"'})
+
+
+@campaigns.route("/{campaign_id}/report.html", methods=["GET"])
+@documented("marketer", "The campaign report as one self-contained HTML page with charts",
+            media="text/html", raises=(CampaignNotFoundError,))
+@console_view(campaigns, MARKETER)
+def report_page(call: Call, campaign_id: str) -> Response:
+    """The report rendered (`render_report_html`): inline style, chart script and data, so it
+    can be saved and opened anywhere; the web console shows it in a frame."""
+    return Response(body=render_report_html(campaign_report(campaign_id, runtime.clock())),
+                    status_code=200, headers={"Content-Type": "text/html; charset=utf-8",
+                                              "Cache-Control": "no-store"})
 
 
 @campaigns.route("/{campaign_id}/operations", methods=["GET"])
 @documented("admin", "Who did what: operator writes, newest first, a page at a time",
-            query=(("limit", "page size"), ("cursor", "the previous page's `next_cursor`")))
+            answer=OperationsLog, query=PAGED)
 @console_view(campaigns, ADMIN)
 def operations(call: Call, campaign_id: str) -> Response:
     """Who did what (admins only): the campaign's operator writes, newest first, a page at a
-    time (`limit`, `cursor`)."""
-    params = call.request.query_params or MultiDict({})
-    log = operations_log(campaign_id, params.get("cursor"), page_limit(params.get("limit")))
+    time (`limit`, `cursor`), their times in the zone each entry kept (the campaign's config,
+    through the warm cache, only for an entry written before entries kept it)."""
+    log = operations_log(campaign_id, lambda: runtime.configs.get(campaign_id).config.zone, *_page(call))
     return json_response(200, {"campaign_id": campaign_id} | log)

@@ -13,13 +13,16 @@ from pydantic import BaseModel
 from plugins.errors import GameError
 
 Caller = Literal["public", "marketer", "admin", "staff", "partner"]
+PAGED = (("limit", "items per page, 1 to 100 (50 by default)"),
+         ("cursor", "the `next_cursor` of the page before"))
+"""The query parameters of a list answered a page at a time (`plugins.store.pages`)."""
 
 
 @dataclass(frozen=True)
 class Documented:
-    """A console route's contract: `caller`, `body`, `answer` (`statuses` of success), `raises`
-    (its own error classes), `query` (query parameters: name and description) and `keyed`
-    (a write once per `Idempotency-Key`)."""
+    """A console route's contract: `caller`, `body`, `answer` (`statuses` of success, in
+    `media`), `raises` (its own error classes), `query` (query parameters: name and
+    description) and `keyed` (a write once per `Idempotency-Key`)."""
 
     caller: Caller
     summary: str
@@ -29,6 +32,7 @@ class Documented:
     raises: tuple[type[GameError], ...] = ()
     query: tuple[tuple[str, str], ...] = ()
     keyed: bool = True
+    media: str = "application/json"
 
 
 View = Callable[..., Any]

@@ -1,8 +1,9 @@
 """The console's OpenAPI 3.1 document (Chalice makes none): every route that declares its
-contract (`plugins.console.contract.documented`), its bodies and answers from the same
-pydantic models the views validate with, its errors derived from the error classes like the
-game functions' (`plugins.openapi`): the envelope's for any request, the caller's (an
-operator's token, or a partner's signature), a write's, the route's own."""
+contract (`plugins.console.contract.documented`), its bodies from the same pydantic models the
+views validate with and its answers from the models of what they answer, its errors from the
+error classes as the game functions' (`plugins.openapi`), per operation: the envelope's for
+any request, its caller's (an operator's token, or a partner's signature), a keyed write's,
+and the route's own (`raises`: every domain error it can answer, a missing campaign too)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode
 
 from plugins.console.contract import Documented
 from plugins.console.partner_auth import (
@@ -19,7 +21,13 @@ from plugins.console.partner_auth import (
     RequestExpiredError,
     SignatureInvalidError,
 )
-from plugins.errors import CampaignNotFoundError, ConflictError, GameError, TokenMissingError
+from plugins.errors import (
+    ConflictError,
+    ForbiddenError,
+    GameError,
+    SecretUnavailableError,
+    TokenMissingError,
+)
 from plugins.openapi.errors import CALLER, ENVELOPE, EVERY, HEADERS, KEYED, error_responses, header
 from plugins.openapi.shape import finish
 
@@ -32,35 +40,34 @@ SCHEMES: dict[str, Any] = {
                                   "(hex HMAC-SHA256 of the request, docs/console.md)"},
 }
 PARTNER = (PartnerAuthMissingError, SignatureInvalidError, RequestExpiredError, NonceReusedError,
-           ConflictError)
-"""What a signed partner call may answer: its nonce is a write, which may meet a conflict."""
+           ConflictError, ForbiddenError, SecretUnavailableError)
+"""What a signed partner call may answer: its nonce is a write, which may meet a conflict; a
+key of another partner is forbidden; the partners' keys may be out of reach."""
 ANY_OBJECT: dict[str, Any] = {"type": "object"}
 
 
-def _schema(model: type[BaseModel] | dict[str, Any] | None, schemas: dict[str, Any]) -> dict[str, Any]:
-    """`model`'s schema, its definitions moved to the components; a dict is a schema as is."""
+def _schema(model: type[BaseModel] | dict[str, Any] | None, schemas: dict[str, Any],
+            mode: JsonSchemaMode = "validation") -> dict[str, Any]:
+    """`model`'s schema (as a body is read, or as an answer is written: `mode`), its
+    definitions moved to the components; a dict is a schema as is."""
     if model is None:
         return ANY_OBJECT
     if isinstance(model, dict):
         return model
-    found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    found = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
     schemas.update(found.pop("$defs", {}))
     schemas[model.__name__] = found
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def _errors(path: str, method: str, contract: Documented) -> set[type[GameError]]:
+def _errors(method: str, contract: Documented) -> set[type[GameError]]:
     errors: set[type[GameError]] = {*EVERY, *contract.raises}
     if contract.caller == "partner":
         errors.update(PARTNER)
-    if contract.caller not in ("public", "partner"):
-        errors.add(TokenMissingError)
-    if contract.caller != "public":
-        errors.update(CALLER)
+    elif contract.caller != "public":
+        errors.update(CALLER, {TokenMissingError})
     if method == "post" and contract.keyed:
         errors.update(KEYED)
-    if "{campaign_id}" in path:
-        errors.add(CampaignNotFoundError)
     return errors
 
 
@@ -77,15 +84,16 @@ def _operation(path: str, method: str, name: str, contract: Documented,
                        "example": "apply-20261123-0001",
                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,128}$"}})
     success = {"X-Request-Id": header("X-Request-Id")}
-    if method == "post":
+    if method == "post" and contract.keyed:
         success["Idempotent-Replayed"] = header("Idempotent-Replayed")
-    answer = {"content": {"application/json": {"schema": _schema(contract.answer, schemas)}},
-              "headers": success}
+    shape = (_schema(contract.answer, schemas, "serialization") if contract.media == "application/json"
+             else {"type": "string"})
+    answer = {"content": {contract.media: {"schema": shape}}, "headers": success}
     operation: dict[str, Any] = {
         "operationId": name, "summary": contract.summary, "parameters": params,
         "responses": {str(status): {"description": "success", **answer} for status in contract.statuses},
     }
-    operation["responses"].update(error_responses(_errors(path, method, contract)))
+    operation["responses"].update(error_responses(_errors(method, contract)))
     if contract.caller == "partner":
         operation["security"] = [{"partnerKey": []}]
     elif contract.caller != "public":

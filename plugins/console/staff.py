@@ -7,8 +7,11 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from plugins.clock import stamp
+from plugins.console.answers import CouponRedeemed
 from plugins.console.contract import documented
 from plugins.console.web import STAFF, Call, console_view, outcome_response
+from plugins.contracts import CampaignConfig
 from plugins.errors import (
     CampaignNotFoundError,
     CouponNotFoundError,
@@ -40,7 +43,7 @@ class CouponVerify(Body):
 
 
 @staff.route("/coupons/verify", methods=["POST"])
-@documented("staff", "Redeem a coupon at the counter", body=CouponVerify,
+@documented("staff", "Redeem a coupon at the counter", body=CouponVerify, answer=CouponRedeemed,
             raises=(CouponNotFoundError, CouponNotRedeemableError, CouponNotUsableHereError,
                     CampaignNotFoundError, *REDEMPTION_ERRORS))
 @console_view(staff, STAFF)
@@ -48,7 +51,7 @@ def verify_coupon(call: Call) -> Response:
     """Redeem a coupon at the counter of one of the staff member's stores, where its usage
     scope allows, in a campaign his credential covers; the store is recorded (a partner's
     co-branded coupon is settled by it). Once per `Idempotency-Key` (a retry: the first answer)."""
-    from plugins.issuance.coupon import find_coupon, redeem
+    from plugins.issuance.coupon import find_coupon, redeem, zone_of
 
     body = call.body(CouponVerify)
     assert call.caller is not None
@@ -56,14 +59,18 @@ def verify_coupon(call: Call) -> Response:
     now = runtime.clock()
     coupon = find_coupon(body.member_id, body.coupon_id)
     call.caller.require_campaign(str(coupon.campaign_id))
-    check_redeemable(coupon, body.order, store,
-                     lambda s: runtime.configs.get(str(coupon.campaign_id)).config.city_of(s))
+
+    def config() -> CampaignConfig:  # read only if needed: a store's city, an older coupon's zone
+        return runtime.configs.get(str(coupon.campaign_id)).config
+
+    check_redeemable(coupon, body.order, store, lambda s: config().city_of(s))
+    zone = zone_of(coupon) or config().zone
     once = operation(call.caller.name, "coupons/verify", call.key, body.model_dump(mode="json"), now,
-                     str(coupon.campaign_id))
+                     str(coupon.campaign_id), zone=zone)
     amount = body.order.amount if body.order else None
     return outcome_response(200, redeem(coupon, now, {
         "coupon_id": coupon.coupon_id, "member_id": coupon.member_id,
         "campaign_id": coupon.campaign_id, "title": (coupon.terms or {}).get("title"),
-        "state": "redeemed", "redeemed_at": now.isoformat(), "store_id": store,
+        "state": "redeemed", "redeemed_at": stamp(now, zone), "store_id": store,
         "order_amount": None if amount is None else money(amount),
         "verified_by": call.caller.name}, once, by=call.caller.name, store=store, order_amount=amount))

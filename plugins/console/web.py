@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
-from chalice import Blueprint, CORSConfig, Response
+from chalice import Blueprint, Chalice, CORSConfig, Response
 from chalice.app import Request
 from pydantic import BaseModel
 
@@ -110,14 +110,17 @@ class Call:
                             raw.encode() if isinstance(raw, str) else raw, BODY_LIMIT)
 
 
-def console_view(bp: Blueprint, role: str | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Wrap a view: role check first, then the view, every failure as the envelope."""
+View = Callable[..., Any]
+
+
+def console_view(bp: Blueprint | Chalice, role: str | None) -> Callable[[View], View]:
+    """Wrap a view of `bp` (a blueprint, or the app itself): role check first, then the view,
+    every failure as the envelope."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(**params: Any) -> Response:
-            request = bp.current_request
-            headers: Any = request.headers or {}
+            headers: Any = _request(bp).headers or {}
             with answering(getattr(bp.lambda_context, "aws_request_id", None),
                            headers.get("accept-language")) as exchange:
                 logger.set_correlation_id(exchange.request_id)
@@ -130,11 +133,18 @@ def console_view(bp: Blueprint, role: str | None) -> Callable[[Callable[..., Any
     return decorate
 
 
-def _answered(view: Callable[..., Any], bp: Blueprint, role: str | None, params: dict[str, Any]) -> Response:
+def _request(bp: Blueprint | Chalice) -> Request:
+    request = bp.current_request
+    assert request is not None, "Chalice sets the request before any view runs"
+    return request
+
+
+def _answered(view: Callable[..., Any], bp: Blueprint | Chalice, role: str | None,
+              params: dict[str, Any]) -> Response:
     """The view's answer, or the envelope of what it raised."""
     try:
         with request_deadline():
-            request = bp.current_request
+            request = _request(bp)
             caller = authenticate(request, role) if role else None
             if caller is not None and "campaign_id" in params:
                 caller.require_campaign(params["campaign_id"])

@@ -8,16 +8,18 @@ valid unused coupons (`HRS#OPEN`) and one coupon of a type per period (`HRS#<typ
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from plugins.clock import stamp
-from plugins.contracts import IssueContext, Issuer, RewardSpec
+from plugins.contracts import CampaignConfig, IssueContext, Issuer, RewardSpec
 from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
 from plugins.idempotency import ActionResult, Operation, commit_once
 from plugins.ids import random_hex
@@ -108,6 +110,37 @@ def period_key(moment: datetime, unit: str) -> tuple[str, datetime]:
     return first.strftime("%Y-%m"), (first + timedelta(days=32)).replace(day=1)
 
 
+LIMIT_DAY, LIMIT_CAMPAIGN = "reward:limit-day", "reward:limit-campaign"
+HARASS_OPEN, HARASS_TYPE = "reward:harass-open", "reward:harass-type"
+
+
+@dataclass(frozen=True)
+class IssueLimit:
+    """One limit an issue counts against: a member's count under `tag` in `period` (ending
+    at `ends`) must stay within `most`; the open-coupon cap counts valid unused coupons."""
+
+    tag: str
+    period: str
+    most: int
+    ends: datetime | None = None
+
+
+def issue_limits(spec: CouponSpec, config: CampaignConfig, origin: str, local: datetime) -> list[IssueLimit]:
+    """Every limit an issue of `spec` to a member at `local` (campaign wall time) counts one
+    more against: collection limits per day and per campaign, and for a pushed coupon (origin
+    `award`) anti-harassment's cap on open coupons and one coupon of a type per period.
+    `plan` makes each a condition of the issue's write; a forecast counts them in memory."""
+    found = [IssueLimit(tag, period, most) for tag, period, most in (
+        (LIMIT_DAY, local.date().isoformat(), spec.per_user_per_day),
+        (LIMIT_CAMPAIGN, "ALL", spec.per_user_per_campaign)) if most]
+    if origin == "award":
+        rules = config.anti_harassment
+        period, ends = period_key(local, rules.same_type_per)
+        found += [IssueLimit(HARASS_OPEN, "OPEN", rules.max_open_coupons),
+                  IssueLimit(HARASS_TYPE, period, 1, ends)]
+    return found
+
+
 class CouponReward(BaseModel):
     """A coupon in the member's wallet, with its validity window."""
 
@@ -150,35 +183,34 @@ class CouponIssuer(Issuer):
             campaign_id=config.id, type_id=spec.type_id, origin=ctx.origin,
             channel=spec.channel or ctx.channel or config.channel, issued_at=ctx.now,
             valid_from=valid_from, valid_until=valid_until,
-            terms=terms | {"kind": spec.kind, "title": spec.title,
+            terms=terms | {"kind": spec.kind, "title": spec.title, "timezone": config.timezone,
                            "usage": spec.usage.model_dump(mode="json")} | (extra or {}),
         )
         tx.put("reward:coupon", coupon, CouponItem.pk.does_not_exist())
-        limits = {"day": (local.date().isoformat(), spec.per_user_per_day),
-                  "campaign": ("ALL", spec.per_user_per_campaign)}
-        for label, (period, limit) in limits.items():
-            if limit:
-                counter = CounterItem(member, keys.quota(config.id, f"coupon:{spec.type_id}", period))
+        tx.tally.count("coupons_issued")
+        for limit in issue_limits(spec, config, ctx.origin, local):
+            if limit.tag == HARASS_OPEN:
+                tx.bump(HARASS_OPEN, CounterItem(member, keys.HARASS_OPEN), CounterItem.n, 1,
+                        at_most=limit.most)
+            elif limit.tag == HARASS_TYPE:
+                marker = MarkerItem(member, keys.harass_type(spec.type_id, limit.period),
+                                    ttl=int((limit.ends or local).timestamp()) + 86400)
+                tx.put(HARASS_TYPE, marker, MarkerItem.pk.does_not_exist())
+            else:
+                counter = CounterItem(member, keys.quota(config.id, f"coupon:{spec.type_id}",
+                                                         limit.period))
                 actions: list[Action] = [CounterItem.n.add(1)]
-                if label == "day":
-                    actions.append(CounterItem.ttl.set(ctx.campaign.config.day_expiry(ctx.now)))
-                tx.update(f"reward:limit-{label}", counter, actions,
-                          CounterItem.n.does_not_exist() | (CounterItem.n < limit))
-        if ctx.origin == "award":
-            rules = config.anti_harassment
-            opened = CounterItem(member, keys.HARASS_OPEN)
-            tx.bump("reward:harass-open", opened, CounterItem.n, 1, at_most=rules.max_open_coupons)
-            period, ends = period_key(local, rules.same_type_per)
-            marker = MarkerItem(member, keys.harass_type(spec.type_id, period),
-                                ttl=int(ends.timestamp()) + 86400)
-            tx.put("reward:harass-type", marker, MarkerItem.pk.does_not_exist())
+                if limit.tag == LIMIT_DAY:
+                    actions.append(CounterItem.ttl.set(config.day_expiry(ctx.now)))
+                tx.update(limit.tag, counter, actions,
+                          CounterItem.n.does_not_exist() | (CounterItem.n < limit.most))
         return {"type": self.name, "coupon_id": coupon_id, "title": spec.title,
                 "kind": spec.kind, "valid_from": stamp(valid_from, config.zone),
                 "valid_until": stamp(valid_until, config.zone), "channel": coupon.channel}
 
     def recover(self, failed: set[str], spec: CouponSpec, ctx: IssueContext) -> bool:
         """Expired coupons free their place lazily: recount the open ones when the cap bites."""
-        if failed != {"reward:harass-open"}:
+        if failed != {HARASS_OPEN}:
             return False
         member = keys.member(ctx.member_id)
         coupons = CouponItem.query(member, CouponItem.sk.startswith(keys.COUPON_PREFIX),
@@ -211,6 +243,13 @@ def member_coupons(member_id: str) -> list[CouponItem]:
     """A member's coupons, newest first (ids start with the issue date)."""
     items = CouponItem.query(keys.member(member_id), CouponItem.sk.startswith(keys.COUPON_PREFIX))
     return sorted(items, key=lambda c: c.issued_at, reverse=True)
+
+
+def zone_of(coupon: CouponItem) -> tzinfo | None:
+    """The time zone of the campaign that issued `coupon`, kept with it so that its times are
+    answered in it without reading the campaign (None for a coupon issued before it was)."""
+    named = (coupon.terms or {}).get("timezone")
+    return ZoneInfo(named) if named else None
 
 
 def find_coupon(member_id: str, coupon_id: str) -> CouponItem:

@@ -16,8 +16,8 @@ from plugins.errors import CouponNotUsableHereError, GameError
 from plugins.store import CouponItem
 from plugins.types import Money
 
-__all__ = ["REDEMPTION_ERRORS", "CouponNotForTheseItemsError", "Order", "OrderBelowThresholdError",
-           "OrderRequiredError", "check_redeemable"]
+__all__ = ["ORDER_ERRORS", "REDEMPTION_ERRORS", "CouponNotForTheseItemsError", "Order",
+           "OrderBelowThresholdError", "OrderRequiredError", "check_redeemable"]
 
 Label = str
 
@@ -44,9 +44,10 @@ class Order(BaseModel):
     categories: tuple[Label, ...] = Field(default=(), max_length=50, description="their categories")
 
 
-REDEMPTION_ERRORS = (CouponNotUsableHereError, OrderRequiredError, OrderBelowThresholdError,
-                     CouponNotForTheseItemsError)
-"""What the rules may refuse with (for the routes' documents)."""
+ORDER_ERRORS = (OrderRequiredError, OrderBelowThresholdError, CouponNotForTheseItemsError)
+"""What the rules may refuse an order with, wherever it is presented (for the routes' documents)."""
+REDEMPTION_ERRORS = (CouponNotUsableHereError, *ORDER_ERRORS)
+"""What the rules may refuse with at a store (for the routes' documents)."""
 
 
 def _where(coupon: CouponItem, usage: dict[str, Any], store_id: str,

@@ -2,14 +2,15 @@
 every answer an operation can give (no 422 "Validation Error": bad input is a 400 envelope),
 its security, its required `Idempotency-Key`, its response headers and `date-time` formats.
 
-Which errors an operation may answer follows from what it is, in one place (`_errors`): every
-operation may be malformed, too large, of the wrong media type, or meet an outage; one with a
-campaign id a missing campaign or game; one with a caller a bad token or the wrong role (and no
-token when it needs one); one with an `Idempotency-Key` a missing or reused key; every write a
-conflict, a closed campaign, a reused key or an anti-fraud block; a player's action the
-chance, rate and points limits. A game's own
-errors (the `GameError` classes its modules raise or import, console modules aside) go to its
-writes, and their 404s to its reads too.
+Which errors an operation may answer is listed per operation (`_errors`): what its shape brings,
+derived in one place (every operation may be malformed, too large, of the wrong media type, or
+meet an outage; one with a campaign id a missing campaign or game; one with a caller a bad
+token or the wrong role, and no token when it needs one; one with an `Idempotency-Key` a missing
+or reused key and a conflict; a player's action, which runs through `perform`, a conflict, a
+reused key and the anti-fraud guards), and what the route declares it raises itself
+(`openapi_extensions=raises(...)`: a closed campaign, no chances left, its game's own errors).
+A route that declares nothing (a third party's, say) is documented conservatively, with every
+error its game's modules name.
 """
 
 from __future__ import annotations
@@ -54,8 +55,20 @@ SCHEMES = {
                                 "(`mgames token NAME --role R` locally)"),
 }
 CAMPAIGN = (CampaignNotFoundError, GameNotEnabledError)
+ACTION = (ConflictError, IdempotencyKeyReusedError, FraudBlockedError, RateLimitedError)
+"""What every player action may answer: its record, its retries and its anti-fraud guards."""
 WRITE = (ConflictError, CampaignNotOpenError, IdempotencyKeyReusedError, FraudBlockedError)
 PLAYER_ACTION = (NoChancesLeftError, RateLimitedError, PointsInsufficientError)
+RAISES = "x-raises"
+_DECLARED: dict[str, type[GameError]] = {}
+
+
+def raises(*errors: type[GameError]) -> dict[str, Any]:
+    """A route's own errors, as it declares them (`openapi_extensions=raises(...)`): those its
+    code answers beyond what its shape brings (a closed campaign, no chances left, the game's
+    own). Declaring none (`raises()`) says the route answers only those."""
+    _DECLARED.update((error.code, error) for error in errors)
+    return {RAISES: sorted(error.code for error in errors)}
 
 
 def game_errors(plugin: GamePlugin) -> set[type[GameError]]:
@@ -82,6 +95,11 @@ def _errors(method: str, operation: dict[str, Any], own: set[type[GameError]]) -
             errors.add(TokenMissingError)
     if "idempotency-key" in params:
         errors.update(KEYED)
+    declared = operation.pop(RAISES, None)
+    if declared is not None:
+        if method == "post" and security == PLAYER:
+            errors.update(ACTION)
+        return errors | {_DECLARED[code] for code in declared}
     if method == "get":
         return errors | {error for error in own if error.status == 404}
     errors.update(WRITE)
@@ -116,7 +134,9 @@ def _operation(method: str, operation: dict[str, Any], own: set[type[GameError]]
     for status, answer in responses.items():
         if status.startswith("2"):
             answer["headers"] = {"X-Request-Id": header("X-Request-Id")}
-            if method == "post":
+            if status == "204":  # no content, and nothing replayed (a visit)
+                answer.pop("content", None)
+            elif method == "post":
                 answer["headers"]["Idempotent-Replayed"] = header("Idempotent-Replayed")
     responses.update(error_responses(_errors(method, operation, own)))
 

@@ -1,8 +1,8 @@
 """Typed rewards in the documents: `IssuedReward`, what a player gets from an action, is the
 union of every installed issuer's `issued_model`; `RewardOffer`, a reward as a page shows it
-before it is won (`Issuer.describe`), the union of their `spec_model`s. Both are discriminated
-by `type`, the issuer's name, so a third-party issuer's rewards are typed as soon as it is
-installed."""
+before it is won (`Issuer.offer`, its times with the campaign's offset), the union of their
+`spec_model`s. Both are discriminated by `type`, the issuer's name, so a third-party issuer's
+rewards are typed as soon as it is installed."""
 
 from __future__ import annotations
 
@@ -21,19 +21,6 @@ RewardOffer = Annotated[dict[str, Any],
 """A reward as a page offers it, typed in the document by `reward_components`."""
 
 
-def _local_times(node: Any) -> None:
-    """A config's times are the campaign's local wall clock, without an offset: not RFC 3339."""
-    if isinstance(node, dict):
-        if node.get("format") == "date-time":
-            node.pop("format")
-            node["description"] = "the campaign's local time, ISO 8601 without an offset"
-        for value in node.values():
-            _local_times(value)
-    elif isinstance(node, list):
-        for value in node:
-            _local_times(value)
-
-
 def _union(models: dict[str, type[BaseModel] | None], title: str, schemas: dict[str, Any]) -> dict[str, Any]:
     mapping = {}
     for kind, model in sorted(models.items()):
@@ -43,8 +30,6 @@ def _union(models: dict[str, type[BaseModel] | None], title: str, schemas: dict[
             mapping[kind] = REF.format(model=f"{title}-{kind}")
             continue
         found = model.model_json_schema(ref_template=REF, mode="serialization")
-        if title == "RewardOffer":
-            _local_times(found)
         schemas.update(found.pop("$defs", {}))
         name = f"{title}{model.__name__}"
         found["properties"]["type"] = {"type": "string", "const": kind}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Annotated, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from plugins.allowance import MAX_SHARDS
-from plugins.clock import stamp
 from plugins.contracts import GameConfig, RewardSpec
 from plugins.registry import PluginError, get_issuer
 from plugins.types import Money, PositiveInt, Slug, money
@@ -53,10 +52,7 @@ class Prize(BaseModel):
     def public(self, zone: tzinfo) -> dict[str, Any]:
         """The prize as a page may show it: never its weight, stock or cost; the reward's times
         (a coupon's fixed window, wall time in config) with the campaign's offset, `zone`."""
-        reward = None if self.reward is None else get_issuer(self.reward.type).describe(self.reward)
-        if reward is not None and self.reward is not None:
-            reward |= {name: stamp(value if value.tzinfo else value.replace(tzinfo=zone), zone)
-                       for name, value in self.reward if isinstance(value, datetime) and name in reward}
+        reward = None if self.reward is None else get_issuer(self.reward.type).offer(self.reward, zone)
         return {"id": self.id, "name": self.name, "value": money(self.value), "image": self.image,
                 "reward": reward}
 
@@ -117,3 +113,11 @@ class PooledGame(Protocol):
 def pools_of(section: GameConfig) -> dict[str, PrizePoolConfig]:
     """A game section's prize pools by pool id; none for a game without."""
     return section.prize_pools() if isinstance(section, PooledGame) else {}
+
+
+def pool_path(game: str, section: GameConfig, pool: PrizePoolConfig) -> str:
+    """Where `pool` sits in the campaign document: the game's section itself (the wheel), or
+    the section's field holding it (check-in's `blind_box`)."""
+    held = "" if pool is section else next(
+        (f".{name}" for name in type(section).model_fields if getattr(section, name) is pool), "")
+    return f"games.{game}{held}"

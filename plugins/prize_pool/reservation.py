@@ -19,6 +19,7 @@ from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
 from plugins.prize_pool.budget import budget_debit
 from plugins.prize_pool.draw import SYSTEM_RANDOM, DrawTable
+from plugins.prize_pool.limits import BUDGET, CAP, STOCK, limits_of
 from plugins.prize_pool.model import Prize, PrizePoolConfig
 from plugins.registry import get_issuer
 from plugins.store import CounterItem, Transaction, TransactionCancelledError, keys
@@ -70,14 +71,15 @@ class PrizeReservation:
         return cls(campaign, pool_id, pool, table.draw(rng), rng)
 
     def _affordable(self, prize: Prize) -> Prize:
-        """`prize`, or the fallback when it is known sold out or beyond the budget."""
+        """`prize`, or the fallback when it is known sold out or beyond the budget (the
+        limits of `limits_of`; the cap and the reward are conditions of the write)."""
         self._stock = self._budget = None
-        cost = cents(prize.cost)
-        if cost and self.campaign.budget_counted:
-            self._budget = budget_debit(self.campaign, cost, self._rng)
+        limits = limits_of(prize, self.campaign.budget_counted)
+        if BUDGET in limits:
+            self._budget = budget_debit(self.campaign, cents(prize.cost), self._rng)
             if self._budget.exhausted:
                 return self._fallback()
-        if prize.stock is not None:
+        if STOCK in limits:
             name = stock_name(self.pool_id, prize.id)
             shards = Remaining(STOCK_TAG, lambda shard: (keys.allowance(self.campaign.id, name, shard),
                                                          keys.ALLOWANCE_SK), prize.shards)
@@ -98,7 +100,7 @@ class PrizeReservation:
         prize, cid, member = self.prize, self.campaign.id, keys.member(ctx.member_id)
         if self._stock is not None:
             self._stock.plan(tx)
-        if prize.per_user_cap:
+        if CAP in limits_of(prize, self.campaign.budget_counted):
             cap = CounterItem(member, keys.quota(cid, f"cap:{self.pool_id}:{prize.id}", "ALL"))
             tx.update("prize:cap", cap, [CounterItem.n.add(1)],
                       CounterItem.n.does_not_exist() | (CounterItem.n < prize.per_user_cap))
@@ -107,7 +109,21 @@ class PrizeReservation:
         reward = None
         if prize.reward is not None:
             reward = get_issuer(prize.reward.type).plan(tx, prize.reward, ctx)
-        return Award(prize=prize, reward=reward, fell_back=prize is not self.drawn)
+        award = Award(prize=prize, reward=reward, fell_back=prize is not self.drawn)
+        self._tally(tx, award, ctx.member_id)
+        return award
+
+    def _tally(self, tx: Transaction, award: Award, member_id: str) -> None:
+        """A prize drawn and given counts under its id (the fallback too, when drawn as it
+        is); a prize other than the fallback makes a winner; its cost counts."""
+        prize = award.prize
+        if award.fell_back:
+            tx.tally.count("fallbacks")
+        else:
+            tx.tally.count(f"prize:{prize.id}")
+        if prize is not self.pool.fallback_prize():
+            tx.tally.once("winners", member_id)
+            tx.tally.count("cost:prizes", cents(prize.cost))
 
     def recover(self, cancelled: TransactionCancelledError, ctx: IssueContext) -> bool:
         """Prepare the next attempt after a cancellation on a prize tag; False if none is left."""

@@ -20,6 +20,7 @@ from plugins.store.models import (
     register_model,
 )
 from plugins.store.reads import get_many
+from plugins.store.tally import Tally, due_by
 from plugins.store.transaction import Transaction, TransactionCancelledError, TransactionConflictError
 
 __all__ = [
@@ -38,11 +39,13 @@ __all__ = [
     "OfMember",
     "OperationItem",
     "PointsItem",
+    "Tally",
     "Transaction",
     "TransactionCancelledError",
     "TransactionConflictError",
     "bind_table",
     "client_settings",
+    "due_by",
     "dynamodb_client",
     "get_many",
     "register_model",

@@ -17,6 +17,7 @@ CASH_BALANCE = "CASH"
 COUPON_PREFIX = "CPN#"
 BLOCK_COUNT_PREFIX = "N#"
 BLOCK_SAMPLE_PREFIX = "S#"
+VISIT_PREFIX = "VIS#"
 
 
 def campaign(campaign_id: str) -> str:
@@ -28,12 +29,18 @@ def operations(campaign_id: str) -> str:
     return f"C#{campaign_id}#LOG"
 
 
+OPERATION_ENTRY = "LOG#"
+
+
 def operation_entry(at: str, suffix: str) -> str:
-    return f"LOG#{at}#{suffix}"
+    return f"{OPERATION_ENTRY}{at}#{suffix}"
+
+
+CONFIG_VERSION = "CFG#v"
 
 
 def config_version(version: int) -> str:
-    return f"CFG#v{version:08d}"
+    return f"{CONFIG_VERSION}{version:08d}"
 
 
 def allowance(campaign_id: str, name: str, shard: int) -> str:
@@ -105,3 +112,29 @@ def points_ledger(reference: str) -> str:
 
 def cash_ledger(reference: str) -> str:
     return f"CASH#{reference}"
+
+
+def aggregates(campaign_id: str) -> str:
+    """The campaign's aggregated figures: one partition, days x games x slots items."""
+    return f"C#{campaign_id}#AGG"
+
+
+def aggregate_row(day: str, game: str, slot: int) -> str:
+    """One slot of the figures of one local day (or ALL: the whole campaign) and one game
+    (or * for all games); slots keep concurrent aggregators off each other's items."""
+    return f"D#{day}#{game}#{slot}"
+
+
+def aggregate_applied(event_id: str) -> str:
+    """The mark that one stream record was counted (it expires after the stream's 24 h)."""
+    return f"AGG#EV#{event_id}"
+
+
+def aggregate_seen(campaign_id: str, figure: str, day: str, game: str) -> str:
+    """Under the member: he is already counted in this distinct figure, day and game."""
+    return f"AGG#{campaign_id}#{figure}#{day}#{game}"
+
+
+def visit(campaign_id: str, day: str) -> str:
+    """Under the member: he opened a page of the campaign on this local day (the visitors)."""
+    return f"{VISIT_PREFIX}{campaign_id}#{day}"

@@ -80,12 +80,13 @@ class ActionItem(OfCampaign, BaseItem):
 
 
 class OperationItem(BaseItem):
-    """One operator's write in a campaign's log: the credential that did it, what, when, and
-    the answer it got."""
+    """One operator's write in a campaign's log: the credential that did it, what, when (and
+    the campaign's time zone then, to answer it in), and the answer it got."""
 
     by = UnicodeAttribute()
     kind = UnicodeAttribute()
     at = UTCDateTimeAttribute()
+    zone = UnicodeAttribute(null=True)
     result = JSONAttribute()
 
 

@@ -26,6 +26,7 @@ from pynamodb.transactions import TransactWrite
 
 from plugins.errors import ConflictError
 from plugins.store.models import BaseItem
+from plugins.store.tally import Tally
 
 CONFLICT = "TransactionConflict"
 CONFLICT_RETRIES = 6
@@ -84,10 +85,12 @@ class _Bump:
 
 
 class Transaction:
-    """Collects writes in order; `commit` sends them as one all-or-nothing round trip."""
+    """Collects writes in order; `commit` sends them as one all-or-nothing round trip.
+    `tally` collects what the writes add to the campaign's figures (shared by scoped views)."""
 
     def __init__(self) -> None:
         self._prefix = ""
+        self.tally = Tally()
         self._checks: list[tuple[str, type[BaseItem], str, str, Condition]] = []
         self._puts: list[tuple[str, BaseItem, Condition | None]] = []
         self._updates: list[tuple[str, BaseItem, list[Action], Condition | None]] = []

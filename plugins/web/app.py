@@ -39,6 +39,7 @@ from plugins.openapi import game_document
 from plugins.registry import get_game
 from plugins.store import request_deadline
 from plugins.web.request import handling
+from plugins.web.visits import router as visits_router
 
 # Reads add no metrics; Powertools would warn about the empty flush on every one of them.
 warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
@@ -148,6 +149,7 @@ def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
     """The resolver for one game: its routes plus the shared conventions."""
     app = FunctionUrlResolver(enable_validation=True)
     app.include_router(plugin.router)
+    app.include_router(visits_router)
     _register_errors(app, plugin.name)
 
     @app.get("/openapi.json", include_in_schema=False)

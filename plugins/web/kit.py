@@ -13,14 +13,15 @@ from typing import Annotated, Any, get_type_hints
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from plugins.actions import ActionResult, history
 from plugins.contracts import Campaign
-from plugins.openapi.games import OPERATOR, PLAYER
+from plugins.errors import GameError
+from plugins.openapi.games import OPERATOR, PLAYER, raises
 from plugins.openapi.rewards import IssuedReward, RewardOffer
 from plugins.runtime import runtime
-from plugins.store.pages import MAX_LIMIT, page_limit
+from plugins.store.pages import MAX_LIMIT, Paged, page_limit
 from plugins.web.play import Action, Counted, body_of, count, play
 from plugins.web.request import current_operator, current_player, optional_player
 from plugins.web.routing import (
@@ -46,12 +47,15 @@ __all__ = [
     "CampaignHeading",
     "CampaignId",
     "Counted",
+    "Cursor",
     "IdempotencyKey",
     "IssuedReward",
     "LambdaFunctionUrlRouter",
+    "Limit",
     "OptionalBody",
     "Paged",
     "Path",
+    "Read",
     "Response",
     "RewardOffer",
     "action",
@@ -65,10 +69,11 @@ __all__ = [
     "heading",
     "history_route",
     "json_response",
-    "mine_route",
     "optional_player",
+    "page_limit",
     "paged_route",
     "play",
+    "raises",
     "runtime",
 ]
 
@@ -76,12 +81,6 @@ OptionalBody = Annotated[ActionBody | None, Body()]
 """The body of an action that takes nothing but where the page runs."""
 Limit = Annotated[str | None, Query(description=f"items per page, 1 to {MAX_LIMIT} (50 by default)")]
 Cursor = Annotated[str | None, Query(description="the `next_cursor` of the page before")]
-
-
-class Paged(BaseModel):
-    """A list answered a page at a time: `next_cursor` reads on, null on the last page."""
-
-    next_cursor: str | None = Field(default=None, description="send as `cursor` for the next page")
 
 _SHARED = [  # what every action's route takes besides its own parameters
     inspect.Parameter("campaign_id", inspect.Parameter.KEYWORD_ONLY, annotation=CampaignId),
@@ -92,14 +91,24 @@ _SHARED = [  # what every action's route takes besides its own parameters
 ]
 
 
+Raises = tuple[type[GameError], ...] | None
+"""The errors a route answers of its own (`plugins.openapi.games.raises`); None: not declared,
+documented with every error its game names."""
+
+
+def _declared(errors: Raises) -> dict[str, Any] | None:
+    return None if errors is None else raises(*errors)
+
+
 def action(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[BaseModel],
-           what: str, counted: Counted) -> Callable[[Callable[..., ActionResult]], Any]:
+           what: str, counted: Counted,
+           errors: Raises = None) -> Callable[[Callable[..., ActionResult]], Any]:
     """Decorate `act(action, **own)` into the route POST `path` of a player's action.
 
     `act` declares only its own parameters after the `Action` (path parameters besides
     `<campaign_id>`, a body); the route adds the campaign id and the `Idempotency-Key` and
     `Authorization` headers, runs `act` through `play` once per key (its string parameters go
-    to the log line) and answers 201 with `answer`, documented as `what`.
+    to the log line) and answers 201 with `answer`, documented as `what`, or one of `errors`.
     """
 
     def register(act: Callable[..., ActionResult]) -> Callable[..., Response[str]]:
@@ -115,7 +124,8 @@ def action(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: typ
         route.__signature__ = inspect.Signature([_SHARED[0], *own, *_SHARED[1:]])  # type: ignore[attr-defined]
         route.__name__ = route.__qualname__ = act.__name__
         route.__doc__ = act.__doc__
-        router.post(path, summary=summary, responses=answers(answer, what, 201), security=PLAYER)(route)
+        router.post(path, summary=summary, responses=answers(answer, what, 201), security=PLAYER,
+                    openapi_extensions=_declared(errors))(route)
         return route
 
     return register
@@ -123,28 +133,14 @@ def action(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: typ
 
 def action_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[BaseModel],
                  what: str, act: Callable[[Action, dict[str, Any]], ActionResult],
-                 counted: Counted) -> None:
+                 counted: Counted, errors: Raises = None) -> None:
     """POST `path` (its only parameter `<campaign_id>`): a player's action with an optional
-    `ActionBody`; `act(action, body)` runs it once per idempotency key, answered 201."""
+    `ActionBody`; `act(action, body)` runs it once per idempotency key, answered 201 (or one of
+    `errors`)."""
 
-    @action(router, path, summary, answer, what, counted)
+    @action(router, path, summary, answer, what, counted, errors)
     def post_action(a: Action, body: OptionalBody = None) -> ActionResult:
         return act(a, body_of(body))
-
-
-Mine = Callable[[Campaign, str, datetime], dict[str, Any]]
-
-
-def mine_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[BaseModel],
-               what: str, mine: Mine) -> None:
-    """GET `path` (its only parameter `<campaign_id>`): what the player holds in the campaign,
-    the body `mine(campaign, member_id, now)` builds; a player token only (401, 403)."""
-
-    @router.get(path, summary=summary, responses=answers(answer, what), security=PLAYER)
-    def list_mine(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
-        player = current_player()
-        return json_response(200, mine(runtime.configs.get(campaign_id), player.member_id,
-                                       runtime.clock()))
 
 
 Read = Callable[[Campaign, str, datetime, str | None, int], tuple[list[dict[str, Any]], str | None]]
@@ -153,11 +149,13 @@ and the cursor of the next page (None on the last), in one Query (`plugins.store
 
 
 def paged_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answer: type[Paged],
-                what: str, field: str, read: Read) -> None:
+                what: str, field: str, read: Read, errors: Raises = None) -> None:
     """GET `path` (its only parameter `<campaign_id>`): a list the player reads a page at a
-    time, under `field` (`?limit=`, `?cursor=`, `next_cursor`); a player token only."""
+    time, under `field` (`?limit=`, `?cursor=`, `next_cursor`); a player token only. `errors`:
+    what `read` raises of its own."""
 
-    @router.get(path, summary=summary, responses=answers(answer, what), security=PLAYER)
+    @router.get(path, summary=summary, responses=answers(answer, what), security=PLAYER,
+                openapi_extensions=_declared(errors))
     def list_page(campaign_id: CampaignId, limit: Limit = None, cursor: Cursor = None,
                   authorization: Authorization = None) -> Response[str]:
         player = current_player()
@@ -176,4 +174,4 @@ def history_route(router: LambdaFunctionUrlRouter, path: str, summary: str, answ
         section(campaign)
         return history(member_id, campaign.id, game, cursor, limit)
 
-    paged_route(router, path, summary, answer, "a page of them, newest first", field, actions)
+    paged_route(router, path, summary, answer, "a page of them, newest first", field, actions, ())

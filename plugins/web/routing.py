@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from plugins.actions import ActionResult
+from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.http import json_body
 from plugins.types import SLUG
@@ -44,8 +45,8 @@ class CampaignHeading(BaseModel):
 def heading(campaign: Campaign, now: datetime) -> dict[str, Any]:
     config = campaign.config
     return {"campaign_id": config.id, "name": config.name, "open": config.is_open(now),
-            "starts_at": config.aware(config.starts_at).isoformat(),
-            "ends_at": config.aware(config.ends_at).isoformat(), "timezone": config.timezone}
+            "starts_at": stamp(config.aware(config.starts_at), config.zone),
+            "ends_at": stamp(config.aware(config.ends_at), config.zone), "timezone": config.timezone}
 
 
 def json_response(status: int, payload: Any, **headers: str) -> Response[str]:

@@ -1,6 +1,8 @@
 // The games' H5 pages: each games/<package>/page/ (body.html + main.ts) bundled with esbuild
 // into dist/pages/<game>/ (index.html, the body in the one page head), where the local stack
-// serves it as /<game>/page/.
+// serves it as /<game>/page/. And the console's two scripts (src/console/: the web console, the
+// report's charts with Chart.js), bundled into plugins/console/assets/ where the console reads
+// them to inline in its pages: package data of the Lambda artifact (infra/deploy/build.py).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +11,7 @@ import { build } from "esbuild";
 const sdk = join(dirname(fileURLToPath(import.meta.url)), "..");
 const gamesDir = join(sdk, "..", "games");
 const out = join(sdk, "dist", "pages");
+const assets = join(sdk, "..", "plugins", "console", "assets");
 const head = `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -33,4 +36,10 @@ for (const pkg of readdirSync(gamesDir).sort()) {
 </html>
 `);
   console.log(`page ${pkg.replaceAll("_", "-")} -> ${target}`);
+}
+mkdirSync(assets, { recursive: true });
+for (const [entry, name] of [["app.ts", "console.js"], ["report.ts", "report.js"]]) {
+  await build({ entryPoints: [join(sdk, "src", "console", entry)], bundle: true, format: "iife", target: "es2020",
+                minify: true, outfile: join(assets, name), logLevel: "warning" });
+  console.log(`console ${name} -> ${join(assets, name)}`);
 }

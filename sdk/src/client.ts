@@ -23,6 +23,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Sent as `Idempotency-Key`; the same on every retry of this request. */
   idempotencyKey?: string;
+  /** How the answer is read: its JSON (the default), or its text (an HTML page). */
+  answer?: "json" | "text";
 }
 
 /** One client for every game behind one base URL; retries what may succeed when sent again. */
@@ -52,9 +54,9 @@ export class Client {
     this.options.token = token;
   }
 
-  /** The URL of `path` in `game`. */
+  /** The URL of `path` in `game` (`""`: a path of the base URL itself, as the console's). */
   url(game: string, path: string, query: RequestOptions["query"] = {}): string {
-    const url = new URL(`${this.options.baseUrl}/${game}${path}`);
+    const url = new URL(`${this.options.baseUrl}${game ? `/${game}` : ""}${path}`);
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
@@ -71,7 +73,7 @@ export class Client {
     const safe = method === "GET" || options.idempotencyKey !== undefined;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.once<T>(url, init);
+        return await this.once<T>(url, init, options.answer ?? "json");
       } catch (error) {
         if (!(error instanceof ApiError) || !safe || !retryable(error)
             || attempt >= this.policy.attempts) throw error;
@@ -86,7 +88,7 @@ export class Client {
   }
 
   private init(method: string, options: RequestOptions): RequestInit {
-    const headers: Record<string, string> = { Accept: "application/json" };
+    const headers: Record<string, string> = { Accept: options.answer === "text" ? "text/html" : "application/json" };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (options.idempotencyKey !== undefined) headers["Idempotency-Key"] = options.idempotencyKey;
@@ -99,7 +101,7 @@ export class Client {
     return { method, headers, body };
   }
 
-  private async once<T>(url: string, init: RequestInit): Promise<T> {
+  private async once<T>(url: string, init: RequestInit, answer: "json" | "text"): Promise<T> {
     let response: Response;
     try {
       response = await this.fetcher(url, init);
@@ -107,6 +109,7 @@ export class Client {
       throw new ApiError(0, NETWORK_ERROR, error instanceof Error ? error.message : String(error));
     }
     if (!response.ok) throw await errorOf(response);
-    return (await response.json()) as T;
+    if (response.status === 204) return undefined as T;
+    return (answer === "text" ? await response.text() : await response.json()) as T;
   }
 }

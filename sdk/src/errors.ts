@@ -1,4 +1,12 @@
-/** An error answered by a game function: the shared envelope `{"error": {"code", "message"}}`. */
+/** A problem of a config the console refused (`CONFIG_INVALID`): the dotted path of its field
+ * in the config (`games.lucky-wheel.prizes.0.cost`; `""` when it names none) and what is wrong. */
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+/** An error answered by a game function or the console: the shared envelope
+ * `{"error": {"code", "message"}}`. */
 export class ApiError extends Error {
   readonly name = "ApiError";
   constructor(
@@ -11,6 +19,8 @@ export class ApiError extends Error {
     readonly retryAfter: number | null = null,
     /** The request id the server answered with (`X-Request-Id`), when it did. */
     readonly requestId: string | null = null,
+    /** Every problem of a refused config, each at its field (`error.problems`); else none. */
+    readonly problems: Problem[] = [],
   ) {
     super(message);
   }
@@ -32,13 +42,15 @@ export function retryAfterSeconds(value: string | null, now: number = Date.now()
 export async function errorOf(response: Response): Promise<ApiError> {
   let code = `HTTP_${response.status}`;
   let message = response.statusText || code;
+  let problems: Problem[] = [];
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    const body = (await response.json()) as { error?: { code?: string; message?: string; problems?: unknown } };
     code = body.error?.code ?? code;
     message = body.error?.message ?? message;
+    if (Array.isArray(body.error?.problems)) problems = body.error.problems as Problem[];
   } catch {
     // not JSON: keep the generic code
   }
   return new ApiError(response.status, code, message,
-    retryAfterSeconds(response.headers.get("Retry-After")), response.headers.get("X-Request-Id"));
+    retryAfterSeconds(response.headers.get("Retry-After")), response.headers.get("X-Request-Id"), problems);
 }

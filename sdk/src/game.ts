@@ -46,6 +46,12 @@ export class Game<P extends Paths> {
     return this.client.action(this.name, fill(path, params), body, key);
   }
 
+  /** Tell the campaign its page was opened (the report's visitors; once a day counts). */
+  visit(campaign: string): Promise<void> {
+    return this.client.request("POST", this.name, fill("/campaigns/{campaign_id}/visits",
+                                                         { campaign_id: campaign }));
+  }
+
   /** One page of a list answered under `field`, with `?cursor=` and `?limit=`. */
   async page<K extends PathsWith<P, "get">, F extends keyof Answer<P, K, "get"> & string>(
     path: K, params: Params, field: F, options: PageOptions = {},

@@ -1,6 +1,6 @@
 /** The marketing games' SDK: one client for every game, typed from their OpenAPI documents. */
 export { Client, type ClientOptions, type RequestOptions, type TokenSource } from "./client.js";
-export { ApiError, NETWORK_ERROR, retryAfterSeconds } from "./errors.js";
+export { ApiError, NETWORK_ERROR, retryAfterSeconds, type Problem } from "./errors.js";
 export { Game, fill, type Answer, type BodyOf, type ItemOf, type Params } from "./game.js";
 export { allItems, pageOf, pageQuery, type Page, type PageOptions } from "./pages.js";
 export { DEFAULT_RETRY, retryable, type RetryPolicy } from "./retry.js";

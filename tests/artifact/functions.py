@@ -25,6 +25,14 @@ class Function:
         return str(self.properties.get("Handler") or self.template["Globals"]["Function"]["Handler"])
 
     @property
+    def kind(self) -> str:
+        """How it is invoked: url (a game), api (the console), stream or schedule."""
+        if "FunctionUrlConfig" in self.properties:
+            return "url"
+        kinds = {e["Type"] for e in self.properties.get("Events", {}).values()}
+        return "api" if "Api" in kinds else "stream" if "DynamoDB" in kinds else "schedule"
+
+    @property
     def game(self) -> str | None:
         """The game a game function serves (None for the console and the worker)."""
         found = self.properties.get("Environment", {}).get("Variables", {}).get("MGAMES_GAME")
@@ -139,9 +147,20 @@ def apply_event(marketer: str, campaign: dict[str, Any]) -> dict[str, Any]:
 
 
 def console_events(marketer: str, campaign: dict[str, Any]) -> list[dict[str, Any]]:
-    """The demo's report, then a new campaign applied."""
+    """The demo's report, a new campaign applied, the report's page and the web console's."""
     return [_api_event("GET", "/campaigns/{campaign_id}/report", "/campaigns/demo/report", marketer,
-                       campaign_id="demo"), apply_event(marketer, campaign)]
+                       campaign_id="demo"), apply_event(marketer, campaign),
+            _api_event("GET", "/campaigns/{campaign_id}/report.html", "/campaigns/demo/report.html",
+                       marketer, campaign_id="demo"),
+            _api_event("GET", "/", "/", marketer)]
+
+
+def stream_events(table: str) -> list[dict[str, Any]]:
+    """What the table's stream holds so far, in Lambda's batches of 100 records."""
+    from infra.local.streams import BATCH, taken
+
+    records = taken(table)
+    return [{"Records": records[start:start + BATCH]} for start in range(0, len(records), BATCH)]
 
 
 def worker_events() -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ from tests.artifact.functions import (
     functions_of,
     game_checks,
     granted_actions,
+    stream_events,
     worker_events,
 )
 
@@ -109,13 +110,16 @@ def invoked(runner: Runner, host_artifact: Path, demo: dict[str, str],
     """Every function of the template invoked once from the artifact: its answers and calls."""
     checks = game_checks(demo["player"], demo["brand"], demo["today"])
     results = {}
-    for name, function in functions_of(TEMPLATE).items():
+    functions = functions_of(TEMPLATE)
+    # the stream's consumers last: they are handed what the others wrote
+    for name, function in sorted(functions.items(), key=lambda named: named[1].kind == "stream"):
         game = function.game
         if game:
             events = checks[game].events
-        elif "Events" in function.properties and any(
-                e["Type"] == "Api" for e in function.properties["Events"].values()):
+        elif function.kind == "api":
             events = console_events(demo["marketer"], {**demo_document(), "id": "artifact-2"})
+        elif function.kind == "stream":
+            events = stream_events(TABLE)
         else:
             events = worker_events()
         results[name] = runner.run(host_artifact, TEMPLATE, name, events, tmp_path_factory.mktemp(name))
@@ -145,10 +149,15 @@ def test_a_game_function_imports_only_its_own_game(invoked: dict[str, dict[str, 
 
 def test_console_answers_a_report_and_applies_a_campaign(invoked: dict[str, dict[str, Any]]) -> None:
     [console] = [r for r in invoked.values() if r["handler"] == "functions.console.app.app"]
-    report, applied = console["responses"]
+    report, applied, report_page, web_console = console["responses"]
     assert report["statusCode"] == 200, report["body"][:500]
     assert json.loads(report["body"])["campaign_id"] == "demo"
     assert applied["statusCode"] == 201, applied["body"][:500]
+    # the pages carry their scripts inline, read from the artifact's own package data
+    for page, marker in ((report_page, 'id="report-charts"'), (web_console, 'id="console-settings"')):
+        assert page["statusCode"] == 200, page["body"][:500]
+        assert page["headers"]["Content-Type"].startswith("text/html") and marker in page["body"]
+        assert len(page["body"]) > 100_000 and not re.search(r"<script[^>]*\ssrc=", page["body"])
 
 
 def test_worker_runs_every_games_jobs(invoked: dict[str, dict[str, Any]]) -> None:
@@ -161,6 +170,17 @@ def test_worker_runs_every_games_jobs(invoked: dict[str, dict[str, Any]]) -> Non
     assert all(count >= 0 for count in handled.values()), handled
 
 
+def test_the_aggregator_counts_what_the_functions_did(invoked: dict[str, dict[str, Any]]) -> None:
+    from plugins.aggregates import read_figures
+    from plugins.store import ActionItem
+
+    [aggregator] = [r for r in invoked.values() if r["handler"] == "functions.aggregator.handler"]
+    assert aggregator["responses"] and all(
+        answer == {"batchItemFailures": []} for answer in aggregator["responses"])
+    plays = [a for a in ActionItem.scan(ActionItem.sk.startswith("ACT#demo#"))]
+    assert plays and read_figures("demo").campaign()["plays"] == len(plays)
+
+
 # Grants the artifact test's calls do not exercise, by game (or console, worker), and why.
 NOT_EXERCISED: dict[str, dict[str, str]] = {
     "check-in": {"dynamodb:BatchGetItem": "a member's quotas left (antifraud.rules.quota_left), and "
@@ -169,6 +189,8 @@ NOT_EXERCISED: dict[str, dict[str, str]] = {
                 "dynamodb:DeleteItem": "cancel and pick-up drop the booking's expiry entry"},
     "console": {"dynamodb:UpdateItem": "staff verify a booking or redeem a coupon",
                 "dynamodb:DeleteItem": "a verified booking's expiry entry is dropped"},
+    "aggregator": {"sqs:SendMessage": "Lambda itself, with the function's role, sends a record "
+                                      "it gave up on to the dead-letter queue"},
     "worker": {"dynamodb:BatchGetItem": "sweeps read what is due in batches (e.g. red-packet funds)",
                "dynamodb:UpdateItem": "expired bookings, packets and outbox entries are settled",
                "dynamodb:DeleteItem": "settled entries leave their due-lists"},
@@ -181,7 +203,7 @@ def test_iam_grants_exactly_what_the_functions_call(invoked: dict[str, dict[str,
         granted, used = granted_actions(TEMPLATE, name), set(result["calls"])
         if used - granted:
             problems.append(f"{name} calls {sorted(used - granted)} without a grant")
-        kind = result["game"] or ("console" if "console" in result["handler"] else "worker")
+        kind = result["game"] or result["handler"].split(".")[1]  # console, worker, aggregator
         if granted - used - set(NOT_EXERCISED.get(kind, {})):
             problems.append(f"{name} is granted {sorted(granted - used)} it never calls")
     assert not problems, "\n".join(problems)

@@ -11,8 +11,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -27,10 +28,16 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
+def demo_doc() -> dict[str, Any]:
+    """examples/demo.yaml as a document."""
+    doc: dict[str, Any] = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
+    return doc
+
+
 def browser_demo(folder: Path) -> Path:
     """The demo campaign with bookings taken at any hour, so the tests pass at any time of day,
     and helps from the initiator's IP (every browser here is on 127.0.0.1)."""
-    doc = yaml.safe_load((ROOT / "examples" / "demo.yaml").read_text())
+    doc = demo_doc()
     doc["games"]["booking"]["booking"] |= {"from_hour": 0, "until_hour": 24}
     doc["games"]["assist"]["block_same_ip"] = False
     path = folder / "demo.yaml"
@@ -39,12 +46,14 @@ def browser_demo(folder: Path) -> Path:
 
 
 def build_pages() -> None:
-    """Build the pages unless they are newer than their sources; once at a time, as the
-    stacks of other test workers serve them."""
+    """Build the pages (and the console's scripts) unless they are newer than their sources;
+    once at a time, as the stacks of other test workers serve them."""
     with FileLock(ROOT / "sdk" / ".build.lock"):
         marker = ROOT / "sdk" / "dist" / "pages" / ".built"
         sources = [*ROOT.glob("games/*/page/*"), *(ROOT / "sdk" / "src").rglob("*.ts")]
-        if marker.exists() and marker.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
+        scripts = [ROOT / "plugins" / "console" / "assets" / name for name in ("console.js", "report.js")]
+        if marker.exists() and all(p.exists() for p in scripts) \
+                and marker.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
             return
         built = subprocess.run(["node", "scripts/build.mjs"], cwd=ROOT / "sdk", capture_output=True,
                                text=True, timeout=120, check=False)
@@ -54,11 +63,13 @@ def build_pages() -> None:
 
 @dataclass(frozen=True)
 class Stack:
-    """A running `mgames local`: its games' base URL, its DynamoDB, and the CLI's environment."""
+    """A running `mgames local`: its games' base URL, its DynamoDB, the CLI's environment, and
+    the console's URL (its web console at `/`)."""
 
     url: str
     dynamodb: str
     env: dict[str, str]
+    console: str
 
     def mgames(self, *args: str) -> str:
         """Run an `mgames` command against this stack's table; answer what it printed."""
@@ -68,6 +79,14 @@ class Stack:
                               check=False)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
+
+    def apply(self, doc: dict[str, Any], folder: Path) -> str:
+        """Apply one more campaign to this stack (`mgames apply`), kept as a file in `folder`;
+        answer its id, for a page's `?campaign=`."""
+        path = folder / f"{doc['id']}.yaml"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+        assert f"applied {doc['id']} version" in self.mgames("apply", str(path))
+        return str(doc["id"])
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +110,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         out += line
     found = re.search(r"H5 pages.*?(http://\S+)/\n", out)
     dynamodb = re.search(r"DynamoDB \S+ \S+\s+(http://\S+)", out)
-    assert found is not None and dynamodb is not None, out
-    yield Stack(found.group(1), dynamodb.group(1), env)
+    console = re.search(r"web console\s+(http://\S+)/", out)
+    assert found is not None and dynamodb is not None and console is not None, out
+    yield Stack(found.group(1), dynamodb.group(1), env, console.group(1))
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=30)
 
@@ -106,33 +126,71 @@ def browser() -> Iterator[Browser]:
 
 
 Player = Callable[[str], Page]
+REFUSED = "Failed to load resource: the server responded with a status of {status} "
+
+
+@dataclass
+class Refusals:
+    """Refusals a test provokes on purpose. Chromium logs every 4xx answer as a console error:
+    `expect(403, "/make-ups")` lets a 403 of a path ending so through, and requires it."""
+
+    expected: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    def expect(self, status: int, path: str) -> None:
+        self.expected.setdefault((status, path), 0)
+
+    def allows(self, message: ConsoleMessage) -> bool:
+        url = message.location.get("url", "")
+        for status, path in self.expected:
+            if message.text.startswith(REFUSED.format(status=status)) and url.endswith(path):
+                self.expected[status, path] += 1
+                return True
+        return False
 
 
 @pytest.fixture
-def player(browser: Browser, stack: Stack) -> Iterator[Player]:
+def refusals() -> Refusals:
+    return Refusals()
+
+
+@pytest.fixture
+def player(browser: Browser, stack: Stack, refusals: Refusals) -> Iterator[Player]:
     """`player(member)`: a phone-sized page of its own context, signed in as `member` on the
-    landing page; on teardown no page may have logged a console error."""
+    landing page; on teardown no page of its context may have logged a console error, but
+    the refusals the test expects, and each of those must have happened."""
     errors: list[str] = []
-
-    def sign_in(member: str) -> Page:
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                      has_touch=True, locale="zh-CN")
-        page = context.new_page()
-        page.on("console", lambda m: _keep_error(m, errors))
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(stack.url + "/")
-        page.fill("#member", member)
-        page.click("#login button")
-        page.wait_for_function("localStorage.getItem('mgames.member') !== null")
-        assert member in page.inner_text("#who")
-        return page
-
-    yield sign_in
+    yield lambda member: sign_in(browser, stack, member, errors, refusals)
     assert not errors, json.dumps(errors, ensure_ascii=False)
+    missing = [f"{status} {path}" for (status, path), seen in refusals.expected.items() if not seen]
+    assert not missing, f"expected refusals that never came: {missing}"
 
 
-def _keep_error(message: ConsoleMessage, errors: list[str]) -> None:
-    if message.type == "error":
+def sign_in(browser: Browser, stack: Stack, member: str, errors: list[str],
+            refusals: Refusals | None = None) -> Page:
+    """A phone-sized page of its own context, signed in as `member` on the landing page; what
+    it and the pages opened next in its context log as an error (but the `refusals` expected),
+    and every error they throw, go to `errors`."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    context.on("page", lambda opened: keep_errors(opened, errors, refusals))
+    page = context.new_page()
+    page.goto(stack.url + "/")
+    page.fill("#member", member)
+    page.click("#login button")
+    page.wait_for_function("localStorage.getItem('mgames.member') !== null")
+    assert member in page.inner_text("#who")
+    return page
+
+
+def keep_errors(page: Page, errors: list[str], refusals: Refusals | None = None) -> None:
+    """Keep in `errors` what `page` logs as an error (but the `refusals` expected) and every
+    error it throws."""
+    page.on("console", lambda m: _keep_error(m, errors, refusals))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+
+def _keep_error(message: ConsoleMessage, errors: list[str], refusals: Refusals | None) -> None:
+    if message.type == "error" and (refusals is None or not refusals.allows(message)):
         errors.append(f"{message.text} at {message.location}")
 
 

@@ -55,8 +55,8 @@ def test_apply_then_versions(console: Console) -> None:
     assert first.status_code == 201 and first.data["version"] == 1
     assert console.call("POST", "/campaigns", body=demo_doc(name="Demo 2")).data["version"] == 2
     listed = console.call("GET", "/campaigns/demo/versions")
-    assert [v["version"] for v in listed.data["versions"]] == [1, 2]
-    assert listed.data["versions"][0]["applied_by"] == "mia"
+    assert [v["version"] for v in listed.data["versions"]] == [2, 1]  # newest first
+    assert listed.data["versions"][-1]["applied_by"] == "mia"
     missing = console.call("GET", "/campaigns/nope/versions", role="admin")
     assert (missing.status_code, code_of(missing)) == (404, "CAMPAIGN_NOT_FOUND")
     assert code_of(console.call("GET", "/campaigns/nope/versions")) == "FORBIDDEN"  # not hers

@@ -7,7 +7,6 @@ from typing import Any
 
 from infra.cli import main as mgames
 from plugins.campaigns.repository import load_current
-from plugins.console.report import report_steps
 
 
 def test_disable_enable_and_report(apply: Any, local_dynamodb: Any, capsys: Any,
@@ -24,13 +23,12 @@ def test_disable_enable_and_report(apply: Any, local_dynamodb: Any, capsys: Any,
     assert mgames(["disable", "demo", "pinball", *options]) == 1
     assert "GAME_NOT_ENABLED" in capsys.readouterr().err
     assert mgames(["report", "demo", *options]) == 0
-    out = capsys.readouterr()
-    report = json.loads(out.out)
-    assert report["config_version"] == 3 and report["participants"] == 0
-    # the progress bar's last state on stderr (no terminal): the 4 scans, then each game's figures
-    steps = report_steps(load_current("demo"))
-    assert steps == 4 + len(report["games"]) > 4
-    assert out.err == f"report demo: {steps}/{steps}\n"
+    report = json.loads(capsys.readouterr().out)
+    assert report["config_version"] == 3 and report["funnel"]["players"] == 0
+    assert mgames(["report", "demo", "--csv", *options]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "day,visitors,players,plays,winners,cost,coupons_redeemed,sales_driven,fraud_blocks",
+        "total,0,0,0,0,0.00,0,0.00,0"]
     assert mgames(["report", "nope", *options]) == 1
 
 
@@ -52,3 +50,16 @@ def test_a_table_that_cannot_be_reached_is_a_message_not_a_traceback(capsys: Any
     assert mgames(["report", "demo", "--table", "t"]) == 2
     err = capsys.readouterr().err
     assert "credentials" in err and "the table 't' at AWS" in err and "Traceback" not in err
+
+
+def test_report_as_one_html_page(apply: Any, local_dynamodb: Any, capsys: Any, monkeypatch: Any,
+                                 tmp_path: Any) -> None:
+    apply()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", local_dynamodb.endpoint_url)
+    page = tmp_path / "demo-report.html"
+    options = ["--endpoint", local_dynamodb.endpoint_url, "--table", "mgames-test"]
+    assert mgames(["report", "demo", "--html", str(page), *options]) == 0
+    assert f"to {page}" in capsys.readouterr().out
+    written = page.read_text(encoding="utf-8")
+    assert "<title>活动报表 · demo</title>" in written and 'id="report-charts"' in written
+    assert "Chart.js v4" in written  # the chart script inline: the file opens offline

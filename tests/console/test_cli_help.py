@@ -90,9 +90,11 @@ def test_the_walk_finds_what_is_missing(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_help_keeps_its_lines_as_written_and_ends_with_the_examples(
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "--help"]) == 0
+    from games.partner_coupon.cli import UPLOAD
+
+    assert main(["partner", "upload", "--help"]) == 0
     text = capsys.readouterr().out
-    assert "(docs/console.md, The report);\na progress bar on stderr" in text
+    assert set(UPLOAD.splitlines()) <= set(text.splitlines())  # not re-wrapped
     tail = text[text.index(EXAMPLES):].splitlines()
     assert tail[0] == EXAMPLES and len(tail) == 3
-    assert all(line.startswith("  mgames report demo --endpoint ") for line in tail[1:])
+    assert all(line.startswith("  mgames partner upload demo cafe coffee-10 ") for line in tail[1:])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from infra.local.dynamodb import LocalDynamoDB
 from infra.local.stack import LocalStack
 from plugins.runtime import runtime
 from plugins.store import bind_table
-from tests.conftest import ROOT, operator_token
+from tests.conftest import ROOT, operator_token, token
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +62,22 @@ def test_the_console_answers_with_the_envelope(stack: LocalStack) -> None:
                               "request_id": body["error"]["request_id"]}}
     status, body = get(stack, "/campaigns/demo/report", "staff")
     assert (status, body["error"]["code"]) == (403, "FORBIDDEN")
+
+
+def test_a_play_reaches_the_report_through_the_stream(stack: LocalStack) -> None:
+    """The local stack hands the table's stream to the aggregator every second, as Lambda's
+    event source mapping would: a draw shows in the report without anyone asking for it."""
+    draw = urllib.request.Request(
+        stack.url + "/lucky-wheel/campaigns/demo/draws", method="POST", data=b"{}",
+        headers={"Authorization": "Bearer " + token("ann"), "Content-Type": "application/json",
+                 "Idempotency-Key": "local-draw-0001"})
+    with urllib.request.urlopen(draw, timeout=10) as reply:
+        assert reply.status == 201
+    deadline = time.monotonic() + 15
+    while True:
+        status, body = get(stack, "/campaigns/demo/report", "marketer")
+        assert status == 200, body
+        if body["plays"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert body["plays"] == {"lucky-wheel": 1} and body["funnel"]["players"] == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -96,6 +97,8 @@ def test_upload_is_idempotent_and_answers_201_then_the_first_result(partners: Pa
     first = partners.upload("cafe", "coffee-10", csv("CAFE", 5))
     assert first.status_code == 201, first.data
     assert (first.data["accepted"], first.data["pool_size"], first.data["replayed"]) == (5, 5, False)
+    uploaded = datetime.fromisoformat(first.data["uploaded_at"])  # the campaign's local time
+    assert (uploaded, uploaded.utcoffset()) == (runtime.clock(), timedelta(hours=8))
     again = partners.upload("cafe", "coffee-10", csv("CAFE", 5))
     assert again.status_code == 200 and again.data["replayed"] is True
     assert again.data["pool_size"] == 5 and again.data["uploaded_at"] == first.data["uploaded_at"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections import Counter
 from typing import Any
@@ -11,7 +13,7 @@ import pytest
 from plugins.antifraud import blacklist
 from plugins.types import yuan
 from tests.conftest import GameClient, wheel_doc
-from tests.console.conftest import Console, code_of
+from tests.console.conftest import Console, auth, code_of
 
 COSTS = {"grand": 89900, "coupon-50": 500, "coffee": 600, "points-100": 0, "thanks": 0}
 
@@ -45,7 +47,8 @@ def from_store(items: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
                if sk.startswith("CPN#") and i["campaign_id"]["S"] == "demo"]
     shards = [i for (pk, _), i in items.items() if pk.startswith("C#demo#A#BUDGET#")]
     return {
-        "participants": len({pk for pk, _ in actions}),
+        "players": len({pk for pk, _ in actions}),
+        "winners": len({pk for pk, r in actions if not r["fallback"] and r["prize"]["id"] != "thanks"}),
         "plays": len(actions),
         "won": dict(won),
         "cost": sum(COSTS[p] * n for p, n in won.items()),
@@ -58,27 +61,32 @@ def from_store(items: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize(("budget", "source"), [("5000.00", "awarded prize costs"),
-                                                ("1000.00", "budget shards")])
+@pytest.mark.parametrize("budget", ["5000.00", "1000.00"])  # proven by config / counted in shards
 def test_report_matches_the_store(console: Console, apply: Any, clock: Any, scan: Any,
-                                  budget: str, source: str) -> None:
+                                  budget: str) -> None:
     scripted(apply, clock, budget)
     truth = from_store(scan())
     reply = console.call("GET", "/campaigns/demo/report")
     assert reply.status_code == 200, reply.data
     report = reply.data
-    assert report["participants"] == truth["participants"] == 3
+    assert report["funnel"]["players"] == truth["players"] == 3
+    assert report["funnel"]["winners"] == truth["winners"] > 0
     assert report["plays"] == {"lucky-wheel": truth["plays"]} and truth["plays"] == 6
     assert report["prizes_awarded"].get("lucky-wheel", {}) == truth["won"]
-    assert report["budget"]["source"] == source
-    assert report["budget"]["used"] == yuan(truth["cost"])
-    assert report["budget"]["total"] == budget
-    if source == "budget shards":
+    assert report["cost"]["total"] == report["cost"]["by_game"]["lucky-wheel"] == yuan(truth["cost"])
+    assert report["cost"]["by_kind"] == {"prizes": yuan(truth["cost"])}
+    assert (report["cost"]["brand"], report["cost"]["partner"]) == (yuan(truth["cost"]), "0.00")
+    assert report["cost"]["budget"] == budget
+    if budget == "1000.00":  # the budget is counted: its shards agree
         assert truth["shards_used"] == truth["cost"]
-    assert report["coupons"]["issued"] == truth["issued"] > 0
-    assert report["coupons"]["redeemed"] == truth["redeemed"]
-    assert report["coupons"]["redemption_rate"] == round(truth["redeemed"] / truth["issued"], 4)
+    assert report["funnel"]["coupons_issued"] == truth["issued"] > 0
+    assert report["funnel"]["coupons_redeemed"] == truth["redeemed"] == 1
     assert report["fraud_blocks"] == dict(truth["blocks"]) and sum(truth["blocks"].values()) == 1
+    assert report["channels"] == {"h5-demo": {"plays": 6, "cost": yuan(truth["cost"])}}
+    assert report["days"] == [{
+        "day": "2026-11-23", "visitors": 0, "players": 3, "plays": 6,
+        "winners": truth["winners"], "cost": yuan(truth["cost"]), "coupons_redeemed": 1,
+        "sales_driven": "0.00", "fraud_blocks": 1}]
 
 
 def test_report_of_an_unknown_campaign_is_404(console: Console) -> None:
@@ -89,3 +97,17 @@ def test_report_of_an_unknown_campaign_is_404(console: Console) -> None:
 def test_report_needs_a_marketer(console: Console, apply: Any) -> None:
     apply()
     assert code_of(console.call("GET", "/campaigns/demo/report", role="staff")) == "FORBIDDEN"
+
+
+def test_the_report_as_csv_has_a_row_per_day_and_the_total(console: Console, apply: Any,
+                                                           clock: Any) -> None:
+    scripted(apply, clock, "1000.00")
+    report = console.call("GET", "/campaigns/demo/report").data
+    reply = console.call("GET", "/campaigns/demo/report.csv")
+    assert reply.status_code == 200 and reply.headers["Content-Type"].startswith("text/csv")
+    assert 'filename="demo-report.csv"' in reply.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(reply.body.decode())))
+    assert [row["day"] for row in rows] == ["2026-11-23", "total"]
+    day, total = rows
+    assert day == {k: str(v) for k, v in report["days"][0].items()}
+    assert (total["players"], total["plays"], total["cost"]) == ("3", "6", report["cost"]["total"])

@@ -1,11 +1,12 @@
-"""schemathesis on the console's API. The console (Chalice, on API Gateway) serves no OpenAPI
-document, so the test takes the one Chalice itself generates for API Gateway from the app's
-routes (`SwaggerGenerator`, what `chalice package` deploys: paths, methods, path
-parameters), adding to each POST what every console POST takes, a JSON object body. Cases go
-through chalice's LocalGateway (what `chalice local` serves) with the demo campaign's real
-ids, a token of the role each route wants, and partner routes signed as a partner's client
-signs them, so requests reach the logic (`tests/schemathesis_kit.py`: bounded in examples,
-derandomized). The verdict: no 5xx, every route tried, the reads and a switch answered."""
+"""schemathesis on the console's API, from the console's own OpenAPI document: the one it
+serves at `GET /openapi.json` (plugins/console/openapi.py: bodies, answers and errors per
+operation), loaded through the app itself. Cases go through chalice's LocalGateway (what
+`chalice local` serves) with the demo campaign's real ids, a token of the role each route
+wants, and partner routes signed as a partner's client signs them, so requests reach the logic
+(`tests/schemathesis_kit.py`: bounded in examples, derandomized). The verdict: no 5xx, every
+answer as its operation documents it (status, body, headers: tests/contract.py), every route
+the console serves documented and tried, the reads and a switch answered; every path answers
+its CORS preflight."""
 
 from __future__ import annotations
 
@@ -17,30 +18,18 @@ from typing import Any
 import pytest
 import schemathesis
 from chalice.config import Config
-from chalice.deploy.swagger import SwaggerGenerator
 from chalice.local import LocalGateway
 from werkzeug.wrappers import Request, Response
 
 from plugins.console.partner_auth import sign
 from plugins.runtime import runtime
 from tests.conftest import Apply, operator_token
+from tests.contract import violations
 from tests.functional.test_partner_coupon import load
 from tests.schemathesis_kit import server_errors
 
 KEYS = {"cafe": "cafe-secret-0123456789"}
 IDS = {"campaign_id": "demo", "game": "lucky-wheel", "partner_id": "cafe", "type_id": "cafe-latte"}
-
-
-def console_document(app: Any) -> dict[str, Any]:
-    """Chalice's own API Gateway document of `app`, each POST taking a JSON object."""
-    document: dict[str, Any] = SwaggerGenerator(
-        "us-east-1", {"api_handler_arn": "arn:aws:lambda:us-east-1:000000000000:function:console"},
-    ).generate_swagger(app)
-    for operation in (ops["post"] for ops in document["paths"].values() if "post" in ops):
-        operation["consumes"] = ["application/json"]
-        operation.setdefault("parameters", []).append(
-            {"in": "body", "name": "body", "required": True, "schema": {"type": "object"}})
-    return document
 
 
 class SignedConsole:
@@ -67,7 +56,7 @@ class SignedConsole:
 
 
 def bearer(path: str) -> str:
-    role = "staff" if path.endswith("/verify") else "marketer"
+    role = "staff" if path.endswith("/verify") else "admin" if path.endswith("/operations") else "marketer"
     return "Bearer " + operator_token(f"st-{role}", role)
 
 
@@ -77,15 +66,28 @@ def test_no_request_to_the_console_gets_a_5xx(apply: Apply, monkeypatch: pytest.
     monkeypatch.setenv("MGAMES_PARTNER_KEYS", json.dumps(KEYS))
     apply()
     load(40, type_id="cafe-latte")
-    schema = schemathesis.openapi.from_dict(console_document(app))
-    schema.app = SignedConsole(app)
+    console = SignedConsole(app)
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", console)  # served by the console
     schema.config.update(base_url="http://localhost")
-    failures, seen = server_errors(schema, IDS, bearer)
+    document = schema.raw_schema
+
+    def conform(case: Any, response: Any) -> list[str]:
+        body = response.json() if response.text else None
+        headers = {name: values[-1] for name, values in response.headers.items()}
+        return violations(document, case.method, case.formatted_path, response.status_code, body, headers)
+
+    failures, seen = server_errors(schema, IDS, bearer, conform)
     assert failures == []
-    routes = {f"{method} {path}" for path, methods in app.routes.items() for method in methods}
-    routes |= {f"OPTIONS {path}" for path in app.routes}  # CORS preflights (console.md Conventions)
-    assert {route for route, _ in seen} == routes
+    documented = {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item}
+    served = {f"{method} {path}" for path, methods in app.routes.items() for method in methods}
+    assert documented == served - {"GET /openapi.json"}  # every route the console serves
+    assert {route for route, _ in seen} == documented
     reached = {route for route, status in seen if status < 300}
     assert reached >= {"GET /campaigns/{campaign_id}/report", "GET /campaigns/{campaign_id}/versions",
                        "GET /partners/{partner_id}/campaigns/{campaign_id}/settlement",
                        "POST /campaigns/{campaign_id}/games/{game}/disable"}, seen
+    for path in app.routes:  # the CORS preflights (console.md Conventions), not operations
+        concrete = path.format(**IDS)
+        answer = console.gateway.handle_request("OPTIONS", concrete, {"origin": "https://console.example",
+                                                "access-control-request-method": "POST"}, None)
+        assert answer["statusCode"] == 200, (path, answer)

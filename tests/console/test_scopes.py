@@ -160,8 +160,10 @@ def test_who_did_what_is_read_a_page_at_a_time(console: Console, apply: Any,
         cursor, pages = got.data["next_cursor"], pages + 1
         if cursor is None:
             break
-    # THEN every entry comes once, newest first, in three pages
+    # THEN every entry comes once, newest first, in three pages, at the campaign's local time
     assert len(seen) == 5 and seen == sorted(seen, reverse=True) and pages == 3
+    assert {datetime.fromisoformat(at).utcoffset() for at in seen} == {timedelta(hours=8)}
+    assert datetime.fromisoformat(seen[0]) == clock[0]
     first = console.call("GET", "/campaigns/demo/operations?limit=2", role="admin")
     # AND a cursor that is not this list's, or a bad limit, is 400, not an error of DynamoDB's
     forged = base64.urlsafe_b64encode(json.dumps(
@@ -169,6 +171,10 @@ def test_who_did_what_is_read_a_page_at_a_time(console: Console, apply: Any,
     for query in ("?cursor=not-a-cursor", f"?cursor={forged}", "?limit=0", "?limit=101", "?limit=ten"):
         bad = console.call("GET", f"/campaigns/demo/operations{query}", role="admin")
         assert (bad.status_code, code_of(bad)) == (400, "MALFORMED_REQUEST"), query
+    apply(demo_doc(id="autumn"))  # another campaign's log: the cursor is not of its list
     autumn = console.call("GET", f"/campaigns/autumn/operations?cursor={first.data['next_cursor']}",
                           role="admin")
     assert (autumn.status_code, code_of(autumn)) == (400, "MALFORMED_REQUEST")
+    versions = console.call("GET", f"/campaigns/demo/versions?cursor={first.data['next_cursor']}",
+                            role="admin")  # nor of another list of the same campaign
+    assert (versions.status_code, code_of(versions)) == (400, "MALFORMED_REQUEST")

@@ -18,7 +18,7 @@ FUNCTIONS = resources(TEMPLATE, "AWS::Serverless::Function")
 GAMES = sorted(fn for fn, r in FUNCTIONS.items() if "FunctionUrlConfig" in r["Properties"])
 ALARMS = resources(TEMPLATE, "AWS::CloudWatch::Alarm")
 GLOBALS = TEMPLATE["Globals"]["Function"]
-TABLE_OPERATIONS = {"GetItem", "BatchGetItem", "Query", "Scan", "PutItem", "UpdateItem",
+TABLE_OPERATIONS = {"GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem",
                     "DeleteItem", "TransactWriteItems"}
 
 
@@ -35,7 +35,8 @@ def _alarms_on(function: str) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_every_function_alarms_on_errors_throttles_and_duration_near_its_timeout(function: str) -> None:
     alarms = _alarms_on(function)
-    expected = {"Errors", "Throttles", "Duration"} | ({"Url5xxCount"} if function in GAMES else set())
+    expected = ({"Errors", "Throttles", "Duration"} | ({"Url5xxCount"} if function in GAMES else set())
+                | ({"IteratorAge"} if function == "AggregatorFunction" else set()))
     assert set(alarms) == expected
     timeout_ms = 1000 * FUNCTIONS[function]["Properties"].get("Timeout", GLOBALS["Timeout"])
     assert alarms["Duration"]["ExtendedStatistic"] == "p99"
@@ -49,7 +50,7 @@ def test_every_alarm_notifies_the_topic_and_ignores_silence() -> None:
         props = alarm["Properties"]
         assert props["AlarmActions"] == props["OKActions"] == [{"Ref": "AlarmTopic"}], name
         assert props["TreatMissingData"] == "notBreaching", name
-    assert len(ALARMS) == 4 * len(GAMES) + 4 + 4 + 2  # games, console, worker, table
+    assert len(ALARMS) == 4 * len(GAMES) + 4 + 4 + 5 + 2  # games, console, worker, aggregator, table
     subscription = TEMPLATE["Resources"]["AlarmEmailSubscription"]
     assert subscription["Condition"] == "HasAlarmEmail"
 

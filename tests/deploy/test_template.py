@@ -10,8 +10,9 @@ import json
 import os
 import runpy
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 import pytest
@@ -21,13 +22,17 @@ from infra.tables import TTL_KEY, create_tables, load_template, table_definition
 from plugins.registry import PLATFORM_TABLE_ACTIONS, get_game
 from tests.deploy.conftest import TEMPLATE, TEMPLATE_PATH, load_event, resources, translate
 
+T = TypeVar("T")
+
 ROOT = TEMPLATE_PATH.parent
 # What each kind of function does to the table. Transactions are authorized per part (there
 # is no dynamodb:TransactWriteItems action): their puts, updates, deletes and condition checks.
 READS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
 WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 WORKER_ACTIONS = READS | WRITES  # sweeps: query due-lists, settle what expired
-CONSOLE_ACTIONS = READS | WRITES | {"dynamodb:Scan"}  # no player action; the campaign report
+CONSOLE_ACTIONS = READS | WRITES  # no player action; the report is one Query of its figures
+AGGREGATOR_ACTIONS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
+                      "dynamodb:UpdateItem"}  # config, marks read; marks and figures written
 
 
 def _game_actions(function: str) -> set[str]:
@@ -37,11 +42,12 @@ def _game_actions(function: str) -> set[str]:
 
 
 def _trigger(properties: dict[str, Any]) -> str:
-    """How a function is invoked: by its function URL, by API Gateway, or on a schedule."""
+    """How a function is invoked: by its function URL, by API Gateway, by the table's stream,
+    or on a schedule."""
     if "FunctionUrlConfig" in properties:
         return "url"
-    events = properties.get("Events", {}).values()
-    return "api" if any(e["Type"] == "Api" for e in events) else "schedule"
+    kinds = {e["Type"] for e in properties.get("Events", {}).values()}
+    return "api" if "Api" in kinds else "stream" if "DynamoDB" in kinds else "schedule"
 
 
 def _handlers(trigger: str = "url") -> list[tuple[str, str]]:
@@ -226,6 +232,25 @@ def test_iam_is_least_privilege(
     assert aws_managed == [LAMBDA_BASIC]
 
 
+def test_the_aggregator_reads_the_stream_and_dead_letters_only_to_its_queue(
+        translated: dict[str, Any]) -> None:
+    role = "AggregatorFunctionRole"
+    granted = _granted(translated, role)
+    assert {a for a in granted if a.startswith("dynamodb:")} == AGGREGATOR_ACTIONS
+    assert all(granted[a] == {TABLE} for a in AGGREGATOR_ACTIONS)
+    queue = {json.dumps({"Fn::GetAtt": ["AggregatorDeadLetters", "Arn"]}, sort_keys=True)}
+    assert set(granted) - AGGREGATOR_ACTIONS == {"sqs:SendMessage"} and granted["sqs:SendMessage"] == queue
+    aws_managed = [arn for arn in translated["Resources"][role]["Properties"]["ManagedPolicyArns"]
+                   if not (isinstance(arn, dict) and "Ref" in arn)]
+    assert sorted(aws_managed) == sorted([
+        LAMBDA_BASIC, "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole"])
+    mapping = next(r["Properties"] for r in translated["Resources"].values()
+                   if r["Type"] == "AWS::Lambda::EventSourceMapping")
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert "StreamArn" in json.dumps(mapping["EventSourceArn"])
+
+
 def test_every_function_is_built_by_the_makefile_from_the_project_root() -> None:
     for logical_id, resource in resources(TEMPLATE, "AWS::Serverless::Function").items():
         assert resource.get("Metadata") == {"BuildMethod": "makefile"}, logical_id
@@ -265,23 +290,49 @@ def test_handler_serves_openapi(
     assert document["info"]["title"] == f"{get_game(os.environ['MGAMES_GAME']).title} API"
 
 
+def _offline(logical_id: str, handler: str, table: str, monkeypatch: pytest.MonkeyPatch,
+             run: Callable[[Any], T]) -> T:
+    """`run(handler)` under moto, the table made from the template and bound, the handler
+    loaded as Lambda's init would."""
+    from plugins.store import bind_table
+
+    try:
+        with mock_aws():
+            create_tables(boto3.client("dynamodb"), {"GamesTable": table})
+            bind_table(table)
+            return run(_load_handler(logical_id, handler, monkeypatch))
+    finally:
+        bind_table(table)  # drop the client made under the mock
+
+
 @pytest.mark.parametrize(("logical_id", "handler"), _handlers("schedule"),
                          ids=[h[0] for h in _handlers("schedule")])
 def test_scheduled_handler_runs(
     logical_id: str, handler: str, offline_aws_env: dict[str, str], lambda_context: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from plugins.store import bind_table
-
-    try:
-        with mock_aws():
-            create_tables(boto3.client("dynamodb"), {"GamesTable": offline_aws_env["MGAMES_TABLE"]})
-            bind_table(offline_aws_env["MGAMES_TABLE"])
-            serve = _load_handler(logical_id, handler, monkeypatch)
-            result = serve(load_event("scheduled"), lambda_context)
-    finally:
-        bind_table(offline_aws_env["MGAMES_TABLE"])  # drop the client made under the mock
+    result = _offline(logical_id, handler, offline_aws_env["MGAMES_TABLE"], monkeypatch,
+                      lambda serve: serve(load_event("scheduled"), lambda_context))
     assert all(count >= 0 for count in result["handled"].values()), result
+
+
+@pytest.mark.parametrize(("logical_id", "handler"), _handlers("stream"),
+                         ids=[h[0] for h in _handlers("stream")])
+def test_stream_handler_counts_a_batch(
+    logical_id: str, handler: str, offline_aws_env: dict[str, str], lambda_context: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from plugins.aggregates import read_figures
+
+    def twice(serve: Any) -> tuple[list[Any], Any]:
+        event = load_event("dynamodb_stream")
+        answers = [serve(event, lambda_context) for _ in range(2)]  # Lambda's retry
+        return answers, read_figures("demo").campaign()
+
+    answers, counted = _offline(logical_id, handler, offline_aws_env["MGAMES_TABLE"], monkeypatch, twice)
+    assert answers == [{"batchItemFailures": []}] * 2
+    assert (counted["plays"], counted["prize:coffee"], counted["cost:prizes"]) == (1, 1, 600)
+    assert (counted["players"], counted["winners"]) == (1, 1)
 
 
 # --- infra/tables.py ----------------------------------------------------------------------
@@ -341,6 +392,7 @@ def test_table_definitions_follow_template() -> None:
             "AttributeDefinitions": props["AttributeDefinitions"],
             "KeySchema": props["KeySchema"],
             "BillingMode": "PAY_PER_REQUEST",
+            "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
             TTL_KEY: "ttl",
         }
     }

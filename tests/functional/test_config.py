@@ -95,11 +95,33 @@ def test_the_demo_file_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
     assert "ok (campaign demo, games lucky-wheel" in out
     # Every prize has stock, so config proves the budget: no hot budget counter.
     assert "budget proven by config" in out
-    # and the odds each pool's weights give, prize by prize, the fallback marked
+    # and the odds each pool's weights give, prize by prize, the fallback marked, then what
+    # per-member caps make of them over a member's first 10 draws: the grand prize (1 %,
+    # one per member) is won in 1 - 0.99^10 of ten draws, the rest falls back
     lines = [line.split() for line in out.splitlines()]
-    assert ["grand", "1.00", "%", "stock", "3,", "cost", "899.00"] in lines
-    assert ["thanks", "0.00", "%", "unlimited,", "cost", "0.00,", "the", "fallback"] in lines
-    assert ["tote", "5.00", "%", "stock", "50,", "cost", "12.00"] in lines
+    assert ["grand", "1.00", "%", "->", "0.96", "%", "stock", "3,", "cost", "899.00"] in lines
+    assert ["thanks", "0.00", "%", "->", "0.04", "%", "unlimited,", "cost", "0.00,", "the",
+            "fallback"] in lines
+    assert ["tote", "5.00", "%", "->", "5.00", "%", "stock", "50,", "cost", "12.00"] in lines
+    assert "over a member's first 10 draws" in out
+
+
+def test_validate_shows_the_odds_after_caps_over_the_draws_asked(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["validate", str(DEMO), "--draws", "1"])
+    lines = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    # one draw never reaches a cap of one: the configured odds
+    assert ["grand", "1.00", "%", "->", "1.00", "%", "stock", "3,", "cost", "899.00"] in lines
+    code = main(["validate", str(DEMO), "--draws", "100"])
+    lines = [line.split() for line in capsys.readouterr().out.splitlines()]
+    # 1 - 0.99^100 = 0.634 grand prizes in 100 draws: 0.63 % a draw
+    assert ["grand", "1.00", "%", "->", "0.63", "%", "stock", "3,", "cost", "899.00"] in lines
+    assert ["thanks", "0.00", "%", "->", "0.37", "%", "unlimited,", "cost", "0.00,", "the",
+            "fallback"] in lines
+    assert main(["validate", str(DEMO), "--draws", "0"]) == 2  # a usage error: one line
+    err = capsys.readouterr().err
+    assert "not a number of draws" in err and err.count("\n") == 1
 
 
 def _wheel(doc: dict[str, Any]) -> dict[str, Any]:

@@ -36,7 +36,7 @@ def per_rule_hour(keys: list[tuple[str, str]]) -> Counter[str]:
 
 
 def test_a_flood_of_refusals_is_counted_exactly_in_bounded_items(
-        apply: Apply, scan: Scan, clock: list[datetime]) -> None:
+        apply: Apply, scan: Scan, clock: list[datetime], aggregate: Any) -> None:
     # GIVEN a blacklisted member and a device limited to one action per hour
     apply(demo_doc(velocity={"window_seconds": 3600, "per_device": 1, "per_ip": 10**6}))
     blacklist("member", "eve", reason="chargeback ring", now=NOW)
@@ -60,6 +60,7 @@ def test_a_flood_of_refusals_is_counted_exactly_in_bounded_items(
     assert Counter(r.code for r in second) == {"FRAUD_BLOCKED": 10}
     # ... every block is counted, exactly ...
     assert block_counts("demo") == {"blacklist": 50, "velocity_device": 24}
+    aggregate()
     assert campaign_report("demo", clock[0])["fraud_blocks"] == {"blacklist": 50, "velocity_device": 24}
     # ... in at most one counter per shard, rule and hour, with a bounded sample of details
     items = audit_items(scan)

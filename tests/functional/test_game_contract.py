@@ -60,8 +60,12 @@ def press(campaign_id: CampaignId, idempotency: IdempotencyKey = None):
         section = action.campaign.section(GAME, TallyConfig)
         action.campaign.require_open(action.now)
         press_id = time_ordered_id(action.now)
-        return perform(action.request(GAME, {}), lambda tx: ({"press_id": press_id}, {}),
-                       lambda cancelled: False, Quota(f"{GAME}:presses", section.presses_per_day, None))
+        def plan(tx):
+            tx.tally.count("presses")
+            return {"press_id": press_id}, {}
+
+        return perform(action.request(GAME, {}), plan, lambda cancelled: False,
+                       Quota(f"{GAME}:presses", section.presses_per_day, None))
 
     return play(campaign_id, idempotency, act, Counted("Presses", "press"))
 
@@ -96,8 +100,9 @@ def sweep(now, deadline) -> int:
     return len(SWEPT)
 
 
-def report(campaign, now):
-    return {"presses_per_day": campaign.section(GAME, TallyConfig).presses_per_day}
+def report(campaign, figures, now):
+    return {"presses_per_day": campaign.section(GAME, TallyConfig).presses_per_day,
+            "presses": figures.get("presses", 0)}
 
 
 plugin = GamePlugin(name=GAME, title="Toy tally", config_model=TallyConfig, router=router,
@@ -171,9 +176,14 @@ def test_its_command_has_help_and_an_example_like_every_command(
 
 
 def test_its_job_runs_with_every_games_jobs_and_its_report_section_joins_the_report(
-        toy: dict[str, Any]) -> None:
+        toy: dict[str, Any], aggregate: Any) -> None:
     handled = run_jobs(runtime.clock())
     assert handled["toy-tally:sweep"] == 1
     assert handled["booking:expire_due"] >= 0  # beside the built-in games' jobs
+    tally = GameClient("toy-tally")
+    for n in range(2):
+        assert tally.call("POST", "/campaigns/demo/presses", member="bob", key=f"press-{n:05d}").status == 201
+    aggregate()
     report = campaign_report("demo", runtime.clock())
-    assert report["games"]["toy-tally"] == {"presses_per_day": 2}
+    assert report["games"]["toy-tally"] == {"presses_per_day": 2, "presses": 2}
+    assert report["plays"]["toy-tally"] == 2

@@ -15,6 +15,7 @@ from tests.conftest import Apply, GameClient, Reply, bearer, demo_doc, operator_
 
 ORDERS = "/campaigns/demo/orders"
 PACKETS = "/campaigns/demo/packets"
+GRABS = "/campaigns/demo/grabs"
 
 COUPON = {"type": "coupon", "type_id": "partner-tea", "title": "Tea 5 off 30",
           "kind": "full_reduction", "threshold": "30.00", "discount": "5.00", "valid_days": 7}
@@ -192,7 +193,9 @@ def test_the_player_lists_his_packets_and_grabs(rp: GameClient) -> None:
     taken = grab(rp, other["packet_id"], "gus").body
     listed = rp.call("GET", PACKETS, member="gus").body
     assert [p["packet_id"] for p in listed["packets"]] == [own["packet_id"]]
-    assert [(g["packet_id"], g["amount"]) for g in listed["grabs"]] == [
+    assert listed["next_cursor"] is None
+    grabs = rp.call("GET", GRABS, member="gus").body
+    assert [(g["packet_id"], g["amount"]) for g in grabs["grabs"]] == [
         (other["packet_id"], taken["amount"])]
     me = rp.call("GET", "/campaigns/demo", member="gus").body["me"]
     assert me["cash_balance"] == taken["amount"] and me["grabs_in_window"] == 1

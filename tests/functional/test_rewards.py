@@ -117,6 +117,7 @@ def test_a_coupon_prize_issues_a_coupon_valid_for_its_days(
     assert (Decimal(terms.pop("threshold")), Decimal(terms.pop("discount"))) == (299, 50)
     assert terms == {
         "kind": "full_reduction", "title": "50 off orders of 299", "max_discount": None,
+        "timezone": "Asia/Shanghai",  # the campaign's: a redemption answers its time in it
         "usage": {"categories": ["home", "kitchen"], "items": [], "stores": [], "cities": []},
     }
     assert item.coupon_id.startswith("20261123")  # the local day of issue

@@ -3,9 +3,12 @@ real handler: valid and invalid requests (positive and negative generation) for 
 operation, with the demo campaign's real id, real ids of a task, a packet and a booking made
 first, a valid token of the role the route wants and a fresh Idempotency-Key, so requests
 reach the logic (`tests/schemathesis_kit.py`: bounded in examples, derandomized). The verdict:
-no 5xx, and POSTs that succeed."""
+no 5xx, every answer as its operation documents it (status, body, headers: tests/contract.py),
+and POSTs that succeed."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 import schemathesis
@@ -13,6 +16,7 @@ import schemathesis
 from infra.local.gateway import FunctionUrlGateway
 from plugins.web import build_handler
 from tests.conftest import Apply, GameClient, operator_token, token
+from tests.contract import violations
 from tests.functional.test_assist import open_task
 from tests.functional.test_partner_coupon import load
 from tests.functional.test_red_packet import order
@@ -54,6 +58,13 @@ def test_no_request_to_a_game_function_gets_a_5xx(apply: Apply, game: str) -> No
     gateway = FunctionUrlGateway({game: build_handler(game)})
     schema = schemathesis.openapi.from_wsgi(f"/{game}/openapi.json", gateway)
     schema.config.update(base_url=f"http://localhost/{game}")
-    failures, seen = server_errors(schema, ids, lambda path: bearer(ROLES.get((game, path))))
+    document = schema.raw_schema
+
+    def conform(case: Any, response: Any) -> list[str]:
+        body = response.json() if response.text else None
+        headers = {name: values[-1] for name, values in response.headers.items()}
+        return violations(document, case.method, case.formatted_path, response.status_code, body, headers)
+
+    failures, seen = server_errors(schema, ids, lambda path: bearer(ROLES.get((game, path))), conform)
     assert failures == []
     assert any(200 <= status < 300 for route, status in seen if route.startswith("POST")), seen

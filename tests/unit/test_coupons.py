@@ -203,3 +203,17 @@ def test_periods_end_at_local_midnight() -> None:
     _, ends = period_key(local(2026, 11, 23, 12), "week")
     assert ends.tzinfo is SHANGHAI
     assert ends.astimezone(UTC) == datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
+
+
+# --- offers --------------------------------------------------------------------------------------
+
+
+def test_an_offer_shows_a_fixed_window_with_the_campaigns_offset() -> None:
+    from plugins.issuance.coupon import CouponIssuer
+
+    window = spec(kind="cash_voucher", discount="5.00", valid_days=None,
+                  valid_from="2026-12-01T00:00:00", valid_until="2026-12-31T23:59:59")
+    offered = CouponIssuer().offer(window, SHANGHAI)
+    assert (offered["valid_from"], offered["valid_until"]) == (
+        "2026-12-01T00:00:00+08:00", "2026-12-31T23:59:59+08:00")  # config's wall time, local
+    assert "valid_from" not in CouponIssuer().offer(spec(kind="cash_voucher", discount="5.00"), SHANGHAI)

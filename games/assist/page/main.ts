@@ -1,8 +1,8 @@
 // Referral assist [助力]: open a task, share its link; friends open the link and help; both
 // see the progress.
-import { boot, h, shareLink, show, showShareLink } from "../../../sdk/src/page/index.js";
+import { boot, createAndShare, h, shareLink, show } from "../../../sdk/src/page/index.js";
 
-const page = boot("好友助力");
+const page = boot("好友助力", "assist");
 const at = { campaign_id: page.campaign };
 const taskId = page.params.get("task");
 const STATE: Record<string, string> = { open: "进行中", completed: "已完成", expired: "已过期" };
@@ -32,11 +32,10 @@ async function task(id: string): Promise<void> {
 }
 
 async function open(): Promise<void> {
-  await page.attempt(async () => {
+  await createAndShare(page, async () => {
     const made = await page.api.assist.act("/campaigns/{campaign_id}/tasks", at, { channel: "h5" });
-    showShareLink(page.campaign, { task: made.task_id });
-  });
-  await page.attempt(load);
+    return { task: made.task_id };
+  }, load);
 }
 
 async function help(id: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Hot-item booking [火爆商品预约]: book a day and a store, see the pick-up code, cancel.
 import { boot, h, show, when, yuan } from "../../../sdk/src/page/index.js";
 
-const page = boot("爆品预约");
+const page = boot("爆品预约", "booking");
 const at = { campaign_id: page.campaign };
 let zone = "Asia/Shanghai";
 const STATE: Record<string, string> = { booked: "待取货", picked_up: "已取货", cancelled: "已取消", expired: "已过期" };

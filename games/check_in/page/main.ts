@@ -1,8 +1,9 @@
 // Check-in streaks [签到]: the cycle's calendar, today's check-in, milestones and make-ups [补签].
 import { boot, h, show } from "../../../sdk/src/page/index.js";
 
-const page = boot("每日签到");
+const page = boot("每日签到", "checkIn");
 const at = { campaign_id: page.campaign };
+let makeUpCost = 0;
 const STATUS = { checked: "✓", made_up: "补", missed: "漏", today: "今", upcoming: "", closed: "—" } as const;
 
 async function load(): Promise<void> {
@@ -22,7 +23,11 @@ async function load(): Promise<void> {
   }, h("div", {}, d.date.slice(5)), h("div", {}, STATUS[d.status]),
     d.can_make_up && calendar.make_ups.left > 0
       ? h("button", { class: "small ghost", onclick: () => void makeUp(d.date) }, "补签") : null)));
-  show("make-ups", `本期可补签 ${calendar.make_ups.left} 次，每次消耗 ${calendar.make_ups.cost_points} 积分`);
+  const ups = calendar.make_ups;
+  makeUpCost = ups.cost_points;
+  show("make-ups", ups.per_cycle === 0 ? "本活动不支持补签"
+    : ups.left === 0 ? `本期补签次数已用完（每期 ${ups.per_cycle} 次）`
+    : `本期可补签 ${ups.left} 次，${ups.cost_points ? `每次消耗 ${ups.cost_points} 积分` : "免费"}`);
   const reached = new Set(calendar.milestones_reached);
   show("milestones", ...view.milestones.map((m) => h("li", {},
     h("span", {}, `连签 ${m.streak} 天`),
@@ -49,9 +54,10 @@ async function checkIn(): Promise<void> {
 
 async function makeUp(day: string): Promise<void> {
   await page.attempt(async () => {
-    await page.api.checkIn.act("/campaigns/{campaign_id}/make-ups", at, { day, channel: "h5" });
-    show("result", `已补签 ${day}`);
-  });
+    const done = await page.api.checkIn.act("/campaigns/{campaign_id}/make-ups", at, { day, channel: "h5" });
+    show("result", `已补签 ${day}，连签 ${done.streak} 天` + (done.cost_points ? `，消耗 ${done.cost_points} 积分` : ""));
+  }, { NO_CHANCES_LEFT: "本期补签次数已用完", POINTS_INSUFFICIENT: `积分不足，补签需 ${makeUpCost} 积分`,
+       MAKE_UP_NOT_ALLOWED: "只能补签本期内漏签的日子" });
   await page.attempt(load);
 }
 

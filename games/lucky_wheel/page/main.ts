@@ -1,7 +1,10 @@
 // The lucky wheel [大转盘]: spin, see the prize, the chances left and my prizes.
+import type { components } from "../../../sdk/src/api/lucky-wheel.js";
 import { boot, h, show, when } from "../../../sdk/src/page/index.js";
 
-const page = boot("幸运大转盘");
+type Chances = components["schemas"]["Chances"];
+
+const page = boot("幸运大转盘", "luckyWheel");
 const at = { campaign_id: page.campaign };
 const COLOURS = ["#ffd6c2", "#ffb199", "#ffe7a8", "#ffc7d9", "#d7f0c8", "#cfe3ff"];
 let turned = 0;
@@ -13,10 +16,32 @@ async function load(): Promise<void> {
   if (prizeIds.length === 0) wheel(view.prizes);
   zone = view.timezone;
   show("name", view.name);
-  const left = view.chances.left_today;
-  show("chances", left === null || left === undefined ? "登录后查看剩余次数" : `今日剩余 ${left} 次`);
+  const left = chances(view.chances);
   (document.getElementById("spin") as HTMLButtonElement).disabled = !page.member || left === 0;
   await mine();
+}
+
+/** What the player can really still draw, and which limit says so: the day's or the campaign's. */
+function chances(c: Chances): number | null {
+  const left = c.left ?? null;
+  const box = document.getElementById("chances") as HTMLElement;
+  box.dataset.binding = c.binding ?? "none";
+  if (!page.member) {
+    show("chances", "登录后查看剩余次数");
+    show("limit", "");
+  } else if (c.binding === "day") {
+    show("chances", `今日剩余 ${left} 次`);
+    show("limit", `受每日次数限制（每天 ${c.per_day} 次）`
+      + (c.left_total !== null && c.left_total !== undefined ? `，活动期间还剩 ${c.left_total} 次` : "")
+      + (left === 0 ? "，明天再来" : ""));
+  } else if (c.binding === "campaign") {
+    show("chances", left === 0 ? "抽奖次数已用完" : `活动剩余 ${left} 次`);
+    show("limit", `受活动总次数限制（共 ${c.total} 次）` + (left === 0 ? "，已全部用完" : ""));
+  } else {
+    show("chances", "不限次数");
+    show("limit", "");
+  }
+  return left;
 }
 
 /** Draw the wheel once: one slice per prize, in the campaign's order. */

@@ -1,7 +1,7 @@
 // Partner coupons [异业券]: the coupon center, claim a partner's coupon, "my coupons" with codes.
 import { boot, h, show, when, yuan } from "../../../sdk/src/page/index.js";
 
-const page = boot("领券中心");
+const page = boot("领券中心", "partnerCoupon");
 const at = { campaign_id: page.campaign };
 const STATE: Record<string, string> = { issued: "可使用", redeemed: "已使用", expired: "已过期" };
 let zone = "Asia/Shanghai";

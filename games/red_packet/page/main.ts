@@ -1,8 +1,8 @@
 // Share red packets [分享红包]: send one and share its link; friends open the link, grab a part
 // and see every part grabbed.
-import { boot, h, shareLink, show, showShareLink, yuan } from "../../../sdk/src/page/index.js";
+import { boot, createAndShare, h, shareLink, show, yuan } from "../../../sdk/src/page/index.js";
 
-const page = boot("分享红包");
+const page = boot("分享红包", "redPacket");
 const at = { campaign_id: page.campaign };
 const packetId = page.params.get("packet");
 
@@ -37,11 +37,10 @@ async function packet(id: string): Promise<void> {
 }
 
 async function share(): Promise<void> {
-  await page.attempt(async () => {
+  await createAndShare(page, async () => {
     const made = await page.api.redPacket.act("/campaigns/{campaign_id}/packets", at, { channel: "h5" });
-    showShareLink(page.campaign, { packet: made.packet_id });
-  });
-  await page.attempt(load);
+    return { packet: made.packet_id };
+  }, load);
 }
 
 async function grab(id: string): Promise<void> {

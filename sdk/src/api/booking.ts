@@ -69,6 +69,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{campaign_id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The player opened the page
+         * @description Counts the member among the campaign's visitors, once per local day. Idempotent: no key needed, a repeat answers the same.
+         */
+        post: operations["visit_campaigns__campaign_id__visits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -179,7 +199,10 @@ export interface components {
              */
             sold_out_today: boolean;
         };
-        /** VerifiedView */
+        /**
+         * VerifiedView
+         * @description What staff are answered: the booking, picked up (the function's route and the console's).
+         */
         VerifiedView: {
             /** Booking Id */
             booking_id: string;
@@ -443,6 +466,8 @@ export interface components {
         "Idempotent-Replayed": "true" | "false";
         /** @description seconds to wait before sending the same request again */
         "Retry-After": string;
+        /** @description `Retry-After` of a 409: seconds to wait before sending the same request again, on `CONFLICT` only (contention that did not settle); a business 409 is final and has none */
+        ConflictRetryAfter: string;
     };
     pathItems: never;
 }
@@ -487,9 +512,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
-             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              */
             404: {
@@ -501,7 +524,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -640,9 +663,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
-             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              */
             404: {
@@ -654,7 +675,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -792,8 +813,6 @@ export interface operations {
              *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -804,16 +823,14 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
-             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              */
             404: {
@@ -825,7 +842,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -833,39 +850,20 @@ export interface operations {
             };
             /**
              * @description - `ALREADY_BOOKED`: The player already holds a booking for that day (or in this campaign).
-             *     - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
-             *     - `BOOKING_CANCELLED`: The booking is cancelled (cancelled twice, or verified after a cancel).
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `PICKUP_NOT_OPEN`: The pick-up window has not opened yet.
              *     - `SOLD_OUT`: Every unit of that day (or of the campaign) is booked.
              */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_BOOKED" | "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN" | "SOLD_OUT";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `BOOKING_EXPIRED`: The booking's pick-up window is over. */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "BOOKING_EXPIRED";
+                            code: "ALREADY_BOOKED" | "CONFLICT" | "SOLD_OUT";
                             message: string;
                         };
                     };
@@ -1034,12 +1032,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `BOOKING_CLOSED`: Bookings are not taken at this hour.
-             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
-             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -1050,7 +1044,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -1059,7 +1053,6 @@ export interface operations {
             /**
              * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
              *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              */
             404: {
@@ -1071,31 +1064,28 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `ALREADY_BOOKED`: The player already holds a booking for that day (or in this campaign).
-             *     - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
+             * @description - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
              *     - `BOOKING_CANCELLED`: The booking is cancelled (cancelled twice, or verified after a cancel).
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `PICKUP_NOT_OPEN`: The pick-up window has not opened yet.
-             *     - `SOLD_OUT`: Every unit of that day (or of the campaign) is booked.
              */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_BOOKED" | "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN" | "SOLD_OUT";
+                            code: "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT";
                             message: string;
                         };
                     };
@@ -1149,11 +1139,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `DAY_NOT_BOOKABLE`: The day asked for is not one the campaign takes bookings for (past, too far ahead, not a bookable weekday, outside the campaign).
-             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             *     - `STORE_UNKNOWN`: The store named is not one of the campaign's pick-up stores (or none was named).
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1163,7 +1149,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "DAY_NOT_BOOKABLE" | "IDEMPOTENCY_KEY_REUSED" | "STORE_UNKNOWN";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };
@@ -1281,11 +1267,215 @@ export interface operations {
                     };
                 };
             };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
+             *     - `BOOKING_CANCELLED`: The booking is cancelled (cancelled twice, or verified after a cancel).
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `PICKUP_NOT_OPEN`: The pick-up window has not opened yet.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `BOOKING_EXPIRED`: The booking's pick-up window is over. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BOOKING_EXPIRED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    visit_campaigns__campaign_id__visits_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <player token> */
+                authorization?: string | null;
+            };
+            path: {
+                /** @description campaign id */
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description counted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
             /**
              * @description - `BOOKING_CLOSED`: Bookings are not taken at this hour.
              *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
+             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -1296,7 +1486,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED";
+                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
                             message: string;
                         };
                     };
@@ -1334,7 +1524,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1410,6 +1600,23 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "DAY_NOT_BOOKABLE" | "IDEMPOTENCY_KEY_REUSED" | "STORE_UNKNOWN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
                             message: string;
                         };
                     };

@@ -42,9 +42,29 @@ export interface paths {
             cookie?: never;
         };
         /** The player's partner coupons */
-        get: operations["list_mine_campaigns__campaign_id__coupons_mine_get"];
+        get: operations["list_page_campaigns__campaign_id__coupons_mine_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaign_id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The player opened the page
+         * @description Counts the member among the campaign's visitors, once per local day. Idempotent: no key needed, a repeat answers the same.
+         */
+        post: operations["visit_campaigns__campaign_id__visits_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -100,6 +120,11 @@ export interface components {
         };
         /** CenterView */
         CenterView: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
             /** Campaign Id */
             campaign_id: string;
             /** Name */
@@ -140,12 +165,52 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** MyCoupon */
+        MyCoupon: {
+            /** Coupon Id */
+            coupon_id: string;
+            /** Type Id */
+            type_id: string | null;
+            /** Partner */
+            partner: string | null;
+            /** Title */
+            title: string | null;
+            /**
+             * Code
+             * @description the partner's code; null while a real-time code is pending
+             */
+            code: string | null;
+            /** Code State */
+            code_state: string | null;
+            /** Face Value */
+            face_value: string | null;
+            /**
+             * Origin
+             * @description claim (the coupon center) or award (a game's prize)
+             */
+            origin: string;
+            /**
+             * State
+             * @description issued, redeemed or expired
+             */
+            state: string;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Valid Until */
+            valid_until: string;
+        };
         /** MyCoupons */
         MyCoupons: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
             /** Coupons */
-            coupons: {
-                [key: string]: unknown;
-            }[];
+            coupons: components["schemas"]["MyCoupon"][];
         };
         /**
          * CashReward
@@ -432,6 +497,8 @@ export interface components {
         "Idempotent-Replayed": "true" | "false";
         /** @description seconds to wait before sending the same request again */
         "Retry-After": string;
+        /** @description `Retry-After` of a 409: seconds to wait before sending the same request again, on `CONFLICT` only (contention that did not settle); a business 409 is final and has none */
+        ConflictRetryAfter: string;
     };
     pathItems: never;
 }
@@ -439,7 +506,12 @@ export type $defs = Record<string, never>;
 export interface operations {
     get_center_campaigns__campaign_id__coupons_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 /** @description campaign id */
@@ -449,7 +521,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description every claimable partner coupon and what is left */
+            /** @description a page of the claimable partner coupons and what is left */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -477,9 +549,7 @@ export interface operations {
             };
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
              */
             404: {
                 headers: {
@@ -490,7 +560,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -626,6 +696,367 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CLAIM_LIMIT_REACHED`: The member already claimed as many of this coupon as allowed (today or in all), or the anti-harassment rules refuse it.
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `PARTNER_EXHAUSTED`: The partner's quota of coupons or its budget is used up.
+             *     - `POOL_EMPTY`: Every code of this coupon type's pool was handed out.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CLAIM_LIMIT_REACHED" | "CONFLICT" | "PARTNER_EXHAUSTED" | "POOL_EMPTY";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    list_page_campaigns__campaign_id__coupons_mine_get: {
+        parameters: {
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
+            header?: {
+                /** @description Bearer <player token> */
+                authorization?: string | null;
+            };
+            path: {
+                /** @description campaign id */
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of them, with codes and states */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyCoupons"];
+                };
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    visit_campaigns__campaign_id__visits_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <player token> */
+                authorization?: string | null;
+            };
+            path: {
+                /** @description campaign id */
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description counted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
              *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
@@ -675,7 +1106,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -751,157 +1182,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "RATE_LIMITED";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /**
-             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
-             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
-             */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
-                            message: string;
-                        };
-                    };
-                };
-            };
-        };
-    };
-    list_mine_campaigns__campaign_id__coupons_mine_get: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Bearer <player token> */
-                authorization?: string | null;
-            };
-            path: {
-                /** @description campaign id */
-                campaign_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description newest first, with codes and states */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MyCoupons"];
-                };
-            };
-            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "MALFORMED_REQUEST";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /**
-             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
-             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
-             */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "FORBIDDEN";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /**
-             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
-             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
-             */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "PAYLOAD_TOO_LARGE";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "UNSUPPORTED_MEDIA_TYPE";
                             message: string;
                         };
                     };

@@ -41,8 +41,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The player's own packets and grabs */
-        get: operations["list_mine_campaigns__campaign_id__packets_get"];
+        /** The player's own packets */
+        get: operations["list_page_campaigns__campaign_id__packets_get"];
         put?: never;
         /** Get a packet for a campaign action */
         post: operations["post_action_campaigns__campaign_id__packets_post"];
@@ -80,6 +80,43 @@ export interface paths {
         put?: never;
         /** Grab one part */
         post: operations["post_grab_campaigns__campaign_id__packets__packet_id__grabs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaign_id}/grabs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The player's own grabs */
+        get: operations["list_page_campaigns__campaign_id__grabs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaign_id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The player opened the page
+         * @description Counts the member among the campaign's visitors, once per local day. Idempotent: no key needed, a repeat answers the same.
+         */
+        post: operations["visit_campaigns__campaign_id__visits_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -143,6 +180,16 @@ export interface components {
             /** At */
             at: string;
         };
+        /** GrabList */
+        GrabList: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
+            /** Grabs */
+            grabs: components["schemas"]["OwnGrab"][];
+        };
         /** GrabView */
         GrabView: {
             /** Grab Id */
@@ -175,17 +222,6 @@ export interface components {
              */
             grabbed_at: string;
         };
-        /** MyPackets */
-        MyPackets: {
-            /** Packets */
-            packets: {
-                [key: string]: unknown;
-            }[];
-            /** Grabs */
-            grabs: {
-                [key: string]: unknown;
-            }[];
-        };
         /** OrderBody */
         OrderBody: {
             /**
@@ -203,6 +239,57 @@ export interface components {
              * @description order amount, yuan
              */
             amount: number | string;
+        };
+        /** OwnGrab */
+        OwnGrab: {
+            /** Packet Id */
+            packet_id: string;
+            /**
+             * Amount
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            amount: string;
+            /** At */
+            at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Share Path */
+            share_path: string;
+            /**
+             * Part
+             * @description the part grabbed, before any diminishing
+             * @example 2.00
+             */
+            part: string;
+        };
+        /** OwnPacket */
+        OwnPacket: {
+            /** Packet Id */
+            packet_id: string;
+            /**
+             * Amount
+             * @description an amount in yuan
+             * @example 2.00
+             */
+            amount: string;
+            /** At */
+            at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Share Path */
+            share_path: string;
+            /**
+             * Source
+             * @description action or order
+             */
+            source: string;
         };
         /** PacketCreated */
         PacketCreated: {
@@ -230,6 +317,16 @@ export interface components {
             expires_at: string;
             /** Share Path */
             share_path: string;
+        };
+        /** PacketList */
+        PacketList: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             */
+            next_cursor?: string | null;
+            /** Packets */
+            packets: components["schemas"]["OwnPacket"][];
         };
         /** PacketView */
         PacketView: {
@@ -511,6 +608,8 @@ export interface components {
         "Idempotent-Replayed": "true" | "false";
         /** @description seconds to wait before sending the same request again */
         "Retry-After": string;
+        /** @description `Retry-After` of a 409: seconds to wait before sending the same request again, on `CONFLICT` only (contention that did not settle); a business 409 is final and has none */
+        ConflictRetryAfter: string;
     };
     pathItems: never;
 }
@@ -592,8 +691,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
-             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
                 headers: {
@@ -604,7 +701,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -733,7 +830,6 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `OWN_PACKET`: The sharer cannot grab his own packet.
              */
             403: {
                 headers: {
@@ -744,7 +840,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "OWN_PACKET";
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -753,7 +849,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
              *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
@@ -765,45 +860,27 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TRIGGER_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `ALREADY_GRABBED`: The player already grabbed a part of this packet.
-             *     - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
+             * @description - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `PACKET_EMPTY`: Every part of the packet has been grabbed.
              */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_GRABBED" | "BUDGET_EXHAUSTED" | "CONFLICT" | "PACKET_EMPTY";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `PACKET_EXPIRED`: The packet's lifetime is over; its unclaimed parts go back to the budget. */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "PACKET_EXPIRED";
+                            code: "BUDGET_EXHAUSTED" | "CONFLICT";
                             message: string;
                         };
                     };
@@ -882,9 +959,14 @@ export interface operations {
             };
         };
     };
-    list_mine_campaigns__campaign_id__packets_get: {
+    list_page_campaigns__campaign_id__packets_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
             header?: {
                 /** @description Bearer <player token> */
                 authorization?: string | null;
@@ -897,14 +979,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description newest first */
+            /** @description a page of them, newest first */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MyPackets"];
+                    "application/json": components["schemas"]["PacketList"];
                 };
             };
             /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
@@ -961,8 +1043,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
-             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
                 headers: {
@@ -973,7 +1053,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
@@ -1111,8 +1191,6 @@ export interface operations {
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `OWN_PACKET`: The sharer cannot grab his own packet.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -1123,7 +1201,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "OWN_PACKET" | "POINTS_INSUFFICIENT";
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT";
                             message: string;
                         };
                     };
@@ -1132,7 +1210,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
              *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
@@ -1144,45 +1221,27 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TRIGGER_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `ALREADY_GRABBED`: The player already grabbed a part of this packet.
-             *     - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
+             * @description - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `PACKET_EMPTY`: Every part of the packet has been grabbed.
              */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_GRABBED" | "BUDGET_EXHAUSTED" | "CONFLICT" | "PACKET_EMPTY";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `PACKET_EXPIRED`: The packet's lifetime is over; its unclaimed parts go back to the budget. */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "PACKET_EXPIRED";
+                            code: "BUDGET_EXHAUSTED" | "CONFLICT";
                             message: string;
                         };
                     };
@@ -1220,10 +1279,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             *     - `ORDER_NOT_ELIGIBLE`: The reported order is below the campaign's minimum amount.
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1233,7 +1289,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "IDEMPOTENCY_KEY_REUSED" | "ORDER_NOT_ELIGIBLE";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };
@@ -1357,7 +1413,6 @@ export interface operations {
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
-             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
                 headers: {
@@ -1368,7 +1423,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND";
                             message: string;
                         };
                     };
@@ -1509,6 +1564,384 @@ export interface operations {
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
              *     - `OWN_PACKET`: The sharer cannot grab his own packet.
+             */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "OWN_PACKET";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `ALREADY_GRABBED`: The player already grabbed a part of this packet.
+             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
+             *     - `PACKET_EMPTY`: Every part of the packet has been grabbed.
+             */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_GRABBED" | "CONFLICT" | "PACKET_EMPTY";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PACKET_EXPIRED`: The packet's lifetime is over; its unclaimed parts go back to the budget. */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PACKET_EXPIRED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `RATE_LIMITED`: A velocity limit (per device or per IP) stopped the action. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    list_page_campaigns__campaign_id__grabs_get: {
+        parameters: {
+            query?: {
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string | null;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string | null;
+            };
+            header?: {
+                /** @description Bearer <player token> */
+                authorization?: string | null;
+            };
+            path: {
+                /** @description campaign id */
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of them, newest first */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrabList"];
+                };
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    visit_campaigns__campaign_id__visits_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <player token> */
+                authorization?: string | null;
+            };
+            path: {
+                /** @description campaign id */
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description counted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired.
+             *     - `TOKEN_MISSING`: No bearer token on a call that needs a player.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID" | "TOKEN_MISSING";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
+             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
+             *     - `OWN_PACKET`: The sharer cannot grab his own packet.
              *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
@@ -1556,7 +1989,7 @@ export interface operations {
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
                     [name: string]: unknown;
                 };
                 content: {

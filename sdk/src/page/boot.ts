@@ -14,12 +14,14 @@ export interface PageContext {
   /** The member the token names, or null when nobody is signed in. */
   member: string | null;
   params: URLSearchParams;
-  /** Run `work`, telling the player in Chinese when it fails; true when it succeeded. */
-  attempt: (work: () => Promise<unknown>) => Promise<boolean>;
+  /** Run `work`, telling the player in Chinese when it fails (`messages` by error code, for
+   *  what this action means by it); true when it succeeded. */
+  attempt: (work: () => Promise<unknown>, messages?: Record<string, string>) => Promise<boolean>;
 }
 
-/** Set up a game's page: the style, the client on this origin, the player's token. */
-export function boot(title: string): PageContext {
+/** Set up `game`'s page: the style, the client on this origin, the player's token, and (for a
+ *  signed-in member) the visit the campaign's report counts. */
+export function boot(title: string, game: keyof Games): PageContext {
   document.title = title;
   document.head.append(h("style", {}, STYLE));
   const client = new Client({ baseUrl: location.origin, token: () => playerToken(localStorage, location.hash),
@@ -28,16 +30,19 @@ export function boot(title: string): PageContext {
   const member = memberOf(client.token());
   document.body.prepend(h("header", {}, h("a", { href: "/" }, "‹ 活动首页"), h("h1", {}, title),
     h("span", { class: "who" }, member ? `会员 ${member}` : "未登录")));
-  const attempt = async (work: () => Promise<unknown>): Promise<boolean> => {
+  const attempt = async (work: () => Promise<unknown>, messages?: Record<string, string>): Promise<boolean> => {
     try {
       await work();
       return true;
     } catch (error) {
-      toast(messageOf(error));
+      toast(messageOf(error, messages));
       return false;
     }
   };
-  return { api: games(client), client, campaign: params.get("campaign") ?? "demo", member, params, attempt };
+  const api = games(client);
+  const campaign = params.get("campaign") ?? "demo";
+  if (member) void api[game].visit(campaign).catch(() => undefined);  // a beacon: never in the way
+  return { api, client, campaign, member, params, attempt };
 }
 
 /** A money text in yuan ("50.00") as the page shows it. */
@@ -49,17 +54,4 @@ export function when(iso: string, timeZone: string): string {
                                                     minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
-}
-
-/** Show the share link of `params` in `#link` (`#share-link`, for friends to open). */
-export function showShareLink(campaign: string, params: Record<string, string>): void {
-  const link = shareLink(campaign, params);
-  const target = document.getElementById("link");
-  target?.replaceChildren("分享链接：", h("a", { id: "share-link", href: link }, link));
-}
-
-/** This page's address with `params` (and the campaign): a link to share with friends. */
-export function shareLink(campaign: string, params: Record<string, string>): string {
-  const query = new URLSearchParams({ campaign, ...params });
-  return `${location.origin}${location.pathname}?${query}`;
 }

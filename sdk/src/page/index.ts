@@ -1,4 +1,5 @@
-/** What the games' H5 pages share: their start, DOM helpers and Chinese messages. */
-export { boot, type PageContext, shareLink, showShareLink, when, yuan } from "./boot.js";
+/** What the games' H5 pages share: their start, DOM helpers, sharing and Chinese messages. */
+export { boot, type PageContext, when, yuan } from "./boot.js";
 export { h, show, toast } from "./dom.js";
 export { messageOf } from "./messages.js";
+export { createAndShare, shareLink, showShareLink } from "./share.js";

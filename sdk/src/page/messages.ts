@@ -17,8 +17,9 @@ const MESSAGES: Record<string, string> = {
   NETWORK_ERROR: "网络不给力，请重试", SERVICE_UNAVAILABLE: "服务繁忙，请稍后再试",
 };
 
-/** What to tell the player about `error`. */
-export function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return MESSAGES[error.code] ?? `出错了（${error.code}）`;
+/** What to tell the player about `error`; `messages` first, where an action says more than
+ *  the shared text (a make-up's NO_CHANCES_LEFT is the cycle's make-ups, not today's draws). */
+export function messageOf(error: unknown, messages: Record<string, string> = {}): string {
+  if (error instanceof ApiError) return messages[error.code] ?? MESSAGES[error.code] ?? `出错了（${error.code}）`;
   return "出错了，请重试";
 }
