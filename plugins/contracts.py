@@ -261,9 +261,8 @@ ReportFigures = Callable[[Campaign, Mapping[str, int], datetime], dict[str, Any]
 figures (what its actions tallied, `plugins.store.tally`) and now, a JSON-able dict."""
 StoreOptions = Callable[["argparse.ArgumentParser"], None]
 Commands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", StoreOptions], None]
-"""A game's `mgames` commands: it adds subcommands (each `set_defaults(run=...)`, returning
-the exit status) and calls the given `StoreOptions` on those that use the table, which the
-CLI then binds before running them."""
+"""A game's `mgames` commands (docs/plugins.md): each with help, examples and a `run` returning
+the exit status; `StoreOptions` called on those that use the table, which the CLI binds."""
 
 
 @dataclass(frozen=True)
@@ -277,9 +276,8 @@ class GamePlugin:
     Chalice blueprint with the routes of the game's marketers, staff or partners, a `Commands`
     function, and a `plugins.forecast.GameModel` class (docs/simulate.md).
 
-    `table_actions` are the DynamoDB actions its routes need beyond the platform's own
-    (`plugins.registry.PLATFORM_TABLE_ACTIONS`), e.g. `dynamodb:DeleteItem`: its function is
-    granted no more.
+    `table_actions`: the DynamoDB actions its routes need beyond `plugins.registry.PLATFORM_TABLE_ACTIONS`
+    (e.g. `dynamodb:DeleteItem`); its function is granted no more.
     """
 
     name: str

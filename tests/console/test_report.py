@@ -13,7 +13,7 @@ import pytest
 from plugins.antifraud import blacklist
 from plugins.types import yuan
 from tests.conftest import GameClient, wheel_doc
-from tests.console.conftest import Console, auth, code_of
+from tests.console.conftest import Console, code_of
 
 COSTS = {"grand": 89900, "coupon-50": 500, "coffee": 600, "points-100": 0, "thanks": 0}
 
