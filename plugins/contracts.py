@@ -252,10 +252,9 @@ class Issuer(ABC):
 
 
 Job = Callable[[datetime, Deadline], int]
-"""A scheduled sweep of a game (e.g. expiring what is due): given now and the deadline of its
-share of the worker's run, returns items handled. It stops once the deadline has passed
-(an outside call waits no longer than what remains) and leaves the rest, its cursor where it
-stopped, to the next run."""
+"""A game's scheduled sweep (e.g. expiring what is due): given now and the deadline of its share
+of the worker's run, returns items handled. Past the deadline it stops (an outside call waits
+no longer than what remains), leaving the rest, its cursor where it stopped, to the next run."""
 ReportFigures = Callable[[Campaign, Mapping[str, int], datetime], dict[str, Any]]
 """A game's own section of the campaign report: given the campaign, the game's aggregated
 figures (what its actions tallied, `plugins.store.tally`) and now, a JSON-able dict."""
@@ -276,8 +275,9 @@ class GamePlugin:
     Chalice blueprint with the routes of the game's marketers, staff or partners, a `Commands`
     function, and a `plugins.forecast.GameModel` class (docs/simulate.md).
 
-    `table_actions`: the DynamoDB actions its routes need beyond `plugins.registry.PLATFORM_TABLE_ACTIONS`
-    (e.g. `dynamodb:DeleteItem`); its function is granted no more.
+    `table_actions` are the DynamoDB actions its routes need beyond the platform's own
+    (`plugins.registry.PLATFORM_TABLE_ACTIONS`), e.g. `dynamodb:DeleteItem`: its function is
+    granted no more.
     """
 
     name: str

@@ -2,80 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, Field
-
+from games.assist.answers import HelpView, RulesView, TaskList, TaskView
 from games.assist.helps import HELP_ERRORS, help_task
 from games.assist.tasks import OPEN_ERRORS, load_task, open_task, own_tasks
 from games.assist.views import assist_of, rules_view, task_view
 from plugins.errors import AssistTaskNotFoundError
 from plugins.ids import TIME_ORDERED
-from plugins.types import MoneyText
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
 TaskId = Annotated[str, kit.Path(pattern=TIME_ORDERED, description="task id")]
-
-
-class CutView(BaseModel):
-    price: MoneyText
-    floor: MoneyText
-    price_now: MoneyText
-    cut_so_far: MoneyText
-
-
-class CardView(BaseModel):
-    id: str
-    name: str
-    image: str | None = None
-    held: bool | None = None
-
-
-class TaskView(BaseModel):
-    task_id: str
-    mode: str
-    state: str = Field(description="open, completed or expired")
-    opened_at: str
-    deadline: str
-    need: int = Field(description="helps (helpers, cut) or distinct cards (cards) to complete")
-    helps: int
-    left: int = Field(description="helps still needed, or cards still missing")
-    cut: CutView | None
-    cards: list[CardView] | None
-    mine: bool | None = Field(default=None, description="with a token: whether it is the caller's")
-    reward: dict[str, Any] | None = Field(default=None, description="initiator only: his prize")
-    completed_at: str | None = None
-
-
-class TaskList(kit.Paged):
-    tasks: list[TaskView]
-
-
-class HelpView(BaseModel):
-    help_id: str
-    task_id: str
-    helped_at: str
-    completed: bool = Field(description="this help completed the task")
-    new_user: bool
-    helper_reward: kit.IssuedReward | None
-    cut: dict[str, str] | None = Field(description="cut mode: amount cut and the price now")
-    card: CardView | None
-
-
-class RulesView(kit.CampaignHeading):
-    mode: str
-    need: int
-    task_hours: int
-    max_open_tasks: int
-    helps_per_day: int | None
-    new_users_only: bool
-    new_user_days: int | None
-    cut: dict[str, str] | None
-    cards: list[CardView] | None
-    prizes: list[dict[str, Any]]
-    helper_reward: kit.RewardOffer | None
-
 
 OPENED = kit.Counted("TasksOpened", "assist task opened", fields=lambda r: {"task_id": r["task_id"]})
 HELPED = kit.Counted("Helps", "assist help", fields=lambda r: {"completed": r["completed"]},

@@ -155,11 +155,27 @@ def versions_page(campaign_id: str, cursor: str | None, limit: int) -> dict[str,
             "versions": [version_view(v) for v in found.items]}
 
 
+def campaign_view(item: ConfigItem) -> dict[str, Any]:
+    """A campaign's current version as the campaigns list shows it: its id, name and times
+    (with its zone's offset), and the version's `version_view`."""
+    doc, zone = item.doc, _zone(item)
+
+    def aware(value: Any) -> str:  # the file's zone-less times are wall times in its zone
+        moment = datetime.fromisoformat(str(value))
+        return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).isoformat()
+
+    return {"campaign_id": doc.get("id"), "name": doc.get("name"), "timezone": str(zone),
+            "starts_at": aware(doc["starts_at"]), "ends_at": aware(doc["ends_at"]), **version_view(item)}
+
+
+def _zone(item: ConfigItem) -> ZoneInfo:
+    return ZoneInfo(str(item.doc.get("timezone") or CampaignConfig.model_fields["timezone"].default))
+
+
 def version_view(item: ConfigItem) -> dict[str, Any]:
     """A stored version as lists show it: when (in the zone that version ran in), by whom,
     which games it switched on."""
-    zone = ZoneInfo(str(item.doc.get("timezone") or CampaignConfig.model_fields["timezone"].default))
-    return {"version": int(item.version), "applied_at": stamp(item.applied_at, zone),
+    return {"version": int(item.version), "applied_at": stamp(item.applied_at, _zone(item)),
             "applied_by": item.applied_by, "budget_counted": bool(item.budget_counted),
             "games": {name: bool((section or {}).get("enabled", True))
                       for name, section in (item.doc.get("games") or {}).items()}}

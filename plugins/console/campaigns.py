@@ -10,6 +10,7 @@ from chalice.app import MultiDict
 from plugins.campaigns.model import parse_campaign
 from plugins.campaigns.repository import (
     applied,
+    campaign_view,
     current_configs,
     load_current,
     stored_version,
@@ -71,11 +72,7 @@ def campaign_list(call: Call) -> Response:
     """A marketer's campaigns (those its credential is bound to), an admin's every one."""
     assert call.caller is not None
     covered = None if call.caller.role == ADMIN else call.caller.campaigns
-    return json_response(200, {"campaigns": [
-        {"campaign_id": (item.doc or {}).get("id"), "name": (item.doc or {}).get("name"),
-         "timezone": (item.doc or {}).get("timezone"), "starts_at": (item.doc or {}).get("starts_at"),
-         "ends_at": (item.doc or {}).get("ends_at"), **version_view(item)}
-        for item in current_configs(covered)]})
+    return json_response(200, {"campaigns": [campaign_view(item) for item in current_configs(covered)]})
 
 
 @campaigns.route("/validate", methods=["POST"])

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from pynamodb.exceptions import PutError
 
-from plugins.openapi.games import PLAYER
+from plugins.openapi.games import PLAYER, raises
 from plugins.runtime import runtime
 from plugins.store import MarkerItem, keys
 from plugins.web.request import current_player
@@ -25,7 +25,8 @@ router = LambdaFunctionUrlRouter()
 @router.post("/campaigns/<campaign_id>/visits", summary="The player opened the page",
              description="Counts the member among the campaign's visitors, once per local day. "
                          "Idempotent: no key needed, a repeat answers the same.",
-             responses={204: {"description": "counted"}}, security=PLAYER)
+             responses={204: {"description": "counted"}}, security=PLAYER,
+             openapi_extensions=raises())
 def visit(campaign_id: CampaignId, authorization: Authorization = None) -> Response[str]:
     player = current_player()
     campaign = runtime.configs.get(campaign_id)

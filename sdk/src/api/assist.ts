@@ -1431,14 +1431,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
-             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NEW_USERS_ONLY`: The campaign takes helps from new users only, and this member is not one.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `OPEN_TASK_LIMIT`: The member already has as many open assist tasks as the campaign allows.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
-             *     - `SELF_HELP`: The initiator of an assist task tried to help it himself.
              */
             403: {
                 headers: {
@@ -1449,7 +1443,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NEW_USERS_ONLY" | "NO_CHANCES_LEFT" | "OPEN_TASK_LIMIT" | "POINTS_INSUFFICIENT" | "SELF_HELP";
+                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -1458,7 +1452,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `TASK_NOT_FOUND`: No assist task with this id in this campaign.
              */
             404: {
                 headers: {
@@ -1469,18 +1462,13 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "TASK_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
-            /**
-             * @description - `ALREADY_HELPED`: This member already helped this assist task (once per helper and task).
-             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `TASK_COMPLETED`: The assist task already reached its target; no more helps are taken.
-             *     - `TASK_EXPIRED`: The assist task's deadline passed before it reached its target.
-             */
+            /** @description - `CONFLICT`: A concurrent change won the race; retrying the same request is safe. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1491,7 +1479,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_HELPED" | "CONFLICT" | "TASK_COMPLETED" | "TASK_EXPIRED";
+                            code: "CONFLICT";
                             message: string;
                         };
                     };

@@ -1470,12 +1470,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `BOOKING_CLOSED`: Bookings are not taken at this hour.
-             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
-             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -1486,16 +1482,14 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_CLOSED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
                 };
             };
             /**
-             * @description - `BOOKING_NOT_FOUND`: The player holds no booking with this id in this campaign.
-             *     - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `CODE_NOT_FOUND`: No booking has this pick-up code.
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
              */
             404: {
@@ -1507,20 +1501,13 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "BOOKING_NOT_FOUND" | "CAMPAIGN_NOT_FOUND" | "CODE_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
-            /**
-             * @description - `ALREADY_BOOKED`: The player already holds a booking for that day (or in this campaign).
-             *     - `ALREADY_PICKED_UP`: The booking was already picked up (verified).
-             *     - `BOOKING_CANCELLED`: The booking is cancelled (cancelled twice, or verified after a cancel).
-             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `PICKUP_NOT_OPEN`: The pick-up window has not opened yet.
-             *     - `SOLD_OUT`: Every unit of that day (or of the campaign) is booked.
-             */
+            /** @description - `CONFLICT`: A concurrent change won the race; retrying the same request is safe. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1531,23 +1518,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_BOOKED" | "ALREADY_PICKED_UP" | "BOOKING_CANCELLED" | "CONFLICT" | "PICKUP_NOT_OPEN" | "SOLD_OUT";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `BOOKING_EXPIRED`: The booking's pick-up window is over. */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "BOOKING_EXPIRED";
+                            code: "CONFLICT";
                             message: string;
                         };
                     };
@@ -1585,11 +1556,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `DAY_NOT_BOOKABLE`: The day asked for is not one the campaign takes bookings for (past, too far ahead, not a bookable weekday, outside the campaign).
-             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             *     - `STORE_UNKNOWN`: The store named is not one of the campaign's pick-up stores (or none was named).
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1599,7 +1566,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "DAY_NOT_BOOKABLE" | "IDEMPOTENCY_KEY_REUSED" | "STORE_UNKNOWN";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };

@@ -1313,11 +1313,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
-             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -1328,7 +1325,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -1353,10 +1350,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `ALREADY_CHECKED_IN`: The member already checked in on this day (today, or the day a make-up names).
-             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             */
+            /** @description - `CONFLICT`: A concurrent change won the race; retrying the same request is safe. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1367,7 +1361,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_CHECKED_IN" | "CONFLICT";
+                            code: "CONFLICT";
                             message: string;
                         };
                     };
@@ -1405,10 +1399,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             *     - `MAKE_UP_NOT_ALLOWED`: A make-up check-in names a day it may not fill: today, the future, outside the cycle.
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1418,7 +1409,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "IDEMPOTENCY_KEY_REUSED" | "MAKE_UP_NOT_ALLOWED";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };

@@ -1054,11 +1054,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
-             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -1069,7 +1066,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "POINTS_INSUFFICIENT";
+                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -1077,9 +1074,7 @@ export interface operations {
             };
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
-             *     - `COUPON_TYPE_NOT_FOUND`: The partner supplies no coupon type with this id (or it is not claimable).
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
              */
             404: {
                 headers: {
@@ -1090,19 +1085,13 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "COUPON_TYPE_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
-            /**
-             * @description - `CLAIM_LIMIT_REACHED`: The member already claimed as many of this coupon as allowed (today or in all), or the anti-harassment rules refuse it.
-             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `DUPLICATE_CODES`: An upload repeats a code, or holds one the pool already has (lines named).
-             *     - `PARTNER_EXHAUSTED`: The partner's quota of coupons or its budget is used up.
-             *     - `POOL_EMPTY`: Every code of this coupon type's pool was handed out.
-             */
+            /** @description - `CONFLICT`: A concurrent change won the race; retrying the same request is safe. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1113,7 +1102,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CLAIM_LIMIT_REACHED" | "CONFLICT" | "DUPLICATE_CODES" | "PARTNER_EXHAUSTED" | "POOL_EMPTY";
+                            code: "CONFLICT";
                             message: string;
                         };
                     };
@@ -1151,10 +1140,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `CODES_INVALID`: An upload is empty, unreadable, or holds a malformed code (lines named).
-             *     - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1164,7 +1150,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CODES_INVALID" | "IDEMPOTENCY_KEY_REUSED";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };

@@ -1937,12 +1937,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
-             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
-             *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
-             *     - `OWN_PACKET`: The sharer cannot grab his own packet.
-             *     - `POINTS_INSUFFICIENT`: The member's points balance does not cover what the action costs.
              */
             403: {
                 headers: {
@@ -1953,7 +1949,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "OWN_PACKET" | "POINTS_INSUFFICIENT";
+                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
@@ -1962,8 +1958,6 @@ export interface operations {
             /**
              * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
              *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
-             *     - `PACKET_NOT_FOUND`: No packet with this id in this campaign.
-             *     - `TRIGGER_NOT_ENABLED`: The campaign does not make packets this way (order or action trigger off).
              */
             404: {
                 headers: {
@@ -1974,18 +1968,13 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PACKET_NOT_FOUND" | "TRIGGER_NOT_ENABLED";
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
                             message: string;
                         };
                     };
                 };
             };
-            /**
-             * @description - `ALREADY_GRABBED`: The player already grabbed a part of this packet.
-             *     - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
-             *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
-             *     - `PACKET_EMPTY`: Every part of the packet has been grabbed.
-             */
+            /** @description - `CONFLICT`: A concurrent change won the race; retrying the same request is safe. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1996,23 +1985,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "ALREADY_GRABBED" | "BUDGET_EXHAUSTED" | "CONFLICT" | "PACKET_EMPTY";
-                            message: string;
-                        };
-                    };
-                };
-            };
-            /** @description - `PACKET_EXPIRED`: The packet's lifetime is over; its unclaimed parts go back to the budget. */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: {
-                            /** @enum {string} */
-                            code: "PACKET_EXPIRED";
+                            code: "CONFLICT";
                             message: string;
                         };
                     };
@@ -2050,10 +2023,7 @@ export interface operations {
                     };
                 };
             };
-            /**
-             * @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
-             *     - `ORDER_NOT_ELIGIBLE`: The reported order is below the campaign's minimum amount.
-             */
+            /** @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body. */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2063,7 +2033,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "IDEMPOTENCY_KEY_REUSED" | "ORDER_NOT_ELIGIBLE";
+                            code: "IDEMPOTENCY_KEY_REUSED";
                             message: string;
                         };
                     };

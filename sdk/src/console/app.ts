@@ -147,8 +147,9 @@ async function reportTab(campaign: Campaign): Promise<void> {
   frame.srcdoc = html;
 }
 
+/** The latest versions (the API's first page, newest first), oldest to newest. */
 async function latest(campaign: Campaign): Promise<Version[]> {
-  return (await get<{ versions: Version[] }>(at(campaign, "/versions"))).versions;
+  return (await get<{ versions: Version[] }>(at(campaign, "/versions"))).versions.reverse();
 }
 
 async function configTab(campaign: Campaign): Promise<void> {
