@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from infra.arguments import LOCAL_ENDPOINT, examples
 from plugins.contracts import StoreOptions
 
 __all__ = ["add_report_command"]
@@ -13,7 +14,11 @@ __all__ = ["add_report_command"]
 
 def add_report_command(sub: argparse._SubParsersAction[argparse.ArgumentParser],
                        store_options: StoreOptions) -> None:
-    report = sub.add_parser("report", help="a campaign's figures, as the aggregator keeps them")
+    report = sub.add_parser(
+        "report", help="a campaign's figures, as the aggregator keeps them",
+        epilog=examples(f"mgames report demo --endpoint {LOCAL_ENDPOINT}",
+                        f"mgames report demo --csv --endpoint {LOCAL_ENDPOINT} > demo.csv",
+                        f"mgames report demo --html demo-report.html --endpoint {LOCAL_ENDPOINT}"))
     report.add_argument("campaign", help="the campaign id")
     output = report.add_mutually_exclusive_group()
     output.add_argument("--csv", action="store_true", help="one CSV row per day and the total")

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from infra.arguments import examples
 from infra.progress import progress
 from plugins.campaigns.files import read_campaign_file
 from plugins.campaigns.model import parse_campaign
@@ -84,10 +85,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     simulate = sub.add_parser(
         "simulate", help="forecast a campaign file before launch: cost per day, run-out days, "
         "effective odds, awards per player (Monte Carlo through the real rules)",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=f"example:\n  {EXAMPLE}\n  {EXAMPLE} --runs 500 --seed 7 --active 0.5 "
-        "--plays 2,lucky-wheel=3 --json\n\nEvery figure of the traffic profile is an assumption: "
-        "the forecast prints it back.")
+        description=f"{__doc__}\n\nEvery figure of the traffic profile is an assumption: the "
+                    "forecast prints it back.", formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=examples(EXAMPLE, f"{EXAMPLE} --runs 500 --seed 7 --active 0.5 "
+                                 "--plays 2,lucky-wheel=3 --json"))
     simulate.error = _fail  # type: ignore[method-assign]  # one line, exit 2, for bad arguments
     simulate.add_argument("file", type=Path,
                           help="the campaign YAML file, as mgames validate reads it "

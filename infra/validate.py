@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from plugins.campaigns.files import read_campaign_file
+from infra.failures import one_line
+from plugins.campaigns.files import CampaignFileError, read_campaign_file
 from plugins.campaigns.model import parse_campaign
 from plugins.contracts import Campaign
 from plugins.errors import ConfigInvalidError
@@ -48,10 +49,16 @@ def odds_lines(campaign: Campaign, draws: int = DRAWS) -> list[str]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    failed = 0
+    """Each file: ok and its odds, or its problems (exit 1); a file that cannot be read as a
+    campaign at all is one line (exit 2, the input's status, as for any command)."""
+    failed = unreadable = 0
     for path in args.files:
         try:
             campaign = parse_campaign(read_campaign_file(path))
+        except CampaignFileError as exc:
+            unreadable += 1
+            print(one_line(f"error {exc.code}: {exc.message}"), file=sys.stderr)
+            continue
         except ConfigInvalidError as exc:
             failed += 1
             print(f"{path}: invalid", file=sys.stderr)
@@ -62,4 +69,4 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{path}: ok (campaign {campaign.id}, games {', '.join(campaign.games)}, "
               f"budget {budget})")
         print("\n".join(odds_lines(campaign, args.draws)))
-    return 1 if failed else 0
+    return 2 if unreadable else 1 if failed else 0

@@ -260,8 +260,8 @@ ReportFigures = Callable[[Campaign, Mapping[str, int], datetime], dict[str, Any]
 figures (what its actions tallied, `plugins.store.tally`) and now, a JSON-able dict."""
 StoreOptions = Callable[["argparse.ArgumentParser"], None]
 Commands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", StoreOptions], None]
-"""A game's `mgames` commands: subcommands (each `set_defaults(run=...)` returning the exit
-status), `StoreOptions` called on those that use the table (the CLI binds it first)."""
+"""A game's `mgames` commands (docs/plugins.md): each with help, examples and a `run` returning
+the exit status; `StoreOptions` called on those that use the table, which the CLI binds."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from infra.arguments import examples
+
 
 def cmd_template(args: argparse.Namespace) -> int:
     from infra.deploy.template import TEMPLATE_FILE, render_template, stale
@@ -26,7 +28,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the deployment commands to `mgames`."""
-    template = sub.add_parser("template", help="render template.yaml from infra/deploy.yaml")
+    template = sub.add_parser("template", help="render template.yaml from infra/deploy.yaml",
+                              epilog=examples("mgames template", "mgames template --check"))
     template.add_argument("--check", action="store_true",
                           help="write nothing; exit 1 and show the difference if not current")
     template.set_defaults(run=cmd_template)

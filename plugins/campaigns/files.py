@@ -13,6 +13,13 @@ from typing import Any
 
 from plugins.errors import ConfigInvalidError
 
+__all__ = ["CampaignFileError", "read_campaign_file"]
+
+
+class CampaignFileError(ConfigInvalidError):
+    """The file cannot be read as a campaign at all: missing, unreadable, not UTF-8, not YAML,
+    not a mapping; the message names the file."""
+
 
 def read_campaign_file(path: str | Path) -> Any:
     """The document in a YAML (or JSON) campaign file, ready to validate and to store."""
@@ -21,17 +28,17 @@ def read_campaign_file(path: str | Path) -> Any:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigInvalidError(f"{path}: {exc.strerror}") from None
+        raise CampaignFileError(f"{path}: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise ConfigInvalidError(f"{path}: not UTF-8 text") from None
+        raise CampaignFileError(f"{path}: not UTF-8 text") from None
     except yaml.YAMLError as exc:
-        raise ConfigInvalidError(f"{path}: not valid YAML: {exc}") from None
+        raise CampaignFileError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(raw, dict):
-        raise ConfigInvalidError(f"{path}: a campaign file is a mapping of fields")
+        raise CampaignFileError(f"{path}: a campaign file is a mapping of fields")
 
     def plain(value: Any) -> str:
         if isinstance(value, date):  # datetime too
             return value.isoformat()
-        raise ConfigInvalidError(f"{path}: unsupported YAML value {value!r} (plain values only)")
+        raise CampaignFileError(f"{path}: unsupported YAML value {value!r} (plain values only)")
 
     return json.loads(json.dumps(raw, default=plain))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-from collections.abc import Iterator
 from typing import Any
 
 from infra.cli import main as mgames
@@ -52,23 +50,6 @@ def test_a_table_that_cannot_be_reached_is_a_message_not_a_traceback(capsys: Any
     assert mgames(["report", "demo", "--table", "t"]) == 2
     err = capsys.readouterr().err
     assert "credentials" in err and "the table 't' at AWS" in err and "Traceback" not in err
-
-
-def test_every_argument_of_every_command_says_what_it_is() -> None:
-    from infra.cli import parser
-
-    def commands(p: argparse.ArgumentParser, path: str) -> Iterator[tuple[str, argparse.ArgumentParser]]:
-        yield path, p
-        for action in p._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for name, sub in action.choices.items():
-                    yield from commands(sub, f"{path} {name}")
-
-    silent = [f"{path}: {action.dest}" for path, p in commands(parser(), "mgames")
-              for action in p._actions
-              if not isinstance(action, argparse._HelpAction | argparse._SubParsersAction)
-              and not action.help]
-    assert silent == []
 
 
 def test_report_as_one_html_page(apply: Any, local_dynamodb: Any, capsys: Any, monkeypatch: Any,

@@ -119,10 +119,9 @@ def test_validate_shows_the_odds_after_caps_over_the_draws_asked(
     assert ["grand", "1.00", "%", "->", "0.63", "%", "stock", "3,", "cost", "899.00"] in lines
     assert ["thanks", "0.00", "%", "->", "0.37", "%", "unlimited,", "cost", "0.00,", "the",
             "fallback"] in lines
-    with pytest.raises(SystemExit) as exited:
-        main(["validate", str(DEMO), "--draws", "0"])
-    assert exited.value.code == 2
-    assert "not a number of draws" in capsys.readouterr().err
+    assert main(["validate", str(DEMO), "--draws", "0"]) == 2  # a usage error: one line
+    err = capsys.readouterr().err
+    assert "not a number of draws" in err and err.count("\n") == 1
 
 
 def _wheel(doc: dict[str, Any]) -> dict[str, Any]:
@@ -214,7 +213,7 @@ UNREADABLE: list[tuple[str, str | bytes | None, str]] = [
 
 
 @pytest.mark.parametrize(("label", "content", "reason"), UNREADABLE, ids=[c[0] for c in UNREADABLE])
-def test_an_unreadable_file_is_an_error_not_a_traceback(
+def test_an_unreadable_file_is_one_line_and_exit_2_not_a_traceback(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, label: str, content: str | bytes | None,
     reason: str,
 ) -> None:
@@ -224,11 +223,13 @@ def test_an_unreadable_file_is_an_error_not_a_traceback(
     elif content is not None:
         path.write_text(content)
 
-    code, out = validate(capsys, path)
+    code = main(["validate", str(path)])
+    out, err = capsys.readouterr()
 
-    assert code == 1, out
-    assert reason in out
-    assert f"{path}: invalid" in out
+    # one line on stderr, the input's exit status (infra/failures.py), not a list of problems
+    assert code == 2, out + err
+    assert err.splitlines() == [err.rstrip("\n")] and err.startswith(f"error CONFIG_INVALID: {path}: ")
+    assert reason in err and out == ""
 
 
 # --- versions and the config cache -------------------------------------------------------------
@@ -450,8 +451,10 @@ def test_mgames_apply_refuses_a_bad_file(cli_store: str, table: str,
                                          capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     doc = with_prize("grand", weight=-1)
 
-    assert main(["apply", str(write(tmp_path, doc)), "--endpoint", cli_store, "--table", table]) == 1
+    # a wrong file is the input's fault: exit status 2 (infra/failures.py), one line
+    assert main(["apply", str(write(tmp_path, doc)), "--endpoint", cli_store, "--table", table]) == 2
     err = capsys.readouterr().err
+    assert err.count("\n") == 1
     assert "error CONFIG_INVALID" in err
     assert "games.lucky-wheel.prizes.0.weight" in err
     bind_table(table, host=cli_store)

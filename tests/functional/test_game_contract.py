@@ -82,8 +82,9 @@ def summary(call: Call, campaign_id: str) -> Response:
 
 
 def add_commands(sub, store_options):
-    command = sub.add_parser("tally", help="the toy tally's settings of a campaign")
-    command.add_argument("campaign")
+    command = sub.add_parser("tally", help="the toy tally's settings of a campaign",
+                             epilog="examples:\\n  mgames tally demo --endpoint http://127.0.0.1:8001")
+    command.add_argument("campaign", help="the campaign id")
     store_options(command)
     command.set_defaults(run=_tally)
 
@@ -162,6 +163,16 @@ def test_its_command_joins_mgames_with_the_table_bound(
     options = ["--endpoint", local_dynamodb.endpoint_url, "--table", "mgames-test"]
     assert mgames(["tally", "demo", *options]) == 0
     assert capsys.readouterr().out.strip() == "presses per day: 2"
+
+
+def test_its_command_has_help_and_an_example_like_every_command(
+        toy: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    from infra.cli import parser
+    from tests.console.test_cli_help import commands, undocumented
+
+    root = parser()
+    assert "mgames tally" in [path for path, _ in commands(root)]
+    assert undocumented(root) == []
 
 
 def test_its_job_runs_with_every_games_jobs_and_its_report_section_joins_the_report(

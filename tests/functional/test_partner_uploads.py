@@ -3,9 +3,11 @@ upload id through the action record `plugins.actions.perform` keeps."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from games.partner_coupon import parse_codes, upload_pool
+from games.partner_coupon import parse_codes, pool, upload_pool
 from games.partner_coupon.errors import (
     CodesInvalidError,
     CouponTypeNotFoundError,
@@ -13,6 +15,7 @@ from games.partner_coupon.errors import (
     PartnerNotFoundError,
 )
 from games.partner_coupon.items import upload_key
+from plugins.errors import ConflictError
 from plugins.runtime import runtime
 from plugins.store import ActionItem
 from tests.conftest import NOW, Apply, Scan
@@ -77,3 +80,28 @@ def test_upload_resumes_codes_its_own_id_stored() -> None:
     ActionItem(*upload_key("demo", "cafe", "coffee-10", "up-a")).delete()
     again = upload_pool(campaign, "cafe", "coffee-10", "up-a", codes(5), NOW)
     assert (again["accepted"], again["pool_size"]) == (5, 5)
+
+
+@pytest.mark.parametrize(("other", "refusal"), [
+    ("up-b", "another run of upload 'up-b' stored these codes meanwhile: run the same command again"),
+    ("up-c", "codes uploaded meanwhile by another upload: CAFE00000 on lines 1"),
+])
+def test_codes_stored_after_the_check_are_named_for_who_stored_them(
+        other: str, refusal: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    campaign = runtime.configs.get("demo")
+    upload_pool(campaign, "cafe", "coffee-10", other, codes(1), NOW)  # CAFE00000, marked by `other`
+    ActionItem(*upload_key("demo", "cafe", "coffee-10", other)).delete()  # a run still going
+    # GIVEN the pre-check ran before that write (two runs at once): it saw no marker
+    real = pool._stored
+    calls: list[int] = []
+
+    def stale_first(*args: Any) -> dict[str, str]:
+        calls.append(1)
+        return {} if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(pool, "_stored", stale_first)
+    # WHEN an upload under "up-b" writes the same code, THEN its marker's condition fails and
+    # the refusal says whether this very upload (another run of it) or another one stored it
+    error = ConflictError if other == "up-b" else DuplicateCodesError
+    with pytest.raises(error, match=refusal):
+        upload_pool(campaign, "cafe", "coffee-10", "up-b", codes(3), NOW)

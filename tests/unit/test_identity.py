@@ -227,5 +227,7 @@ def test_mgames_token_mints_players_and_bound_operators(capsys: pytest.CaptureFi
                  "--campaign", "demo"]) == 0
     assert identify(capsys.readouterr().out.strip()) == Operator(
         "sam", "staff", frozenset({"S1", "S2"}), frozenset({"demo"}))
-    with pytest.raises(SystemExit, match="add --role"):
-        main(["token", "sam", "--store", "S1"])
+    # a usage error: one line on stderr, exit status 2, no token
+    assert main(["token", "sam", "--store", "S1"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "error: --store and --campaign bind an operator: add --role\n")
