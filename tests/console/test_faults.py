@@ -175,6 +175,8 @@ def test_console_and_game_share_the_mapping(console: Console, wheel: GameClient)
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for local in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"):  # as deployed: AWS's endpoint
+        monkeypatch.delenv(local, raising=False)  # (an earlier in-process `mgames --endpoint` sets it)
     monkeypatch.setenv("MGAMES_REQUEST_DEADLINE_SECONDS", "5.5")
     monkeypatch.setenv("MGAMES_DYNAMODB_MAX_ATTEMPTS", "2")
     settings = client_settings(None)
