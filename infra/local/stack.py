@@ -32,6 +32,9 @@ LOCAL_ENV = {
 }
 
 
+STOP_WAIT = 5.0
+"""Seconds `LocalStack.stop` waits for each server to stop."""
+
 @dataclass
 class LocalStack:
     """Everything `mgames local` runs, startable from tests too."""
@@ -148,11 +151,15 @@ class LocalStack:
         return f"http://{self.host}:{self.console_port}"
 
     def stop(self) -> None:
+        """Stop every server, waiting at most `STOP_WAIT` seconds for each: a server whose loop
+        a client's open connection still holds (a browser's keep-alive) is closed anyway, its
+        daemon thread going with the process, so Ctrl-C always ends `mgames local`."""
         self._stopping.set()
-        self.console.shutdown()
-        self.reference.shutdown()
+        for halt in (self.console.shutdown, self.reference.shutdown, self.server.shutdown,
+                     self.dynamodb.stop):
+            halting = threading.Thread(target=halt, daemon=True)
+            halting.start()
+            halting.join(STOP_WAIT)
         self.reference.server_close()
         self.console.server.server_close()
-        self.server.shutdown()
         self.server.server_close()
-        self.dynamodb.stop()

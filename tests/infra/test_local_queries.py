@@ -29,7 +29,9 @@ QUERIES: list[dict[str, Any]] = [
 
 
 @pytest.fixture
-def table() -> Iterator[Any]:
+def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for local in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"):  # moto in this process, not a
+        monkeypatch.delenv(local, raising=False)  # local DynamoDB an earlier test pointed at
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
