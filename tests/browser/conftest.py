@@ -4,12 +4,9 @@ Chromium (driven by Playwright, never its own browser download) against `mgames 
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +16,8 @@ import pytest
 import yaml
 from filelock import FileLock
 from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
+
+from tests.local_process import clean_env, start_local, stop_local
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -94,27 +93,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """`mgames local` on free ports, with freshly built pages."""
     campaign = browser_demo(tmp_path_factory.mktemp("campaign"))
     build_pages()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MGAMES_"))}
-    proc = subprocess.Popen([sys.executable, "-m", "infra.cli", "local", "--port", "0",
-                             "--dynamodb-port", "0", "--jobs-every", "0",
-                             "--campaign", str(campaign)], cwd=ROOT,
-                            env=env | {"PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    assert proc.stdout is not None
-    out = ""
-    deadline = time.monotonic() + 60
-    while "Ctrl-C stops" not in out and time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        out += line
+    env = clean_env()
+    proc, out = start_local(["--jobs-every", "0", "--campaign", str(campaign)], env)
     found = re.search(r"H5 pages.*?(http://\S+)/\n", out)
     dynamodb = re.search(r"DynamoDB \S+ \S+\s+(http://\S+)", out)
     console = re.search(r"web console\s+(http://\S+)/", out)
     assert found is not None and dynamodb is not None and console is not None, out
     yield Stack(found.group(1), dynamodb.group(1), env, console.group(1))
-    proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=30)
+    stop_local(proc)
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,8 @@ then Ctrl-C."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,8 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-MGAMES = [sys.executable, "-m", "infra.cli"]
+from tests.local_process import MGAMES, ROOT, clean_env, start_local, stop_local
 
 
 def request(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[int, Any]:
@@ -43,23 +39,8 @@ def first_group(pattern: str, out: str) -> str:
 @pytest.fixture(scope="module", params=[[], ["--realistic", "--faults", "seed=1,latency=0.001"]],
                 ids=["atomic", "realistic"])
 def stack(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MGAMES_"))}
-    env |= {"MGAMES_CONFIG_TTL_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([*MGAMES, "local", "--port", "0", "--dynamodb-port", "0", *request.param],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-    assert proc.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "Ctrl-C stops" in line:
-            break
-    out = "".join(lines)
-    assert "Ctrl-C stops" in out, out
+    env = clean_env(MGAMES_CONFIG_TTL_SECONDS="1")
+    proc, out = start_local(request.param, env)
     assert f"DynamoDB (moto, {'realistic' if request.param else 'atomic'})" in out, out
     found = {
         "games": first_group(r"lucky-wheel\s+(http://\S+)/lucky-wheel/", out),
@@ -67,8 +48,7 @@ def stack(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
         "env": json.dumps(env),
     }
     yield found
-    proc.send_signal(signal.SIGINT)
-    rest, _ = proc.communicate(timeout=30)
+    rest = stop_local(proc)
     assert proc.returncode == 0, rest
     assert "stopped" in rest
 
