@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,16 @@ __all__ = ["DEMO", "add_commands"]
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo.yaml"
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM stop the stack, whatever this process inherited: a process
+    started with SIGINT ignored (as some parents leave it) would otherwise never stop on it."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def cmd_local(args: argparse.Namespace) -> int:
     from infra.local.stack import LocalStack
     from plugins.registry import games
@@ -29,6 +40,7 @@ def cmd_local(args: argparse.Namespace) -> int:
     for campaign_file in args.campaign or []:
         if not campaign_file.is_file():
             raise UsageError(f"--campaign {campaign_file}: no such file")
+    _stop_on_signals()
     print("starting the local stack ...", flush=True)
     stack = LocalStack(args.host, args.port, args.dynamodb_port, args.campaign or [DEMO],
                        args.jobs_every, args.console_port, faults).start()

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MGAMES = [sys.executable, "-m", "infra.cli"]
 STOP_WAIT = 30.0
-"""Seconds a stack has to exit after SIGINT before the test fails with its threads' stacks."""
+"""Seconds a stack has to exit after Ctrl-C before the test fails with its threads' stacks."""
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -25,12 +26,13 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env | {"PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"} | extra
 
 
-def start_local(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+def start_local(args: list[str], env: dict[str, str],
+                preexec_fn: Callable[[], object] | None = None) -> tuple[subprocess.Popen[str], str]:
     """`mgames local ARGS` on free ports; answer the process and what it printed up to
     "Ctrl-C stops" (the test fails if that never comes within 60 s)."""
     proc = subprocess.Popen([*MGAMES, "local", "--port", "0", "--dynamodb-port", "0", *args],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+                            text=True, preexec_fn=preexec_fn)
     assert proc.stdout is not None
     lines: list[str] = []
     deadline = time.monotonic() + 60
@@ -48,13 +50,13 @@ def start_local(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[
     return proc, out
 
 
-def stop_local(proc: subprocess.Popen[str]) -> str:
-    """Ctrl-C; answer what the stack printed after it started. A stack still running
-    `STOP_WAIT` s later gets SIGABRT, and the test fails with every thread's stack."""
-    proc.send_signal(signal.SIGINT)
+def stop_local(proc: subprocess.Popen[str], signum: int = signal.SIGINT) -> str:
+    """Ctrl-C (or `signum`); answer what the stack printed after it started. A stack still
+    running `STOP_WAIT` s later gets SIGABRT, and the test fails with every thread's stack."""
+    proc.send_signal(signum)
     try:
         return proc.communicate(timeout=STOP_WAIT)[0]
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGABRT)
         rest = proc.communicate(timeout=10)[0]
-        pytest.fail(f"mgames local still ran {STOP_WAIT:.0f} s after SIGINT:\n{rest[-30000:]}")
+        pytest.fail(f"mgames local still ran {STOP_WAIT:.0f} s after signal {signum}:\n{rest[-30000:]}")

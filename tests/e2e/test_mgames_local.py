@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import time
 import urllib.error
@@ -85,6 +86,17 @@ def test_an_apply_from_another_process_is_picked_up(stack: dict[str, str], tmp_p
         name = request(f"{stack['games']}/lucky-wheel/campaigns/demo")[1]["name"]
         time.sleep(0.2)
     assert name == "Renamed by apply"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_and_sigterm_stop_it_even_when_started_with_sigint_ignored(signum: int) -> None:
+    """A parent may start it with SIGINT ignored, which a child inherits (Python then installs
+    no KeyboardInterrupt handler): it still stops, cleanly, on Ctrl-C and on SIGTERM."""
+    proc, _ = start_local(["--jobs-every", "0"], clean_env(),
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    rest = stop_local(proc, signum)
+    assert proc.returncode == 0, rest
+    assert "stopped" in rest
 
 
 def test_a_bad_fault_spec_is_refused_before_anything_starts() -> None:
