@@ -207,7 +207,8 @@ class ConfigCache:
     """Campaigns by id, each kept `ttl` seconds; one instance per process.
 
     A reload that finds the same version keeps the campaign object it had, and with it what
-    requests learnt in its memo (e.g. which stock shards are empty) and its parsed sections.
+    requests learnt in its memo (e.g. which stock shards are empty) and its parsed sections;
+    requests that load it at the same moment (a cold function's rush) share the first one kept.
     Ids found missing are remembered as long, so made-up ids cannot turn every call into a
     read: only their time (no exception, no traceback), and at most `MAX_MISSES` of them.
     """
@@ -239,9 +240,10 @@ class ConfigCache:
                     del self._missing[next(iter(self._missing))]
                 self._missing[campaign_id] = time.monotonic()
             raise
-        if entry is not None and found.version == entry[1].version:
-            found = entry[1]  # unchanged: keep what this process learnt (parsed sections, memo)
         with self._lock:
+            kept = self._entries.get(campaign_id)  # now: requests may have loaded it meanwhile
+            if kept is not None and found.version == kept[1].version:
+                found = kept[1]  # unchanged: keep what this process learnt (parsed sections, memo)
             self._missing.pop(campaign_id, None)
             self._entries[campaign_id] = (time.monotonic(), found)
         return found

@@ -4,7 +4,9 @@ a DynamoDB endpoint."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from random import Random
@@ -15,7 +17,9 @@ import yaml
 
 from infra.cli import main
 from infra.local.dynamodb import LocalDynamoDB
-from plugins.campaigns.repository import ConfigCache, apply_campaign, list_versions
+from plugins.campaigns import repository
+from plugins.campaigns.model import Campaign
+from plugins.campaigns.repository import ConfigCache, apply_campaign, list_versions, load_current
 from plugins.errors import CampaignNotFoundError, ConfigInvalidError
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
@@ -292,6 +296,25 @@ def test_a_reload_of_the_same_version_keeps_what_the_process_learnt(
     # ... and a new version starts afresh
     apply_campaign(wheel_doc(name="v2"), now=clock[0])
     assert cache.get("demo").version == 2 and "learnt" not in cache.get("demo").memo
+
+
+def test_a_rush_that_loads_the_campaign_at_once_shares_one_object(
+    apply: Apply, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What one request learns (a stock sold out) must reach the others: requests of a cold
+    function that load the same version at the same moment get the one object kept."""
+    apply()
+    cache, loading = ConfigCache(ttl=60), threading.Barrier(8)
+
+    def load_together(campaign_id: str) -> Campaign:
+        found = load_current(campaign_id)
+        loading.wait(timeout=10)
+        return found
+
+    monkeypatch.setattr(repository, "load_current", load_together)
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(cache.get, ["demo"] * 8))
+    assert len({id(campaign) for campaign in got}) == 1 and cache.get("demo") is got[0]
 
 
 def test_missing_campaigns_are_remembered_within_bounds(
