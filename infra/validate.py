@@ -15,7 +15,7 @@ from plugins.contracts import Campaign
 from plugins.errors import ConfigInvalidError
 from plugins.forecast.world import pool_label
 from plugins.prize_pool.limits import capped_odds
-from plugins.prize_pool.model import pools_of
+from plugins.prize_pool.model import PrizePoolConfig, pools_of
 
 __all__ = ["DRAWS", "cmd_validate", "draw_count", "odds_lines"]
 
@@ -37,6 +37,8 @@ def odds_lines(campaign: Campaign, draws: int = DRAWS) -> list[str]:
     lines = []
     for name, section in campaign.games.items():
         for pool_id, pool in pools_of(section).items():
+            if not isinstance(pool, PrizePoolConfig):
+                continue  # chosen, not drawn (the points exchange): no odds
             lines.append(f"  {pool_label(name, pool_id)}: odds per draw, configured -> after "
                          f"per-member caps over a member's first {draws} draws:")
             configured, capped = pool.odds(), capped_odds(pool, draws)

@@ -42,7 +42,7 @@ from games.check_in.items import (
     milestone_key,
     state_item,
 )
-from plugins.antifraud import grant_chances
+from plugins.antifraud import grant_chances, plays
 from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext, RewardSpec
 from plugins.errors import AlreadyCheckedInError, NoChancesLeftError, PointsInsufficientError
@@ -52,7 +52,8 @@ from plugins.prize_pool import PrizeReservation
 from plugins.registry import get_issuer
 from plugins.store import CounterItem, MarkerItem, Transaction, TransactionCancelledError, keys
 
-WHEEL, WHEEL_QUOTA = "lucky-wheel", "lucky-wheel:plays"
+WHEEL = "lucky-wheel"
+WHEEL_QUOTA = plays(WHEEL)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class CheckInAttempt:
                     CounterItem.n, 1, at_most=rules.make_ups.per_cycle)
             cost = rules.make_ups.cost_points
             if cost:
-                spend_points(tx, self.member_id, cost, f"{self.action_id}.spend",
+                spend_points(tx, self.member_id, cost, f"{self.action_id}.spend", self.now,
                              reason=f"{cid}:make-up:{target.day.isoformat()}")
 
         rewards: list[dict[str, Any]] = []
@@ -158,7 +159,7 @@ class CheckInAttempt:
         if self.box is not None:
             award = self.box.plan(tx.scoped("box/"), self.context("box"))
             box = {"prize": award.prize.public(self.campaign.config.zone), "reward": award.reward,
-                   "fallback": award.prize.id == self.box.pool.fallback}
+                   "fallback": award.prize is self.box.pool.fallback_prize()}
         result = {"check_in_id": self.action_id, "kind": target.kind,
                   "day": target.day.isoformat(), "cycle_day": day_of_cycle,
                   "at": stamp(self.now, self.campaign.config.zone), "streak": streak,

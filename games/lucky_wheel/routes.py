@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from games.lucky_wheel.service import DRAW_ERRORS, GAME, draw, wheel_of
-from plugins.antifraud import quota_left
+from plugins.antifraud import plays, quota_left
 from plugins.types import MoneyText
 from plugins.web import kit
 
@@ -67,7 +67,7 @@ def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization =
     chances: dict[str, Any] = {"per_day": wheel.chances_per_day, "total": wheel.chances_total}
     player = kit.optional_player()
     if player is not None:
-        chances |= quota_left(campaign, player, f"{GAME}:plays", now,
+        chances |= quota_left(campaign, player, plays(GAME), now,
                               wheel.chances_per_day, wheel.chances_total)
     view = {**kit.heading(campaign, now),
             "prizes": [p.public(campaign.config.zone) for p in wheel.prizes], "chances": chances}

@@ -8,7 +8,7 @@ from typing import Any
 
 from games.lucky_wheel.config import POOL_ID, WheelConfig
 from plugins.actions import ActionRequest, ActionResult, Quota, perform
-from plugins.antifraud import Player
+from plugins.antifraud import Player, plays
 from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext
 from plugins.errors import CampaignNotOpenError, NoChancesLeftError
@@ -27,7 +27,7 @@ def wheel_of(campaign: Campaign) -> WheelConfig:
 
 def chances(wheel: WheelConfig) -> Quota:
     """The member's draws: per local day and in the campaign (check-in may grant more)."""
-    return Quota(f"{GAME}:plays", wheel.chances_per_day, wheel.chances_total)
+    return Quota(plays(GAME), wheel.chances_per_day, wheel.chances_total)
 
 
 def draw(

@@ -8,6 +8,7 @@ from plugins.antifraud.rules import (
     chances_left,
     fraud_rule,
     grant_chances,
+    plays,
     quota_left,
     raise_for_block,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "chances_left",
     "fraud_rule",
     "grant_chances",
+    "plays",
     "quota_left",
     "raise_for_block",
     "record_block",

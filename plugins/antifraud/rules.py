@@ -53,6 +53,11 @@ def add_quota(
         _bounded(tx, "quota:total", CounterItem(member, keys.quota(campaign.id, name, "ALL")), total)
 
 
+def plays(game: str) -> str:
+    """The quota a game's plays count under: what its chances limit and grants add to."""
+    return f"{game}:plays"
+
+
 def grant_chances(
     tx: Transaction, campaign: Campaign, member_id: str, name: str, count: int, now: datetime,
 ) -> None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from plugins.contracts import Campaign, CampaignConfig, GameConfig
 from plugins.errors import ConfigInvalidError
-from plugins.prize_pool.model import pool_path, pools_of
+from plugins.prize_pool.model import pools_of, prizes_path
 from plugins.registry import PluginError, get_game
 from plugins.types import cents
 
@@ -77,8 +77,8 @@ def _dear_prizes(games: dict[str, GameConfig], budget: Decimal) -> list[str]:
     problems = []
     for name, section in games.items():
         for pool in pools_of(section).values():
-            where = pool_path(name, section, pool)
-            problems += [f"{where}.prizes.{i}.cost: {p.cost:.2f} is more than the budget {budget:.2f}"
+            where = prizes_path(name, section, pool)
+            problems += [f"{where}.{i}.cost: {p.cost:.2f} is more than the budget {budget:.2f}"
                          for i, p in enumerate(pool.prizes) if p.cost > budget]
     return problems
 

@@ -17,7 +17,7 @@ from plugins.contracts import Campaign, GameConfig
 from plugins.forecast.summary import summarize
 from plugins.forecast.traffic import ForecastInvalidError, Traffic
 from plugins.forecast.world import GameModel, RunOutcome, World, pool_label, stock_label
-from plugins.prize_pool.model import pools_of
+from plugins.prize_pool.model import PrizePoolConfig, pools_of
 from plugins.registry import contribution, get_game
 
 __all__ = ["forecast", "play"]
@@ -94,5 +94,5 @@ def forecast(campaign: Campaign, traffic: Traffic,
         if advance is not None:
             advance(1)
     pools = {pool_label(game, pool_id): pool for game, (_, section) in models.items()
-             for pool_id, pool in pools_of(section).items()}
+             for pool_id, pool in pools_of(section).items() if isinstance(pool, PrizePoolConfig)}
     return summarize(campaign, traffic, days, outcomes, pools, sorted(models), missing)

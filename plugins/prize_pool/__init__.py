@@ -1,7 +1,7 @@
 """The shared prize pool: config, precomputed draws, and stock/cap/budget reservations."""
 
 from plugins.prize_pool.draw import SYSTEM_RANDOM, DrawTable
-from plugins.prize_pool.model import PooledGame, Prize, PrizePoolConfig, pools_of
+from plugins.prize_pool.model import PooledGame, Prize, PrizePoolConfig, PrizeSet, pools_of
 from plugins.prize_pool.reservation import Award, PrizeReservation
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "Prize",
     "PrizePoolConfig",
     "PrizeReservation",
+    "PrizeSet",
     "pools_of",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
 from decimal import Decimal
 from typing import Annotated, Any, Protocol, runtime_checkable
@@ -63,19 +64,39 @@ class Prize(BaseModel):
         return self
 
 
-class PrizePoolConfig(BaseModel):
-    """Prizes and the fallback the player gets when the drawn prize cannot be awarded."""
+class PrizeSet(BaseModel):
+    """Prizes reserved by `PrizeReservation` (stock, cost, per-member cap, reward), either drawn
+    with odds and a fallback (`PrizePoolConfig`), or chosen by the player and refused when
+    they cannot be awarded (a points exchange's items): a set without a fallback."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     prizes: list[Prize] = Field(min_length=1, max_length=50)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> PrizeSet:
+        ids = [p.id for p in self.prizes]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"prize ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+        return self
+
+    @property
+    def by_id(self) -> dict[str, Prize]:
+        return {p.id: p for p in self.prizes}
+
+    def fallback_prize(self) -> Prize | None:
+        """What a refused prize becomes: nothing, in a set the player chooses from."""
+        return None
+
+
+class PrizePoolConfig(PrizeSet):
+    """Prizes and the fallback the player gets when the drawn prize cannot be awarded."""
+
     fallback: Slug
 
     @model_validator(mode="after")
     def _coherent(self) -> PrizePoolConfig:
         ids = [p.id for p in self.prizes]
-        if len(ids) != len(set(ids)):
-            raise ValueError(f"prize ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
         if sum(p.weight for p in self.prizes) <= 0:
             raise ValueError("at least one prize needs a positive weight")
         fallback = self.by_id.get(self.fallback)
@@ -86,10 +107,6 @@ class PrizePoolConfig(BaseModel):
         if fallback.reward is not None and not fallback.reward.never_fails:
             raise ValueError(f"the fallback's reward type {fallback.reward.type!r} can be refused")
         return self
-
-    @property
-    def by_id(self) -> dict[str, Prize]:
-        return {p.id: p for p in self.prizes}
 
     def fallback_prize(self) -> Prize:
         return self.by_id[self.fallback]
@@ -105,19 +122,26 @@ class PrizePoolConfig(BaseModel):
 class PooledGame(Protocol):
     """A game config with prize pools (the wheel, check-in's blind box, assist)."""
 
-    def prize_pools(self) -> dict[str, PrizePoolConfig]:
+    def prize_pools(self) -> Mapping[str, PrizeSet]:
         """The game's prize pools by pool id, for stock seeding and the budget check."""
         ...
 
 
-def pools_of(section: GameConfig) -> dict[str, PrizePoolConfig]:
+def pools_of(section: GameConfig) -> Mapping[str, PrizeSet]:
     """A game section's prize pools by pool id; none for a game without."""
     return section.prize_pools() if isinstance(section, PooledGame) else {}
 
 
-def pool_path(game: str, section: GameConfig, pool: PrizePoolConfig) -> str:
-    """Where `pool` sits in the campaign document: the game's section itself (the wheel), or
-    the section's field holding it (check-in's `blind_box`)."""
-    held = "" if pool is section else next(
-        (f".{name}" for name in type(section).model_fields if getattr(section, name) is pool), "")
-    return f"games.{game}{held}"
+def prizes_path(game: str, section: GameConfig, pool: PrizeSet) -> str:
+    """Where `pool`'s prizes sit in the campaign document: the section's `prizes` (the wheel),
+    a field's (check-in's `blind_box.prizes`), or the section's own list of them (the points
+    exchange's `items`)."""
+    if pool is section:
+        return f"games.{game}.prizes"
+    for name in type(section).model_fields:
+        value = getattr(section, name)
+        if value is pool:
+            return f"games.{game}.{name}.prizes"
+        if value is pool.prizes:
+            return f"games.{game}.{name}"
+    return f"games.{game}.prizes"

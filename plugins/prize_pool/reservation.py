@@ -19,13 +19,13 @@ from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import TAG as BUDGET_TAG
 from plugins.prize_pool.budget import budget_debit
 from plugins.prize_pool.draw import SYSTEM_RANDOM, DrawTable
-from plugins.prize_pool.limits import BUDGET, CAP, STOCK, limits_of
-from plugins.prize_pool.model import Prize, PrizePoolConfig
+from plugins.prize_pool.limits import BUDGET, CAP, REWARD, STOCK, limits_of
+from plugins.prize_pool.model import Prize, PrizePoolConfig, PrizeSet
 from plugins.registry import get_issuer
 from plugins.store import CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.types import cents
 
-__all__ = ["Award", "PrizeReservation", "stock_name"]
+__all__ = ["Award", "PrizeRefused", "PrizeReservation", "stock_name"]
 
 STOCK_TAG = "prize:stock:"
 
@@ -42,14 +42,24 @@ class Award:
     fell_back: bool
 
 
+class PrizeRefused(Exception):
+    """A prize of a set without a fallback cannot be awarded; `limit` says which refused it
+    (`limits.STOCK`, `BUDGET`, `CAP` or `REWARD`): the game answers with its own error."""
+
+    def __init__(self, limit: str) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
 class PrizeReservation:
-    """One player's claim on one drawn prize, across the attempts of one action."""
+    """One player's claim on one drawn (or chosen) prize, across the attempts of one action.
+    What cannot be awarded becomes the pool's fallback, or `PrizeRefused` in a set without."""
 
     def __init__(
         self,
         campaign: Campaign,
         pool_id: str,
-        pool: PrizePoolConfig,
+        pool: PrizeSet,
         drawn: Prize,
         rng: Random = SYSTEM_RANDOM,
     ) -> None:
@@ -78,25 +88,29 @@ class PrizeReservation:
         if BUDGET in limits:
             self._budget = budget_debit(self.campaign, cents(prize.cost), self._rng)
             if self._budget.exhausted:
-                return self._fallback()
+                return self._fallback(BUDGET)
         if STOCK in limits:
             name = stock_name(self.pool_id, prize.id)
             shards = Remaining(STOCK_TAG, lambda shard: (keys.allowance(self.campaign.id, name, shard),
                                                          keys.ALLOWANCE_SK), prize.shards)
             self._stock = Allowance.of(self.campaign.memo, shards).debit(1, self._rng)
             if self._stock.exhausted:
-                return self._fallback()
+                return self._fallback(STOCK)
         return prize
 
-    def _fallback(self) -> Prize:
+    def _fallback(self, limit: str) -> Prize:
+        """The fallback instead of the prize `limit` refused; PrizeRefused in a set without."""
+        fallback = self.pool.fallback_prize()
+        if fallback is None:
+            raise PrizeRefused(limit)
         self._stock = self._budget = None
-        return self.pool.fallback_prize()
+        return fallback
 
     def plan(self, tx: Transaction, ctx: IssueContext) -> Award:
         """Add the prize's conditional writes to `tx`; return the award if it commits."""
         spec = self.prize.reward
         if spec is not None and not get_issuer(spec.type).available(spec, ctx):
-            self.prize = self._fallback()
+            self.prize = self._fallback(REWARD)
         prize, cid, member = self.prize, self.campaign.id, keys.member(ctx.member_id)
         if self._stock is not None:
             self._stock.plan(tx)
@@ -140,5 +154,14 @@ class PrizeReservation:
             failed = {t for t in cancelled.failed if t.startswith("reward:")}
             if get_issuer(prize.reward.type).recover(failed, prize.reward, ctx):
                 return True
-        self.prize = self._fallback()
+        self.prize = self._fallback(self._refused_by(cancelled))
         return True
+
+    @staticmethod
+    def _refused_by(cancelled: TransactionCancelledError) -> str:
+        """Which limit a cancellation that leaves no other attempt refused."""
+        if cancelled.any(STOCK_TAG):
+            return STOCK
+        if cancelled.any(BUDGET_TAG):
+            return BUDGET
+        return REWARD if cancelled.any("reward:") else CAP

@@ -8,6 +8,8 @@ everything a player owns (actions, quotas, coupons, points), `V#…` for velocit
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 CONFIG_CURRENT = "CFG#CURRENT"
 ALLOWANCE_SK = "A"
 BLACKLIST_SK = "BL"
@@ -106,8 +108,12 @@ def harass_type(type_id: str, period: str) -> str:
     return f"HRS#{type_id}#{period}"
 
 
-def points_ledger(reference: str) -> str:
-    return f"PTS#{reference}"
+POINTS_LEDGER = "PTS#"
+
+
+def points_ledger(at: datetime, reference: str) -> str:
+    """A ledger line: in time order (UTC, to the second) under the member, then what moved it."""
+    return f"{POINTS_LEDGER}{at.astimezone(timezone.utc):%Y%m%d%H%M%S}#{reference}"
 
 
 def cash_ledger(reference: str) -> str:

@@ -109,10 +109,11 @@ class CouponItem(OfCampaign, OfMember, BaseItem):
 
 
 class PointsItem(BaseItem):
-    """A member's points balance, or one ledger line keyed by the action that moved it."""
+    """A member's points balance, or one ledger line keyed by when and what moved it."""
 
     points = NumberAttribute(default=0)
     reason = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute(null=True)  # a ledger line's time
 
 
 class CashItem(BaseItem):

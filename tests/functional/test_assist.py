@@ -74,8 +74,9 @@ def points(member: str) -> int:
 
 
 def ledger(member: str) -> list[str]:
-    lines = PointsItem.query(keys.member(member), PointsItem.sk.startswith("PTS#"))
-    return [line.sk for line in lines]
+    """The references of the member's ledger lines (`PTS#<time>#<reference>`), in time order."""
+    lines = PointsItem.query(keys.member(member), PointsItem.sk.startswith(keys.POINTS_LEDGER))
+    return [line.sk.split("#", 2)[2] for line in lines]
 
 
 def open_count(member: str = "ini") -> int:
@@ -129,7 +130,7 @@ def test_a_task_completes_with_its_nth_help_and_awards_the_initiator_once(assist
     task = task_of(task_id)
     assert (task.state, int(task.helps), int(task.left), task.completed_by) == (
         "completed", 3, 0, "friend2")
-    assert points("ini") == BONUS and ledger("ini") == [f"PTS#assist-{task_id}"]
+    assert points("ini") == BONUS and ledger("ini") == [f"assist-{task_id}"]
     assert all(points(f"friend{i}") == HELPER_POINTS for i in range(3))
     # AND the initiator's open-task slot is free again, his reference closed
     assert open_count() == 0
@@ -227,7 +228,7 @@ def test_cards_variant_completes_when_every_card_is_held(
     view = client.call("GET", f"{TASKS}/{task_id}").body
     assert (view["state"], view["helps"], view["left"]) == ("completed", 4, 0)
     assert [c["held"] for c in view["cards"]] == [True, True, True]
-    assert points("ini") == BONUS and ledger("ini") == [f"PTS#assist-{task_id}"]
+    assert points("ini") == BONUS and ledger("ini") == [f"assist-{task_id}"]
 
 
 def test_a_duplicate_card_does_not_complete(apply: Apply, cards_in_order: list[str]) -> None:

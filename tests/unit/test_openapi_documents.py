@@ -74,7 +74,7 @@ def test_writes_need_a_key_and_callers_a_scheme(name: str, path: str, method: st
 def test_actions_award_typed_rewards() -> None:
     schemas = DOCS["lucky-wheel"]["components"]["schemas"]
     assert set(schemas["IssuedReward"]["discriminator"]["mapping"]) == {
-        "cash", "coupon", "partner-coupon", "points"}
+        "cash", "chances", "coupon", "partner-coupon", "points"}
     assert schemas["DrawView"]["properties"]["reward"]["anyOf"][0] == {
         "allOf": [{"$ref": "#/components/schemas/IssuedReward"}]}
     assert schemas["DrawView"]["properties"]["drawn_at"]["format"] == "date-time"
