@@ -22,7 +22,7 @@ from plugins.idempotency import ActionResult, Once
 from plugins.store import ActionItem, Transaction, TransactionCancelledError, keys
 from plugins.store.pages import page
 
-__all__ = ["ActionRequest", "ActionResult", "Quota", "history", "perform", "recorded", "replay"]
+__all__ = ["ActionRequest", "ActionResult", "Quota", "history", "perform", "recorded", "replay", "replay_or"]
 
 MAX_ATTEMPTS = 12
 
@@ -97,6 +97,15 @@ def perform(
 def replay(request: ActionRequest) -> ActionResult:
     """The stored answer of an action already done under this key."""
     return request.once.replay()
+
+
+def replay_or(request: ActionRequest, error: Exception) -> ActionResult:
+    """The stored answer of a key that already acted, else `error`: a retry of an action done
+    before its stock ran out (or anything else refused it since) still gets its answer."""
+    try:
+        return replay(request)
+    except ActionItem.DoesNotExist:
+        raise error from None
 
 
 def recorded(request: ActionRequest) -> ActionResult | None:

@@ -277,7 +277,8 @@ class GamePlugin:
 
     `table_actions` are the DynamoDB actions its routes need beyond the platform's own
     (`plugins.registry.PLATFORM_TABLE_ACTIONS`), e.g. `dynamodb:DeleteItem`: its function is
-    granted no more.
+    granted no more. A plug-in whose routes only read the player's own items (`views_only`,
+    the wallet) is granted reads and the visit's put only.
     """
 
     name: str
@@ -293,6 +294,7 @@ class GamePlugin:
     commands: str | None = None
     forecast: str | None = None
     table_actions: frozenset[str] = frozenset()
+    views_only: bool = False
 
     @property
     def summary(self) -> str:

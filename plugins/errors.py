@@ -191,6 +191,14 @@ class MakeUpNotAllowedError(GameError, code="MAKE_UP_NOT_ALLOWED", status=422):
     """A make-up check-in names a day it may not fill: today, the future, outside the cycle."""
 
 
+class SoldOutError(GameError, code="SOLD_OUT", status=409):
+    """No unit is left: of a day's or a campaign's booking stock, of an exchange item."""
+
+
+class BudgetExhaustedError(GameError, code="BUDGET_EXHAUSTED", status=409):
+    """The campaign budget (or the red packets' own) cannot pay for another."""
+
+
 class PointsInsufficientError(GameError, code="POINTS_INSUFFICIENT", status=403):
     """The member's points balance does not cover what the action costs."""
 

@@ -87,6 +87,10 @@ ZH: dict[str, str] = {
     "POOL_EMPTY": "券码池已空",
     "REQUEST_EXPIRED": "请求已过期，请校准时间后重试",
     "SIGNATURE_INVALID": "签名无效",
+    "ITEM_NOT_FOUND": "兑换商品不存在",
+    "ITEM_NOT_ON_SALE": "该商品不在兑换时间内",
+    "EXCHANGE_LIMIT_REACHED": "兑换次数已达上限",
+    "REWARD_UNAVAILABLE": "该奖励暂时无法发放",
 }
 """Chinese messages by error code (tests check every code of `plugins.errors` and of every
 game's `errors` has one)."""

@@ -28,6 +28,16 @@ PLATFORM_TABLE_ACTIONS = frozenset({
 })
 """What every game function may do to the table: the shared layers' reads and the parts of a
 player action's transaction (IAM has no TransactWriteItems action)."""
+VIEW_TABLE_ACTIONS = frozenset({"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"})
+"""What a plug-in that only shows the player his own items (`GamePlugin.views_only`, the
+wallet) may do: read, and put the visit's mark."""
+
+
+def table_actions(plugin: GamePlugin) -> frozenset[str]:
+    """The DynamoDB actions `plugin`'s function is granted, and no more."""
+    if plugin.views_only:
+        return VIEW_TABLE_ACTIONS | plugin.table_actions
+    return PLATFORM_TABLE_ACTIONS | plugin.table_actions
 
 T = TypeVar("T")
 

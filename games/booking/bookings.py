@@ -22,7 +22,6 @@ from games.booking.errors import (
     BookingClosedError,
     BookingNotFoundError,
     DayNotBookableError,
-    SoldOutError,
     StoreUnknownError,
 )
 from games.booking.items import (
@@ -45,8 +44,8 @@ from games.booking.rules import (
     refuse_if_settled,
 )
 from games.booking.stock import ensure_seeded, give_back, given_back, sold_out, sold_out_error, stock
-from plugins.actions import ActionRequest, ActionResult, perform, replay
-from plugins.errors import CampaignNotOpenError
+from plugins.actions import ActionRequest, ActionResult, perform, replay, replay_or
+from plugins.errors import CampaignNotOpenError, SoldOutError
 from plugins.store import ActionItem, MarkerItem, Transaction, TransactionCancelledError, get_many, keys
 from plugins.types import cents
 
@@ -140,20 +139,12 @@ def book(request: ActionRequest, day: date, store_id: str | None, rng: Random) -
     attempt = Booking(request, section, day, store, rng)
     for period in attempt.periods():
         if sold_out(campaign, section, period):
-            return _replay_or(request, SoldOutError(f"sold out for {attempt.day}"))
+            return replay_or(request, SoldOutError(f"sold out for {attempt.day}"))
     ensure_seeded(campaign, section, attempt.periods())
     try:
         return perform(request, attempt.plan, attempt.recover)
     except SoldOutError as sold:
-        return _replay_or(request, sold)
-
-
-def _replay_or(request: ActionRequest, error: Exception) -> ActionResult:
-    """A retry of a key that already booked gets its answer, even once sold out."""
-    try:
-        return replay(request)
-    except ActionItem.DoesNotExist:
-        raise error from None
+        return replay_or(request, sold)
 
 
 def cancel(request: ActionRequest, booking_id: str) -> ActionResult:

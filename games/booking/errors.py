@@ -18,10 +18,6 @@ class StoreUnknownError(GameError, code="STORE_UNKNOWN", status=422):
     """The store named is not one of the campaign's pick-up stores (or none was named)."""
 
 
-class SoldOutError(GameError, code="SOLD_OUT", status=409):
-    """Every unit of that day (or of the campaign) is booked."""
-
-
 class AlreadyBookedError(GameError, code="ALREADY_BOOKED", status=409):
     """The player already holds a booking for that day (or in this campaign)."""
 

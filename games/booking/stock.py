@@ -16,10 +16,10 @@ from __future__ import annotations
 from contextlib import suppress
 
 from games.booking.config import BookingConfig
-from games.booking.errors import SoldOutError
 from games.booking.items import TOTAL, BookingItem, stock_key
 from plugins.allowance import Allowance, Remaining
 from plugins.contracts import Campaign
+from plugins.errors import SoldOutError
 from plugins.prize_pool.allowances import split
 from plugins.store import AllowanceItem, Transaction, TransactionCancelledError
 

@@ -8,18 +8,9 @@ from pydantic import BaseModel, Field
 
 from games.lucky_wheel.service import DRAW_ERRORS, GAME, draw, wheel_of
 from plugins.antifraud import plays, quota_left
-from plugins.types import MoneyText
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
-
-
-class PrizeView(BaseModel):
-    id: str
-    name: str
-    value: MoneyText
-    image: str | None = None
-    reward: kit.RewardOffer | None = None
 
 
 class Chances(BaseModel):
@@ -38,14 +29,14 @@ class Chances(BaseModel):
 
 
 class CampaignView(kit.CampaignHeading):
-    prizes: list[PrizeView]
+    prizes: list[kit.PrizeView]
     chances: Chances
 
 
 class DrawView(BaseModel):
     draw_id: str
     drawn_at: str
-    prize: PrizeView
+    prize: kit.PrizeView
     reward: kit.IssuedReward | None
     fallback: bool
 

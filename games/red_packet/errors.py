@@ -13,10 +13,6 @@ class OrderNotEligibleError(GameError, code="ORDER_NOT_ELIGIBLE", status=422):
     """The reported order is below the campaign's minimum amount."""
 
 
-class BudgetExhaustedError(GameError, code="BUDGET_EXHAUSTED", status=409):
-    """The campaign budget cannot pay for another packet."""
-
-
 class PacketNotFoundError(GameError, code="PACKET_NOT_FOUND", status=404):
     """No packet with this id in this campaign."""
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from games.red_packet.config import GAME, RedPacketConfig
 from games.red_packet.errors import (
-    BudgetExhaustedError,
     OrderNotEligibleError,
     TriggerNotEnabledError,
 )
@@ -38,6 +37,7 @@ from plugins.antifraud import Player
 from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.errors import (
+    BudgetExhaustedError,
     CampaignNotOpenError,
     ConflictError,
     FraudBlockedError,

@@ -44,7 +44,7 @@ def snippet_values(game: DeployedGame) -> dict[str, str]:
     """What the snippet says of a game: title, summary (its description's first paragraph) and table actions
     from its plug-in; a third-party game not installed here gets the deploy file's title (else
     its name) and the platform's actions only."""
-    from plugins.registry import PLATFORM_TABLE_ACTIONS, PluginError, get_game
+    from plugins.registry import PLATFORM_TABLE_ACTIONS, PluginError, get_game, table_actions
 
     try:
         plugin = get_game(game.name)
@@ -52,7 +52,7 @@ def snippet_values(game: DeployedGame) -> dict[str, str]:
         title = summary = game.title or game.name
         actions = PLATFORM_TABLE_ACTIONS
     else:
-        title, actions = plugin.title, PLATFORM_TABLE_ACTIONS | plugin.table_actions
+        title, actions = plugin.title, table_actions(plugin)
         summary = plugin.summary or plugin.title
     return {"Id": game.logical_id, "name": game.name, "title": _escaped(title),
             "summary": _escaped(summary[:DESCRIPTION_LIMIT]), "actions": ", ".join(sorted(actions))}

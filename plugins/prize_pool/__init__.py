@@ -2,7 +2,7 @@
 
 from plugins.prize_pool.draw import SYSTEM_RANDOM, DrawTable
 from plugins.prize_pool.model import PooledGame, Prize, PrizePoolConfig, PrizeSet, pools_of
-from plugins.prize_pool.reservation import Award, PrizeReservation
+from plugins.prize_pool.reservation import Award, PrizeRefused, PrizeReservation
 
 __all__ = [
     "SYSTEM_RANDOM",
@@ -11,6 +11,7 @@ __all__ = [
     "PooledGame",
     "Prize",
     "PrizePoolConfig",
+    "PrizeRefused",
     "PrizeReservation",
     "PrizeSet",
     "pools_of",

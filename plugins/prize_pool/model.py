@@ -142,6 +142,6 @@ def prizes_path(game: str, section: GameConfig, pool: PrizeSet) -> str:
         value = getattr(section, name)
         if value is pool:
             return f"games.{game}.{name}.prizes"
-        if value is pool.prizes:
+        if isinstance(value, list) and value == pool.prizes:
             return f"games.{game}.{name}"
     return f"games.{game}.prizes"

@@ -25,7 +25,7 @@ from plugins.registry import get_issuer
 from plugins.store import CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.types import cents
 
-__all__ = ["Award", "PrizeRefused", "PrizeReservation", "stock_name"]
+__all__ = ["Award", "PrizeRefused", "PrizeReservation", "cap_key", "stock_name"]
 
 STOCK_TAG = "prize:stock:"
 
@@ -40,6 +40,11 @@ class Award:
     prize: Prize
     reward: dict[str, Any] | None
     fell_back: bool
+
+
+def cap_key(campaign_id: str, pool_id: str, prize_id: str) -> str:
+    """The member's counter of a capped prize won (under `M#<member>`)."""
+    return keys.quota(campaign_id, f"cap:{pool_id}:{prize_id}", "ALL")
 
 
 class PrizeRefused(Exception):
@@ -115,7 +120,7 @@ class PrizeReservation:
         if self._stock is not None:
             self._stock.plan(tx)
         if CAP in limits_of(prize, self.campaign.budget_counted):
-            cap = CounterItem(member, keys.quota(cid, f"cap:{self.pool_id}:{prize.id}", "ALL"))
+            cap = CounterItem(member, cap_key(cid, self.pool_id, prize.id))
             tx.update("prize:cap", cap, [CounterItem.n.add(1)],
                       CounterItem.n.does_not_exist() | (CounterItem.n < prize.per_user_cap))
         if self._budget is not None:

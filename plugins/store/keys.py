@@ -8,7 +8,7 @@ everything a player owns (actions, quotas, coupons, points), `V#…` for velocit
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 CONFIG_CURRENT = "CFG#CURRENT"
 ALLOWANCE_SK = "A"
@@ -113,7 +113,7 @@ POINTS_LEDGER = "PTS#"
 
 def points_ledger(at: datetime, reference: str) -> str:
     """A ledger line: in time order (UTC, to the second) under the member, then what moved it."""
-    return f"{POINTS_LEDGER}{at.astimezone(timezone.utc):%Y%m%d%H%M%S}#{reference}"
+    return f"{POINTS_LEDGER}{at.astimezone(UTC):%Y%m%d%H%M%S}#{reference}"
 
 
 def cash_ledger(reference: str) -> str:

@@ -14,7 +14,8 @@ from plugins.actions import ActionResult
 from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.http import json_body
-from plugins.types import SLUG
+from plugins.openapi.rewards import RewardOffer
+from plugins.types import SLUG, MoneyText
 
 CampaignId = Annotated[str, Path(pattern=SLUG, description="campaign id")]
 IdempotencyKey = Annotated[str | None, Header(alias="idempotency-key",
@@ -29,6 +30,16 @@ class ActionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     channel: str | None = Field(default=None, max_length=40, description="where the page runs")
+
+
+class PrizeView(BaseModel):
+    """A prize as a page shows it (`Prize.public`): never its weight, stock or cost."""
+
+    id: str
+    name: str
+    value: MoneyText
+    image: str | None = None
+    reward: RewardOffer | None = None
 
 
 class CampaignHeading(BaseModel):

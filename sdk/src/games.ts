@@ -3,7 +3,9 @@ import type { paths as Booking } from "./api/booking.js";
 import type { paths as CheckIn } from "./api/check-in.js";
 import type { paths as LuckyWheel } from "./api/lucky-wheel.js";
 import type { paths as PartnerCoupon } from "./api/partner-coupon.js";
+import type { paths as PointsExchange } from "./api/points-exchange.js";
 import type { paths as RedPacket } from "./api/red-packet.js";
+import type { paths as Wallet } from "./api/wallet.js";
 import type { Client } from "./client.js";
 import { Game } from "./game.js";
 
@@ -15,6 +17,9 @@ export interface Games {
   redPacket: Game<RedPacket>;
   booking: Game<Booking>;
   partnerCoupon: Game<PartnerCoupon>;
+  pointsExchange: Game<PointsExchange>;
+  /** The player's own points, ledger and coupons of every game. */
+  wallet: Game<Wallet>;
 }
 
 /** The games' APIs, each under its path on the client's base URL. */
@@ -26,5 +31,7 @@ export function games(client: Client): Games {
     redPacket: new Game(client, "red-packet"),
     booking: new Game(client, "booking"),
     partnerCoupon: new Game(client, "partner-coupon"),
+    pointsExchange: new Game(client, "points-exchange"),
+    wallet: new Game(client, "wallet"),
   };
 }

@@ -115,10 +115,15 @@ def game_checks(player: str, brand: str, today: str) -> dict[str, GameCheck]:
                     ("GET", f"{c}/bookings", player, None, 200)],
         "partner-coupon": [("POST", f"{c}/coupons/cafe-latte/claims", player, None, 201),
                            ("GET", f"{c}/coupons/mine", player, None, 200)],
+        "points-exchange": [("POST", f"{c}/exchanges", player, {"item": "voucher-10"}, 201),
+                            ("GET", f"{c}/exchanges", player, None, 200)],
+        "wallet": [("GET", f"{c}/points/ledger", player, None, 200),
+                   ("GET", f"{c}/coupons", player, None, 200),
+                   ("POST", f"{c}/visits", player, None, 204)],
     }
     checks = {}
     for game, steps in plans.items():
-        page = f"{c}/coupons" if game == "partner-coupon" else c
+        page = {"partner-coupon": f"{c}/coupons", "wallet": f"{c}/points"}.get(game, c)
         events = [call("GET", page, player)]
         events += [call(method, path, token, body, key=f"artifact-{game}-{i}" if method == "POST" else None)
                    for i, (method, path, token, body, _) in enumerate(steps)]

@@ -85,9 +85,10 @@ def _elf_machine(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def demo(stack: dict[str, str]) -> dict[str, str]:
-    """The demo campaign applied (bookings taken all day), the cafe's codes uploaded, tokens."""
+    """The demo campaign applied (bookings taken all day), the cafe's codes uploaded, points for
+    alice to exchange, tokens."""
     from plugins.campaigns.repository import apply_campaign
-    from plugins.store import bind_table
+    from plugins.store import PointsItem, bind_table, keys
 
     bind_table(TABLE, host=stack["endpoint"])
     now = datetime.now(UTC)
@@ -96,6 +97,7 @@ def demo(stack: dict[str, str]) -> dict[str, str]:
     from games.partner_coupon.pool import upload_pool
 
     upload_pool(campaign, "cafe", "cafe-latte", "artifact-codes", [f"LATTE-{i:04d}" for i in range(20)], now)
+    PointsItem(keys.member("alice"), keys.POINTS_BALANCE, points=1000).save()  # the exchange spends them
     players, console = key_ring(TEMPLATE, "MGAMES_PLAYER_KEYS"), key_ring(TEMPLATE, "MGAMES_CONSOLE_KEYS")
     return {"player": mint_player("alice", now=now, device_id="phone-1", ring=players),
             "brand": mint_operator("order-system", "brand", now=now, ring=console),

@@ -36,6 +36,7 @@ BODIES: dict[str, Any] = {
     "/campaigns/{campaign_id}/orders": {"order_id": "o-0001", "member_id": "alice",
                                         "amount": "150.00"},
     "/campaigns/{campaign_id}/bookings": {"day": "2026-11-23"},
+    "/campaigns/{campaign_id}/exchanges": {"item": "not-in-the-catalogue"},  # 404: past identity
     "/campaigns/{campaign_id}/verifications": {"code": "ABCD2345"},
     "/campaigns": demo_doc(),
     "/campaigns/forecast": {"campaign_id": "demo", "players": 5, "days": 1, "runs": 1},

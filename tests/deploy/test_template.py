@@ -19,7 +19,7 @@ import pytest
 from moto import mock_aws
 
 from infra.tables import TTL_KEY, create_tables, load_template, table_definitions
-from plugins.registry import PLATFORM_TABLE_ACTIONS, get_game
+from plugins.registry import get_game, table_actions
 from tests.deploy.conftest import TEMPLATE, TEMPLATE_PATH, load_event, resources, translate
 
 T = TypeVar("T")
@@ -38,7 +38,7 @@ AGGREGATOR_ACTIONS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Put
 def _game_actions(function: str) -> set[str]:
     """A game function's: the platform's reads and transaction parts, plus its game's own."""
     game = TEMPLATE["Resources"][function]["Properties"]["Environment"]["Variables"]["MGAMES_GAME"]
-    return set(PLATFORM_TABLE_ACTIONS | get_game(game).table_actions)
+    return set(table_actions(get_game(game)))
 
 
 def _trigger(properties: dict[str, Any]) -> str:

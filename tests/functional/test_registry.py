@@ -100,7 +100,7 @@ def test_unknown_game_and_issuer_name_what_is_installed() -> None:
     with pytest.raises(PluginError, match=r"unknown game 'nope'; installed: .*lucky-wheel"):
         registry.get_game("nope")
     with pytest.raises(PluginError,
-                       match=r"unknown reward type 'gift-card'; installed: cash, coupon, .*points"):
+                       match=r"unknown reward type 'gift-card'; installed: cash, chances, coupon, .*points"):
         registry.get_issuer("gift-card")
 
 

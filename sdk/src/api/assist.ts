@@ -294,6 +294,21 @@ export interface components {
             amount: string;
         };
         /**
+         * ChancesReward
+         * @description More plays of a game, today and in the campaign.
+         */
+        IssuedRewardChancesReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "chances";
+            /** Game */
+            game: string;
+            /** Chances */
+            chances: number;
+        };
+        /**
          * CouponReward
          * @description A coupon in the member's wallet, with its validity window.
          */
@@ -344,7 +359,7 @@ export interface components {
             points: number;
         };
         /** IssuedReward */
-        IssuedReward: components["schemas"]["IssuedRewardCashReward"] | components["schemas"]["IssuedRewardCouponReward"] | components["schemas"]["IssuedReward-partner-coupon"] | components["schemas"]["IssuedRewardPointsReward"];
+        IssuedReward: components["schemas"]["IssuedRewardCashReward"] | components["schemas"]["IssuedRewardChancesReward"] | components["schemas"]["IssuedRewardCouponReward"] | components["schemas"]["IssuedReward-partner-coupon"] | components["schemas"]["IssuedRewardPointsReward"];
         /** CashSpec */
         RewardOfferCashSpec: {
             /**
@@ -357,6 +372,25 @@ export interface components {
              * @description yuan credited to the member's balance
              */
             amount: string;
+        };
+        /** ChancesSpec */
+        RewardOfferChancesSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "chances";
+            /**
+             * Game
+             * @description the game whose plays are granted
+             * @default lucky-wheel
+             */
+            game: string;
+            /**
+             * Chances
+             * @default 1
+             */
+            chances: number;
         };
         /**
          * CouponUsage
@@ -488,7 +522,7 @@ export interface components {
             points: number;
         };
         /** RewardOffer */
-        RewardOffer: components["schemas"]["RewardOfferCashSpec"] | components["schemas"]["RewardOfferCouponSpec"] | components["schemas"]["RewardOffer-partner-coupon"] | components["schemas"]["RewardOfferPointsSpec"];
+        RewardOffer: components["schemas"]["RewardOfferCashSpec"] | components["schemas"]["RewardOfferChancesSpec"] | components["schemas"]["RewardOfferCouponSpec"] | components["schemas"]["RewardOffer-partner-coupon"] | components["schemas"]["RewardOfferPointsSpec"];
         /**
          * ErrorEnvelope
          * @description Every error of every function and the console: a stable code and a message.

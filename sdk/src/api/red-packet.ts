@@ -392,6 +392,21 @@ export interface components {
             amount: string;
         };
         /**
+         * ChancesReward
+         * @description More plays of a game, today and in the campaign.
+         */
+        IssuedRewardChancesReward: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "chances";
+            /** Game */
+            game: string;
+            /** Chances */
+            chances: number;
+        };
+        /**
          * CouponReward
          * @description A coupon in the member's wallet, with its validity window.
          */
@@ -442,7 +457,7 @@ export interface components {
             points: number;
         };
         /** IssuedReward */
-        IssuedReward: components["schemas"]["IssuedRewardCashReward"] | components["schemas"]["IssuedRewardCouponReward"] | components["schemas"]["IssuedReward-partner-coupon"] | components["schemas"]["IssuedRewardPointsReward"];
+        IssuedReward: components["schemas"]["IssuedRewardCashReward"] | components["schemas"]["IssuedRewardChancesReward"] | components["schemas"]["IssuedRewardCouponReward"] | components["schemas"]["IssuedReward-partner-coupon"] | components["schemas"]["IssuedRewardPointsReward"];
         /** CashSpec */
         RewardOfferCashSpec: {
             /**
@@ -455,6 +470,25 @@ export interface components {
              * @description yuan credited to the member's balance
              */
             amount: string;
+        };
+        /** ChancesSpec */
+        RewardOfferChancesSpec: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "chances";
+            /**
+             * Game
+             * @description the game whose plays are granted
+             * @default lucky-wheel
+             */
+            game: string;
+            /**
+             * Chances
+             * @default 1
+             */
+            chances: number;
         };
         /**
          * CouponUsage
@@ -586,7 +620,7 @@ export interface components {
             points: number;
         };
         /** RewardOffer */
-        RewardOffer: components["schemas"]["RewardOfferCashSpec"] | components["schemas"]["RewardOfferCouponSpec"] | components["schemas"]["RewardOffer-partner-coupon"] | components["schemas"]["RewardOfferPointsSpec"];
+        RewardOffer: components["schemas"]["RewardOfferCashSpec"] | components["schemas"]["RewardOfferChancesSpec"] | components["schemas"]["RewardOfferCouponSpec"] | components["schemas"]["RewardOffer-partner-coupon"] | components["schemas"]["RewardOfferPointsSpec"];
         /**
          * ErrorEnvelope
          * @description Every error of every function and the console: a stable code and a message.
@@ -867,7 +901,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
+             * @description - `BUDGET_EXHAUSTED`: The campaign budget (or the red packets' own) cannot pay for another.
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
              */
             409: {
@@ -1228,7 +1262,7 @@ export interface operations {
                 };
             };
             /**
-             * @description - `BUDGET_EXHAUSTED`: The campaign budget cannot pay for another packet.
+             * @description - `BUDGET_EXHAUSTED`: The campaign budget (or the red packets' own) cannot pay for another.
              *     - `CONFLICT`: A concurrent change won the race; retrying the same request is safe.
              */
             409: {
