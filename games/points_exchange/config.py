@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, model_validator
 
 from plugins.clock import stamp
-from plugins.contracts import CampaignConfig, GameConfig
-from plugins.prize_pool import Prize, PrizeSet
+from plugins.contracts import CampaignConfig
+from plugins.prize_pool import Prize
+from plugins.prize_pool.model import ListedPrizes
 from plugins.types import PositiveInt, ordered_window
 
 GAME = "points-exchange"
@@ -46,20 +47,13 @@ class ExchangeItem(Prize):
             "per_member_total": self.per_user_cap}
 
 
-class ExchangeConfig(GameConfig):
+class ExchangeConfig(ListedPrizes):
+    pool_id = POOL_ID
     items: list[ExchangeItem] = Field(min_length=1, max_length=40, description="at most 40: a member's "
                                       "view reads his two counters of each in one batch")
-    _pool: PrizeSet = PrivateAttr()
 
-    def model_post_init(self, context: Any) -> None:
-        self._pool = PrizeSet(prizes=list(self.items))
-
-    def prize_pools(self) -> dict[str, PrizeSet]:
-        return {POOL_ID: self._pool}
-
-    @property
-    def pool(self) -> PrizeSet:
-        return self._pool
+    def listed(self) -> list[ExchangeItem]:
+        return self.items
 
     def item(self, item_id: str) -> ExchangeItem | None:
         return next((item for item in self.items if item.id == item_id), None)

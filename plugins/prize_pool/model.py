@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from abc import abstractmethod
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 from decimal import Decimal
-from typing import Annotated, Any, Protocol, runtime_checkable
+from typing import Annotated, Any, ClassVar, Protocol, runtime_checkable
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
 from plugins.allowance import MAX_SHARDS
 from plugins.contracts import GameConfig, RewardSpec
@@ -116,6 +125,29 @@ class PrizePoolConfig(PrizeSet):
         caps send a draw to the fallback)."""
         total = sum(p.weight for p in self.prizes)
         return {p.id: (Decimal(100 * p.weight) / total).quantize(Decimal("0.01")) for p in self.prizes}
+
+
+class ListedPrizes(GameConfig):
+    """A game section whose prizes are listed for the player to choose or earn, not drawn
+    (the exchange's items, the event gifts' rules): one set without a fallback under
+    `pool_id`, built once per parsed section."""
+
+    pool_id: ClassVar[str]
+    _pool: PrizeSet = PrivateAttr()
+
+    @abstractmethod
+    def listed(self) -> Sequence[Prize]:
+        """The section's prizes, in its own field."""
+
+    def model_post_init(self, context: Any) -> None:
+        self._pool = PrizeSet(prizes=list(self.listed()))
+
+    def prize_pools(self) -> dict[str, PrizeSet]:
+        return {self.pool_id: self._pool}
+
+    @property
+    def pool(self) -> PrizeSet:
+        return self._pool
 
 
 @runtime_checkable

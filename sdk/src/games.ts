@@ -1,6 +1,7 @@
 import type { paths as Assist } from "./api/assist.js";
 import type { paths as Booking } from "./api/booking.js";
 import type { paths as CheckIn } from "./api/check-in.js";
+import type { paths as EventGifts } from "./api/event-gifts.js";
 import type { paths as LuckyWheel } from "./api/lucky-wheel.js";
 import type { paths as PartnerCoupon } from "./api/partner-coupon.js";
 import type { paths as PointsExchange } from "./api/points-exchange.js";
@@ -18,6 +19,7 @@ export interface Games {
   booking: Game<Booking>;
   partnerCoupon: Game<PartnerCoupon>;
   pointsExchange: Game<PointsExchange>;
+  eventGifts: Game<EventGifts>;
   /** The player's own points, ledger and coupons of every game. */
   wallet: Game<Wallet>;
 }
@@ -32,6 +34,7 @@ export function games(client: Client): Games {
     booking: new Game(client, "booking"),
     partnerCoupon: new Game(client, "partner-coupon"),
     pointsExchange: new Game(client, "points-exchange"),
+    eventGifts: new Game(client, "event-gifts"),
     wallet: new Game(client, "wallet"),
   };
 }

@@ -117,6 +117,8 @@ def game_checks(player: str, brand: str, today: str) -> dict[str, GameCheck]:
                            ("GET", f"{c}/coupons/mine", player, None, 200)],
         "points-exchange": [("POST", f"{c}/exchanges", player, {"item": "voucher-10"}, 201),
                             ("GET", f"{c}/exchanges", player, None, 200)],
+        "event-gifts": [("POST", f"{c}/events", brand, {"event_id": "artifact-reg-1", "kind": "registration",
+                                                         "member_id": "alice"}, 201)],
         "wallet": [("GET", f"{c}/points/ledger", player, None, 200),
                    ("GET", f"{c}/coupons", player, None, 200),
                    ("POST", f"{c}/visits", player, None, 204)],

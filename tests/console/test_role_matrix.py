@@ -37,6 +37,7 @@ BODIES: dict[str, Any] = {
                                         "amount": "150.00"},
     "/campaigns/{campaign_id}/bookings": {"day": "2026-11-23"},
     "/campaigns/{campaign_id}/exchanges": {"item": "not-in-the-catalogue"},  # 404: past identity
+    "/campaigns/{campaign_id}/events": {"event_id": "ev-matrix", "kind": "registration", "member_id": "zoe"},
     "/campaigns/{campaign_id}/verifications": {"code": "ABCD2345"},
     "/campaigns": demo_doc(),
     "/campaigns/forecast": {"campaign_id": "demo", "players": 5, "days": 1, "runs": 1},

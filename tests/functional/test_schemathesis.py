@@ -51,7 +51,7 @@ def bearer(role: str | None) -> str:
 
 
 @pytest.mark.parametrize("game", ["lucky-wheel", "check-in", "assist", "red-packet", "booking",
-                                  "partner-coupon", "points-exchange", "wallet"])
+                                  "partner-coupon", "points-exchange", "wallet", "event-gifts"])
 def test_no_request_to_a_game_function_gets_a_5xx(apply: Apply, game: str) -> None:
     apply()
     ids = {"campaign_id": "demo", **seeded_ids(game)}
