@@ -1,0 +1,94 @@
+"""The campaign file's campaign-wide fields, as every game and issuer receives them
+(`Campaign.config`): its window and time zone, budget, channel, anti-fraud and anti-harassment
+settings and stores. Part of the plug-in contract (`plugins.contracts` re-exports it)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from plugins.types import Frozen, Money, PositiveInt, Slug, Store, ordered_window
+
+__all__ = ["CampaignConfig", "HarassmentConfig", "VelocityConfig"]
+
+
+class VelocityConfig(Frozen):
+    """Successful actions allowed per device and per IP within a sliding window bucket."""
+
+    window_seconds: PositiveInt = 60
+    per_device: PositiveInt | None = 30
+    per_ip: PositiveInt | None = 300
+
+
+class HarassmentConfig(Frozen):
+    """Anti-harassment: caps on coupons the campaign pushes to a member."""
+
+    max_open_coupons: PositiveInt = 10
+    same_type_per: Literal["day", "week", "month"] = "day"
+
+
+class CampaignConfig(Frozen):
+    id: Slug
+    name: str = Field(min_length=1, max_length=100)
+    timezone: str = "Asia/Shanghai"
+    starts_at: datetime
+    ends_at: datetime
+    budget: Money
+    budget_shards: int = Field(default=4, ge=1, le=20)
+    channel: str = Field(default="h5", min_length=1, max_length=40)
+    velocity: VelocityConfig = VelocityConfig()
+    anti_harassment: HarassmentConfig = HarassmentConfig()
+    games: dict[str, dict[str, Any]] = Field(min_length=1)
+    stores: tuple[Store, ...] = Field(default=(), description="the brand's stores and their "
+                                      "cities, which a coupon limited to cities is checked against")
+
+    @field_validator("stores")
+    @classmethod
+    def _distinct_stores(cls, value: tuple[Store, ...]) -> tuple[Store, ...]:
+        if len({store.id for store in value}) < len(value):
+            raise ValueError("store ids must be distinct")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("ends_at")
+    @classmethod
+    def _after_start(cls, value: datetime, info: ValidationInfo) -> datetime:
+        ordered_window(info.data.get("starts_at"), value, "starts_at", "ends_at")
+        return value
+
+    def city_of(self, store_id: str) -> str | None:
+        """The city of store `store_id` as the campaign lists it; None if unlisted."""
+        return next((store.city for store in self.stores if store.id == store_id), None)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def aware(self, moment: datetime) -> datetime:
+        """A naive datetime from the file is wall time in the campaign's zone."""
+        return moment if moment.tzinfo else moment.replace(tzinfo=self.zone)
+
+    def is_open(self, now: datetime) -> bool:
+        return self.aware(self.starts_at) <= now < self.aware(self.ends_at)
+
+    def local_day(self, now: datetime) -> date:
+        return now.astimezone(self.zone).date()
+
+    def end_of_local_day(self, now: datetime) -> datetime:
+        day = self.local_day(now)
+        return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=self.zone)
+
+    def day_expiry(self, now: datetime) -> int:
+        """TTL (epoch seconds) for a per-day counter: two days after the campaign's local day."""
+        return int(self.end_of_local_day(now).timestamp()) + 2 * 86400
