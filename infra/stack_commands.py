@@ -78,12 +78,15 @@ def cmd_token(args: argparse.Namespace) -> int:
 
     if args.role is None and (args.store or args.campaign):
         raise UsageError("--store and --campaign bind an operator: add --role")
+    if args.role is not None and (args.tier or args.tag or args.region):
+        raise UsageError("--tier, --tag and --region describe a player: drop --role")
     for name in ("MGAMES_PLAYER_KEYS", "MGAMES_CONSOLE_KEYS"):
         if not os.environ.get(name) and not os.environ.get(name + "_ARN"):
             os.environ[name] = LOCAL_ENV[name]
     ttl = timedelta(hours=args.hours)
     if args.role is None:
-        print(mint_player(args.name, now=utc_now(), ttl=ttl, device_id=args.device))
+        print(mint_player(args.name, now=utc_now(), ttl=ttl, device_id=args.device, tier=args.tier,
+                          tags=args.tag, region=args.region))
     else:
         print(mint_operator(args.name, args.role, now=utc_now(), ttl=ttl,
                             stores=tuple(args.store), campaigns=tuple(args.campaign)))
@@ -121,10 +124,14 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "token", help="mint a player token, or with --role an operator's console credential "
                       "(local keys unless configured)",
         epilog=examples("mgames token alice --device phone-1",
+                        "mgames token bob --tier gold --tag coffee-lover --region shanghai",
                         "mgames token mia --role marketer --campaign demo",
                         "mgames token sam --role staff --store S1 --hours 8"))
     token.add_argument("name", help="the member id, or the operator's name with --role")
     token.add_argument("--device", help="the player's device id")
+    token.add_argument("--tier", help="the player's member tier (audiences, a tier's chances)")
+    token.add_argument("--tag", action="append", default=[], help="a tag of the player (repeatable)")
+    token.add_argument("--region", help="the player's region (audiences)")
     token.add_argument("--hours", type=float, default=2.0, help="lifetime (default 2)")
     token.add_argument("--role", choices=sorted(ROLES),
                        help="an operator: marketer, admin, staff or brand (the order system)")

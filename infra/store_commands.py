@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from infra.arguments import LOCAL_ENDPOINT, examples, store_options
+from infra.failures import UsageError
 
 __all__ = ["add_commands"]
 
@@ -77,8 +78,25 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return 1 if any(count < 0 for count in handled.values()) else 0
 
 
+def cmd_segment(args: argparse.Namespace) -> int:
+    from infra.progress import progress
+    from plugins.campaigns.repository import load_current
+    from plugins.segments import add_members
+
+    load_current(args.campaign)  # CAMPAIGN_NOT_FOUND before any write
+    lines = args.file.read_text(encoding="utf-8").splitlines()
+    members = [m for m in (line.split(",")[0].strip() for line in lines) if m and m != "member_id"]
+    bad = next((m for m in members if "#" in m or len(m) > 64 or any(c.isspace() for c in m)), None)
+    if bad is not None:
+        raise UsageError(f"{args.file}: {bad!r} is not a member id")
+    with progress(f"segment {args.segment}", len(members)) as advance:
+        done = add_members(args.campaign, args.segment, members, advance)
+    print(f"{done} members in segment {args.segment} of {args.campaign}")
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`apply`, `blacklist`, `jobs`, `coupons`, `enable` and `disable`."""
+    """`apply`, `blacklist`, `jobs`, `coupons`, `segment`, `enable` and `disable`."""
     apply = sub.add_parser("apply", help="store a new version of a campaign",
                            epilog=examples(f"mgames apply examples/demo.yaml {LOCAL}",
                                            "mgames apply spring.yaml --table mgames-prod --by mia"))
@@ -109,6 +127,15 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     coupons.add_argument("--redeem", metavar="COUPON_ID", help="verify this coupon at the counter")
     store_options(coupons)
     coupons.set_defaults(run=cmd_coupons)
+
+    segment = sub.add_parser("segment", help="put members in a list an audience names (one id a line)",
+                             epilog=examples(f"mgames segment demo vip vip-members.csv {LOCAL}"))
+    segment.add_argument("campaign", help="the campaign id")
+    segment.add_argument("segment", help="the list's name, as the campaign's audience names it")
+    segment.add_argument("file", type=Path, help="member ids, one a line (a CSV's first column; "
+                                                 "a `member_id` header is skipped)")
+    store_options(segment)
+    segment.set_defaults(run=cmd_segment)
 
     for name, what in (("enable", "switch a game of a campaign on"),
                        ("disable", "the kill switch: switch a game of a campaign off")):

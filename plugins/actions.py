@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from plugins.antifraud import Player, add_guards, add_quota, raise_for_block
+from plugins.audience import admit, excluded
 from plugins.contracts import Campaign
 from plugins.errors import ConflictError
 from plugins.idempotency import ActionResult, Once
@@ -47,6 +48,9 @@ class ActionRequest:
     record: tuple[str, str] | None = None
     """Where the idempotency record lives: by default under the player, by game and key; an
     action whose key is unique beyond one player (a brand's order id) names its own place."""
+    audience: bool = True
+    """Whether the campaign's and the game's audiences apply: to a player's own action, not to
+    what a brand's system reports about a member (`plugins.audience`)."""
 
     @property
     def record_key(self) -> tuple[str, str]:
@@ -80,6 +84,8 @@ def perform(
         tx.tally.channel = str(body.get("channel") or campaign.config.channel)
         request.once.put(tx, result | {"audit": audit})
         add_guards(tx, campaign, player, request.now)
+        if request.audience:
+            admit(tx, campaign, request.game, player)
         if quota is not None:
             add_quota(tx, campaign, player, quota.name, request.now, quota.per_day, quota.total)
         try:
@@ -88,6 +94,9 @@ def perform(
         except TransactionCancelledError as cancelled:
             if "action" in cancelled.failed:
                 return replay(request)
+            refused = excluded(cancelled.failed.keys())
+            if refused is not None:
+                raise refused from None
             raise_for_block(cancelled, campaign, request.game, player, request.now)
             if not recover(cancelled):
                 break

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from plugins.audience import Audience
 from plugins.types import Frozen, Money, PositiveInt, Slug, Store, ordered_window
 
 __all__ = ["CampaignConfig", "HarassmentConfig", "VelocityConfig"]
@@ -42,6 +43,7 @@ class CampaignConfig(Frozen):
     velocity: VelocityConfig = VelocityConfig()
     anti_harassment: HarassmentConfig = HarassmentConfig()
     games: dict[str, dict[str, Any]] = Field(min_length=1)
+    audience: Audience | None = Field(default=None, description="who may play the campaign's games")
     stores: tuple[Store, ...] = Field(default=(), description="the brand's stores and their "
                                       "cities, which a coupon limited to cities is checked against")
 

@@ -17,8 +17,9 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from plugins.audience import Audience
 from plugins.campaign_config import CampaignConfig
 from plugins.clock import stamp
 from plugins.errors import CampaignNotOpenError, GameNotEnabledError
@@ -40,6 +41,7 @@ class GameConfig(Frozen):
     """
 
     enabled: bool = True
+    audience: Audience | None = Field(default=None, description="who may play this game")
 
     def max_cost(self) -> Decimal | None:
         """The most the game can spend outside its prize pools (money it hands out itself,

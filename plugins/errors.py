@@ -87,6 +87,10 @@ class NoChancesLeftError(GameError, code="NO_CHANCES_LEFT", status=403):
     """The player used every chance for today or for the campaign."""
 
 
+class AudienceExcludedError(GameError, code="AUDIENCE_EXCLUDED", status=403):
+    """The campaign or game is for other members (a tier, tags, a region, new members, a list)."""
+
+
 class FraudBlockedError(GameError, code="FRAUD_BLOCKED", status=403):
     """An anti-fraud rule stopped the action; the rule is recorded with the block."""
 

@@ -32,6 +32,7 @@ ZH: dict[str, str] = {
     "CAMPAIGN_NOT_OPEN": "活动未开始或已结束",
     "NO_CHANCES_LEFT": "参与次数已用完",
     "FRAUD_BLOCKED": "操作存在风险，已被拦截",
+    "AUDIENCE_EXCLUDED": "本活动仅限特定会员参与",
     "RATE_LIMITED": "操作过于频繁，请稍后再试",
     "COUPON_NOT_FOUND": "优惠券不存在",
     "COUPON_NOT_REDEEMABLE": "优惠券已使用、已过期或尚未生效",

@@ -99,7 +99,8 @@ def _apply(campaign: Campaign, section: GiftsConfig, rule: GiftRule, event: Memb
     """One rule's gift for one event, exactly once."""
     member = rule.recipient(event)
     request = ActionRequest(campaign=campaign, game=GAME, player=Player(member_id=member), key=event.event_id,
-                            body=body, now=now, record=event_record(campaign.id, event.event_id, rule.id))
+                            body=body, now=now, record=event_record(campaign.id, event.event_id, rule.id),
+                            audience=False)
     ctx = IssueContext(campaign=campaign, member_id=member, reference=f"{event.event_id}.{rule.id}", now=now)
     marker = once_key(campaign, rule, event, at)
     try:

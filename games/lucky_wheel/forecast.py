@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from games.lucky_wheel.config import POOL_ID, WheelConfig
 from games.lucky_wheel.service import GAME, chances
+from plugins.antifraud import Player
 from plugins.forecast import World
 
 __all__ = ["WheelForecast"]
@@ -17,7 +18,7 @@ class WheelForecast:
     order: ClassVar[int] = 10
 
     def __init__(self, wheel: WheelConfig, world: World) -> None:
-        self.wheel, self.quota = wheel, chances(wheel)
+        self.wheel, self.quota = wheel, chances(wheel, Player(member_id="forecast"))
 
     def day(self, world: World, active: Sequence[int]) -> None:
         for member in active:

@@ -55,11 +55,11 @@ def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization =
     campaign = kit.runtime.configs.get(campaign_id)
     wheel = wheel_of(campaign)
     now = kit.runtime.clock()
-    chances: dict[str, Any] = {"per_day": wheel.chances_per_day, "total": wheel.chances_total}
     player = kit.optional_player()
+    per_day, total = wheel.chances_of(player.tier if player is not None else None)
+    chances: dict[str, Any] = {"per_day": per_day, "total": total}
     if player is not None:
-        chances |= quota_left(campaign, player, plays(GAME), now,
-                              wheel.chances_per_day, wheel.chances_total)
+        chances |= quota_left(campaign, player, plays(GAME), now, per_day, total)
     view = {**kit.heading(campaign, now),
             "prizes": [p.public(campaign.config.zone) for p in wheel.prizes], "chances": chances}
     return kit.json_response(200, view)

@@ -25,9 +25,10 @@ def wheel_of(campaign: Campaign) -> WheelConfig:
     return campaign.section(GAME, WheelConfig)
 
 
-def chances(wheel: WheelConfig) -> Quota:
-    """The member's draws: per local day and in the campaign (check-in may grant more)."""
-    return Quota(plays(GAME), wheel.chances_per_day, wheel.chances_total)
+def chances(wheel: WheelConfig, player: Player) -> Quota:
+    """The member's draws: per local day and in the campaign, his tier's (check-in, tasks
+    and the exchange may grant more)."""
+    return Quota(plays(GAME), *wheel.chances_of(player.tier))
 
 
 def draw(
@@ -53,4 +54,4 @@ def draw(
 
     request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key, body=body,
                             now=now)
-    return perform(request, plan, recover, chances(wheel))
+    return perform(request, plan, recover, chances(wheel, player))

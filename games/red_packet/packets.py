@@ -176,7 +176,7 @@ def report_order(campaign: Campaign, caller: Operator, order: OrderReport, now: 
                        trigger.total_for(order.amount), now, rng)
     request = ActionRequest(campaign=campaign, game=GAME, player=Player(member_id=order.member_id),
                             key=order.order_id, now=now, record=order_key(campaign.id, order.order_id),
-                            body={"member_id": order.member_id, "amount": order.amount})
+                            body={"member_id": order.member_id, "amount": order.amount}, audience=False)
 
     def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
         return packet.plan(tx), {"reported_by": caller.name, "config_version": campaign.version}

@@ -22,6 +22,9 @@ class Player:
     device_id: str | None = None
     ip: str | None = None
     registered_at: datetime | None = None
+    tier: str | None = None
+    tags: frozenset[str] = frozenset()
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,9 @@ def player_from(claims: dict[str, Any], ip: str | None = None) -> Player:
         raise TokenInvalidError("the token's 'reg' is not valid")
     return Player(member_id=str(_text(claims, "sub", 64, required=True)),
                   device_id=_text(claims, "dev", 128), ip=ip,
-                  registered_at=None if registered is None else datetime.fromtimestamp(registered, UTC))
+                  registered_at=None if registered is None else datetime.fromtimestamp(registered, UTC),
+                  tier=_text(claims, "tier", 32), tags=_names(claims, "tags"),
+                  region=_text(claims, "region", 64))
 
 
 def operator_from(claims: dict[str, Any]) -> Operator:

@@ -99,13 +99,16 @@ def identify_operator(token: str) -> Operator:
 
 def mint_player(member_id: str, *, now: datetime, ttl: timedelta = timedelta(hours=2),
                 device_id: str | None = None, registered_at: datetime | None = None,
-                ring: KeyRing | None = None) -> str:
-    """A player token, as the brand's login server issues it (tests, `mgames token`)."""
+                ring: KeyRing | None = None, **audience: Any) -> str:
+    """A player token, as the brand's login server issues it (tests, `mgames token`);
+    `audience` claims: `tier`, `tags` (a list) and `region` (docs/identity.md)."""
     claims: dict[str, Any] = {"sub": member_id}
     if device_id:
         claims["dev"] = device_id
     if registered_at is not None:
         claims["reg"] = int(registered_at.timestamp())
+    claims |= {name: list(value) if name == "tags" else value
+               for name, value in audience.items() if value}
     return mint(PLAYERS, ring or PLAYERS.ring(), claims, now=now, ttl=ttl)
 
 

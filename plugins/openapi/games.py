@@ -24,6 +24,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from plugins.contracts import GamePlugin
 from plugins.errors import (
+    AudienceExcludedError,
     CampaignNotFoundError,
     CampaignNotOpenError,
     ConflictError,
@@ -55,8 +56,10 @@ SCHEMES = {
                                 "(`mgames token NAME --role R` locally)"),
 }
 CAMPAIGN = (CampaignNotFoundError, GameNotEnabledError)
-ACTION = (ConflictError, IdempotencyKeyReusedError, FraudBlockedError, RateLimitedError)
-"""What every player action may answer: its record, its retries and its anti-fraud guards."""
+ACTION = (ConflictError, IdempotencyKeyReusedError, FraudBlockedError, RateLimitedError,
+          AudienceExcludedError)
+"""What every player action may answer: its record, its retries, its anti-fraud guards and
+the audiences (`plugins.audience`)."""
 WRITE = (ConflictError, CampaignNotOpenError, IdempotencyKeyReusedError, FraudBlockedError)
 PLAYER_ACTION = (NoChancesLeftError, RateLimitedError, PointsInsufficientError)
 RAISES = "x-raises"

@@ -111,6 +111,11 @@ def harass_type(type_id: str, period: str) -> str:
 POINTS_LEDGER = "PTS#"
 
 
+def segments(campaign_id: str) -> str:
+    """A member's uploaded lists of a campaign (under `M#<member>`): one item, whatever their size."""
+    return f"SEG#{campaign_id}"
+
+
 def points_ledger(at: datetime, reference: str) -> str:
     """A ledger line: in time order (UTC, to the second) under the member, then what moved it."""
     return f"{POINTS_LEDGER}{at.astimezone(UTC):%Y%m%d%H%M%S}#{reference}"

@@ -16,6 +16,7 @@ from pynamodb.attributes import (
     JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import TableConnection
@@ -114,6 +115,12 @@ class PointsItem(BaseItem):
     points = NumberAttribute(default=0)
     reason = UnicodeAttribute(null=True)
     at = UTCDateTimeAttribute(null=True)  # a ledger line's time
+
+
+class SegmentsItem(BaseItem):
+    """The lists a marketer uploaded that hold a member, for one campaign (`plugins.audience`)."""
+
+    segments = UnicodeSetAttribute(null=True)
 
 
 class CashItem(BaseItem):

@@ -17,8 +17,20 @@ from typing import Any
 
 import pytest
 
+from infra.local.dynamodb import LocalDynamoDB
 from plugins import registry
 from plugins.registry import GAMES_GROUP
+from plugins.store import bind_table
+
+
+@pytest.fixture
+def cli_store(table: str, local_dynamodb: LocalDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """What an in-process `mgames` command changes (endpoint variable, model binding), undone."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")  # restored after
+    yield local_dynamodb.endpoint_url
+    monkeypatch.undo()
+    bind_table(table, host=local_dynamodb.endpoint_url)
 
 
 def install(root: Path, dist: str, module: str, source: str, games: str) -> None:

@@ -16,7 +16,6 @@ import pytest
 import yaml
 
 from infra.cli import main
-from infra.local.dynamodb import LocalDynamoDB
 from plugins.campaigns import repository
 from plugins.campaigns.model import Campaign
 from plugins.campaigns.repository import ConfigCache, apply_campaign, list_versions, load_current
@@ -442,16 +441,6 @@ def test_a_budget_counted_from_a_later_version_keeps_what_was_already_spent(
 
 
 # --- mgames apply ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli_store(table: str, local_dynamodb: LocalDynamoDB, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """What `mgames apply` changes in the process (endpoint variable, model binding), undone."""
-    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")  # restored after
-    yield local_dynamodb.endpoint_url
-    monkeypatch.undo()
-    bind_table(table, host=local_dynamodb.endpoint_url)
 
 
 def test_mgames_apply_against_an_endpoint(cli_store: str, table: str,
