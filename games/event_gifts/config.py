@@ -16,7 +16,8 @@ from plugins.types import Frozen, Money, PositiveInt
 
 GAME = "event-gifts"
 POOL_ID = "gifts"
-EventKind = Literal["registration", "first_order", "order", "birthday", "profile_completed"]
+EventKind = Literal["registration", "first_order", "order", "birthday", "profile_completed",
+                    "share_opened"]
 Period = Literal["event", "day", "week", "month", "campaign"]
 
 
@@ -34,6 +35,8 @@ class MemberEvent(Frozen):
     inviter: str | None = Field(default=None, pattern=r"^[^#\s]{1,64}$",
                                 description="who invited the member (registration, first order)")
     invited_at: datetime | None = Field(default=None, description="when the invitation was accepted")
+    opened_by: str | None = Field(default=None, pattern=r"^[^#\s]{1,64}$",
+                                  description="share_opened: the friend who opened the member's link")
 
 
 class GiftRule(Prize):
@@ -75,6 +78,8 @@ class GiftRule(Prize):
             invited = event.invited_at
             return (event.inviter is not None and event.inviter != event.member_id and invited is not None
                     and timedelta(0) <= at - invited <= timedelta(days=self.invited_within_days))
+        if self.event == "share_opened":
+            return event.opened_by is not None and event.opened_by != event.member_id
         local = at.astimezone(config.zone)
         if self.min_amount is not None and (event.amount or 0) < self.min_amount:
             return False

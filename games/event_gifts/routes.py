@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from games.event_gifts.config import MemberEvent
-from games.event_gifts.service import RECEIVE_ERRORS, gifts_of, receive
+from games.event_gifts.service import RECEIVE_ERRORS, gifts_of, receive, share_event
 from plugins.identity.callers import BRAND
 from plugins.types import MoneyText
 from plugins.web import kit
@@ -49,6 +49,9 @@ class Received(BaseModel):
     skipped: list[Skipped] = Field(description="rules the event matched that gave nothing, and why")
 
 
+SharerId = Annotated[str, kit.Path(pattern=r"^[^#\s/]{1,64}$", description="who shared the link")]
+OPENED = kit.Counted("Gifts", "share opened", fields=lambda r: {"event_id": r["event_id"]},
+                     awarded=lambda r: bool(r["gifts"]))
 GIFTED = kit.Counted("Gifts", "event", fields=lambda r: {"event_id": r["event_id"], "kind": r["kind"]},
                      awarded=lambda r: bool(r["gifts"]))
 
@@ -69,6 +72,14 @@ def get_campaign(campaign_id: kit.CampaignId) -> kit.Response[str]:
     campaign, now = kit.runtime.configs.get(campaign_id), kit.runtime.clock()
     rules = [_rule(rule, campaign.config.zone) for rule in gifts_of(campaign).rules]
     return kit.json_response(200, {**kit.heading(campaign, now), "rules": rules})
+
+
+@kit.action(router, "/campaigns/<campaign_id>/shares/<sharer_id>/opens",
+            "A friend opened a member's share link (the share task)", Received,
+            "what the share rules gave the sharer (a friend counts once per sharer)", OPENED, RECEIVE_ERRORS)
+def post_share_opened(a: kit.Action, sharer_id: SharerId, body: kit.OptionalBody = None) -> kit.ActionResult:
+    answer, replayed = receive(a.campaign, share_event(sharer_id, a.player.member_id), a.now, kit.runtime.rng)
+    return kit.ActionResult(result=answer, replayed=replayed)
 
 
 @router.post("/campaigns/<campaign_id>/events", summary="Report a member event (brand system only)",

@@ -11,6 +11,7 @@ action's quota), the rule's stock, cap and budget (the prize pool's reservation)
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from random import Random
 from typing import Any
@@ -48,11 +49,20 @@ def event_record(campaign_id: str, event_id: str, rule_id: str) -> tuple[str, st
     return f"C#{campaign_id}#EVT#{event_id}", f"R#{rule_id}"
 
 
+def share_event(sharer: str, friend: str) -> MemberEvent:
+    """A friend's opening of a member's share link, as an event: its id is the pair's, so a
+    friend counts once per sharer however often he opens the link."""
+    pair = hashlib.sha256(f"{sharer}\0{friend}".encode()).hexdigest()[:32]
+    return MemberEvent(event_id=f"share-{pair}", kind="share_opened", member_id=sharer, opened_by=friend)
+
+
 def once_key(campaign: Campaign, rule: GiftRule, event: MemberEvent, at: datetime) -> str | None:
     """The recipient's marker that makes the rule once per period (per invited member for an
-    invitation rule); None when every matching event is rewarded."""
+    invitation rule, per friend for a share); None when every matching event is rewarded."""
     if rule.invited_within_days is not None:
         period = f"invitee:{event.member_id}"
+    elif rule.event == "share_opened":
+        period = f"friend:{event.opened_by}"
     elif rule.once_per == "event":
         return None
     elif rule.once_per == "campaign":
@@ -117,8 +127,9 @@ def _apply(campaign: Campaign, section: GiftsConfig, rule: GiftRule, event: Memb
 
     def recover(cancelled: TransactionCancelledError) -> bool:
         if ONCE in cancelled.failed:
-            raise Refused(f"already given this {rule.once_per}" if rule.invited_within_days is None
-                          else "already given for this invited member")
+            raise Refused("already given for this invited member" if rule.invited_within_days
+                          else "already given for this friend" if rule.event == "share_opened"
+                          else f"already given this {rule.once_per}")
         return reservation.recover(cancelled, ctx)
 
     daily = Quota(f"{GAME}:{rule.id}", rule.per_member_per_day, None) if rule.per_member_per_day else None

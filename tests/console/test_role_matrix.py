@@ -30,7 +30,8 @@ EXPECTED = {cells[0].strip(): dict(zip(CALLERS, (c.strip() for c in cells[1:]), 
             for cells in (row.split("|")[1:-1] for row in RULES)}
 TASK = time_ordered_id(utc_now())
 PATH = {"campaign_id": "demo", "task_id": TASK, "packet_id": TASK, "booking_id": "0123456789abcdef",
-        "type_id": "cafe-latte", "game": "lucky-wheel", "partner_id": "cafe", "version": "1"}
+        "type_id": "cafe-latte", "game": "lucky-wheel", "partner_id": "cafe", "version": "1",
+        "sharer_id": "kim"}
 BODIES: dict[str, Any] = {
     "/campaigns/{campaign_id}/make-ups": {"day": "2026-11-22"},
     "/campaigns/{campaign_id}/orders": {"order_id": "o-0001", "member_id": "alice",

@@ -132,6 +132,30 @@ def test_an_inviter_is_rewarded_once_per_friend_who_joins_in_time(gifts: GameCli
     assert "invite" not in given(selfish)
 
 
+def test_a_share_task_rewards_the_sharer_once_per_friend_who_opens(apply: Apply) -> None:
+    share = {"id": "share-spin", "name": "A spin per friend who opens your link", "event": "share_opened",
+             "per_member_per_day": 2, "reward": {"type": "chances", "game": "lucky-wheel", "chances": 1}}
+    apply(gifts_doc([share]))
+    gifts = GameClient("event-gifts")
+
+    def opened(friend: str, key: str) -> Reply:
+        return gifts.call("POST", "/campaigns/demo/shares/kim/opens", member=friend, key=key)
+
+    first = opened("lea", "open-lea-0001")
+    assert first.status == 201 and given(first) == {"share-spin": {"type": "chances", "game": "lucky-wheel",
+                                                                   "chances": 1}}
+    assert first.body["gifts"][0]["member_id"] == "kim"
+    again = opened("lea", "open-lea-0002")  # the same friend again, another key: the first answer
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.body == first.body
+    assert given(opened("max", "open-max-0001")) != {}
+    third = opened("ned", "open-ned-0001")  # a third friend today: the day's two are given
+    assert third.body["skipped"] == [{"rule": "share-spin", "reason": "the member's daily limit is reached"}]
+    own = gifts.call("POST", "/campaigns/demo/shares/kim/opens", member="kim", key="open-kim-0001")
+    assert own.status == 201 and own.body["gifts"] == [] and own.body["skipped"] == []
+    anonymous = gifts.call("POST", "/campaigns/demo/shares/kim/opens", key="open-anon-0001")
+    assert (anonymous.status, anonymous.code) == (401, "TOKEN_MISSING")
+
+
 def test_only_the_brands_systems_report_and_bad_events_are_refused(gifts: GameClient) -> None:
     body = {"event_id": "ev-player", "kind": "registration", "member_id": "amy"}
     player = gifts.call("POST", EVENTS, body=body, member="amy", key="key-ev-player")
