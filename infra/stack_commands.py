@@ -51,7 +51,7 @@ def cmd_local(args: argparse.Namespace) -> int:
     for campaign in stack.applied:
         print(f"campaign {campaign.id!r} v{campaign.version}: games {', '.join(campaign.games)}")
     for name in sorted(games()):
-        print(f"  {name:<14} {stack.url}/{name}/   (OpenAPI: {stack.url}/{name}/openapi.json)")
+        print(f"  {name:<16} {stack.url}/{name}/   (OpenAPI: {stack.url}/{name}/openapi.json)")
     print(f"console (Chalice)  {stack.console_url}   "
           "(mgames token mia --role marketer | --role staff)")
     print(f"web console        {stack.console_url}/   (marketers: campaigns, switches, report, config)")
