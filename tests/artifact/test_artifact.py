@@ -189,6 +189,10 @@ NOT_EXERCISED: dict[str, dict[str, str]] = {
                                           "budget shards read when a counted budget runs low"},
     "booking": {"dynamodb:BatchGetItem": "a cancel reads the booking and its action in one batch",
                 "dynamodb:DeleteItem": "cancel and pick-up drop the booking's expiry entry"},
+    "event-gifts": {"dynamodb:BatchGetItem": "a rule's stock or budget shards read when they run low "
+                                             "(plugins.allowance)",
+                    "dynamodb:Query": "a pushed coupon's anti-harassment cap recounts the member's open "
+                                      "coupons when it bites"},
     "console": {"dynamodb:UpdateItem": "staff verify a booking or redeem a coupon",
                 "dynamodb:DeleteItem": "a verified booking's expiry entry is dropped"},
     "aggregator": {"sqs:SendMessage": "Lambda itself, with the function's role, sends a record "

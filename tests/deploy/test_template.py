@@ -294,12 +294,14 @@ def _offline(logical_id: str, handler: str, table: str, monkeypatch: pytest.Monk
              run: Callable[[Any], T]) -> T:
     """`run(handler)` under moto, the table made from the template and bound, the handler
     loaded as Lambda's init would."""
+    from plugins.aggregates import forget_marks
     from plugins.store import bind_table
 
     try:
         with mock_aws():
             create_tables(boto3.client("dynamodb"), {"GamesTable": table})
             bind_table(table)
+            forget_marks()  # a new table under a name this worker's earlier tests aggregated into
             return run(_load_handler(logical_id, handler, monkeypatch))
     finally:
         bind_table(table)  # drop the client made under the mock

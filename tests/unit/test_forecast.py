@@ -166,7 +166,8 @@ def test_the_same_seed_gives_the_same_forecast() -> None:
     assert forecast(demo, Traffic.parse(profile)) == first
     assert forecast(demo, Traffic.parse(profile | {"seed": 8})) != first
     assert first["games"] == {"modelled": ["assist", "check-in", "lucky-wheel", "partner-coupon",
-                                           "red-packet"], "not_modelled": ["booking", "points-exchange"]}
+                                           "red-packet"], "not_modelled": ["booking", "points-exchange",
+                                                                            "event-gifts"]}
 
 
 @pytest.mark.parametrize(("profile", "problem"), [
