@@ -887,7 +887,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             * @description - `AUDIENCE_EXCLUDED`: The campaign or game is for other members (a tier, tags, a region, new members, a list).
+             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              *     - `OPEN_TASK_LIMIT`: The member already has as many open assist tasks as the campaign allows.
@@ -901,7 +902,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "OPEN_TASK_LIMIT";
+                            code: "AUDIENCE_EXCLUDED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "OPEN_TASK_LIMIT";
                             message: string;
                         };
                     };
@@ -1255,7 +1256,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             * @description - `AUDIENCE_EXCLUDED`: The campaign or game is for other members (a tier, tags, a region, new members, a list).
+             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              *     - `NEW_USERS_ONLY`: The campaign takes helps from new users only, and this member is not one.
@@ -1271,7 +1273,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NEW_USERS_ONLY" | "NO_CHANCES_LEFT" | "SELF_HELP";
+                            code: "AUDIENCE_EXCLUDED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NEW_USERS_ONLY" | "NO_CHANCES_LEFT" | "SELF_HELP";
                             message: string;
                         };
                     };
@@ -1465,7 +1467,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `AUDIENCE_EXCLUDED`: The campaign or game is for other members (a tier, tags, a region, new members, a list).
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              */
             403: {
@@ -1477,7 +1480,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
+                            code: "AUDIENCE_EXCLUDED" | "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };

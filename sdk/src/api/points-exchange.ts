@@ -855,7 +855,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             * @description - `AUDIENCE_EXCLUDED`: The campaign or game is for other members (a tier, tags, a region, new members, a list).
+             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `EXCHANGE_LIMIT_REACHED`: The member has exchanged this item as often as allowed today or in the campaign.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
@@ -871,7 +872,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "EXCHANGE_LIMIT_REACHED" | "FORBIDDEN" | "FRAUD_BLOCKED" | "ITEM_NOT_ON_SALE" | "POINTS_INSUFFICIENT";
+                            code: "AUDIENCE_EXCLUDED" | "CAMPAIGN_NOT_OPEN" | "EXCHANGE_LIMIT_REACHED" | "FORBIDDEN" | "FRAUD_BLOCKED" | "ITEM_NOT_ON_SALE" | "POINTS_INSUFFICIENT";
                             message: string;
                         };
                     };
@@ -1065,7 +1066,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `AUDIENCE_EXCLUDED`: The campaign or game is for other members (a tier, tags, a region, new members, a list).
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              */
             403: {
@@ -1077,7 +1079,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
+                            code: "AUDIENCE_EXCLUDED" | "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };

@@ -1221,7 +1221,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             * @description - `AUDIENCE_EXCLUDED`: The campaign or game is for other members (a tier, tags, a region, new members, a list).
+             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
@@ -1235,7 +1236,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT";
+                            code: "AUDIENCE_EXCLUDED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT";
                             message: string;
                         };
                     };
@@ -1593,7 +1594,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
+             * @description - `AUDIENCE_EXCLUDED`: The campaign or game is for other members (a tier, tags, a region, new members, a list).
+             *     - `CAMPAIGN_NOT_OPEN`: The campaign has not started yet or has ended.
              *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              *     - `NO_CHANCES_LEFT`: The player used every chance for today or for the campaign.
@@ -1608,7 +1610,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "OWN_PACKET";
+                            code: "AUDIENCE_EXCLUDED" | "CAMPAIGN_NOT_OPEN" | "FORBIDDEN" | "FRAUD_BLOCKED" | "NO_CHANCES_LEFT" | "OWN_PACKET";
                             message: string;
                         };
                     };
@@ -1971,7 +1973,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `AUDIENCE_EXCLUDED`: The campaign or game is for other members (a tier, tags, a region, new members, a list).
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              */
             403: {
@@ -1983,7 +1986,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
+                            code: "AUDIENCE_EXCLUDED" | "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };

@@ -991,7 +991,8 @@ export interface operations {
                 };
             };
             /**
-             * @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
+             * @description - `AUDIENCE_EXCLUDED`: The campaign or game is for other members (a tier, tags, a region, new members, a list).
+             *     - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route).
              *     - `FRAUD_BLOCKED`: An anti-fraud rule stopped the action; the rule is recorded with the block.
              */
             403: {
@@ -1003,7 +1004,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "FORBIDDEN" | "FRAUD_BLOCKED";
+                            code: "AUDIENCE_EXCLUDED" | "FORBIDDEN" | "FRAUD_BLOCKED";
                             message: string;
                         };
                     };
