@@ -40,6 +40,7 @@ import yaml  # noqa: E402
 from infra.local.dynamodb import LocalDynamoDB  # noqa: E402
 from infra.local.events import LambdaContext, function_url_event  # noqa: E402
 from infra.local.faults import Faults  # noqa: E402
+from infra.progress import progress  # noqa: E402
 from infra.tables import create_tables  # noqa: E402
 from plugins.campaigns.repository import apply_campaign  # noqa: E402
 from plugins.identity.tokens import mint_player  # noqa: E402
@@ -123,8 +124,12 @@ def run(ddb: LocalDynamoDB, game: str, shards: int, args: argparse.Namespace) ->
     players = [player(game, handler, i) for i in range(args.requests)]
     served_before = Counter(ddb.stats)
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=args.threads) as pool:
-        results = list(pool.map(lambda send: send(), players))
+    with progress(f"{game}, {shards} shards", args.requests) as advance, \
+            ThreadPoolExecutor(max_workers=args.threads) as pool:
+        results = []
+        for outcome in pool.map(lambda send: send(), players):
+            results.append(outcome)
+            advance(1)
     elapsed = time.perf_counter() - started
     served = Counter(ddb.stats) - served_before
     awarded = sum(1 for _, _, got, _ in results if got)

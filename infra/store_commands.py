@@ -84,7 +84,10 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from plugins.segments import add_members
 
     load_current(args.campaign)  # CAMPAIGN_NOT_FOUND before any write
-    lines = args.file.read_text(encoding="utf-8").splitlines()
+    try:
+        lines = args.file.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise UsageError(f"{args.file}: not UTF-8 text") from None
     members = [m for m in (line.split(",")[0].strip() for line in lines) if m and m != "member_id"]
     bad = next((m for m in members if "#" in m or len(m) > 64 or any(c.isspace() for c in m)), None)
     if bad is not None:

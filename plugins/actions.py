@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from plugins.admission import admit
 from plugins.antifraud import Player, add_guards, add_quota, raise_for_block
-from plugins.audience import admit, excluded
+from plugins.audience import excluded
 from plugins.contracts import Campaign
 from plugins.errors import ConflictError
 from plugins.idempotency import ActionResult, Once

@@ -2,15 +2,15 @@
 
 By the claims the player token carries (tier, tags, region, registration time, new member),
 checked in memory before anything is written, and by member lists a marketer uploads
-(segments), checked as one `ConditionCheck` inside the action's own transaction: a member's
-segments of a campaign are one item under him (`M#<member>` / `SEG#<campaign>`), so a list
-of any size costs no read per request.
+(segments), checked as one `ConditionCheck` inside the action's own transaction
+(`plugins.admission`): a member's segments of a campaign are one item under him
+(`M#<member>` / `SEG#<campaign>`), so a list of any size costs no read per request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from pydantic import Field
@@ -19,11 +19,7 @@ from plugins.errors import AudienceExcludedError
 from plugins.types import Frozen, Slug
 
 if TYPE_CHECKING:
-    from pynamodb.expressions.condition import Condition
-
-    from plugins.contracts import Campaign
     from plugins.identity.callers import Player
-    from plugins.store import Transaction
 
 SEGMENT_TAG = "audience:segment"
 
@@ -39,10 +35,12 @@ class Audience(Frozen):
     new_members: bool = Field(default=False, description="registered since the campaign started")
     segments: tuple[Slug, ...] = Field(default=(), description="in one of these uploaded member lists")
 
-    def refusal(self, player: Player, campaign: Campaign) -> str | None:
-        """Why the token's claims keep `player` out; None when they let him in (segments are
-        the transaction's to check)."""
-        config = campaign.config
+    def refusal(self, player: Player, zone: tzinfo, starts_at: datetime) -> str | None:
+        """Why the token's claims keep `player` out of a campaign in `zone` that starts at
+        `starts_at`; None when they let him in (segments are the transaction's to check)."""
+        def aware(moment: datetime) -> datetime:  # a naive time from the file is the campaign's
+            return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
         if self.tiers and player.tier not in self.tiers:
             return f"for {', '.join(self.tiers)} members"
         if self.tags and not set(self.tags) & player.tags:
@@ -50,41 +48,17 @@ class Audience(Frozen):
         if self.regions and player.region not in self.regions:
             return f"for members in {', '.join(self.regions)}"
         registered = player.registered_at
-        starts = config.aware(config.starts_at) if self.new_members else None
+        starts = starts_at if self.new_members else None
         for bound, who in ((self.registered_after, "members registered from"),
                            (starts, "new members, registered from"),
                            (self.registered_before, "members registered before")):
             if bound is None:
                 continue
-            moment = config.aware(bound)
+            moment = aware(bound)
             before = who.endswith("before")
             if registered is None or (registered >= moment if before else registered < moment):
                 return f"for {who} {moment.isoformat()}"
         return None
-
-
-def admit(tx: Transaction, campaign: Campaign, game: str, player: Player) -> None:
-    """AudienceExcludedError (403) unless `player` is in the campaign's and the game's
-    audiences; their segments become a condition of `tx`."""
-    from plugins.store import SegmentsItem, keys
-
-    section = campaign.game(game)
-    segments: set[str] = set()
-    for audience in (campaign.config.audience, section.audience if section is not None else None):
-        if audience is None:
-            continue
-        reason = audience.refusal(player, campaign)
-        if reason is not None:
-            what = "campaign" if audience is campaign.config.audience else "game"
-            raise AudienceExcludedError(f"this {what} is {reason}")
-        if audience.segments:
-            first, *others = (SegmentsItem.segments.contains(s) for s in audience.segments)
-            condition: Condition = first
-            for found in others:
-                condition = condition | found
-            tx.check(f"{SEGMENT_TAG}:{len(segments)}", SegmentsItem, keys.member(player.member_id),
-                     keys.segments(campaign.id), condition)
-            segments.update(audience.segments)
 
 
 def excluded(failed: Iterable[str]) -> AudienceExcludedError | None:

@@ -30,6 +30,7 @@ STORE_COMMANDS: dict[str, list[str]] = {
     "mgames disable": ["disable", "demo", "lucky-wheel"],
     "mgames partner upload": ["partner", "upload", "demo", "cafe", "coffee-10", "{codes}"],
     "mgames partner settlement": ["partner", "settlement", "demo", "cafe"],
+    "mgames segment": ["segment", "demo", "vip", "{codes}"],
 }
 """Every command that uses the table, with arguments it would succeed with."""
 
@@ -54,6 +55,11 @@ BAD_FILES: dict[str, tuple[list[str], int, str]] = {
                                  2, "error CODES_INVALID: malformed codes"),
     "upload, empty": (["partner", "upload", "demo", "cafe", "coffee-10", "{empty}"], 2,
                       "error CODES_INVALID: empty.csv holds no code"),
+    "segment, missing": (["segment", "demo", "vip", "{missing}"], 2,
+                         "error: {missing}: No such file or directory"),
+    "segment, not UTF-8": (["segment", "demo", "vip", "{binary}"], 2, "error: {binary}: not UTF-8 text"),
+    "segment, not member ids": (["segment", "demo", "vip", "{not_yaml}"], 2,
+                                "error: {not_yaml}: 'id: [oops' is not a member id"),
     "local, missing campaign": (["local", "--campaign", "{missing}"], 2,
                                 "error: --campaign {missing}: no such file"),
 }
@@ -69,6 +75,7 @@ REFUSED: dict[str, tuple[list[str], int, str]] = {
     "upload, codes in the pool": (["partner", "upload", "demo", "cafe", "coffee-10", "{again}"], 1,
                                   "error DUPLICATE_CODES: codes already in the pool: F2 on lines 2"),
     "apply, an invalid campaign": (["apply", "{invalid}"], 2, "error CONFIG_INVALID: timezone"),
+    "segment": (["segment", "nope", "vip", "{codes}"], 1, "error CAMPAIGN_NOT_FOUND: "),
 }
 
 USAGE: dict[str, list[str]] = {
@@ -89,6 +96,7 @@ USAGE: dict[str, list[str]] = {
     "upload --format": ["partner", "upload", "demo", "cafe", "coffee-10", "c.csv", "--format", "xml"],
     "settlement": ["partner", "settlement", "demo"],
     "template": ["template", "--force"],
+    "segment": ["segment", "demo"],
 }
 
 

@@ -42,6 +42,8 @@ def seeded_ids(game: str) -> dict[str, str]:
     if game == "partner-coupon":
         load(40, type_id="cafe-latte")  # codes in the pool, so claims can succeed
         return {"type_id": "cafe-latte"}
+    if game == "event-gifts":
+        return {"sharer_id": "st-sharer"}  # a member who shared a link
     return {}
 
 
