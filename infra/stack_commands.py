@@ -44,23 +44,23 @@ def cmd_local(args: argparse.Namespace) -> int:
     print("starting the local stack ...", flush=True)
     stack = LocalStack(args.host, args.port, args.dynamodb_port, args.campaign or [DEMO],
                        args.jobs_every, args.console_port, faults).start()
-    print(f"DynamoDB (moto, {stack.dynamodb.mode})  {stack.dynamodb.endpoint_url}  "
-          f"table {stack.tables['GamesTable']}")
-    if faults is not None:
-        print(f"  realistic mode: {faults}")
-    for campaign in stack.applied:
-        print(f"campaign {campaign.id!r} v{campaign.version}: games {', '.join(campaign.games)}")
-    for name in sorted(games()):
-        print(f"  {name:<16} {stack.url}/{name}/   (OpenAPI: {stack.url}/{name}/openapi.json)")
-    print(f"console (Chalice)  {stack.console_url}   "
-          "(mgames token mia --role marketer | --role staff)")
-    print(f"web console        {stack.console_url}/   (marketers: campaigns, switches, report, config)")
-    print(f"API reference      {stack.reference_url}/   (Swagger UI: every function and the console)")
-    print("mint a player token:  mgames token alice --device phone-1")
-    print(f"try:  curl {stack.url}/lucky-wheel/campaigns/demo")
-    print(f"H5 pages (sign in, then play):  {stack.url}/")
-    print("Ctrl-C stops", flush=True)
-    try:
+    try:  # from here on, Ctrl-C at any moment stops the stack cleanly
+        print(f"DynamoDB (moto, {stack.dynamodb.mode})  {stack.dynamodb.endpoint_url}  "
+              f"table {stack.tables['GamesTable']}")
+        if faults is not None:
+            print(f"  realistic mode: {faults}")
+        for campaign in stack.applied:
+            print(f"campaign {campaign.id!r} v{campaign.version}: games {', '.join(campaign.games)}")
+        for name in sorted(games()):
+            print(f"  {name:<16} {stack.url}/{name}/   (OpenAPI: {stack.url}/{name}/openapi.json)")
+        print(f"console (Chalice)  {stack.console_url}   "
+              "(mgames token mia --role marketer | --role staff)")
+        print(f"web console        {stack.console_url}/   (marketers: campaigns, switches, report, config)")
+        print(f"API reference      {stack.reference_url}/   (Swagger UI: every function and the console)")
+        print("mint a player token:  mgames token alice --device phone-1")
+        print(f"try:  curl {stack.url}/lucky-wheel/campaigns/demo")
+        print(f"H5 pages (sign in, then play):  {stack.url}/")
+        print("Ctrl-C stops", flush=True)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

@@ -3,7 +3,7 @@
 // serves it as /<game>/page/. And the console's two scripts (src/console/: the web console, the
 // report's charts with Chart.js), bundled into plugins/console/assets/ where the console reads
 // them to inline in its pages: package data of the Lambda artifact (infra/deploy/build.py).
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -22,16 +22,31 @@ const head = `<!doctype html>
 </head>
 <body>
 `;
-rmSync(out, { recursive: true, force: true });
+// Every file is written whole then renamed over the old one: a local stack (or a test) serving
+// these files while another build runs never reads half a file or finds none.
+const atomically = (path, contents) => {
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, contents);
+  renameSync(partial, path);
+};
+const bundled = async (options) => {
+  const result = await build({ ...options, write: false, logLevel: "warning" });
+  for (const file of result.outputFiles) atomically(file.path, file.contents);
+};
+const pages = new Set(readdirSync(gamesDir).filter((pkg) => existsSync(join(gamesDir, pkg, "page", "main.ts")))
+  .map((pkg) => pkg.replaceAll("_", "-")));
+for (const stale of existsSync(out) ? readdirSync(out).filter((name) => !pages.has(name)) : []) {
+  rmSync(join(out, stale), { recursive: true, force: true }); // a game that no longer has a page
+}
 for (const pkg of readdirSync(gamesDir).sort()) {
   const page = join(gamesDir, pkg, "page");
   if (!existsSync(join(page, "main.ts"))) continue;
   const target = join(out, pkg.replaceAll("_", "-"));
   mkdirSync(target, { recursive: true });
-  await build({ entryPoints: [join(page, "main.ts")], bundle: true, format: "esm", target: "es2020",
-                minify: true, sourcemap: true, outfile: join(target, "main.js"), logLevel: "warning" });
+  await bundled({ entryPoints: [join(page, "main.ts")], bundle: true, format: "esm", target: "es2020",
+                  minify: true, sourcemap: true, outfile: join(target, "main.js") });
   const body = readFileSync(join(page, "body.html"), "utf8");
-  writeFileSync(join(target, "index.html"), `${head}${body}<script type="module" src="main.js"></script>
+  atomically(join(target, "index.html"), `${head}${body}<script type="module" src="main.js"></script>
 </body>
 </html>
 `);
@@ -39,7 +54,7 @@ for (const pkg of readdirSync(gamesDir).sort()) {
 }
 mkdirSync(assets, { recursive: true });
 for (const [entry, name] of [["app.ts", "console.js"], ["report.ts", "report.js"]]) {
-  await build({ entryPoints: [join(sdk, "src", "console", entry)], bundle: true, format: "iife", target: "es2020",
-                minify: true, outfile: join(assets, name), logLevel: "warning" });
+  await bundled({ entryPoints: [join(sdk, "src", "console", entry)], bundle: true, format: "iife",
+                  target: "es2020", minify: true, outfile: join(assets, name) });
   console.log(`console ${name} -> ${join(assets, name)}`);
 }
