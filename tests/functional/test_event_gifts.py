@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from plugins.store import CouponItem, PointsItem, keys
+from plugins.store import CouponItem, keys
 from tests.conftest import NOW, Apply, GameClient, Reply, bearer, demo_doc, operator_token
+from tests.functional.test_points_exchange import balance
 
 EVENTS = "/campaigns/demo/events"
 _ids = itertools.count()
@@ -52,13 +53,6 @@ def given(reply: Reply) -> dict[str, Any]:
     return {gift["rule"]: gift["reward"] for gift in reply.body["gifts"]}
 
 
-def points(member: str) -> int:
-    try:
-        return int(PointsItem.get(keys.member(member), keys.POINTS_BALANCE, consistent_read=True).points)
-    except PointsItem.DoesNotExist:
-        return 0
-
-
 @pytest.fixture
 def gifts(apply: Apply) -> GameClient:
     apply(gifts_doc())
@@ -95,7 +89,7 @@ def test_order_rules_by_amount_item_and_hour(gifts: GameClient, clock: list[date
     evening = report(gifts, "order", "cat", amount="10.00", items=["SKU-COFFEE-1"],
                      at="2026-11-23T20:00:00+08:00")
     assert given(evening) == {} and evening.body["skipped"] == []
-    assert points("cat") == 200
+    assert balance("cat") == 200
 
 
 def test_a_purchase_task_grants_wheel_spins(gifts: GameClient, clock: list[datetime]) -> None:
@@ -114,7 +108,7 @@ def test_a_birthday_within_its_week(gifts: GameClient, clock: list[datetime]) ->
         "birthday": {"type": "points", "points": 88}}  # Sunday of the same week
     assert given(report(gifts, "birthday", "fay", birthday="1990-11-30")) == {}  # next week
     assert given(report(gifts, "birthday", "eve", birthday="1990-11-29")) == {}  # once
-    assert points("eve") == 88 and points("fay") == 0
+    assert balance("eve") == 88 and balance("fay") == 0
 
 
 def test_an_inviter_is_rewarded_once_per_friend_who_joins_in_time(gifts: GameClient) -> None:
@@ -167,7 +161,7 @@ def test_only_the_brands_systems_report_and_bad_events_are_refused(gifts: GameCl
     assert report(gifts, "order", "amy", amount="-5").code == "MALFORMED_REQUEST"
     naive = report(gifts, "order", "amy", amount="5.00", at="2026-11-23T10:00:00")
     assert (naive.status, naive.code) == (400, "MALFORMED_REQUEST")
-    assert points("amy") == 0
+    assert balance("amy") == 0
 
 
 def test_the_rules_as_a_page_shows_them(gifts: GameClient) -> None:
