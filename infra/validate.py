@@ -36,17 +36,19 @@ def odds_lines(campaign: Campaign, draws: int = DRAWS) -> list[str]:
     stock and cost; the fallback marked."""
     lines = []
     for name, section in campaign.games.items():
-        for pool_id, pool in pools_of(section).items():
-            if not isinstance(pool, PrizePoolConfig):
+        for pool_id, base in pools_of(section).items():
+            if not isinstance(base, PrizePoolConfig):
                 continue  # chosen, not drawn (the points exchange): no odds
-            lines.append(f"  {pool_label(name, pool_id)}: odds per draw, configured -> after "
-                         f"per-member caps over a member's first {draws} draws:")
-            configured, capped = pool.odds(), capped_odds(pool, draws)
-            for prize in pool.prizes:
-                stock = "unlimited" if prize.stock is None else f"stock {prize.stock}"
-                role = ", the fallback" if prize.id == pool.fallback else ""
-                lines.append(f"    {prize.id:<14} {configured[prize.id]:>6} % -> "
-                             f"{capped[prize.id]:>6} %  {stock}, cost {prize.cost:.2f}{role}")
+            for tier in (None, *base.odds_by_tier):
+                pool, whose = base.for_tier(tier), "" if tier is None else f", tier {tier}"
+                lines.append(f"  {pool_label(name, pool_id)}{whose}: odds per draw, configured -> "
+                             f"after per-member caps over a member's first {draws} draws:")
+                configured, capped = pool.odds(), capped_odds(pool, draws)
+                for prize in pool.prizes:
+                    stock = "unlimited" if prize.stock is None else f"stock {prize.stock}"
+                    role = ", the fallback" if prize.id == pool.fallback else ""
+                    lines.append(f"    {prize.id:<14} {configured[prize.id]:>6} % -> "
+                                 f"{capped[prize.id]:>6} %  {stock}, cost {prize.cost:.2f}{role}")
     return lines
 
 

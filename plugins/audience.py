@@ -25,10 +25,13 @@ SEGMENT_TAG = "audience:segment"
 
 
 class Audience(Frozen):
-    """Who may play; every criterion given must hold, each list is any-of; empty: anyone."""
+    """Who may play; every criterion given must hold, each list is any-of (`exclude_tags`:
+    none-of); empty: anyone."""
 
     tiers: tuple[str, ...] = Field(default=(), description="the token's `tier` is one of these")
     tags: tuple[str, ...] = Field(default=(), description="the token's `tags` hold one of these")
+    exclude_tags: tuple[str, ...] = Field(default=(), description="the token's `tags` hold none of "
+                                          "these (e.g. the brand's staff)")
     regions: tuple[str, ...] = Field(default=(), description="the token's `region` is one of these")
     registered_after: datetime | None = Field(default=None, description="registered at or after")
     registered_before: datetime | None = Field(default=None, description="registered before")
@@ -45,6 +48,8 @@ class Audience(Frozen):
             return f"for {', '.join(self.tiers)} members"
         if self.tags and not set(self.tags) & player.tags:
             return f"for members tagged {', '.join(self.tags)}"
+        if set(self.exclude_tags) & player.tags:
+            return f"not for members tagged {', '.join(sorted(set(self.exclude_tags) & player.tags))}"
         if self.regions and player.region not in self.regions:
             return f"for members in {', '.join(self.regions)}"
         registered = player.registered_at

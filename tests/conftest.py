@@ -302,9 +302,11 @@ def demo_doc(**changes: Any) -> dict[str, Any]:
 
 def wheel_doc(**changes: Any) -> dict[str, Any]:
     """The demo with only its lucky wheel and a budget of 5,000.00: the wheel's own tests do
-    budget arithmetic on exactly these prizes (their worst case costs 4,297.00)."""
+    budget arithmetic on exactly these prizes (their worst case costs 4,297.00), and change
+    them, so the gold tier's odds on them are left out."""
     doc = demo_doc(budget="5000.00")
     doc["games"] = {"lucky-wheel": doc["games"]["lucky-wheel"]}
+    del doc["games"]["lucky-wheel"]["odds_by_tier"]
     doc.update(changes)
     return doc
 

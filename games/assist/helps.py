@@ -118,7 +118,7 @@ class Help:
         if not self.completes:
             self.reservation = None
         elif self.reservation is None:
-            self.reservation = PrizeReservation.draw(self.campaign, POOL_ID, self.section, self.rng)
+            self.reservation = PrizeReservation.draw(self.campaign, POOL_ID, self.section, None, self.rng)
             self.award_ctx = IssueContext(campaign=self.campaign, member_id=task.initiator,
                                           reference=f"assist-{self.task_id}", now=self.now,
                                           channel=task.channel)

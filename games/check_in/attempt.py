@@ -42,7 +42,7 @@ from games.check_in.items import (
     milestone_key,
     state_item,
 )
-from plugins.antifraud import grant_chances, plays
+from plugins.antifraud import Player, grant_chances, plays
 from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext, RewardSpec
 from plugins.errors import AlreadyCheckedInError, NoChancesLeftError, PointsInsufficientError
@@ -69,10 +69,10 @@ class CheckInAttempt:
     """One action across perform's attempts: the progress read, the plan, the recoveries."""
 
     def __init__(
-        self, campaign: Campaign, rules: CheckInConfig, member_id: str, target: Target,
+        self, campaign: Campaign, rules: CheckInConfig, player: Player, target: Target,
         now: datetime, rng: Random, channel: str | None = None,
     ) -> None:
-        self.campaign, self.rules, self.member_id, self.target = campaign, rules, member_id, target
+        self.campaign, self.rules, self.member_id, self.target = campaign, rules, player.member_id, target
         self.now, self.channel = now, channel
         self.action_id = time_ordered_id(now)
         self.progress = self.read()
@@ -81,7 +81,7 @@ class CheckInAttempt:
         self.specs: dict[str, RewardSpec] = {}
         self.box: PrizeReservation | None = None
         if target.kind == CHECKED and rules.blind_box is not None:
-            self.box = PrizeReservation.draw(campaign, POOL_ID, rules.blind_box, rng)
+            self.box = PrizeReservation.draw(campaign, POOL_ID, rules.blind_box, player.tier, rng)
 
     def read(self) -> Progress:
         """The member's progress as of the target's cycle (the action's one read)."""

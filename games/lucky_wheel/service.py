@@ -37,7 +37,7 @@ def draw(
     """One draw for `player`, exactly once per idempotency `key`."""
     wheel = wheel_of(campaign)
     campaign.require_open(now)
-    reservation = PrizeReservation.draw(campaign, POOL_ID, wheel, rng)
+    reservation = PrizeReservation.draw(campaign, POOL_ID, wheel, player.tier, rng)
     draw_id = time_ordered_id(now)
     ctx = IssueContext(campaign=campaign, member_id=player.member_id, reference=draw_id, now=now,
                        channel=body.get("channel") if isinstance(body, dict) else None)

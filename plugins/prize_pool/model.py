@@ -98,10 +98,35 @@ class PrizeSet(BaseModel):
         return None
 
 
+class TierOdds(BaseModel):
+    """A member tier's own odds and caps on a drawn pool's prizes (the token's `tier` claim);
+    stock, cost and rewards stay the pool's, shared by every tier."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weights: dict[Slug, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description="prize id: its weight for the tier instead of the pool's")
+    per_user_caps: dict[Slug, PositiveInt] = Field(
+        default_factory=dict, description="prize id: the most a member of the tier may win")
+
+    def applied(self, prizes: Sequence[Prize]) -> list[Prize]:
+        """`prizes` with the tier's weights and caps; ValueError naming an unknown prize id."""
+        ids = {p.id for p in prizes}
+        unknown = sorted((set(self.weights) | set(self.per_user_caps)) - ids)
+        if unknown:
+            raise ValueError(f"prizes {unknown} are not in the pool {sorted(ids)}")
+        return [p.model_copy(update={"weight": self.weights.get(p.id, p.weight),
+                                     "per_user_cap": self.per_user_caps.get(p.id, p.per_user_cap)})
+                for p in prizes]
+
+
 class PrizePoolConfig(PrizeSet):
     """Prizes and the fallback the player gets when the drawn prize cannot be awarded."""
 
     fallback: Slug
+    odds_by_tier: dict[str, TierOdds] = Field(
+        default_factory=dict, description="a member tier's own weights and caps")
+    _tiers: dict[str, PrizePoolConfig] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _coherent(self) -> PrizePoolConfig:
@@ -115,7 +140,20 @@ class PrizePoolConfig(PrizeSet):
             raise ValueError("the fallback prize must be unlimited, uncapped and cost nothing")
         if fallback.reward is not None and not fallback.reward.never_fails:
             raise ValueError(f"the fallback's reward type {fallback.reward.type!r} can be refused")
+        for tier, odds in self.odds_by_tier.items():
+            try:
+                self._tiers[tier] = PrizePoolConfig(prizes=odds.applied(self.prizes), fallback=self.fallback)
+            except ValidationError as exc:
+                reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+                raise ValueError(f"odds_by_tier.{tier}: {reason}") from None
+            except ValueError as exc:
+                raise ValueError(f"odds_by_tier.{tier}: {exc}") from None
         return self
+
+    def for_tier(self, tier: str | None) -> PrizePoolConfig:
+        """The pool as a member of `tier` draws from it: his tier's odds and caps, if it has
+        its own, on the same prizes (stock and budget shared)."""
+        return self._tiers.get(tier or "", self)
 
     def fallback_prize(self) -> Prize:
         return self.by_id[self.fallback]

@@ -78,12 +78,14 @@ class PrizeReservation:
         self.prize = self._affordable(drawn)
 
     @classmethod
-    def draw(cls, campaign: Campaign, pool_id: str, pool: PrizePoolConfig,
+    def draw(cls, campaign: Campaign, pool_id: str, pool: PrizePoolConfig, tier: str | None,
              rng: Random = SYSTEM_RANDOM) -> PrizeReservation:
-        """A prize drawn from the pool, reserved: the pool's draw table is built once per
-        campaign version."""
-        table = campaign.memoized(("draw-table", pool_id), lambda: DrawTable(pool))
-        return cls(campaign, pool_id, pool, table.draw(rng), rng)
+        """A prize drawn from the pool with the odds and caps of the player's `tier`, reserved:
+        each tier's draw table is built once per campaign version."""
+        own = pool.for_tier(tier)
+        table = campaign.memoized(("draw-table", pool_id, tier if own is not pool else None),
+                                  lambda: DrawTable(own))
+        return cls(campaign, pool_id, own, table.draw(rng), rng)
 
     def _affordable(self, prize: Prize) -> Prize:
         """`prize`, or the fallback when it is known sold out or beyond the budget (the

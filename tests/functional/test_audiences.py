@@ -101,3 +101,33 @@ def test_a_tier_has_its_own_chances(apply: Apply) -> None:
     page = wheel.call("GET", "/campaigns/demo",
                       headers=bearer(mint_player("ivy", now=utc_now(), tier="gold")))
     assert page.body["chances"]["per_day"] == 3 and page.body["chances"]["left"] == 0
+
+
+def test_a_tier_has_its_own_odds_and_caps_on_the_shared_stock(apply: Apply) -> None:
+    """Gold members draw the grand prize (others never do) and may win it twice; its stock of
+    3 is one for every tier, so the third gold win falls back."""
+    doc = audience_doc({}, chances_per_day=None, odds_by_tier={
+        "gold": {"weights": {"grand": 1, "coupon-50": 0, "coffee": 0, "points-100": 0, "thanks": 0},
+                 "per_user_caps": {"grand": 2}}})
+    for prize in doc["games"]["lucky-wheel"]["prizes"]:
+        prize["weight"] = 1 if prize["id"] == "thanks" else 0
+    apply(doc)
+    wheel = GameClient("lucky-wheel")
+
+    def prizes(member: str, draws: int, **claims: Any) -> list[str]:
+        return [draw(wheel, member, f"draw-{member}-{i:04d}", **claims).body["prize"]["id"]
+                for i in range(draws)]
+
+    assert prizes("joe", 5) == ["thanks"] * 5
+    assert prizes("ivy", 3, tier="gold") == ["grand", "grand", "thanks"]  # her cap of 2
+    assert prizes("kim", 2, tier="gold") == ["grand", "thanks"]  # the last of the stock of 3
+
+
+def test_the_demo_keeps_the_brands_staff_out_and_lets_everyone_else_in(apply: Apply) -> None:
+    apply()  # the demo: `audience: {exclude_tags: [staff]}`
+    wheel = GameClient("lucky-wheel")
+    assert draw(wheel, "pat", "draw-pat-0001").status == 201
+    assert draw(wheel, "ron", "draw-ron-0001", tags=["coffee-lover"]).status == 201
+    staff = draw(wheel, "sam", "draw-sam-0001", tags=["coffee-lover", "staff"])
+    assert (staff.status, staff.code) == (403, "AUDIENCE_EXCLUDED") and recorded("sam") == 0
+    assert staff.body["error"]["message"] == "this campaign is not for members tagged staff"

@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
+from plugins.clock import utc_now
+from plugins.identity.tokens import mint_player
 from plugins.store import CounterItem, CouponItem, PointsItem, keys
-from tests.conftest import ROOT, Apply, GameClient, Handler, Reply, demo_doc
+from tests.conftest import ROOT, Apply, GameClient, Handler, Reply, bearer, demo_doc
 
 SHANGHAI, NEW_YORK = "Asia/Shanghai", "America/New_York"
 POINTS_10 = {"type": "points", "points": 10}
@@ -274,7 +276,7 @@ def test_wheel_chances_are_not_granted_without_a_wheel(apply: Apply, clock: list
     assert list(CounterItem.query(keys.member("kim"), CounterItem.sk == counter)) == []
 
 
-BLIND_BOX = {"fallback": "sticker", "prizes": [
+BLIND_BOX: dict[str, Any] = {"fallback": "sticker", "prizes": [
     {"id": "mug", "name": "Mug", "weight": 1, "stock": 1, "cost": "8.00", "value": "30.00",
      "reward": {"type": "points", "points": 500}},
     {"id": "sticker", "name": "Sticker", "weight": 0, "reward": {"type": "points", "points": 1}},
@@ -295,6 +297,20 @@ def test_a_check_in_opens_a_blind_box_from_its_pool(apply: Apply, clock: list[da
     assert second.body["blind_box"]["fallback"] is True
     # AND the box's points and the day's points share the balance (one update per action)
     assert balance("leo") == 10 + 500 + 10 + 1
+
+
+def test_a_gold_members_box_has_the_gold_tiers_odds(apply: Apply, clock: list[datetime]) -> None:
+    mug, sticker = BLIND_BOX["prizes"]
+    box = {"fallback": "sticker", "prizes": [mug | {"weight": 0}, sticker | {"weight": 1}],
+           "odds_by_tier": {"gold": {"weights": {"mug": 1, "sticker": 0}}}}
+    apply(campaign_doc(blind_box=box))
+    game, clock[0] = GameClient("check-in"), local("2026-11-23")
+    plain = check(game, "ned")
+    gold = game.call("POST", "/campaigns/demo/check-ins", key="ck-gold-0001",
+                     headers=bearer(mint_player("ola", now=utc_now(), tier="gold")))
+    assert gold.status == 201, gold
+    won = [reply.body["blind_box"]["prize"]["id"] for reply in (plain, gold)]
+    assert won == ["sticker", "mug"]
 
 
 def test_a_retry_gets_the_first_answer_even_the_next_day(game: GameClient, clock: list[datetime]) -> None:

@@ -24,7 +24,7 @@ from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
 from plugins.runtime import runtime
 from plugins.store import AllowanceItem, bind_table, keys
-from tests.conftest import ROOT, Apply, GameClient, Scan, wheel_doc
+from tests.conftest import ROOT, Apply, GameClient, Scan, demo_doc, wheel_doc
 
 DEMO = ROOT / "examples" / "demo.yaml"
 
@@ -107,6 +107,10 @@ def test_the_demo_file_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
             "fallback"] in lines
     assert ["tote", "5.00", "%", "->", "5.00", "%", "stock", "50,", "cost", "12.00"] in lines
     assert "over a member's first 10 draws" in out
+    # gold members' own odds (weights 2 and 30 instead of 1 and 20, out of 111): 2/111 = 1.80 %
+    gold = out.split("lucky-wheel (pool wheel), tier gold:")[1].splitlines()
+    assert gold[1].split()[:6] == ["grand", "1.80", "%", "->", "1.66", "%"]
+    assert gold[2].split()[:3] == ["coupon-50", "27.03", "%"]
 
 
 def test_validate_shows_the_odds_after_caps_over_the_draws_asked(
@@ -148,6 +152,14 @@ BAD_FILES: list[tuple[str, dict[str, Any], str, str]] = [
      "games.lucky-wheel", "fallback 'jackpot' is not one of the prizes"),
     ("fallback with stock", _bad(lambda d: prize(d, "thanks").update(stock=5)),
      "games.lucky-wheel", "fallback prize must be unlimited"),
+    ("tier odds on an unknown prize",
+     _bad(lambda d: _wheel(d).update(odds_by_tier={"gold": {"weights": {"jackpot": 5}}})),
+     "games.lucky-wheel", "odds_by_tier.gold: prizes ['jackpot'] are not in the pool"),
+    ("tier odds on assist", _bad(lambda d: d["games"].update(assist=demo_doc()["games"]["assist"] | {
+        "odds_by_tier": {"gold": {}}})), "games.assist", "odds_by_tier does not apply to assist"),
+    ("a tier capping the fallback",
+     _bad(lambda d: _wheel(d).update(odds_by_tier={"gold": {"per_user_caps": {"thanks": 1}}})),
+     "games.lucky-wheel", "odds_by_tier.gold: the fallback prize must be unlimited"),
     ("unknown reward type",
      _bad(lambda d: prize(d, "points-100").update(reward={"type": "gift-card"})),
      "games.lucky-wheel.prizes.3.reward", "unknown reward type 'gift-card'"),

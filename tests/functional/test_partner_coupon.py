@@ -137,6 +137,7 @@ def test_partner_coupon_as_a_lucky_wheel_prize(apply: Apply, monkeypatch: pytest
     # GIVEN a wheel whose likeliest prize is a partner coupon, and a pool of 2 codes
     doc = pc_doc()
     wheel = demo_doc()["games"]["lucky-wheel"]
+    del wheel["odds_by_tier"]
     wheel["prizes"] = [{"id": "partner", "name": "Cafe coupon", "weight": 1000, "stock": 5,
                         "value": "10.00", "cost": "1.00",
                         "reward": {"type": "partner-coupon", "partner": "cafe",
