@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from werkzeug.wrappers import Request, Response
 PAGES = Path(__file__).resolve().parents[2] / "sdk" / "dist" / "pages"
 """Where `npm run build` in sdk/ puts each game's page (scripts/setup runs it)."""
 LANDING = Path(__file__).with_name("landing.html")
+TIER = re.compile(r"[a-z0-9-]{1,32}")
 
 
 class LocalPages:
@@ -73,7 +75,7 @@ class LocalPages:
 
 
 def mint(request: Request, campaigns: list[str]) -> Response:
-    """A player token for the member (and device) the body names, or a marketer's credential
+    """A player token for the member (and device, and tier) the body names, or a marketer's credential
     for `campaigns`: local play and local console only."""
     from plugins.clock import utc_now
     from plugins.identity.tokens import mint_operator, mint_player
@@ -89,6 +91,10 @@ def mint(request: Request, campaigns: list[str]) -> Response:
     if not member or len(member) > 64:
         error = {"error": {"code": "MALFORMED_REQUEST", "message": "member_id: 1 to 64 characters"}}
         return Response(json.dumps(error), 400, content_type="application/json")
+    tier = body.get("tier")
+    if tier is not None and not (isinstance(tier, str) and TIER.fullmatch(tier)):
+        error = {"error": {"code": "MALFORMED_REQUEST", "message": "tier: 1 to 32 of a-z, 0-9 and -"}}
+        return Response(json.dumps(error), 400, content_type="application/json")
     device = str(body.get("device_id") or f"browser-{member}")[:64]
-    token = mint_player(member, now=utc_now(), ttl=timedelta(hours=2), device_id=device)
+    token = mint_player(member, now=utc_now(), ttl=timedelta(hours=2), device_id=device, tier=tier)
     return Response(json.dumps({"token": token, "member_id": member}), 201, content_type="application/json")

@@ -7,10 +7,10 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 import yaml
@@ -111,7 +111,10 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-Player = Callable[[str], Page]
+class Player(Protocol):
+    """Signs in a member (of a tier) on a page of its own: the `player` fixture."""
+
+    def __call__(self, member: str, tier: str = "") -> Page: ...
 REFUSED = "Failed to load resource: the server responded with a status of {status} "
 
 
@@ -141,19 +144,20 @@ def refusals() -> Refusals:
 
 @pytest.fixture
 def player(browser: Browser, stack: Stack, refusals: Refusals) -> Iterator[Player]:
-    """`player(member)`: a phone-sized page of its own context, signed in as `member` on the
-    landing page; on teardown no page of its context may have logged a console error, but
+    """`player(member, tier="")`: a phone-sized page of its own context, signed in as `member`
+    (of `tier`) on the landing page; on teardown no page of its context may have logged a console error, but
     the refusals the test expects, and each of those must have happened."""
     errors: list[str] = []
-    yield lambda member: sign_in(browser, stack, member, errors, refusals)
+    yield lambda member, tier="": sign_in(browser, stack, member, errors, refusals, tier)
     assert not errors, json.dumps(errors, ensure_ascii=False)
     missing = [f"{status} {path}" for (status, path), seen in refusals.expected.items() if not seen]
     assert not missing, f"expected refusals that never came: {missing}"
 
 
 def sign_in(browser: Browser, stack: Stack, member: str, errors: list[str],
-            refusals: Refusals | None = None) -> Page:
-    """A phone-sized page of its own context, signed in as `member` on the landing page; what
+            refusals: Refusals | None = None, tier: str = "") -> Page:
+    """A phone-sized page of its own context, signed in as `member` (of `tier`, "" for none)
+    on the landing page; what
     it and the pages opened next in its context log as an error (but the `refusals` expected),
     and every error they throw, go to `errors`."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
@@ -162,6 +166,7 @@ def sign_in(browser: Browser, stack: Stack, member: str, errors: list[str],
     page = context.new_page()
     page.goto(stack.url + "/")
     page.fill("#member", member)
+    page.select_option("#tier", tier)
     page.click("#login button")
     page.wait_for_function("localStorage.getItem('mgames.member') !== null")
     assert member in page.inner_text("#who")

@@ -35,6 +35,13 @@ def test_the_wheel_spins_until_no_chance_is_left(player: Player, stack: Stack) -
     screenshot(page, "lucky-wheel")
 
 
+def test_a_gold_member_signed_in_locally_has_the_gold_tiers_chances(player: Player, stack: Stack) -> None:
+    page = player("goldie", "gold")
+    page.click("text=lucky-wheel")
+    page.wait_for_selector("#wheel span")
+    assert page.inner_text("#chances") == "今日剩余 5 次"  # the demo's chances_by_tier
+
+
 def test_the_wheel_says_when_the_campaign_limit_binds(player: Player, stack: Stack, tmp_path: Path) -> None:
     doc = demo_doc()
     doc |= {"id": "wheel-cap", "games": {"lucky-wheel": doc["games"]["lucky-wheel"] | {"chances_total": 2}}}

@@ -210,3 +210,17 @@ def test_cors_headers_are_sent_exactly_once(stack: LocalStack, method: str, path
         assert len(answer.headers.get_all(name) or []) == 1, (name, answer.headers.items())
     assert answer.headers["Access-Control-Allow-Origin"] == "*"
     assert "idempotency-key" in answer.headers["Access-Control-Allow-Headers"]
+
+
+def test_the_local_sign_in_mints_a_members_token_of_the_tier_asked(stack: LocalStack) -> None:
+    def sign_in(body: dict[str, Any]) -> Answer:
+        return http(stack, "POST", "/local/token", headers={"Content-Type": "application/json"},
+                    body=json.dumps(body).encode())
+
+    gold = sign_in({"member_id": "tina", "tier": "gold"})
+    assert gold.status == 201 and gold.body["member_id"] == "tina"
+    page = http(stack, "GET", "/lucky-wheel/campaigns/demo",
+                headers={"Authorization": f"Bearer {gold.body['token']}"})
+    assert page.body["chances"]["per_day"] == 5  # the demo's gold chances
+    for bad in ({"member_id": "tina", "tier": "Gold!"}, {"member_id": "tina", "tier": 3}, {"member_id": ""}):
+        assert_envelope(sign_in(bad), 400, "MALFORMED_REQUEST")
