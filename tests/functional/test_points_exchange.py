@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from games.partner_coupon import upload_pool
+from plugins.runtime import runtime
 from plugins.store import CouponItem, PointsItem, keys
 from tests.conftest import NOW, Apply, GameClient, Reply, demo_doc
 
@@ -34,11 +36,15 @@ def coupons(member: str) -> list[CouponItem]:
                                  consistent_read=True))
 
 
-def exchange_doc(**item_changes: Any) -> dict[str, Any]:
-    """The demo with its wheel and its exchange only; `item_changes` change the voucher."""
+def exchange_doc(*, partners: bool = False, **item_changes: Any) -> dict[str, Any]:
+    """The demo with its wheel and its exchange only (and its partners' coupons and the item
+    that sells one, with `partners`); `item_changes` change the voucher."""
     doc = demo_doc()
-    doc["games"] = {name: doc["games"][name] for name in ("lucky-wheel", "points-exchange")}
-    doc["games"]["points-exchange"]["items"][0].update(item_changes)
+    games = ("lucky-wheel", "points-exchange", *(("partner-coupon",) if partners else ()))
+    doc["games"] = {name: doc["games"][name] for name in games}
+    items = doc["games"]["points-exchange"]["items"]
+    items[:] = [item for item in items if partners or item["reward"]["type"] != "partner-coupon"]
+    items[0].update(item_changes)
     return doc
 
 
@@ -195,3 +201,23 @@ def test_an_operator_token_cannot_exchange(shop: GameClient) -> None:
     reply = shop.call("POST", EXCHANGE, body={"item": "voucher-10"}, key="swap-operator",
                       headers=bearer(operator_token("mia", "marketer")))
     assert reply.status == 403 and reply.code == "FORBIDDEN"
+
+
+def test_points_buy_a_partners_coupon_within_the_partners_quota(apply: Apply) -> None:
+    doc = exchange_doc(partners=True)
+    cinema = doc["games"]["partner-coupon"]["partners"][1]
+    assert cinema["id"] == "cinema"
+    cinema["quota"] = 1  # one coupon ever for this partner
+    apply(doc)
+    upload_pool(runtime.configs.get("demo"), "cinema", "cinema-ticket", "up-1", ["STAR001", "STAR002"], NOW)
+    shop = GameClient("points-exchange")
+    give_points("ida", 1000)
+    give_points("jon", 1000)
+    first = swap(shop, "ida", "cinema-ticket")
+    assert first.status == 201, first
+    reward = first.body["reward"]
+    assert reward["partner"] == "cinema" and reward["code"] in ("STAR001", "STAR002")
+    assert balance("ida") == 600 and [c.type_id for c in coupons("ida")] == ["cinema-cinema-ticket"]
+    late = swap(shop, "jon", "cinema-ticket")  # the cinema's quota is spent: no points taken
+    assert (late.status, late.code) == (409, "REWARD_UNAVAILABLE") and balance("jon") == 1000
+    assert coupons("jon") == []
