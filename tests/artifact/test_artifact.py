@@ -28,6 +28,7 @@ import pytest
 from infra.deploy.build import LAMBDA, RUNTIME_PROVIDED
 from infra.deploy.config import load_deployment
 from plugins.identity.tokens import mint_operator, mint_player
+from plugins.registry import ISSUERS_GROUP, sources
 from tests.artifact.conftest import ROOT, TABLE, TEMPLATE, Runner, demo_document, key_ring
 from tests.artifact.functions import (
     console_events,
@@ -141,12 +142,29 @@ def test_every_deployed_game_serves_its_campaign_and_a_real_action(invoked: dict
         assert json.loads(result["responses"][0]["body"])["campaign_id"] == "demo"
 
 
-def test_a_game_function_imports_only_its_own_game(invoked: dict[str, dict[str, Any]]) -> None:
+def reward_types(section: Any) -> set[str]:
+    """The issuers a game section's rewards name, wherever they sit in it."""
+    if isinstance(section, list):
+        return set().union(*map(reward_types, section)) if section else set()
+    if not isinstance(section, dict):
+        return set()
+    own = {section["reward"]["type"]} if isinstance(section.get("reward"), dict) else set()
+    return own.union(*map(reward_types, section.values()))
+
+
+def test_a_game_function_imports_only_its_own_game_and_its_rewards_issuers(
+        invoked: dict[str, dict[str, Any]]) -> None:
+    """The demo's exchange sells a partner's coupon: its function loads the partner-coupon
+    issuer's package, and no other game's."""
+    games, modules = demo_document()["games"], sources(ISSUERS_GROUP)
     for result in invoked.values():
         if result["game"]:
             loaded = {f.split("/games/")[1] for f in result["files"] if "/games/" in f}
             packages = {path.split("/")[0] for path in loaded if "/" in path}
-            assert packages == {result["game"].replace("-", "_")}, (result["game"], sorted(loaded))
+            issuers = {modules[t].split(".")[1] for t in reward_types(games.get(result["game"]))
+                       if modules[t].startswith("games.")}
+            assert packages == {result["game"].replace("-", "_")} | issuers, (result["game"], sorted(loaded))
+    assert "partner-coupon" in reward_types(games["points-exchange"])
 
 
 def test_console_answers_a_report_and_applies_a_campaign(invoked: dict[str, dict[str, Any]]) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from plugins.prize_pool.budget import BUDGET
 from plugins.store import AllowanceItem, CashItem, CouponItem, keys
-from tests.conftest import Apply, GameClient, Reply, bearer, demo_doc, operator_token
+from tests.conftest import Apply, GameClient, Reply, bearer, demo_doc, operator_token, wheel_doc
 
 ORDERS = "/campaigns/demo/orders"
 PACKETS = "/campaigns/demo/packets"
@@ -237,7 +237,7 @@ def test_round_trips_per_action(rp: GameClient, dynamodb_calls: list[str]) -> No
 def test_cash_is_a_reward_any_game_can_issue(apply: Apply) -> None:
     # GIVEN a wheel whose only weighted prize is a 1.00 cash red packet
     doc = rp_doc()
-    wheel = doc["games"]["lucky-wheel"] = demo_doc()["games"]["lucky-wheel"]
+    wheel = doc["games"]["lucky-wheel"] = wheel_doc()["games"]["lucky-wheel"]
     wheel.update(fallback="thanks", prizes=[
         {"id": "cash-1", "name": "1 yuan", "weight": 1, "reward": {"type": "cash", "amount": "1.00"}},
         {"id": "thanks", "name": "Thanks", "weight": 0}])
