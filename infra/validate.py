@@ -13,7 +13,7 @@ from plugins.campaigns.files import CampaignFileError, read_campaign_file
 from plugins.campaigns.model import parse_campaign
 from plugins.contracts import Campaign
 from plugins.errors import ConfigInvalidError
-from plugins.forecast.world import pool_label
+from plugins.forecast.outcome import pool_label
 from plugins.prize_pool.limits import capped_odds
 from plugins.prize_pool.model import PrizePoolConfig, pools_of
 

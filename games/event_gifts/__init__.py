@@ -11,6 +11,7 @@ from games.event_gifts.config import GiftsConfig
 from games.event_gifts.routes import router
 from plugins.contracts import GamePlugin
 
-plugin = GamePlugin("event-gifts", "Event gifts", GiftsConfig, router, description=__doc__)
+plugin = GamePlugin("event-gifts", "Event gifts", GiftsConfig, router, description=__doc__,
+                    forecast="games.event_gifts.forecast:GiftsForecast")
 
 __all__ = ["GiftsConfig", "plugin"]

@@ -72,6 +72,11 @@ def once_key(campaign: Campaign, rule: GiftRule, event: MemberEvent, at: datetim
     return f"EVG#{campaign.id}#{rule.id}#{period}"
 
 
+def daily_limit(rule: GiftRule) -> Quota:
+    """The rule's most a day, as the recipient's quota (None: no limit)."""
+    return Quota(f"{GAME}:{rule.id}", rule.per_member_per_day, None)
+
+
 class Refused(Exception):
     """A matched rule that gives nothing for this event; `reason` says why."""
 
@@ -132,7 +137,7 @@ def _apply(campaign: Campaign, section: GiftsConfig, rule: GiftRule, event: Memb
                           else f"already given this {rule.once_per}")
         return reservation.recover(cancelled, ctx)
 
-    daily = Quota(f"{GAME}:{rule.id}", rule.per_member_per_day, None) if rule.per_member_per_day else None
+    daily = daily_limit(rule) if rule.per_member_per_day else None
     try:
         return perform(request, plan, recover, daily)
     except PrizeRefused as refused:

@@ -10,6 +10,7 @@ from games.points_exchange.config import ExchangeConfig
 from games.points_exchange.routes import router
 from plugins.contracts import GamePlugin
 
-plugin = GamePlugin("points-exchange", "Points exchange", ExchangeConfig, router, description=__doc__)
+plugin = GamePlugin("points-exchange", "Points exchange", ExchangeConfig, router, description=__doc__,
+                    forecast="games.points_exchange.forecast:ExchangeForecast")
 
 __all__ = ["ExchangeConfig", "plugin"]

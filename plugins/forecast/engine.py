@@ -14,9 +14,10 @@ from random import Random
 from typing import Any
 
 from plugins.contracts import Campaign, GameConfig
+from plugins.forecast.outcome import RunOutcome, pool_label, stock_label
 from plugins.forecast.summary import summarize
 from plugins.forecast.traffic import ForecastInvalidError, Traffic
-from plugins.forecast.world import GameModel, RunOutcome, World, pool_label, stock_label
+from plugins.forecast.world import GameModel, World
 from plugins.prize_pool.model import PrizePoolConfig, pools_of
 from plugins.registry import contribution, get_game
 

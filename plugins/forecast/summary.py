@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from plugins.contracts import Campaign
+from plugins.forecast.outcome import RunOutcome
 from plugins.forecast.traffic import Traffic
-from plugins.forecast.world import RunOutcome
 from plugins.prize_pool.model import PrizePoolConfig
 from plugins.types import money, yuan
 

@@ -17,37 +17,29 @@ active on it (see docs/simulate.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from random import Random
 from typing import Any, ClassVar, Literal, Protocol
 
 from plugins.actions import Quota
-from plugins.antifraud import chances_left
+from plugins.antifraud import chances_left, plays
 from plugins.contracts import Campaign, IssueContext, RewardSpec
+from plugins.forecast.outcome import PoolTally, Pot, pool_label, stock_label
 from plugins.forecast.traffic import Traffic, poisson, times
 from plugins.issuance.cash import CashSpec
+from plugins.issuance.chances import ChancesSpec
 from plugins.issuance.coupon import HARASS_OPEN, CouponIssuer, CouponSpec, issue_limits
+from plugins.issuance.points import PointsSpec
 from plugins.prize_pool import DrawTable, Prize, PrizePoolConfig
 from plugins.prize_pool.limits import BUDGET, CAP, REWARD, STOCK, limits_of
 from plugins.registry import get_issuer
 from plugins.types import cents
 
-__all__ = ["GameModel", "Pot", "RunOutcome", "World", "pool_label", "stock_label"]
+__all__ = ["GameModel", "World"]
 
 Origin = Literal["award", "claim"]
 NOON = 12
 """The hour every play of a day happens at, campaign time."""
-
-
-def pool_label(game: str, pool_id: str) -> str:
-    """How a pool is named to marketers: its game, and the pool when a game has another id."""
-    return game if pool_id == game else f"{game} (pool {pool_id})"
-
-
-def stock_label(game: str, pool_id: str, prize_id: str) -> str:
-    """How a prize's stock is named to marketers."""
-    return f"{pool_label(game, pool_id)}: prize {prize_id}"
 
 
 class GameModel(Protocol):
@@ -58,49 +50,6 @@ class GameModel(Protocol):
     order: ClassVar[int]
 
     def day(self, world: World, active: Sequence[int]) -> None: ...
-
-
-@dataclass
-class Pot:
-    """A total that only goes down by what it can pay, and up by refunds: a prize's stock, a
-    budget, a partner's quota. `out` is the first day it could not pay, or was emptied."""
-
-    label: str
-    kind: str
-    total: int
-    left: int
-    out: int | None = None
-
-    def take(self, amount: int, day: int) -> bool:
-        if amount > self.left:
-            self.out = day if self.out is None else self.out
-            return False
-        self.left -= amount
-        if self.left == 0 and self.out is None:
-            self.out = day
-        return True
-
-    def give(self, amount: int) -> None:
-        """A refund (an expired red packet's unspent cents)."""
-        self.left += amount
-
-
-@dataclass
-class PoolTally:
-    plays: int = 0
-    won: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    """What one run spent (cents per day), its pots (each with the day index it ran out on,
-    None: never), what each pool yielded, and how many awards went to how many members."""
-
-    cost: list[int]
-    pots: dict[str, Pot]
-    tallies: dict[str, PoolTally]
-    awards: int
-    awarded: int
 
 
 class World:
@@ -118,6 +67,8 @@ class World:
         self.counts: dict[tuple[Any, ...], int] = {}
         self.open_coupons: dict[int, list[datetime]] = {}
         self.awards: dict[int, int] = {}
+        self.points: dict[int, int] = {}
+        """Each member's points balance: what rewards gave, less what he spent."""
         self.cost: list[int] = [0] * traffic.days
         self.index, self.today, self.now = 0, date.min, datetime.min
         self._limits: dict[tuple[int, str], tuple[datetime, list[Any]]] = {}
@@ -171,14 +122,18 @@ class World:
         """Money paid out today (a prize's cost, cash), in cents."""
         self.cost[self.index] += amount
 
+    def allows(self, member: int, quota: Quota) -> bool:
+        """Whether `chances_left` lets a member use his quota (a game's chances) once more."""
+        used_day = self.counts.get((member, quota.name, self.today), 0)
+        left = chances_left(quota.per_day, quota.total, used_day, self.counts.get((member, quota.name), 0))
+        return left["left_today"] != 0 and left["left_total"] != 0
+
     def use(self, member: int, quota: Quota) -> bool:
-        """One use of a member's quota (a game's chances), if `chances_left` allows it."""
-        day, total = (member, quota.name, self.today), (member, quota.name)
-        used_day, used_total = self.counts.get(day, 0), self.counts.get(total, 0)
-        left = chances_left(quota.per_day, quota.total, used_day, used_total)
-        if left["left_today"] == 0 or left["left_total"] == 0:
+        """One use of a member's quota, if `allows`."""
+        if not self.allows(member, quota):
             return False
-        self.counts[day], self.counts[total] = used_day + 1, used_total + 1
+        for key in ((member, quota.name, self.today), (member, quota.name)):
+            self.counts[key] = self.counts.get(key, 0) + 1
         return True
 
     def grant(self, member: int, name: str, count: int) -> None:
@@ -190,13 +145,18 @@ class World:
 
     def issue(self, spec: RewardSpec | None, member: int, origin: Origin = "award") -> bool:
         """Issue a reward to `member` if its issuer's limits let it; a coupon counts its
-        collection limits and anti-harassment, cash is paid. Other issuers always accept."""
+        collection limits and anti-harassment, cash is paid, points go to his balance, chances
+        to his quota of their game. Other issuers always accept."""
         if spec is None:
             return True
         if isinstance(spec, CouponSpec):
             return self._coupon(spec, member, origin)
         if isinstance(spec, CashSpec):
             self.spend(cents(spec.amount))
+        elif isinstance(spec, PointsSpec):
+            self.points[member] = self.points.get(member, 0) + spec.points
+        elif isinstance(spec, ChancesSpec) and self.campaign.game(spec.game) is not None:
+            self.grant(member, plays(spec.game), spec.chances)
         return True
 
     def _coupon(self, spec: CouponSpec, member: int, origin: Origin) -> bool:
@@ -246,6 +206,17 @@ class World:
         if prize.id != pool.fallback:
             self.awards[member] = self.awards.get(member, 0) + 1
         return prize
+
+    def give(self, game: str, pool_id: str, prize: Prize, member: int) -> bool:
+        """A prize chosen or earned rather than drawn (an exchange's item, a gift rule's) for
+        `member`, if none of its `limits_of` refuses it: there is no fallback."""
+        if not self._admits(game, pool_id, prize, member):
+            return False
+        tally = self.tallies.setdefault(pool_label(game, pool_id), PoolTally())
+        tally.plays += 1
+        tally.won[prize.id] = tally.won.get(prize.id, 0) + 1
+        self.awards[member] = self.awards.get(member, 0) + 1
+        return True
 
     def _terms(self, game: str, pool_id: str, prize: Prize) -> tuple[tuple[str, ...], int, Pot | None]:
         """A prize's limits, cost in cents and stock pot, worked out once a run."""

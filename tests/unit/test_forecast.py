@@ -155,6 +155,46 @@ def test_partner_coupon_claims_stop_at_the_partners_quota() -> None:
     assert out(result, "partner-coupon: cafe budget")["day"] is None
 
 
+def test_points_earned_in_check_ins_are_spent_in_the_exchange() -> None:
+    # GIVEN 100 points a check-in, and an item of 200 points with a stock of 3 costing 1.00
+    check_in = {"cycle": "week", "daily_reward": {"type": "points", "points": 100}}
+    item = {"id": "mug", "name": "Mug", "price_points": 200, "stock": 3, "cost": "1.00"}
+    doc = campaign({"check-in": check_in, "points-exchange": {"items": [item]}})
+    result = run(doc, days=4)
+    # THEN nobody can pay on day 1; 3 of the 4 members get one on day 2 (the stock), and the
+    # fourth, who kept his points, finds it sold out from then on
+    assert costs(result) == ["0.00", "3.00", "0.00", "0.00"]
+    assert out(result, "points-exchange (pool exchange): prize mug")["day"] == 2
+
+
+def test_a_daily_item_limit_and_a_chance_bought_for_the_wheel() -> None:
+    # GIVEN 500 points a day, spins sold at 100 points (two a day at most), no spin otherwise
+    check_in = {"cycle": "week", "daily_reward": {"type": "points", "points": 500}}
+    spin = {"id": "spin", "name": "Spin", "price_points": 100, "per_member_per_day": 2,
+            "reward": {"type": "chances", "game": "lucky-wheel", "chances": 1}}
+    spins = wheel(gift(), per_day=None)
+    spins["lucky-wheel"]["chances_total"] = 1
+    doc = campaign({"check-in": check_in, "points-exchange": {"items": [spin]}, **spins})
+    # WHEN one member tries 5 exchanges and 5 spins a day for 3 days
+    result = run(doc, players=1, days=3, plays=5)
+    # THEN his one spin of the campaign plus the two he buys each day: 7 gifts of 1.00
+    assert costs(result) == ["3.00", "2.00", "2.00"]
+
+
+def test_orders_earn_their_gifts_once_per_period() -> None:
+    # GIVEN a first-order gift, and an order gift of 1.00 for orders of 100 or more, once a day
+    rules = [{"id": "first", "name": "First", "event": "first_order", "cost": "5.00", "stock": 2},
+             {"id": "big", "name": "Big order", "event": "order", "min_amount": "100.00",
+              "once_per": "day", "cost": "1.00", "stock": 100}]
+    doc = campaign({"event-gifts": {"rules": rules}})
+    # WHEN 4 members order twice a day (199.00 each)
+    result = run(doc, days=3, orders=2)
+    # THEN day 1: two first-order gifts (their stock) and 4 order gifts (the second orders);
+    # then 4 order gifts a day, once each
+    assert costs(result) == ["14.00", "4.00", "4.00"]
+    assert run(doc, days=3, orders=2, order_amount="99.00")["days"][1]["cost"]["mean"] == "0.00"
+
+
 def test_the_same_seed_gives_the_same_forecast() -> None:
     from pathlib import Path
 
@@ -165,9 +205,9 @@ def test_the_same_seed_gives_the_same_forecast() -> None:
     first = forecast(demo, Traffic.parse(profile))
     assert forecast(demo, Traffic.parse(profile)) == first
     assert forecast(demo, Traffic.parse(profile | {"seed": 8})) != first
-    assert first["games"] == {"modelled": ["assist", "check-in", "lucky-wheel", "partner-coupon",
-                                           "red-packet"], "not_modelled": ["booking", "points-exchange",
-                                                                            "event-gifts"]}
+    assert first["games"] == {"modelled": ["assist", "check-in", "event-gifts", "lucky-wheel",
+                                           "partner-coupon", "points-exchange", "red-packet"],
+                              "not_modelled": ["booking"]}
 
 
 @pytest.mark.parametrize(("profile", "problem"), [

@@ -36,8 +36,8 @@ def test_the_table_states_the_profile_and_every_figure(capsys: pytest.CaptureFix
            "active" in out
     assert "each active player per day and game: 2 plays (lucky-wheel 3), 0 orders of 199.00" in out
     assert "2 helpers per assist task, 3 grabs per red packet (Poisson means)" in out
-    assert "Games modelled: assist, check-in, lucky-wheel, partner-coupon, red-packet; not " \
-           "modelled: booking" in out
+    assert "Games modelled: assist, check-in, event-gifts, lucky-wheel, partner-coupon, " \
+           "points-exchange, red-packet; not modelled: booking\n" in out
     for heading in ("Cost (yuan): mean  (5th - 95th percentile)", "  per day ", "  3 days total ",
                     "  day 1   2026-01-01  ", "Runs out", "budget (8000.00)", "never: config proves it",
                     "lucky-wheel (pool wheel): prize grand (3)", "Odds per play",
