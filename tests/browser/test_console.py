@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from playwright.sync_api import Browser, Frame, Page, ViewportSize
@@ -64,13 +65,31 @@ def until_answered(status: int, url: str, token: str) -> None:
         time.sleep(0.5)
 
 
-def player_token(stack: Stack, member: str) -> str:
-    """A player token from the local stack's token route (as the landing page gets one)."""
+def local_token(stack: Stack, who: dict[str, str]) -> str:
+    """A token from the local stack's token route (as the landing page and the console get one)."""
     request = urllib.request.Request(stack.url + "/local/token", method="POST",
-                                     data=json.dumps({"member_id": member}).encode(),
+                                     data=json.dumps(who).encode(),
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as reply:
         return str(json.loads(reply.read())["token"])
+
+
+def player_token(stack: Stack, member: str) -> str:
+    """A player's token, as the landing page gets one."""
+    return local_token(stack, {"member_id": member})
+
+
+def until_reported(stack: Stack, plays: int) -> None:
+    """Wait until the demo's report counts `plays` wheel plays: its figures come from the
+    table's stream, about a second behind the plays (docs/console.md)."""
+    token = local_token(stack, {"operator": "mia", "role": "marketer"})
+    deadline = time.monotonic() + 15
+    while True:
+        report = answer(f"{stack.console}/campaigns/demo/report", token)[1]
+        if cast(dict[str, int], report.get("plays", {})).get("lucky-wheel", 0) >= plays:
+            return
+        assert time.monotonic() < deadline, report
+        time.sleep(0.2)
 
 
 def test_a_credential_that_is_not_one_is_refused_at_sign_in(browser: Browser, stack: Stack) -> None:
@@ -189,6 +208,7 @@ def test_the_report_draws_its_charts(console: Console, stack: Stack) -> None:
     for _ in range(2):
         status, _ = answer(f"{stack.url}/lucky-wheel/campaigns/demo/draws", token, "POST")
         assert status == 201
+    until_reported(stack, 2)
     page = console()
     page.wait_for_selector("iframe#report")
     frame = page.frame_locator("iframe#report")
