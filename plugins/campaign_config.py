@@ -13,7 +13,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from plugins.audience import Audience
 from plugins.types import Frozen, Money, PositiveInt, Slug, Store, ordered_window
 
-__all__ = ["CampaignConfig", "HarassmentConfig", "VelocityConfig"]
+__all__ = ["CampaignConfig", "Disclosure", "HarassmentConfig", "VelocityConfig"]
 
 
 class VelocityConfig(Frozen):
@@ -31,6 +31,17 @@ class HarassmentConfig(Frozen):
     same_type_per: Literal["day", "week", "month"] = "day"
 
 
+class Disclosure(Frozen):
+    """What the public disclosure publishes besides the prizes (docs/compliance.md): who runs
+    the promotion, how prizes are redeemed, and whether a started campaign may add stock."""
+
+    organiser: str = Field(min_length=1, max_length=200, description="the legal organiser")
+    redemption_terms: str = Field(min_length=1, max_length=2000,
+                                  description="how and until when prizes are redeemed")
+    stock_may_extend: bool = Field(default=False, description="a started campaign may add stock")
+    contact: str | None = Field(default=None, max_length=200, description="where to ask or complain")
+
+
 class CampaignConfig(Frozen):
     id: Slug
     name: str = Field(min_length=1, max_length=100)
@@ -46,6 +57,8 @@ class CampaignConfig(Frozen):
     audience: Audience | None = Field(default=None, description="who may play the campaign's games")
     stores: tuple[Store, ...] = Field(default=(), description="the brand's stores and their "
                                       "cities, which a coupon limited to cities is checked against")
+    disclosure: Disclosure | None = Field(default=None, description="required to apply; optional "
+                                          "here so versions stored before it was still load")
 
     @field_validator("stores")
     @classmethod
@@ -80,6 +93,10 @@ class CampaignConfig(Frozen):
     def aware(self, moment: datetime) -> datetime:
         """A naive datetime from the file is wall time in the campaign's zone."""
         return moment if moment.tzinfo else moment.replace(tzinfo=self.zone)
+
+    def has_started(self, now: datetime) -> bool:
+        """Its period's start has passed: its prizes and odds are published and locked."""
+        return self.aware(self.starts_at) <= now
 
     def is_open(self, now: datetime) -> bool:
         return self.aware(self.starts_at) <= now < self.aware(self.ends_at)

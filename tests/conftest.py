@@ -45,9 +45,12 @@ from infra.local.faults import FAULTS_ENV, Faults, configured_faults  # noqa: E4
 from infra.local.streams import StreamDrain  # noqa: E402
 from infra.tables import create_tables  # noqa: E402
 from plugins.aggregates import forget_marks  # noqa: E402
-from plugins.campaigns.repository import apply_campaign  # noqa: E402
+from plugins.campaigns.compliance import locked_problems  # noqa: E402
+from plugins.campaigns.model import parse_campaign  # noqa: E402
+from plugins.campaigns.repository import apply_campaign, load_current  # noqa: E402
 from plugins.clock import utc_now  # noqa: E402
 from plugins.contracts import Campaign  # noqa: E402
+from plugins.errors import CampaignNotFoundError  # noqa: E402
 from plugins.identity.keys import KeyRing  # noqa: E402
 from plugins.identity.tokens import mint_operator, mint_player  # noqa: E402
 from plugins.runtime import runtime  # noqa: E402
@@ -329,8 +332,21 @@ def won_coupon(apply: Apply, prize_id: str = "coffee", usage: dict[str, Any] | N
 
 @pytest.fixture
 def apply(table: str, clock: list[datetime]) -> Apply:
+    """Store a version as the test's setup, the way a marketer prepares a campaign: at the
+    clock's time, or, if that version changes what a started campaign has published, just
+    before the current version's start, so a setup may change prizes; the lock on a started
+    campaign's prizes is tested on its own (tests/functional/test_compliance.py)."""
+
     def _apply(doc: dict[str, Any] | None = None) -> Campaign:
-        campaign = apply_campaign(doc or demo_doc(), now=clock[0])
+        doc = doc or demo_doc()
+        now = clock[0]
+        try:
+            current = load_current(str(doc["id"]))
+        except CampaignNotFoundError:
+            current = None
+        if current is not None and locked_problems(current, parse_campaign(doc), now):
+            now = current.config.aware(current.config.starts_at) - timedelta(seconds=1)
+        campaign = apply_campaign(doc, now=now)
         runtime.configs.clear()
         return campaign
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from plugins.campaigns.compliance import launch_problems
 from plugins.contracts import Campaign, CampaignConfig, GameConfig
 from plugins.errors import ConfigInvalidError
 from plugins.prize_pool.model import pools_of, prizes_path
@@ -109,7 +110,8 @@ def _cities_without_stores(games: dict[str, GameConfig], config: CampaignConfig)
 
 
 def parse_campaign(doc: Any, version: int = 0, *, counted: bool = False) -> Campaign:
-    """Validate a whole campaign document or raise ConfigInvalidError listing every problem.
+    """Validate a whole campaign document or raise ConfigInvalidError listing every problem,
+    the compliance rules' included (`plugins.campaigns.compliance.launch_problems`).
 
     The budget is counted at run time unless config proves it cannot be exceeded, or
     `counted` says it already is (a campaign once counted stays counted).
@@ -123,6 +125,7 @@ def parse_campaign(doc: Any, version: int = 0, *, counted: bool = False) -> Camp
     games = _game_sections(doc, problems)
     if config is not None:
         problems += _dear_prizes(games, config.budget) + _cities_without_stores(games, config)
+        problems += launch_problems(config, games)
     if problems or config is None:
         raise ConfigInvalidError("; ".join(problems), errors=problems)
     ceiling = max_award_cost(games)

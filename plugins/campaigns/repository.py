@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from plugins.campaigns.compliance import locked_problems
 from plugins.campaigns.model import parse_campaign, stored_campaign
 from plugins.clock import stamp
 from plugins.contracts import Campaign, CampaignConfig
@@ -97,11 +98,16 @@ def applied(doc: Any, *, now: datetime, applied_by: str | None = None,
 
     Once a campaign's budget has been counted it stays counted (what was spent while counted
     lives only in the budget shards); when it starts being counted, what was already spent
-    is taken off the new shards.
+    is taken off the new shards. Once the current version has started, the new one keeps its
+    published prizes and odds (`locked_problems`), checked before anything is read.
     """
     current = _current(parse_campaign(doc).id)
     counted_before = bool(current is not None and current.budget_counted)
     campaign = parse_campaign(doc, counted=counted_before)
+    previous = None if current is None else stored_campaign(current.doc, int(current.version),
+                                                            counted=counted_before)
+    if previous is not None and (locked := locked_problems(previous, campaign, now)):
+        raise ConfigInvalidError("; ".join(locked), errors=locked)
     version = 1 if current is None else int(current.version) + 1
     budget = cents(campaign.config.budget)
     wants = wanted(campaign, budget)
@@ -110,8 +116,7 @@ def applied(doc: Any, *, now: datetime, applied_by: str | None = None,
     tx, problems = Transaction(), []
     for want in wants:
         used = 0
-        if want.name == BUDGET and current is not None and not counted_before:
-            previous = parse_campaign(current.doc)
+        if want.name == BUDGET and previous is not None and not counted_before:
             used = _spent_uncounted(previous, campaign, {n: shards[n] for n in stock_names})
             if used > budget:
                 problems.append(f"budget: {used} cents were already awarded, more than {budget}")

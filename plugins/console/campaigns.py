@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Blueprint, Response
 from chalice.app import MultiDict
 
+from plugins.campaigns.disclosure import disclosure
 from plugins.campaigns.model import parse_campaign
 from plugins.campaigns.repository import (
     applied,
@@ -176,6 +177,17 @@ def report_page(call: Call, campaign_id: str) -> Response:
     return Response(body=render_report_html(campaign_report(campaign_id, runtime.clock())),
                     status_code=200, headers={"Content-Type": "text/html; charset=utf-8",
                                               "Cache-Control": "no-store"})
+
+
+@campaigns.route("/{campaign_id}/disclosure", methods=["GET"])
+@documented("public", "The campaign's public disclosure: organiser, period, prizes, odds, terms",
+            raises=(CampaignNotFoundError,))
+@console_view(campaigns, None)
+def public_disclosure(call: Call, campaign_id: str) -> Response:
+    """What the promotion rules ask to publish (docs/compliance.md), from the current version
+    in the warm config cache: no token, and no DynamoDB call while the cache holds it."""
+    campaign = runtime.configs.get(campaign_id)
+    return json_response(200, campaign.memoized("disclosure", lambda: disclosure(campaign)))
 
 
 @campaigns.route("/{campaign_id}/operations", methods=["GET"])

@@ -124,8 +124,8 @@ def files(tmp_path: Path) -> dict[str, str]:
     invalid = demo_doc()
     invalid["timezone"] = "Nowhere/Town"
     (tmp_path / "invalid.yaml").write_text(json.dumps(invalid))
-    campaign = demo_doc()
-    campaign["games"] = {"partner-coupon": {"partners": PARTNERS}}
+    campaign = demo_doc()  # the stored campaign again: a started campaign keeps its prizes
+    campaign["games"] = campaign["games"] | {"partner-coupon": {"partners": PARTNERS}}
     (tmp_path / "campaign.yaml").write_text(json.dumps(campaign))
     return found | {"binary": str(tmp_path / "campaign.bin"), "missing": str(tmp_path / "nope.yaml"),
                     "tmp": str(tmp_path), "invalid": str(tmp_path / "invalid.yaml"),

@@ -252,7 +252,7 @@ def test_an_unreadable_file_is_one_line_and_exit_2_not_a_traceback(
 
 def test_apply_writes_numbered_versions(apply: Apply, clock: list[datetime]) -> None:
     first = apply()
-    second = apply(wheel_doc(name="Double 12 member week"))
+    second = apply(demo_doc(name="Double 12 member week"))
 
     assert (first.version, second.version) == (1, 2)
     versions = list_versions("demo")
@@ -265,7 +265,7 @@ def test_running_functions_pick_up_a_new_version(wheel: GameClient, clock: list[
     assert wheel.call("GET", "/campaigns/demo").body["name"] == "Double 11 member week"
 
     # WHEN a new version is applied behind the functions' back
-    apply_campaign(wheel_doc(name="Double 12 member week"), now=clock[0])
+    apply_campaign(demo_doc(name="Double 12 member week"), now=clock[0])
 
     # THEN a warm function keeps the cached version until its TTL ...
     assert wheel.call("GET", "/campaigns/demo").body["name"] == "Double 11 member week"
@@ -281,7 +281,7 @@ def test_config_cache_ttl(apply: Apply, clock: list[datetime], dynamodb_calls: l
     fresh, warm = ConfigCache(ttl=0), ConfigCache(ttl=60)
     assert fresh.get("demo").version == warm.get("demo").version == 1
 
-    apply_campaign(wheel_doc(name="v2"), now=clock[0])
+    apply_campaign(demo_doc(name="v2"), now=clock[0])
     dynamodb_calls.clear()
 
     assert fresh.get("demo").version == 2
@@ -305,7 +305,7 @@ def test_a_reload_of_the_same_version_keeps_what_the_process_learnt(
     # WHEN its TTL makes it read the campaign again, THEN the same version keeps the memo
     assert cache.get("demo") is first and cache.get("demo").memo == {"learnt": True}
     # ... and a new version starts afresh
-    apply_campaign(wheel_doc(name="v2"), now=clock[0])
+    apply_campaign(demo_doc(name="v2"), now=clock[0])
     assert cache.get("demo").version == 2 and "learnt" not in cache.get("demo").memo
 
 
@@ -461,7 +461,7 @@ def test_mgames_apply_against_an_endpoint(cli_store: str, table: str,
 
     assert main(["apply", str(DEMO), *args]) == 0
     assert "applied demo version 1" in capsys.readouterr().out
-    assert main(["apply", str(write(tmp_path, wheel_doc(name="Renamed"))), *args]) == 0
+    assert main(["apply", str(write(tmp_path, demo_doc(name="Renamed"))), *args]) == 0
     assert "applied demo version 2" in capsys.readouterr().out
 
     bind_table(table, host=cli_store)

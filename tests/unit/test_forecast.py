@@ -19,7 +19,8 @@ THANKS = {"id": "thanks", "name": "Thanks", "weight": 0, "reward": {"type": "poi
 def campaign(games: dict[str, Any], budget: str = "100.00", **fields: Any) -> dict[str, Any]:
     """A campaign from Monday 2026-11-02 for a month, running `games`."""
     return {"id": "small", "name": "Small", "starts_at": "2026-11-02T00:00:00",
-            "ends_at": "2026-12-01T00:00:00", "budget": budget, "games": games, **fields}
+            "ends_at": "2026-12-01T00:00:00", "budget": budget, "games": games,
+            "disclosure": {"organiser": "Small Co.", "redemption_terms": "In store."}, **fields}
 
 
 def wheel(*prizes: dict[str, Any], per_day: int | None = 1) -> dict[str, Any]:
