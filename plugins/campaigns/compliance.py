@@ -14,6 +14,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pydantic import BaseModel
+
 from plugins.contracts import Campaign, CampaignConfig, GameConfig
 from plugins.prize_pool.model import Prize, PrizePoolConfig, PrizeSet, pools_of, prizes_path
 
@@ -58,8 +60,17 @@ def launch_problems(config: CampaignConfig, games: dict[str, GameConfig]) -> lis
     return problems
 
 
+def _shown(value: Any) -> str:
+    """A published field's value in a refusal: amounts in yuan, a reward by its type."""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, BaseModel):
+        return f"a {getattr(value, 'type', 'reward')} reward"
+    return repr(value)
+
+
 def _prize_changes(where: str, was: Prize, now: Prize, extend: bool) -> list[str]:
-    found = [f"{where}.{name}: published as {getattr(was, name)!r}, a started campaign "
+    found = [f"{where}.{name}: published as {_shown(getattr(was, name))}, a started campaign "
              "cannot change it" for name in LOCKED_FIELDS if getattr(was, name) != getattr(now, name)]
     if was.stock != now.stock:
         grows = extend and was.stock is not None and (now.stock is None or now.stock > was.stock)

@@ -19,7 +19,7 @@ from plugins.campaigns.repository import (
     version_view,
     versions_page,
 )
-from plugins.console.answers import Applied, OperationsLog, Report, Switched, VersionList
+from plugins.console.answers import Applied, Disclosure, OperationsLog, Report, Switched, VersionList
 from plugins.console.contract import PAGED, documented
 from plugins.console.operations import switched
 from plugins.console.report import campaign_report
@@ -181,7 +181,7 @@ def report_page(call: Call, campaign_id: str) -> Response:
 
 @campaigns.route("/{campaign_id}/disclosure", methods=["GET"])
 @documented("public", "The campaign's public disclosure: organiser, period, prizes, odds, terms",
-            raises=(CampaignNotFoundError,))
+            answer=Disclosure, raises=(CampaignNotFoundError,))
 @console_view(campaigns, None)
 def public_disclosure(call: Call, campaign_id: str) -> Response:
     """What the promotion rules ask to publish (docs/compliance.md), from the current version

@@ -1,6 +1,7 @@
-"""Prize-promotion compliance (docs/compliance.md): the disclosure is required and published,
-a drawn prize stays within the legal limit, and a started campaign keeps its published
-prizes, quantities and odds, through every way a version is applied (CLI, console)."""
+"""Prize-promotion compliance (docs/compliance.md): the disclosure is required, a drawn prize
+stays within the legal limit, and a started campaign keeps its published prizes, quantities
+and odds, through `parse_campaign`, `apply_campaign`, `mgames validate` and `mgames apply`
+(the console's route and refusal: tests/console/test_disclosure.py)."""
 
 from __future__ import annotations
 
