@@ -29,6 +29,7 @@ LOCAL_ENV = {
     # two trust domains, two keys (docs/identity.md): never these outside a local stack
     "MGAMES_PLAYER_KEYS": "local-player-key-0123456789abcdef-not-for-production",
     "MGAMES_CONSOLE_KEYS": "local-console-key-0123456789abcdef-not-for-production",
+    "MGAMES_DRAW_SEED_KEY": "local-draw-seed-key-0123456789abcdef-not-for-production",
 }
 
 

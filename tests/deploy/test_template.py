@@ -209,7 +209,8 @@ LAMBDA_BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
 
 
 @pytest.mark.parametrize(("role", "table_actions", "secrets"), [
-    *[(f"{fn}Role", _game_actions(fn), {"PlayerKeysSecret", "ConsoleKeysSecret", "EdgeSecret"})
+    *[(f"{fn}Role", _game_actions(fn), {"PlayerKeysSecret", "ConsoleKeysSecret", "EdgeSecret",
+                                                        "DrawSeedSecret"})
       for fn in GAME_FUNCTIONS],
     # the console holds no player key: it refuses player tokens unverified
     ("ConsoleFunctionRole", CONSOLE_ACTIONS, {"ConsoleKeysSecret", "PartnerKeysSecret"}),
