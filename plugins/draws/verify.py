@@ -19,19 +19,23 @@ from plugins.store import DrawItem, keys
 __all__ = ["MAX_DAYS", "commitments", "verify_draw"]
 
 MAX_DAYS = 731
-"""The most days a campaign's list of commitments holds (its first ones): two years."""
+"""The most days a campaign's list of commitments holds: two years, from the campaign's first
+day or `PAST_DAYS` before today, whichever is later (a longer campaign's later days are
+listed as today moves on, still a year or more ahead)."""
+PAST_DAYS = 366
 
 
 def commitments(campaign_id: str, now: datetime, *, campaign: Campaign | None = None,
                 ) -> list[dict[str, Any]]:
-    """Each local day of the campaign (its current version, or `campaign` if given), from its
-    first: the commitment (SHA-256 of the seed, published before the day starts), and the
+    """Each local day of the campaign (its current version, or `campaign` if given), at most
+    `MAX_DAYS` of them: the commitment (SHA-256 of the seed, published before the day starts), and the
     seed once the day is over (else None)."""
     campaign = campaign or load_current(campaign_id)
     config, zone = campaign.config, campaign.config.zone
     first = config.local_day(config.aware(config.starts_at))
     last = config.local_day(config.aware(config.ends_at) - timedelta(microseconds=1))
-    days = [first + timedelta(days=n) for n in range(min((last - first).days + 1, MAX_DAYS))]
+    first = max(first, config.local_day(now) - timedelta(days=PAST_DAYS))
+    days = [first + timedelta(days=n) for n in range(max(0, min((last - first).days + 1, MAX_DAYS)))]
     listed = []
     for day in days:
         seed = day_seed(campaign.id, day)
