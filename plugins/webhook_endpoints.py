@@ -25,8 +25,9 @@ class WebhookEndpoint(Frozen):
     id: Slug = Field(description="unique within the campaign; part of every delivery's id")
     url: HttpUrl = Field(description="https, a public host (http and loopback only locally)")
     events: tuple[Event, ...] = Field(min_length=1, description="the events it receives")
-    secret_ref: str = Field(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9/_+=.@:-]+$",
-                            description="the Secrets Manager secret holding its whsec_ secrets")
+    secret_ref: str = Field(max_length=256, pattern=r"^mgames/webhooks/[A-Za-z0-9/_+=.@-]+$",
+                            description="the Secrets Manager secret (under mgames/webhooks/, all "
+                                        "the worker may read) holding its whsec_ secrets")
     timeout_seconds: float = Field(default=5, gt=0, le=10, description="per delivery attempt")
 
     @field_validator("url")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from infra.cli import main as mgames
 from plugins.webhooks import deliver_webhooks, list_deliveries, replay
 from plugins.webhooks.delivery import MAX_ATTEMPTS
 from tests.conftest import Apply, GameClient, demo_doc
@@ -56,7 +57,7 @@ class Receiver:
 
 @pytest.fixture
 def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
-    monkeypatch.setenv("MGAMES_WEBHOOK_SECRETS", json.dumps({"mgames/crm": f"{NEW} {OLD}"}))
+    monkeypatch.setenv("MGAMES_WEBHOOK_SECRETS", json.dumps({"mgames/webhooks/crm": f"{NEW} {OLD}"}))
     found = Receiver()
     yield found
     found.server.shutdown()
@@ -67,7 +68,7 @@ def hooked(receiver: Receiver, events: tuple[str, ...] = ("reward.issued", "coup
            ) -> dict[str, Any]:
     """The demo whose wheel always wins a coffee coupon, with the receiver as its endpoint."""
     doc = demo_doc(webhooks=[{"id": "crm", "url": receiver.url, "events": list(events),
-                              "secret_ref": "mgames/crm", "timeout_seconds": 0.5}])
+                              "secret_ref": "mgames/webhooks/crm", "timeout_seconds": 0.5}])
     for prize in doc["games"]["lucky-wheel"]["prizes"]:
         prize["weight"] = 1 if prize["id"] == "coffee" else 0
     return doc
@@ -109,7 +110,8 @@ def test_every_event_is_delivered_or_dead_lettered_and_signed(
 
 
 def test_a_dead_letter_is_kept_and_replayed_from_a_fresh_start(
-        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver) -> None:
+        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver,
+        cli_store: str, table: str, capsys: pytest.CaptureFixture[str]) -> None:
     apply(hooked(receiver))
     assert draw("alice").status == 201
     aggregate()
@@ -117,11 +119,17 @@ def test_a_dead_letter_is_kept_and_replayed_from_a_fresh_start(
     drain_until_done(clock)
     (dead,) = list_deliveries("demo")
     assert dead["state"] == "dead" and dead["attempts"] == MAX_ATTEMPTS and "500" in dead["last_error"]
-    assert replay("demo", now=clock[0]) == [dead["id"]]
+    store = ["--endpoint", cli_store, "--table", table]
+    assert mgames(["webhooks", "list", "demo", "--state", "dead", *store]) == 0
+    assert f"{dead['id']}  dead" in capsys.readouterr().out
+    assert mgames(["webhooks", "replay", "demo", "--id", dead["id"], *store]) == 0
+    assert f"queued {dead['id']}" in capsys.readouterr().out
     assert replay("demo", now=clock[0]) == []  # queued once
     drain_until_done(clock)
     (again,) = list_deliveries("demo")
     assert again["id"] == dead["id"] and again["state"] == "delivered" and again["attempts"] == 1
+    assert replay("demo", [dead["id"]], clock[0]) == [dead["id"]]  # a delivered one, when named
+    assert mgames(["webhooks", "list", "nope", *store]) == 1
 
 
 def test_an_event_handed_over_twice_is_delivered_once_and_two_workers_never_share_an_attempt(
@@ -165,3 +173,27 @@ def test_a_failed_action_queues_nothing_and_costs_no_extra_call(
     aggregate()
     events = [d["event"] for d in list_deliveries("demo")]
     assert events == ["reward.issued"] * rewarded
+
+
+def test_stock_and_budget_thresholds_are_told_once(
+        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver) -> None:
+    doc = hooked(receiver, ("stock.exhausted", "budget.80", "budget.100"))
+    doc["budget"] = "12.00"  # two coffees at 6.00: half, then all of it
+    wheel = doc["games"]["lucky-wheel"]
+    doc["games"] = {"lucky-wheel": wheel}
+    wheel.pop("odds_by_tier", None)
+    wheel["prizes"] = [p for p in wheel["prizes"] if float(p.get("cost") or 0) <= 6]
+    next(p for p in wheel["prizes"] if p["id"] == "coffee")["stock"] = 2
+    apply(doc)
+    assert draw("alice").status == 201
+    aggregate()
+    assert list_deliveries("demo") == []  # 50 % spent, one coffee left
+    assert draw("bob").status == 201 and draw("carol").status in (201, 409)
+    aggregate()
+    aggregate()
+    events = sorted(d["event"] for d in list_deliveries("demo"))
+    assert events == ["budget.100", "budget.80", "stock.exhausted"]
+    drain_until_done(clock)
+    bodies = {body["type"]: body["data"] for _, _, body in receiver.seen}
+    assert bodies["budget.80"] == {"allotted_cents": 1200, "spent_cents": 1200}
+    assert bodies["stock.exhausted"]["stock"].endswith("#coffee"), bodies

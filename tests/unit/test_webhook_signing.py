@@ -55,9 +55,9 @@ def test_an_endpoint_follows_the_outbound_rules(url: str, monkeypatch: pytest.Mo
     monkeypatch.delenv("MGAMES_OUTBOUND_LOCAL", raising=False)
     with pytest.raises(ValidationError):
         WebhookEndpoint.model_validate({"id": "crm", "url": url, "events": ["reward.issued"],
-                                        "secret_ref": "mgames/crm"})
+                                        "secret_ref": "mgames/webhooks/crm"})
     WebhookEndpoint.model_validate({"id": "crm", "url": "https://crm.example.com/hook",
-                                    "events": ["reward.issued"], "secret_ref": "mgames/crm"})
+                                    "events": ["reward.issued"], "secret_ref": "mgames/webhooks/crm"})
 
 
 def test_retries_back_off_over_about_a_day_with_jitter() -> None:
