@@ -12,6 +12,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from plugins.audience import Audience
 from plugins.types import Frozen, Money, PositiveInt, Slug, Store, ordered_window
+from plugins.webhook_endpoints import WebhookEndpoint
 
 __all__ = ["CampaignConfig", "HarassmentConfig", "VelocityConfig"]
 
@@ -46,12 +47,14 @@ class CampaignConfig(Frozen):
     audience: Audience | None = Field(default=None, description="who may play the campaign's games")
     stores: tuple[Store, ...] = Field(default=(), description="the brand's stores and their "
                                       "cities, which a coupon limited to cities is checked against")
+    webhooks: tuple[WebhookEndpoint, ...] = Field(
+        default=(), max_length=10, description="the brand's endpoints that hear of its events")
 
-    @field_validator("stores")
+    @field_validator("stores", "webhooks")
     @classmethod
-    def _distinct_stores(cls, value: tuple[Store, ...]) -> tuple[Store, ...]:
-        if len({store.id for store in value}) < len(value):
-            raise ValueError("store ids must be distinct")
+    def _distinct_ids(cls, value: tuple[Any, ...], info: ValidationInfo) -> tuple[Any, ...]:
+        if len({entry.id for entry in value}) < len(value):
+            raise ValueError(f"{info.field_name} ids must be distinct")
         return value
 
     @field_validator("timezone")
