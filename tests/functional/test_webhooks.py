@@ -20,6 +20,7 @@ from infra.cli import main as mgames
 from plugins.webhooks import deliver_webhooks, list_deliveries, replay
 from plugins.webhooks.delivery import MAX_ATTEMPTS
 from tests.conftest import Apply, GameClient, demo_doc
+from tests.functional.test_booking import book, booking_doc, verify_code
 from tests.unit.test_webhook_signing import NEW, OLD, verify
 
 pytestmark = pytest.mark.usefixtures("table")
@@ -197,3 +198,37 @@ def test_stock_and_budget_thresholds_are_told_once(
     bodies = {body["type"]: body["data"] for _, _, body in receiver.seen}
     assert bodies["budget.80"] == {"allotted_cents": 1200, "spent_cents": 1200}
     assert bodies["stock.exhausted"]["stock"].endswith("#coffee"), bodies
+
+
+def test_a_verified_booking_is_told_with_the_verification(
+        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver) -> None:
+    apply(booking_doc() | {"webhooks": hooked(receiver, ("booking.verified",))["webhooks"]})
+    bk = GameClient("booking")
+    booked = book(bk, "ann").body
+    assert verify_code(bk, booked["code"]).status == 200
+    aggregate()
+    drain_until_done(clock)
+    [(_, signed, body)] = receiver.seen
+    assert signed and body["type"] == "booking.verified"
+    assert body["data"]["member_id"] == "ann" and body["data"]["verified_by"] == "staff-1"
+
+
+def test_a_batch_whose_events_cannot_be_recorded_comes_back_whole(
+        apply: Apply, aggregate: Callable[[], int], receiver: Receiver,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import functions.aggregator
+    from plugins.aggregates import read_figures
+
+    apply(hooked(receiver))
+    assert draw("alice").status == 201
+
+    def refused(*_: Any) -> int:
+        raise functions.aggregator.CampaignNotFoundError("the store said no")
+
+    recorder = functions.aggregator.record_events
+    monkeypatch.setattr(functions.aggregator, "record_events", refused)
+    assert aggregate() == 0  # handed back from its first record: nothing counted, nothing queued
+    assert list_deliveries("demo") == [] and read_figures("demo").campaign().get("plays", 0) == 0
+    monkeypatch.setattr(functions.aggregator, "record_events", recorder)
+    assert aggregate() > 0
+    assert len(list_deliveries("demo")) == 1 and read_figures("demo").campaign()["plays"] == 1
