@@ -84,7 +84,7 @@ def draw(member: str) -> Any:
                                           key=f"draw-key-{member}")
 
 
-def drain_until_done(clock: list[datetime], rounds: int = MAX_ATTEMPTS + 2) -> None:
+def drain_until_done(clock: list[datetime], rounds: int = 4 * MAX_ATTEMPTS) -> None:
     """Run the worker's job as time passes, a day and more, till nothing is pending."""
     for _ in range(rounds):
         deliver_webhooks(clock[0])
@@ -236,3 +236,25 @@ def test_a_batch_whose_events_cannot_be_recorded_comes_back_whole(
     monkeypatch.setattr(functions.aggregator, "record_events", recorder)
     assert aggregate() > 0
     assert len(deliveries()) == 1 and read_figures("demo").campaign()["plays"] == 1
+
+
+def test_a_hanging_receiver_costs_one_timeout_a_run_and_holds_up_no_other(
+        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver) -> None:
+    stuck = Receiver()
+    try:
+        doc = hooked(receiver)
+        doc["webhooks"].append(doc["webhooks"][0] | {"id": "stuck", "url": stuck.url})
+        apply(doc)
+        stuck.script = ["hang"] * 3
+        for member in ("alice", "bob", "carol"):
+            assert draw(member).status == 201
+        aggregate()
+        started = time.monotonic()
+        assert deliver_webhooks(clock[0]) == 3  # the receiver's three
+        assert time.monotonic() - started < 1.5  # one 0.5 s timeout, not three
+        assert len(stuck.seen) == 1 and len(receiver.seen) == 3
+        drain_until_done(clock)
+        assert {d["state"] for d in deliveries()} == {"delivered"} and len(deliveries()) == 6
+    finally:
+        stuck.server.shutdown()
+        stuck.server.server_close()
