@@ -23,10 +23,13 @@ __all__ = ["deliver_webhooks", "every_delivery", "list_deliveries", "record_even
 
 
 def _hooks(campaign_id: str) -> tuple[WebhookEndpoint, ...]:
+    """The campaign's endpoints, and those its games' own parties configure (a partner's)."""
     try:
-        return runtime.configs.get(campaign_id).config.webhooks
+        campaign = runtime.configs.get(campaign_id)
     except CampaignNotFoundError:
         return ()
+    return (*campaign.config.webhooks,
+            *(hook for game in campaign.games.values() for hook in game.webhooks()))
 
 
 def _endpoint(campaign_id: str, endpoint_id: str) -> WebhookEndpoint | None:
@@ -43,7 +46,7 @@ def _shards(campaign_id: str, name: str) -> list[tuple[int, int]]:
 def record_events(changes: Iterable[Change], now: datetime) -> int:
     """Queue every event of `changes` for the endpoints listening to it; how many new deliveries."""
     def wanted(campaign_id: str, event_type: str) -> bool:
-        return any(event_type in hook.events for hook in _hooks(campaign_id))
+        return any(event_type in hook.events for hook in _hooks(campaign_id))  # data: `record` sees it
 
     return sum(record(event, _hooks(event.campaign_id), now)
                for change in changes for event in events_of(change, wanted, _shards))

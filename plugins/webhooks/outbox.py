@@ -70,7 +70,7 @@ def record(event: WebhookEvent, endpoints: Iterable[WebhookEndpoint], now: datet
     """Queue `event` for each endpoint listening to it, once ever; how many were new."""
     added = 0
     for endpoint in endpoints:
-        if event.type not in endpoint.events:
+        if not endpoint.receives(event.type, event.data):
             continue
         delivery = delivery_id(event, endpoint.id)
         body = json.dumps({"id": delivery, "type": event.type, "campaign_id": event.campaign_id,
