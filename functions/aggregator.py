@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools.metrics import MetricUnit
-from botocore.exceptions import ClientError
 
 from plugins.aggregates import apply_changes, changes_of
 from plugins.errors import CampaignNotFoundError
@@ -38,7 +37,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     changes = changes_of(event)
     try:
         queued = record_events(changes, runtime.clock())
-    except ClientError:  # the store refused: the whole batch comes back, recorded ones are skipped
+    except Exception:  # the store refused or a conflict outlasted its retries: the whole batch
+        # comes back (nothing of it is counted yet; deliveries already queued are skipped then)
         logger.warning("webhook events not recorded, batch handed back", exc_info=True)
         return {"batchItemFailures": [{"itemIdentifier": changes[0].sequence}] if changes else []}
     metrics.add_metric(name="WebhooksQueued", unit=MetricUnit.Count, value=queued)

@@ -15,14 +15,15 @@ STATES = ("pending", "delivered", "dead")
 
 def cmd_list(args: argparse.Namespace) -> int:
     from plugins.campaigns.repository import load_current
-    from plugins.webhooks import list_deliveries
+    from plugins.webhooks import every_delivery
 
     load_current(args.campaign)  # CAMPAIGN_NOT_FOUND, not an empty list
-    found = list_deliveries(args.campaign, args.state)
-    for d in found:
+    count = 0
+    for d in every_delivery(args.campaign, args.state):
+        count += 1
         print(f"{d['id']}  {d['state']:<9} {d['event']:<16} {d['endpoint']:<16} attempts {d['attempts']:>2}"
               f"  {d['created_at']}  {d['last_error'] or ''}".rstrip())
-    print(f"{len(found)} deliver{'y' if len(found) == 1 else 'ies'} in {args.campaign}")
+    print(f"{count} deliver{'y' if count == 1 else 'ies'} in {args.campaign}")
     return 0
 
 
@@ -34,8 +35,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     queued = replay(args.campaign, args.id or ())
     for delivery in queued:
         print(f"queued {delivery}")
-    print(f"{len(queued)} deliver{'y' if len(queued) == 1 else 'ies'} queued again; "
-          "the worker sends them on its next run (mgames jobs)")
+    print(f"{len(queued)} deliver{'y' if len(queued) == 1 else 'ies'} queued again (at most 100 a "
+          "call: run it again for more); the worker sends them on its next run (mgames jobs)")
     return 0
 
 

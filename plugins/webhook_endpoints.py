@@ -5,7 +5,7 @@ never in the file: `secret_ref` names where they are kept (`plugins.webhooks.sig
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import Field, HttpUrl, field_validator
 
@@ -29,6 +29,13 @@ class WebhookEndpoint(Frozen):
                             description="the Secrets Manager secret (under mgames/webhooks/, all "
                                         "the worker may read) holding its whsec_ secrets")
     timeout_seconds: float = Field(default=5, gt=0, le=10, description="per delivery attempt")
+    coupon_types: tuple[str, ...] = Field(default=(), max_length=100, description="only the "
+                                          "events of coupons of these types; none: every event")
+
+    def receives(self, event_type: str, data: dict[str, Any]) -> bool:
+        """Whether this endpoint listens to an event of `event_type` about `data`."""
+        return event_type in self.events and (not self.coupon_types
+                                              or data.get("type_id") in self.coupon_types)
 
     @field_validator("url")
     @classmethod

@@ -15,10 +15,11 @@ from chalice.app import MultiDict
 from pydantic import BaseModel, Field, ValidationError
 
 from plugins.campaigns.repository import load_current
-from plugins.console.contract import documented
+from plugins.console.contract import PAGED, documented
 from plugins.console.web import MARKETER, Call, console_view, json_response
 from plugins.errors import CampaignNotFoundError, MalformedRequestError
 from plugins.runtime import runtime
+from plugins.store.pages import Paged, page_limit
 from plugins.webhooks import list_deliveries, replay
 
 __all__ = ["ReplayRequest", "webhooks"]
@@ -39,9 +40,10 @@ class Delivery(BaseModel):
     last_error: str | None
 
 
-class Deliveries(BaseModel):
+class Deliveries(Paged):
     campaign_id: str
-    deliveries: list[Delivery] = Field(description="oldest first")
+    deliveries: list[Delivery] = Field(description="the first page: the oldest pending ones, "
+                                       "then finished ones (delivered, dead) in id order")
 
 
 class ReplayRequest(BaseModel):
@@ -51,20 +53,23 @@ class ReplayRequest(BaseModel):
 
 class Replayed(BaseModel):
     campaign_id: str
-    queued: list[str] = Field(description="the deliveries queued again, from a first attempt")
+    queued: list[str] = Field(description="the deliveries queued again, from a first attempt (at "
+                              "most 100: send again for more)")
 
 
 @webhooks.route("/{campaign_id}/webhooks", methods=["GET"])
 @documented("marketer", "The campaign's webhook deliveries: pending, delivered and dead",
-            answer=Deliveries, query=(("state", "only this state: pending, delivered or dead"),),
+            answer=Deliveries, query=(("state", "only this state: pending, delivered or dead"), *PAGED),
             raises=(CampaignNotFoundError,))
 @console_view(webhooks, MARKETER)
 def deliveries(call: Call, campaign_id: str) -> Response:
-    state = (call.request.query_params or MultiDict({})).get("state")
+    params = call.request.query_params or MultiDict({})
+    state = params.get("state")
     if state is not None and state not in STATES:
         raise MalformedRequestError("state: pending, delivered or dead")
     load_current(campaign_id)
-    return json_response(200, {"campaign_id": campaign_id, "deliveries": list_deliveries(campaign_id, state)})
+    found = list_deliveries(campaign_id, state, params.get("cursor"), page_limit(params.get("limit")))
+    return json_response(200, {"campaign_id": campaign_id, **found})
 
 
 @webhooks.route("/{campaign_id}/webhooks/replay", methods=["POST"])

@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
+from typing import Literal
 
 from pynamodb.exceptions import UpdateError
 
@@ -33,6 +34,7 @@ BASE_DELAY, MAX_DELAY = 60, 6 * 3600
 JITTER = 0.25
 LEASE_MARGIN = 30
 MIN_CALL_SECONDS = 1.0
+Outcome = Literal["delivered", "failed", "taken"]
 Endpoints = Callable[[str, str], WebhookEndpoint | None]
 """The endpoint a campaign configures now under an id, or None."""
 
@@ -88,38 +90,52 @@ def _finish(item: DeliveryItem, attempt: int, now: datetime, state: str, error: 
 
 
 def deliver_one(item: DeliveryItem, now: datetime, endpoints: Endpoints,
-                deadline: Deadline = UNBOUNDED) -> bool:
-    """One leased attempt and its outcome; True when the delivery finished (delivered or dead)."""
+                deadline: Deadline = UNBOUNDED) -> Outcome:
+    """One leased attempt and its outcome: `delivered`, `failed` (retried later or dead), or
+    `taken` (another worker holds the attempt, or finished it)."""
     endpoint = endpoints(str(item.campaign_id), str(item.endpoint_id))
     timeout = min(endpoint.timeout_seconds if endpoint else 1.0, deadline.remaining())
     attempt = _lease(item, now, timeout)
     if attempt is None:
-        return False
+        return "taken"
     if endpoint is None:
-        return _finish(item, attempt, now, "dead", "the endpoint is no longer configured")
+        return _failed(item, attempt, now, "the endpoint is no longer configured", final=True)
     try:
         call_within(timeout, lambda: _send(item, endpoint, now, timeout))
     except (OSError, ValueError, urllib.error.URLError, SecretUnavailableError) as exc:
-        error = f"{type(exc).__name__}: {exc}"[:300]
-        if attempt >= MAX_ATTEMPTS:
-            return _finish(item, attempt, now, "dead", error)
-        with suppress(UpdateError):  # the lease ran out meanwhile: the next holder decides
-            item.update([DeliveryItem.next_attempt_at.set(int(now.timestamp()) + delay(attempt)),
-                         DeliveryItem.last_error.set(error)],
-                        (DeliveryItem.state == "pending") & (DeliveryItem.attempts == attempt))
-        return False
-    return _finish(item, attempt, now, "delivered", None)
+        return _failed(item, attempt, now, f"{type(exc).__name__}: {exc}"[:300], attempt >= MAX_ATTEMPTS)
+    return "delivered" if _finish(item, attempt, now, "delivered", None) else "taken"
+
+
+def _failed(item: DeliveryItem, attempt: int, now: datetime, error: str, final: bool) -> Outcome:
+    """Dead-letter the delivery, or set its next attempt; conditional on the lease."""
+    if final:
+        _finish(item, attempt, now, "dead", error)
+        return "failed"
+    with suppress(UpdateError):  # the lease ran out meanwhile: the next holder decides
+        item.update([DeliveryItem.next_attempt_at.set(int(now.timestamp()) + delay(attempt)),
+                     DeliveryItem.last_error.set(error)],
+                    (DeliveryItem.state == "pending") & (DeliveryItem.attempts == attempt))
+    return "failed"
 
 
 def deliver_due(now: datetime, endpoints: Endpoints, deadline: Deadline = UNBOUNDED) -> int:
     """Every due delivery gets one attempt until `deadline` (the rest waits for the next
-    run); how many finished. One Query per queue shard."""
-    finished = 0
+    run); how many were delivered. One Query per queue shard. Once an endpoint fails, its
+    other deliveries wait for the next run, so a receiver that is down or hangs costs one
+    timeout a run, not one per delivery, and cannot hold up the other endpoints'."""
+    delivered, failing = 0, set()
     for shard in range(QUEUE_SHARDS):
         due = DeliveryItem.query(f"WHQ#{shard}", filter_condition=DeliveryItem.next_attempt_at
                                  <= int(now.timestamp()), consistent_read=True)
         for item in due:
             if deadline.remaining() < MIN_CALL_SECONDS:
-                return finished
-            finished += deliver_one(item, now, endpoints, deadline)
-    return finished
+                return delivered
+            endpoint = (str(item.campaign_id), str(item.endpoint_id))
+            if endpoint in failing:
+                continue
+            outcome = deliver_one(item, now, endpoints, deadline)
+            delivered += outcome == "delivered"
+            if outcome == "failed":
+                failing.add(endpoint)
+    return delivered

@@ -3,7 +3,7 @@ the worker's delivery job, and an operator's list and replay (CLI and console)."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -12,20 +12,24 @@ from plugins.allowance import MAX_SHARDS
 from plugins.errors import CampaignNotFoundError
 from plugins.runtime import runtime
 from plugins.store import AllowanceItem, Transaction, TransactionCancelledError, get_many, keys
+from plugins.store.pages import MAX_LIMIT, Page, page
 from plugins.timebox import UNBOUNDED, Deadline
 from plugins.webhook_endpoints import WebhookEndpoint
 from plugins.webhooks.delivery import deliver_due
 from plugins.webhooks.events import events_of
-from plugins.webhooks.outbox import QUEUE_SHARDS, DeliveryItem, finished_key, queue_key, record
+from plugins.webhooks.outbox import ID_PREFIX, QUEUE_SHARDS, DeliveryItem, finished_key, queue_key, record
 
-__all__ = ["deliver_webhooks", "list_deliveries", "record_events", "replay"]
+__all__ = ["deliver_webhooks", "every_delivery", "list_deliveries", "record_events", "replay"]
 
 
 def _hooks(campaign_id: str) -> tuple[WebhookEndpoint, ...]:
+    """The campaign's endpoints, and those its games' own parties configure (a partner's)."""
     try:
-        return runtime.configs.get(campaign_id).config.webhooks
+        campaign = runtime.configs.get(campaign_id)
     except CampaignNotFoundError:
         return ()
+    return (*campaign.config.webhooks,
+            *(hook for game in campaign.games.values() for hook in game.webhooks()))
 
 
 def _endpoint(campaign_id: str, endpoint_id: str) -> WebhookEndpoint | None:
@@ -42,7 +46,7 @@ def _shards(campaign_id: str, name: str) -> list[tuple[int, int]]:
 def record_events(changes: Iterable[Change], now: datetime) -> int:
     """Queue every event of `changes` for the endpoints listening to it; how many new deliveries."""
     def wanted(campaign_id: str, event_type: str) -> bool:
-        return any(event_type in hook.events for hook in _hooks(campaign_id))
+        return any(event_type in hook.events for hook in _hooks(campaign_id))  # data: `record` sees it
 
     return sum(record(event, _hooks(event.campaign_id), now)
                for change in changes for event in events_of(change, wanted, _shards))
@@ -62,28 +66,53 @@ def _view(item: DeliveryItem) -> dict[str, Any]:
             "last_error": item.last_error}
 
 
-def _pending(campaign_id: str) -> list[DeliveryItem]:
-    return [item for shard in range(QUEUE_SHARDS)
-            for item in DeliveryItem.query(f"WHQ#{shard}", DeliveryItem.sk.startswith(f"{campaign_id}#"),
-                                           consistent_read=True)]
+def _pending(campaign_id: str, limit: int) -> list[DeliveryItem]:
+    """The first `limit` pending deliveries of the campaign in each queue partition, oldest first."""
+    found = [item for shard in range(QUEUE_SHARDS)
+             for item in DeliveryItem.query(f"WHQ#{shard}", DeliveryItem.sk.startswith(f"{campaign_id}#"),
+                                            consistent_read=True, limit=limit)]
+    return sorted(found, key=lambda item: (item.created_at, str(item.delivery_id)))[:limit]
 
 
-def list_deliveries(campaign_id: str, state: str | None = None) -> list[dict[str, Any]]:
-    """The campaign's deliveries (pending, delivered, dead), oldest first, optionally one state."""
-    finished = list(DeliveryItem.query(keys.campaign(campaign_id) + "#WH", consistent_read=True))
-    found = sorted(_pending(campaign_id) + finished,
-                   key=lambda item: (item.created_at, str(item.delivery_id)))
-    return [_view(item) for item in found if state is None or item.state == state]
+def list_deliveries(campaign_id: str, state: str | None = None, cursor: str | None = None,
+                    limit: int = MAX_LIMIT) -> dict[str, Any]:
+    """A page of the campaign's deliveries, optionally of one state: the first page starts
+    with the oldest `limit` pending ones, then `limit` finished ones a page (delivered and
+    dead, in id order); `next_cursor` reads on. At most one Query per partition."""
+    pending = _pending(campaign_id, limit) if cursor is None and state in (None, "pending") else []
+    finished: Page[DeliveryItem] = Page([], None)
+    if state != "pending":
+        only = None if state is None else DeliveryItem.state == state
+        finished = page(DeliveryItem, _finished_pk(campaign_id), ID_PREFIX, cursor, limit,
+                        filter_condition=only, consistent_read=True)
+    return {"deliveries": [_view(item) for item in pending + finished.items],
+            "next_cursor": finished.next_cursor}
+
+
+def every_delivery(campaign_id: str, state: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every delivery of the campaign (optionally of one state), page after page (the CLI)."""
+    cursor: str | None = None
+    while True:
+        answer = list_deliveries(campaign_id, state, cursor)
+        yield from answer["deliveries"]
+        if (cursor := answer["next_cursor"]) is None:
+            return
+
+
+def _finished_pk(campaign_id: str) -> str:
+    return finished_key(campaign_id, "")[0]
 
 
 def replay(campaign_id: str, ids: Iterable[str] = (), now: datetime | None = None) -> list[str]:
     """Send finished deliveries again from a fresh first attempt, same id and body: those named
-    (delivered or dead), or else every dead one. The ids queued; a delivery moved meanwhile
-    (replayed by someone else) is left as it is."""
+    (delivered or dead), or else the dead ones, `MAX_LIMIT` at most a call (call again for
+    more). The ids queued; a delivery moved meanwhile (replayed by someone else) is left."""
     wanted = set(ids)
     moment = now or runtime.clock()
-    queued = []
-    for item in DeliveryItem.query(keys.campaign(campaign_id) + "#WH", consistent_read=True):
+    queued: list[str] = []
+    for item in DeliveryItem.query(_finished_pk(campaign_id), consistent_read=True):
+        if len(queued) == MAX_LIMIT:
+            break
         if (item.delivery_id not in wanted) if wanted else item.state != "dead":
             continue
         again = DeliveryItem(*queue_key(campaign_id, str(item.delivery_id)),

@@ -22,10 +22,11 @@ from plugins.store import BaseItem, Transaction, TransactionCancelledError, regi
 from plugins.webhook_endpoints import WebhookEndpoint
 from plugins.webhooks.events import WebhookEvent
 
-__all__ = ["FINISHED_FOR", "QUEUE_SHARDS", "DeliveryItem", "delivery_id", "finished_key",
+__all__ = ["FINISHED_FOR", "ID_PREFIX", "QUEUE_SHARDS", "DeliveryItem", "delivery_id", "finished_key",
            "queue_key", "record"]
 
 QUEUE_SHARDS = 4
+ID_PREFIX = "msg_"
 FINISHED_FOR = timedelta(days=30)
 """How long a finished delivery (and the mark that stops it being recorded again) is kept."""
 
@@ -54,7 +55,7 @@ register_model(DeliveryItem)
 def delivery_id(event: WebhookEvent, endpoint_id: str) -> str:
     """The `webhook-id` the receiver deduplicates on: the same for every attempt and replay."""
     digest = hashlib.sha256(f"{event.campaign_id}\n{event.id}\n{endpoint_id}".encode()).hexdigest()
-    return f"msg_{digest[:32]}"
+    return f"{ID_PREFIX}{digest[:32]}"
 
 
 def queue_key(campaign_id: str, delivery: str) -> tuple[str, str]:
@@ -69,7 +70,7 @@ def record(event: WebhookEvent, endpoints: Iterable[WebhookEndpoint], now: datet
     """Queue `event` for each endpoint listening to it, once ever; how many were new."""
     added = 0
     for endpoint in endpoints:
-        if event.type not in endpoint.events:
+        if not endpoint.receives(event.type, event.data):
             continue
         delivery = delivery_id(event, endpoint.id)
         body = json.dumps({"id": delivery, "type": event.type, "campaign_id": event.campaign_id,

@@ -32,6 +32,10 @@ def test_marketers_list_and_replay_dead_deliveries(
     drain_until_done(clock)
     dead = console.call("GET", "/campaigns/demo/webhooks?state=dead").data["deliveries"]
     assert len(dead) == 3
+    first = console.call("GET", "/campaigns/demo/webhooks?state=dead&limit=2").data
+    after = f"/campaigns/demo/webhooks?state=dead&limit=2&cursor={first['next_cursor']}"
+    rest = console.call("GET", after).data
+    assert first["deliveries"] + rest["deliveries"] == dead and rest["next_cursor"] is None
     replayed = console.call("POST", "/campaigns/demo/webhooks/replay", key=None)
     assert replayed.status_code == 200 and sorted(replayed.data["queued"]) == sorted(d["id"] for d in dead)
     assert console.call("POST", "/campaigns/demo/webhooks/replay", key=None).data["queued"] == []

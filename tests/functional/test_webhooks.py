@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 
 from infra.cli import main as mgames
-from plugins.webhooks import deliver_webhooks, list_deliveries, replay
+from plugins.webhooks import deliver_webhooks, every_delivery, replay
 from plugins.webhooks.delivery import MAX_ATTEMPTS
 from tests.conftest import Apply, GameClient, demo_doc
+from tests.functional.test_booking import book, booking_doc, verify_code
 from tests.unit.test_webhook_signing import NEW, OLD, verify
 
 pytestmark = pytest.mark.usefixtures("table")
@@ -74,16 +75,20 @@ def hooked(receiver: Receiver, events: tuple[str, ...] = ("reward.issued", "coup
     return doc
 
 
+def deliveries(state: str | None = None) -> list[dict[str, Any]]:
+    return list(every_delivery("demo", state))
+
+
 def draw(member: str) -> Any:
     return GameClient("lucky-wheel").call("POST", "/campaigns/demo/draws", member=member,
                                           key=f"draw-key-{member}")
 
 
-def drain_until_done(clock: list[datetime], rounds: int = MAX_ATTEMPTS + 2) -> None:
+def drain_until_done(clock: list[datetime], rounds: int = 4 * MAX_ATTEMPTS) -> None:
     """Run the worker's job as time passes, a day and more, till nothing is pending."""
     for _ in range(rounds):
         deliver_webhooks(clock[0])
-        if not list_deliveries("demo", "pending"):
+        if not deliveries("pending"):
             return
         clock[0] += timedelta(hours=7)  # past the longest backoff
 
@@ -95,11 +100,11 @@ def test_every_event_is_delivered_or_dead_lettered_and_signed(
     for member in winners:
         assert draw(member).status == 201
     aggregate()
-    queued = list_deliveries("demo")
+    queued = deliveries()
     assert len(queued) == len(winners) and {d["event"] for d in queued} == {"reward.issued"}
     receiver.script = ["fail", "hang", "slow", "fail", "ok", "fail", "hang", "slow"]
     drain_until_done(clock)
-    done = {d["id"]: d for d in list_deliveries("demo")}
+    done = {d["id"]: d for d in deliveries()}
     assert set(done) == {d["id"] for d in queued}
     assert {d["state"] for d in done.values()} == {"delivered"}
     received = {identity for identity, _, _ in receiver.seen}
@@ -117,7 +122,7 @@ def test_a_dead_letter_is_kept_and_replayed_from_a_fresh_start(
     aggregate()
     receiver.script = ["fail"] * MAX_ATTEMPTS
     drain_until_done(clock)
-    (dead,) = list_deliveries("demo")
+    (dead,) = deliveries()
     assert dead["state"] == "dead" and dead["attempts"] == MAX_ATTEMPTS and "500" in dead["last_error"]
     store = ["--endpoint", cli_store, "--table", table]
     assert mgames(["webhooks", "list", "demo", "--state", "dead", *store]) == 0
@@ -126,7 +131,7 @@ def test_a_dead_letter_is_kept_and_replayed_from_a_fresh_start(
     assert f"queued {dead['id']}" in capsys.readouterr().out
     assert replay("demo", now=clock[0]) == []  # queued once
     drain_until_done(clock)
-    (again,) = list_deliveries("demo")
+    (again,) = deliveries()
     assert again["id"] == dead["id"] and again["state"] == "delivered" and again["attempts"] == 1
     assert replay("demo", [dead["id"]], clock[0]) == [dead["id"]]  # a delivered one, when named
     assert mgames(["webhooks", "list", "nope", *store]) == 1
@@ -150,8 +155,8 @@ def test_an_event_handed_over_twice_is_delivered_once_and_two_workers_never_shar
     for worker in workers:
         worker.join()
     assert record_events(changes, clock[0]) == 0  # nor after its deliveries finished
-    assert sorted(i for i, _, _ in receiver.seen) == sorted(d["id"] for d in list_deliveries("demo"))
-    assert {d["state"] for d in list_deliveries("demo")} == {"delivered"}
+    assert sorted(i for i, _, _ in receiver.seen) == sorted(d["id"] for d in deliveries())
+    assert {d["state"] for d in deliveries()} == {"delivered"}
 
 
 def test_a_failed_action_queues_nothing_and_costs_no_extra_call(
@@ -171,7 +176,7 @@ def test_a_failed_action_queues_nothing_and_costs_no_extra_call(
     # bob's reward too: the stream is read after the endpoint was configured (docs/webhooks.md)
     rewarded = 2 + sum(1 for r in replies if r.status == 201 and r.body.get("reward"))
     aggregate()
-    events = [d["event"] for d in list_deliveries("demo")]
+    events = [d["event"] for d in deliveries()]
     assert events == ["reward.issued"] * rewarded
 
 
@@ -187,13 +192,69 @@ def test_stock_and_budget_thresholds_are_told_once(
     apply(doc)
     assert draw("alice").status == 201
     aggregate()
-    assert list_deliveries("demo") == []  # 50 % spent, one coffee left
+    assert deliveries() == []  # 50 % spent, one coffee left
     assert draw("bob").status == 201 and draw("carol").status in (201, 409)
     aggregate()
     aggregate()
-    events = sorted(d["event"] for d in list_deliveries("demo"))
+    events = sorted(d["event"] for d in deliveries())
     assert events == ["budget.100", "budget.80", "stock.exhausted"]
     drain_until_done(clock)
     bodies = {body["type"]: body["data"] for _, _, body in receiver.seen}
     assert bodies["budget.80"] == {"allotted_cents": 1200, "spent_cents": 1200}
     assert bodies["stock.exhausted"]["stock"].endswith("#coffee"), bodies
+
+
+def test_a_verified_booking_is_told_with_the_verification(
+        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver) -> None:
+    apply(booking_doc() | {"webhooks": hooked(receiver, ("booking.verified",))["webhooks"]})
+    bk = GameClient("booking")
+    booked = book(bk, "ann").body
+    assert verify_code(bk, booked["code"]).status == 200
+    aggregate()
+    drain_until_done(clock)
+    [(_, signed, body)] = receiver.seen
+    assert signed and body["type"] == "booking.verified"
+    assert body["data"]["member_id"] == "ann" and body["data"]["verified_by"] == "staff-1"
+
+
+def test_a_batch_whose_events_cannot_be_recorded_comes_back_whole(
+        apply: Apply, aggregate: Callable[[], int], receiver: Receiver,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import functions.aggregator
+    from plugins.aggregates import read_figures
+
+    apply(hooked(receiver))
+    assert draw("alice").status == 201
+
+    def refused(*_: Any) -> int:
+        raise functions.aggregator.CampaignNotFoundError("the store said no")
+
+    recorder = functions.aggregator.record_events
+    monkeypatch.setattr(functions.aggregator, "record_events", refused)
+    assert aggregate() == 0  # handed back from its first record: nothing counted, nothing queued
+    assert deliveries() == [] and read_figures("demo").campaign().get("plays", 0) == 0
+    monkeypatch.setattr(functions.aggregator, "record_events", recorder)
+    assert aggregate() > 0
+    assert len(deliveries()) == 1 and read_figures("demo").campaign()["plays"] == 1
+
+
+def test_a_hanging_receiver_costs_one_timeout_a_run_and_holds_up_no_other(
+        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver) -> None:
+    stuck = Receiver()
+    try:
+        doc = hooked(receiver)
+        doc["webhooks"].append(doc["webhooks"][0] | {"id": "stuck", "url": stuck.url})
+        apply(doc)
+        stuck.script = ["hang"] * 3
+        for member in ("alice", "bob", "carol"):
+            assert draw(member).status == 201
+        aggregate()
+        started = time.monotonic()
+        assert deliver_webhooks(clock[0]) == 3  # the receiver's three
+        assert time.monotonic() - started < 1.5  # one 0.5 s timeout, not three
+        assert len(stuck.seen) == 1 and len(receiver.seen) == 3
+        drain_until_done(clock)
+        assert {d["state"] for d in deliveries()} == {"delivered"} and len(deliveries()) == 6
+    finally:
+        stuck.server.shutdown()
+        stuck.server.server_close()
