@@ -22,6 +22,7 @@ from infra.simulate import add_commands as add_simulate_commands
 from infra.stack_commands import add_commands as add_stack_commands
 from infra.store_commands import add_commands as add_store_commands
 from infra.validate import DRAWS, cmd_validate, draw_count
+from infra.webhook_commands import add_commands as add_webhook_commands
 from plugins.registry import contribution, games
 
 __all__ = ["main", "parser", "store_options"]
@@ -65,6 +66,7 @@ def parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=cmd_validate)
     add_store_commands(sub)
     add_report_command(sub, store_options)
+    add_webhook_commands(sub)
     add_deploy_commands(sub)
     add_simulate_commands(sub)
     for plugin in games().values():

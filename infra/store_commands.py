@@ -98,8 +98,31 @@ def cmd_segment(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify_draw(args: argparse.Namespace) -> int:
+    from infra.local.stack import LOCAL_ENV
+    from plugins.clock import utc_now
+    from plugins.draws import verify_draw
+    from plugins.prize_pool.seeds import MASTER_KEY
+
+    if args.endpoint and not os.environ.get(MASTER_KEY) and not os.environ.get(MASTER_KEY + "_ARN"):
+        os.environ[MASTER_KEY] = LOCAL_ENV[MASTER_KEY]  # a local stack's seeds
+    found = verify_draw(args.campaign, args.draw_id, utc_now())
+    draw = found["draw"]
+    print(f"draw {draw['draw_id']} of {args.campaign} ({draw['game']}, pool {draw['pool_id']}, "
+          f"config version {draw['config_version']}, tier {draw['tier'] or '-'})")
+    print(f"  member {draw['member_id']}  key {draw['key']}  day {draw['day']}")
+    print(f"  commitment {found['commitment']}\n  seed       {found['seed']}")
+    print(f"  number     {draw['number']}\n  ticket {draw['ticket']}  drawn {draw['drawn']}  "
+          f"awarded {draw['awarded']}" + (f" (fallback: {draw['fallback_reason']})"
+                                          if draw["fallback_reason"] else ""))
+    for reason in found["reasons"]:
+        print(f"  {reason['code']}: {reason['message']}")
+    print("MATCHES" if found["matches"] else "DOES NOT MATCH")
+    return 0 if found["matches"] else 1
+
+
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`apply`, `blacklist`, `jobs`, `coupons`, `segment`, `enable` and `disable`."""
+    """`apply`, `blacklist`, `jobs`, `coupons`, `segment`, `verify-draw`, `enable` and `disable`."""
     apply = sub.add_parser("apply", help="store a new version of a campaign",
                            epilog=examples(f"mgames apply examples/demo.yaml {LOCAL}",
                                            "mgames apply spring.yaml --table mgames-prod --by mia"))
@@ -139,6 +162,14 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                                                  "a `member_id` header is skipped)")
     store_options(segment)
     segment.set_defaults(run=cmd_segment)
+
+    verify = sub.add_parser("verify-draw", help="re-derive a draw whose day is over from its record, "
+                                               "seed, commitment and config version",
+                            epilog=examples(f"mgames verify-draw demo 20261204093015a1b2c3d4e5f6 {LOCAL}"))
+    verify.add_argument("campaign", help="the campaign id")
+    verify.add_argument("draw_id", help="the draw id, as the draw answered it")
+    store_options(verify)
+    verify.set_defaults(run=cmd_verify_draw)
 
     for name, what in (("enable", "switch a game of a campaign on"),
                        ("disable", "the kill switch: switch a game of a campaign off")):

@@ -12,6 +12,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from plugins.audience import Audience
 from plugins.types import Frozen, Money, PositiveInt, Slug, Store, ordered_window
+from plugins.webhook_endpoints import WebhookEndpoint
 
 __all__ = ["CampaignConfig", "Disclosure", "HarassmentConfig", "VelocityConfig"]
 
@@ -59,12 +60,14 @@ class CampaignConfig(Frozen):
                                       "cities, which a coupon limited to cities is checked against")
     disclosure: Disclosure | None = Field(default=None, description="required to apply; optional "
                                           "here so versions stored before it was still load")
+    webhooks: tuple[WebhookEndpoint, ...] = Field(
+        default=(), max_length=10, description="the brand's endpoints that hear of its events")
 
-    @field_validator("stores")
+    @field_validator("stores", "webhooks")
     @classmethod
-    def _distinct_stores(cls, value: tuple[Store, ...]) -> tuple[Store, ...]:
-        if len({store.id for store in value}) < len(value):
-            raise ValueError("store ids must be distinct")
+    def _distinct_ids(cls, value: tuple[Any, ...], info: ValidationInfo) -> tuple[Any, ...]:
+        if len({entry.id for entry in value}) < len(value):
+            raise ValueError(f"{info.field_name} ids must be distinct")
         return value
 
     @field_validator("timezone")

@@ -25,6 +25,7 @@ from plugins.clock import stamp
 from plugins.errors import CampaignNotOpenError, GameNotEnabledError
 from plugins.timebox import Deadline
 from plugins.types import Frozen
+from plugins.webhook_endpoints import WebhookEndpoint
 
 if TYPE_CHECKING:
     import argparse
@@ -52,6 +53,11 @@ class GameConfig(Frozen):
         """Cents the game spent itself while config proved the budget (read when the budget
         starts being counted, so the new budget shards take it off)."""
         return 0
+
+    def webhooks(self) -> tuple[WebhookEndpoint, ...]:
+        """Webhook endpoints the game's own parties configure (a partner's), each scoped to
+        what concerns them (`coupon_types`); their ids must not clash with the campaign's."""
+        return ()
 
 
 G = TypeVar("G", bound=GameConfig)

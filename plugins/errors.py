@@ -207,6 +207,14 @@ class PointsInsufficientError(GameError, code="POINTS_INSUFFICIENT", status=403)
     """The member's points balance does not cover what the action costs."""
 
 
+class DrawNotFoundError(GameError, code="DRAW_NOT_FOUND", status=404):
+    """No draw of this id in this campaign (or one drawn before draws were verifiable)."""
+
+
+class SeedNotRevealedError(GameError, code="SEED_NOT_REVEALED", status=409):
+    """The draw's day (the campaign's local day) is not over: its seed stays secret until then."""
+
+
 class SecretUnavailableError(GameError, code="SECRET_UNAVAILABLE", status=503):
     """A secret the call needs (the token key, the partners' keys) cannot be read right now:
     missing, empty, access denied or Secrets Manager unreachable. The caller may retry later."""

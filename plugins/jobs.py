@@ -1,6 +1,7 @@
 """Scheduled work of every game, run by the worker function (and by `mgames local`).
 
-A game lists its sweeps in `GamePlugin.jobs`; each takes the current time and a deadline and
+A game lists its sweeps in `GamePlugin.jobs` (the platform's own, the webhooks' delivery,
+runs first); each takes the current time and a deadline and
 returns how many items it handled. Sweeps must be idempotent and safe to run concurrently
 with players and with each other: the worker may run late, twice, or overlap.
 
@@ -12,6 +13,7 @@ and leaves the rest, its cursor where it stopped, for the next run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +21,9 @@ from aws_lambda_powertools import Logger
 
 from plugins.registry import games
 from plugins.timebox import Deadline
+from plugins.webhooks import deliver_webhooks
 
-__all__ = ["DEFAULT_BUDGET_SECONDS", "RUN_SHARE", "run_deadline", "run_jobs"]
+__all__ = ["DEFAULT_BUDGET_SECONDS", "PLATFORM_JOBS", "RUN_SHARE", "run_deadline", "run_jobs"]
 
 logger = Logger(child=True)
 DEFAULT_BUDGET_SECONDS = 45.0
@@ -28,6 +31,9 @@ DEFAULT_BUDGET_SECONDS = 45.0
 RUN_SHARE = 0.75
 """The part of the function's remaining time a run may use: the rest covers a job's last
 call in flight (a DynamoDB call's retries take up to 9 s) and the metrics' flush."""
+PLATFORM_JOBS: dict[str, Callable[[datetime, Deadline], int]] = {
+    "platform:deliver_webhooks": deliver_webhooks}
+"""The platform's own jobs, run before the games' ones."""
 
 
 def run_deadline(context: Any = None) -> Deadline:
@@ -41,8 +47,9 @@ def run_jobs(now: datetime, deadline: Deadline | None = None) -> dict[str, int]:
     """Run every game's jobs once, each within its share of `deadline` (default: the
     default budget); a failing job is logged and the others still run."""
     run = deadline or run_deadline()
-    planned = [(f"{name}:{job.__name__}", job)
-               for name, plugin in sorted(games().items()) for job in plugin.jobs]
+    planned = [*PLATFORM_JOBS.items()]
+    planned += [(f"{name}:{job.__name__}", job)
+                for name, plugin in sorted(games().items()) for job in plugin.jobs]
     handled: dict[str, int] = {}
     for turn, (label, job) in enumerate(planned):
         share = run.share(len(planned) - turn)

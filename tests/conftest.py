@@ -27,6 +27,7 @@ for _name, _value in {
     "MGAMES_PLAYER_KEYS": '{"current": "p2", "p1": "test-player-key-1-0123456789abcdef",'
                           ' "p2": "test-player-key-2-0123456789abcdef"}',
     "MGAMES_CONSOLE_KEYS": "test-console-key-0123456789abcdef0123",
+    "MGAMES_DRAW_SEED_KEY": "test-draw-seed-key-0123456789abcdef0123",
     "MGAMES_TABLE": "mgames-test",
     "MGAMES_OUTBOUND_LOCAL": "1",  # fake partners on 127.0.0.1 (tests/unit/test_outbound.py: off)
     "POWERTOOLS_METRICS_DISABLED": "true",

@@ -20,12 +20,14 @@ from plugins.console.forecasts import forecasts
 from plugins.console.openapi import console_document
 from plugins.console.site import site
 from plugins.console.web import Call, console_view, cors
+from plugins.console.webhooks import webhooks
 from plugins.registry import contribution, games
 
 app = Chalice(app_name="marketing-games-console")
 app.api.cors = cors()  # every route registered below answers CORS for the console's pages
 app.register_blueprint(campaigns, url_prefix="/campaigns")
 app.register_blueprint(forecasts, url_prefix="/campaigns")
+app.register_blueprint(webhooks, url_prefix="/campaigns")
 app.register_blueprint(staff)
 app.register_blueprint(site)  # the web console's page, at the root
 for plugin in games().values():

@@ -58,7 +58,7 @@ from plugins.errors import (
     NoChancesLeftError,
 )
 from plugins.ids import time_ordered_id
-from plugins.prize_pool import PrizeReservation
+from plugins.prize_pool import DrawSeal, PrizeReservation
 from plugins.registry import get_issuer
 from plugins.store import ActionItem, CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.types import cents, yuan
@@ -118,7 +118,10 @@ class Help:
         if not self.completes:
             self.reservation = None
         elif self.reservation is None:
-            self.reservation = PrizeReservation.draw(self.campaign, POOL_ID, self.section, None, self.rng)
+            # the task's prize: drawn for its initiator, keyed by the task, under the help's id
+            seal = DrawSeal(GAME, task.initiator, f"assist-{self.task_id}", self.help_id, self.now)
+            self.reservation = PrizeReservation.draw(self.campaign, POOL_ID, self.section, None, seal,
+                                                     self.rng)
             self.award_ctx = IssueContext(campaign=self.campaign, member_id=task.initiator,
                                           reference=f"assist-{self.task_id}", now=self.now,
                                           channel=task.channel)

@@ -46,9 +46,9 @@ from plugins.antifraud import Player, grant_chances, plays
 from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext, RewardSpec
 from plugins.errors import AlreadyCheckedInError, NoChancesLeftError, PointsInsufficientError
-from plugins.ids import time_ordered_id
+from plugins.ids import keyed_id
 from plugins.issuance.points import spend_points
-from plugins.prize_pool import PrizeReservation
+from plugins.prize_pool import DrawSeal, PrizeReservation
 from plugins.registry import get_issuer
 from plugins.store import CounterItem, MarkerItem, Transaction, TransactionCancelledError, keys
 
@@ -70,18 +70,22 @@ class CheckInAttempt:
 
     def __init__(
         self, campaign: Campaign, rules: CheckInConfig, player: Player, target: Target,
-        now: datetime, rng: Random, channel: str | None = None,
+        now: datetime, rng: Random, seal: tuple[str, str], channel: str | None = None,
     ) -> None:
+        """`seal` is (game, idempotency key): with the member and the action id, what the
+        blind box's draw is derived from."""
         self.campaign, self.rules, self.member_id, self.target = campaign, rules, player.member_id, target
         self.now, self.channel = now, channel
-        self.action_id = time_ordered_id(now)
+        game, key = seal
+        self.action_id = keyed_id(now, campaign.id, self.member_id, key)
         self.progress = self.read()
         self.refused: set[str] = set()
         self.reached_before: set[int] = set()
         self.specs: dict[str, RewardSpec] = {}
         self.box: PrizeReservation | None = None
         if target.kind == CHECKED and rules.blind_box is not None:
-            self.box = PrizeReservation.draw(campaign, POOL_ID, rules.blind_box, player.tier, rng)
+            self.box = PrizeReservation.draw(campaign, POOL_ID, rules.blind_box, player.tier,
+                                             DrawSeal(game, self.member_id, key, self.action_id, now), rng)
 
     def read(self) -> Progress:
         """The member's progress as of the target's cycle (the action's one read)."""

@@ -86,7 +86,7 @@ def _act(
     now: datetime, rng: Random, target: Target,
 ) -> ActionResult:
     request = ActionRequest(campaign=campaign, game=GAME, player=player, key=key, body=body, now=now)
-    attempt = CheckInAttempt(campaign, rules, player, target, now, rng,
+    attempt = CheckInAttempt(campaign, rules, player, target, now, rng, (GAME, key),
                              channel=body.get("channel"))
     try:
         attempt.refuse_early()

@@ -12,8 +12,8 @@ from plugins.antifraud import Player, plays
 from plugins.clock import stamp
 from plugins.contracts import Campaign, IssueContext
 from plugins.errors import CampaignNotOpenError, NoChancesLeftError
-from plugins.ids import time_ordered_id
-from plugins.prize_pool import PrizeReservation
+from plugins.ids import keyed_id
+from plugins.prize_pool import DrawSeal, PrizeReservation
 from plugins.store import Transaction, TransactionCancelledError
 
 GAME = "lucky-wheel"
@@ -37,8 +37,9 @@ def draw(
     """One draw for `player`, exactly once per idempotency `key`."""
     wheel = wheel_of(campaign)
     campaign.require_open(now)
-    reservation = PrizeReservation.draw(campaign, POOL_ID, wheel, player.tier, rng)
-    draw_id = time_ordered_id(now)
+    draw_id = keyed_id(now, campaign.id, player.member_id, key)
+    seal = DrawSeal(GAME, player.member_id, key, draw_id, now)
+    reservation = PrizeReservation.draw(campaign, POOL_ID, wheel, player.tier, seal, rng)
     ctx = IssueContext(campaign=campaign, member_id=player.member_id, reference=draw_id, now=now,
                        channel=body.get("channel") if isinstance(body, dict) else None)
 

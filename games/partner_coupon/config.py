@@ -11,16 +11,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, HttpUrl, model_validator
+from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from plugins.contracts import Campaign, GameConfig
 from plugins.issuance.coupon import CouponFace, CouponSpec
 from plugins.outbound import check_url
 from plugins.types import Frozen, Money, PositiveInt, Slug
+from plugins.webhook_endpoints import WebhookEndpoint
 
 __all__ = ["GAME", "Partner", "PartnerCouponConfig", "PartnerCouponType", "partner_coupon_of"]
 
 GAME = "partner-coupon"
+PARTNER_EVENTS = ("reward.issued", "coupon.redeemed")
 
 
 class PartnerCouponType(CouponFace, Frozen):
@@ -65,6 +67,9 @@ class Partner(Frozen):
     brand_share: Decimal = Field(ge=0, le=1, decimal_places=2,
                                  description="part of each coupon's cost the brand pays")
     coupons: tuple[PartnerCouponType, ...] = Field(min_length=1)
+    webhooks: tuple[WebhookEndpoint, ...] = Field(
+        default=(), max_length=5, description="the partner's own endpoints: its coupons' "
+        "reward.issued and coupon.redeemed only (their ids become `<partner>-<id>`)")
 
     @model_validator(mode="after")
     def _coherent(self) -> Partner:
@@ -74,6 +79,20 @@ class Partner(Frozen):
         for coupon in self.coupons:
             coupon.coupon_spec(self.id)  # the core coupon rules (threshold > discount, ...)
         return self
+
+    @field_validator("webhooks")
+    @classmethod
+    def _its_coupons_only(cls, value: tuple[WebhookEndpoint, ...]) -> tuple[WebhookEndpoint, ...]:
+        told = {event for hook in value for event in hook.events} - set(PARTNER_EVENTS)
+        if told:
+            raise ValueError(f"a partner hears of its coupons only, not {', '.join(sorted(told))}")
+        return value
+
+    def endpoints(self) -> tuple[WebhookEndpoint, ...]:
+        """Its webhook endpoints, scoped to its coupons' types, their ids under its own."""
+        types = tuple(c.coupon_spec(self.id).type_id for c in self.coupons)
+        return tuple(hook.model_copy(update={"id": f"{self.id}-{hook.id}"[:63], "coupon_types": types})
+                     for hook in self.webhooks)  # validated as the partner wrote them
 
     def coupon(self, type_id: str) -> PartnerCouponType | None:
         return next((c for c in self.coupons if c.type_id == type_id), None)
@@ -104,6 +123,10 @@ class PartnerCouponConfig(GameConfig):
             if coupon is not None:
                 return partner, coupon
         return None
+
+    def webhooks(self) -> tuple[WebhookEndpoint, ...]:
+        """Every partner's own webhook endpoints (docs/webhooks.md)."""
+        return tuple(hook for partner in self.partners for hook in partner.endpoints())
 
     def partner(self, partner_id: str) -> Partner | None:
         return next((p for p in self.partners if p.id == partner_id), None)

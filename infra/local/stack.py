@@ -26,9 +26,11 @@ LOCAL_ENV = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "MGAMES_OUTBOUND_LOCAL": "1",  # partners may be fakes on loopback, over http
+    "MGAMES_WEBHOOK_SECRETS": "{}",  # webhook secrets by ref (docs/webhooks.md), not Secrets Manager
     # two trust domains, two keys (docs/identity.md): never these outside a local stack
     "MGAMES_PLAYER_KEYS": "local-player-key-0123456789abcdef-not-for-production",
     "MGAMES_CONSOLE_KEYS": "local-console-key-0123456789abcdef-not-for-production",
+    "MGAMES_DRAW_SEED_KEY": "local-draw-seed-key-0123456789abcdef-not-for-production",
 }
 
 

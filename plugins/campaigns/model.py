@@ -10,6 +10,7 @@ game, not every game a campaign names.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -109,6 +110,13 @@ def _cities_without_stores(games: dict[str, GameConfig], config: CampaignConfig)
             for city in cities if city not in served]
 
 
+def _webhook_clashes(games: dict[str, GameConfig], config: CampaignConfig) -> list[str]:
+    """An endpoint id names one endpoint of the campaign, its games' (a partner's) included."""
+    ids = Counter([hook.id for hook in config.webhooks]
+                  + [hook.id for section in games.values() for hook in section.webhooks()])
+    return [f"webhooks: endpoint id {name!r} is used {n} times" for name, n in sorted(ids.items()) if n > 1]
+
+
 def parse_campaign(doc: Any, version: int = 0, *, counted: bool = False) -> Campaign:
     """Validate a whole campaign document or raise ConfigInvalidError listing every problem,
     the compliance rules' included (`plugins.campaigns.compliance.launch_problems`).
@@ -124,7 +132,8 @@ def parse_campaign(doc: Any, version: int = 0, *, counted: bool = False) -> Camp
         problems += _errors(exc)
     games = _game_sections(doc, problems)
     if config is not None:
-        problems += _dear_prizes(games, config.budget) + _cities_without_stores(games, config)
+        problems += (_dear_prizes(games, config.budget) + _cities_without_stores(games, config)
+                     + _webhook_clashes(games, config))
         problems += launch_problems(config, games)
     if problems or config is None:
         raise ConfigInvalidError("; ".join(problems), errors=problems)

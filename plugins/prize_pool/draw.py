@@ -1,4 +1,6 @@
-"""The draw: a table precomputed per config version, then one CSPRNG lookup per draw."""
+"""The draw: a table precomputed per config version, then one lookup per draw: of a ticket
+derived from the day's seed (`plugins.prize_pool.seeds`) for a player's draw, of the CSPRNG
+for a simulation."""
 
 from __future__ import annotations
 
@@ -26,5 +28,8 @@ class DrawTable:
 
     def draw(self, rng: Random = SYSTEM_RANDOM) -> Prize:
         """Pick a prize with probability weight / total weight."""
-        ticket = rng.randrange(self.total_weight)
+        return self.pick(rng.randrange(self.total_weight))
+
+    def pick(self, ticket: int) -> Prize:
+        """The prize of `ticket`, in [0, total weight): each prize owns `weight` tickets."""
         return self._prizes[bisect.bisect_right(self._bounds, ticket)]

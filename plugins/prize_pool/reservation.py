@@ -21,6 +21,7 @@ from plugins.prize_pool.budget import budget_debit
 from plugins.prize_pool.draw import SYSTEM_RANDOM, DrawTable
 from plugins.prize_pool.limits import BUDGET, CAP, REWARD, STOCK, limits_of
 from plugins.prize_pool.model import Prize, PrizePoolConfig, PrizeSet
+from plugins.prize_pool.proof import DrawSeal, SealedDraw
 from plugins.registry import get_issuer
 from plugins.store import CounterItem, Transaction, TransactionCancelledError, keys
 from plugins.types import cents
@@ -67,11 +68,14 @@ class PrizeReservation:
         pool: PrizeSet,
         drawn: Prize,
         rng: Random = SYSTEM_RANDOM,
+        sealed: SealedDraw | None = None,
     ) -> None:
         self.campaign = campaign
         self.pool_id = pool_id
         self.pool = pool
         self.drawn = drawn
+        self.sealed = sealed
+        self.refused_by: str | None = None
         self._rng = rng
         self._stock: Debit | None = None
         self._budget: Debit | None = None
@@ -79,13 +83,16 @@ class PrizeReservation:
 
     @classmethod
     def draw(cls, campaign: Campaign, pool_id: str, pool: PrizePoolConfig, tier: str | None,
-             rng: Random = SYSTEM_RANDOM) -> PrizeReservation:
+             seal: DrawSeal, rng: Random = SYSTEM_RANDOM) -> PrizeReservation:
         """A prize drawn from the pool with the odds and caps of the player's `tier`, reserved:
-        each tier's draw table is built once per campaign version."""
+        each tier's draw table is built once per campaign version. The ticket comes from the
+        day's seed and the draw's `seal` (re-derivable, `plugins.prize_pool.proof`); `rng`
+        only spreads stock and budget over their shards."""
         own = pool.for_tier(tier)
-        table = campaign.memoized(("draw-table", pool_id, tier if own is not pool else None),
-                                  lambda: DrawTable(own))
-        return cls(campaign, pool_id, own, table.draw(rng), rng)
+        own_tier = tier if own is not pool else None
+        table = campaign.memoized(("draw-table", pool_id, own_tier), lambda: DrawTable(own))
+        sealed = SealedDraw.of(campaign, pool_id, own_tier, seal, table)
+        return cls(campaign, pool_id, own, table.pick(sealed.ticket), rng, sealed)
 
     def _affordable(self, prize: Prize) -> Prize:
         """`prize`, or the fallback when it is known sold out or beyond the budget (the
@@ -111,6 +118,7 @@ class PrizeReservation:
         if fallback is None:
             raise PrizeRefused(limit)
         self._stock = self._budget = None
+        self.refused_by = limit
         return fallback
 
     def plan(self, tx: Transaction, ctx: IssueContext) -> Award:
@@ -132,6 +140,8 @@ class PrizeReservation:
             reward = get_issuer(prize.reward.type).plan(tx, prize.reward, ctx)
         award = Award(prize=prize, reward=reward, fell_back=prize is not self.drawn)
         self._tally(tx, award, ctx.member_id)
+        if self.sealed is not None:
+            self.sealed.plan(tx, self.drawn.id, prize.id, self.refused_by if award.fell_back else None)
         return award
 
     def _tally(self, tx: Transaction, award: Award, member_id: str) -> None:

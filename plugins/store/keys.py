@@ -20,6 +20,7 @@ COUPON_PREFIX = "CPN#"
 BLOCK_COUNT_PREFIX = "N#"
 BLOCK_SAMPLE_PREFIX = "S#"
 VISIT_PREFIX = "VIS#"
+DRAW_SK = "DRAW"
 
 
 def campaign(campaign_id: str) -> str:
@@ -102,6 +103,11 @@ def block_sample(hour: str, rule: str, slot: int) -> str:
 
 def coupon(coupon_id: str) -> str:
     return COUPON_PREFIX + coupon_id
+
+
+def draw(campaign_id: str, draw_id: str) -> str:
+    """A draw's verifiable record: one partition per draw, found by the draw id alone."""
+    return f"C#{campaign_id}#DRAW#{draw_id}"
 
 
 def harass_type(type_id: str, period: str) -> str:

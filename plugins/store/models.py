@@ -109,6 +109,12 @@ class CouponItem(OfCampaign, OfMember, BaseItem):
     terms = JSONAttribute()
 
 
+class DrawItem(OfCampaign, BaseItem):
+    """What re-derives a draw (`plugins.prize_pool.proof`), written in the draw's transaction."""
+
+    proof = JSONAttribute()
+
+
 class PointsItem(BaseItem):
     """A member's points balance, or one ledger line keyed by when and what moved it."""
 
@@ -157,6 +163,7 @@ MODELS: tuple[type[BaseItem], ...] = (
     MarkerItem,
     ActionItem,
     CouponItem,
+    DrawItem,
     PointsItem,
     CashItem,
     BlockItem,

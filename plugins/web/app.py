@@ -38,6 +38,7 @@ from plugins.http import Answer, answer_for, checked_json, error_answer
 from plugins.openapi import game_document
 from plugins.registry import get_game
 from plugins.store import request_deadline
+from plugins.web.draws import router as draws_router
 from plugins.web.request import handling
 from plugins.web.visits import router as visits_router
 
@@ -150,6 +151,7 @@ def build_app(plugin: GamePlugin) -> LambdaFunctionUrlResolver:
     app = FunctionUrlResolver(enable_validation=True)
     app.include_router(plugin.router)
     app.include_router(visits_router)
+    app.include_router(draws_router)
     _register_errors(app, plugin.name)
 
     @app.get("/openapi.json", include_in_schema=False)

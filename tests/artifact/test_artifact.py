@@ -181,11 +181,13 @@ def test_console_answers_a_report_and_applies_a_campaign(invoked: dict[str, dict
 
 
 def test_worker_runs_every_games_jobs(invoked: dict[str, dict[str, Any]]) -> None:
+    from plugins.jobs import PLATFORM_JOBS
     from plugins.registry import games
 
     [worker] = [r for r in invoked.values() if r["handler"] == "functions.worker.handler"]
     handled = worker["responses"][0]["handled"]
     expected = {f"{name}:{job.__name__}" for name, plugin in games().items() for job in plugin.jobs}
+    expected |= set(PLATFORM_JOBS)
     assert expected and set(handled) == expected
     assert all(count >= 0 for count in handled.values()), handled
 
@@ -214,10 +216,14 @@ NOT_EXERCISED: dict[str, dict[str, str]] = {
     "console": {"dynamodb:UpdateItem": "staff verify a booking or redeem a coupon",
                 "dynamodb:DeleteItem": "a verified booking's expiry entry is dropped"},
     "aggregator": {"sqs:SendMessage": "Lambda itself, with the function's role, sends a record "
-                                      "it gave up on to the dead-letter queue"},
+                                      "it gave up on to the dead-letter queue",
+                   "dynamodb:ConditionCheckItem": "a webhook event is queued only if not delivered "
+                                                  "already (tests/functional/test_webhooks.py)"},
     "worker": {"dynamodb:BatchGetItem": "sweeps read what is due in batches (e.g. red-packet funds)",
                "dynamodb:UpdateItem": "expired bookings, packets and outbox entries are settled",
-               "dynamodb:DeleteItem": "settled entries leave their due-lists"},
+               "dynamodb:DeleteItem": "settled entries leave their due-lists",
+               "secretsmanager:GetSecretValue": "a webhook delivery is signed with its endpoint's "
+                                                "secrets (tests/functional/test_webhooks.py)"},
 }
 
 

@@ -32,7 +32,8 @@ WRITES = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 WORKER_ACTIONS = READS | WRITES  # sweeps: query due-lists, settle what expired
 CONSOLE_ACTIONS = READS | WRITES  # no player action; the report is one Query of its figures
 AGGREGATOR_ACTIONS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
-                      "dynamodb:UpdateItem"}  # config, marks read; marks and figures written
+                      "dynamodb:UpdateItem",  # config, marks read; marks and figures written
+                      "dynamodb:ConditionCheckItem"}  # a webhook event queued unless delivered already
 
 
 def _game_actions(function: str) -> set[str]:
@@ -206,14 +207,18 @@ def _granted(translated: dict[str, Any], role: str) -> dict[str, set[str]]:
 
 TABLE = json.dumps({"Fn::GetAtt": ["GamesTable", "Arn"]})
 LAMBDA_BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+WEBHOOK_SECRETS = ("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:"
+                   "secret:mgames/webhooks/*")
 
 
 @pytest.mark.parametrize(("role", "table_actions", "secrets"), [
-    *[(f"{fn}Role", _game_actions(fn), {"PlayerKeysSecret", "ConsoleKeysSecret", "EdgeSecret"})
+    *[(f"{fn}Role", _game_actions(fn), {"PlayerKeysSecret", "ConsoleKeysSecret", "EdgeSecret",
+                                                        "DrawSeedSecret"})
       for fn in GAME_FUNCTIONS],
     # the console holds no player key: it refuses player tokens unverified
     ("ConsoleFunctionRole", CONSOLE_ACTIONS, {"ConsoleKeysSecret", "PartnerKeysSecret"}),
-    ("WorkerFunctionRole", WORKER_ACTIONS, set()),
+    # the worker signs webhook deliveries: only the secrets under mgames/webhooks/
+    ("WorkerFunctionRole", WORKER_ACTIONS, {WEBHOOK_SECRETS}),
 ])
 def test_iam_is_least_privilege(
     translated: dict[str, Any], role: str, table_actions: set[str], secrets: set[str],
@@ -223,7 +228,8 @@ def test_iam_is_least_privilege(
     assert dynamodb == table_actions
     assert all(granted[action] == {TABLE} for action in dynamodb)  # the one table, no index
     assert "dynamodb:TransactWriteItems" not in granted  # not an IAM action
-    read_secrets = {json.loads(r)["Ref"] for r in granted.pop("secretsmanager:GetSecretValue", ())}
+    read_secrets = {json.loads(r).get("Ref") or json.loads(r)["Fn::Sub"]
+                    for r in granted.pop("secretsmanager:GetSecretValue", ())}
     assert read_secrets == secrets
     assert set(granted) == dynamodb  # nothing else, no wildcard
     # besides ours (read above), only the SAM default that lets the function write its logs

@@ -351,6 +351,8 @@ def test_the_function_serves_its_openapi_document(
     assert reply.status == 200
     assert sorted(reply.body["paths"]) == ["/campaigns/{campaign_id}",
                                            "/campaigns/{campaign_id}/check-ins",
+                                           "/campaigns/{campaign_id}/commitments",
+                                           "/campaigns/{campaign_id}/draws/{draw_id}/verification",
                                            "/campaigns/{campaign_id}/make-ups",
                                            "/campaigns/{campaign_id}/visits"]
     assert {"CheckInView", "Calendar", "MakeUpRequest"} <= set(reply.body["components"]["schemas"])

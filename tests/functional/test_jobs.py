@@ -25,6 +25,13 @@ def fake_games(*job_lists: tuple[Any, ...]) -> dict[str, GamePlugin]:
             for i, js in enumerate(job_lists)}
 
 
+@pytest.fixture(autouse=True)
+def games_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The platform's own jobs (the webhooks' delivery: tests/functional/test_webhooks.py) left out."""
+    assert "platform:deliver_webhooks" in jobs.PLATFORM_JOBS
+    monkeypatch.setattr(jobs, "PLATFORM_JOBS", {})
+
+
 def test_every_job_runs_and_failures_are_isolated(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[datetime] = []
 

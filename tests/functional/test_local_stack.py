@@ -132,7 +132,9 @@ def test_the_openapi_document_lists_the_wheel_routes(stack: LocalStack) -> None:
     assert schema.body["openapi"].startswith("3.1")
     routes = {(path, method) for path, ops in schema.body["paths"].items() for method in ops}
     assert routes == {("/campaigns/{campaign_id}", "get"), ("/campaigns/{campaign_id}/draws", "get"),
-                      ("/campaigns/{campaign_id}/draws", "post"), ("/campaigns/{campaign_id}/visits", "post")}
+                      ("/campaigns/{campaign_id}/draws", "post"), ("/campaigns/{campaign_id}/visits", "post"),
+                      ("/campaigns/{campaign_id}/commitments", "get"),
+                      ("/campaigns/{campaign_id}/draws/{draw_id}/verification", "get")}
     assert not keys_anywhere(schema.body["components"]) & {"weight", "stock", "cost"}
 
 

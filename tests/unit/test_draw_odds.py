@@ -1,5 +1,6 @@
 """The draw's odds: each prize comes up with probability weight / total weight, never for a
-zero weight, from a CSPRNG by default; checked on the table alone and through the wheel."""
+zero weight, from the day's seed for a player's draw (a CSPRNG for the rest); checked on the
+table alone and through the wheel."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import random
 import secrets
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import pytest
 from scipy.stats import chisquare
 
 from plugins.prize_pool import SYSTEM_RANDOM, DrawTable, PrizePoolConfig, PrizeReservation
+from plugins.prize_pool.seeds import day_seed, derive_number, ticket
 from plugins.runtime import Runtime, runtime
 from tests.conftest import Apply, GameClient, demo_doc
 
@@ -46,6 +49,15 @@ def p_value(counts: Counter[str], weights: dict[str, int]) -> float:
 def test_draws_follow_the_weights() -> None:
     counts = draws(WEIGHTS, 200_000, seed=20261111)
     assert set(counts) == set(WEIGHTS)  # the rarest prize does come up
+    assert p_value(counts, WEIGHTS) > ALPHA, counts
+
+
+def test_draws_from_the_days_seed_follow_the_weights() -> None:
+    """The players' randomness source: HMAC of the day's seed over each draw's identity."""
+    table, seed = DrawTable(pool(WEIGHTS)), day_seed("demo", date(2026, 11, 23))
+    counts = Counter(table.pick(ticket(derive_number(seed, "demo", f"m-{i % 997}", f"k-{i}", f"d-{i}"),
+                                       table.total_weight)).id for i in range(200_000))
+    assert set(counts) == set(WEIGHTS)
     assert p_value(counts, WEIGHTS) > ALPHA, counts
 
 

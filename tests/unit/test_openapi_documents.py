@@ -53,6 +53,8 @@ KEYLESS = {
     "/campaigns/{campaign_id}/visits": "idempotent by nature: one conditional mark a member and day",
     "/campaigns/forecast": "writes nothing: a POST only because a config document is its input",
     "/campaigns/validate": "writes nothing: a POST only because a config document is its input",
+    "/campaigns/{campaign_id}/webhooks/replay": "idempotent by nature: a delivery moves back to the "
+                                                "queue once, conditional on its state",
 }
 """The POSTs that take no Idempotency-Key, and why they need none."""
 

@@ -1,0 +1,72 @@
+"""Standard Webhooks signatures (https://www.standardwebhooks.com): each delivery carries
+`webhook-id`, `webhook-timestamp` (epoch seconds) and `webhook-signature`, a space-separated
+list of `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret of the endpoint.
+
+An endpoint's secrets are `whsec_<base64 key>` strings separated by spaces: during a rotation
+the secret holds the new and the old one, both sign, and the receiver accepts either. They
+are read from Secrets Manager by `secret_ref` (`plugins.secret_store`, lazily: only the
+worker signs); `MGAMES_WEBHOOK_SECRETS` (JSON: ref -> secrets), set by the local stack and
+the tests, stands in for Secrets Manager.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import os
+
+from plugins.errors import SecretUnavailableError
+
+__all__ = ["PREFIX", "endpoint_secrets", "parse_secrets", "sign", "signed_headers"]
+
+PREFIX = "whsec_"
+MIN_KEY_BYTES = 24
+
+
+def parse_secrets(text: str) -> list[bytes]:
+    """The keys of a space-separated list of `whsec_` secrets, or ValueError."""
+    keys = []
+    for secret in text.split():
+        if not secret.startswith(PREFIX):
+            raise ValueError("a webhook secret starts with whsec_")
+        try:
+            key = base64.b64decode(secret.removeprefix(PREFIX), validate=True)
+        except binascii.Error:
+            raise ValueError("a webhook secret is whsec_ and base64") from None
+        if len(key) < MIN_KEY_BYTES:
+            raise ValueError(f"a webhook secret's key has at least {MIN_KEY_BYTES} bytes")
+        keys.append(key)
+    if not keys:
+        raise ValueError("no webhook secret")
+    return keys
+
+
+def endpoint_secrets(secret_ref: str) -> list[bytes]:
+    """The keys `secret_ref` names, or SecretUnavailableError (missing, unreadable, malformed)."""
+    local = os.environ.get("MGAMES_WEBHOOK_SECRETS")
+    if local is not None:
+        text = json.loads(local).get(secret_ref)
+    else:
+        from plugins.secret_store import read_secret  # boto3 only where deliveries are signed
+
+        text = read_secret(secret_ref)
+    try:
+        return parse_secrets(text or "")
+    except ValueError as exc:
+        raise SecretUnavailableError(f"webhook secret {secret_ref}: {exc}") from None
+
+
+def sign(keys: list[bytes], message_id: str, timestamp: int, body: bytes) -> str:
+    """The `webhook-signature` header: one `v1,<signature>` per key."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return " ".join("v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+                    for key in keys)
+
+
+def signed_headers(keys: list[bytes], message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """Every header of a delivery."""
+    return {"content-type": "application/json", "webhook-id": message_id,
+            "webhook-timestamp": str(timestamp), "webhook-signature": sign(keys, message_id, timestamp, body)}
