@@ -92,6 +92,8 @@ ZH: dict[str, str] = {
     "ITEM_NOT_ON_SALE": "该商品不在兑换时间内",
     "EXCHANGE_LIMIT_REACHED": "兑换次数已达上限",
     "REWARD_UNAVAILABLE": "该奖励暂时无法发放",
+    "DRAW_NOT_FOUND": "抽奖记录不存在",
+    "SEED_NOT_REVEALED": "该日的随机种子尚未公布，请在当日结束后再验证",
 }
 """Chinese messages by error code (tests check every code of `plugins.errors` and of every
 game's `errors` has one)."""

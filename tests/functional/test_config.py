@@ -20,6 +20,7 @@ from plugins.campaigns import repository
 from plugins.campaigns.model import Campaign
 from plugins.campaigns.repository import ConfigCache, apply_campaign, list_versions, load_current
 from plugins.errors import CampaignNotFoundError, ConfigInvalidError
+from plugins.prize_pool import proof
 from plugins.prize_pool.allowances import stock_name
 from plugins.prize_pool.budget import BUDGET
 from plugins.runtime import runtime
@@ -56,7 +57,7 @@ def budget_left() -> int:
 
 
 class AlwaysFirst(Random):
-    """Draws the first prize of the wheel (the grand prize) and the first free shard."""
+    """Picks the first free shard."""
 
     def randrange(self, *args: Any, **kwargs: Any) -> int:
         return 0
@@ -67,7 +68,10 @@ class AlwaysFirst(Random):
 
 @pytest.fixture
 def grand_prize_wheel(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every draw's ticket is 0, the first prize of the wheel (the grand prize), on the first
+    free shard."""
     monkeypatch.setattr(runtime, "rng", AlwaysFirst())
+    monkeypatch.setattr(proof, "ticket", lambda number, total_weight: 0)
     yield
 
 
