@@ -6,14 +6,16 @@ from __future__ import annotations
 import copy
 import zlib
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from games.assist.config import AssistConfig, Card
 from games.assist.items import TASK_SK, HelpItem, TaskItem, TaskRefItem, open_counter, task_pk
+from plugins.draws import verify_draw
 from plugins.store import CounterItem, PointsItem, keys
-from tests.conftest import Apply, GameClient, Reply, demo_doc
+from tests.conftest import NOW, Apply, GameClient, Reply, demo_doc
 
 TASKS = "/campaigns/demo/tasks"
 BONUS, HELPER_POINTS = 200, 10
@@ -252,13 +254,19 @@ def test_completion_prize_falls_back_when_sold_out(apply: Apply) -> None:
     client = GameClient("assist")
     first, second = open_task(client, "ini1"), open_task(client, "ini2")
     # WHEN both complete
-    assert help_task(client, first, "f1").body["completed"]
-    assert help_task(client, second, "f2").body["completed"]
+    completing = [help_task(client, first, "f1"), help_task(client, second, "f2")]
+    assert all(reply.body["completed"] for reply in completing)
     # THEN the first initiator got the coupon, the second the fallback
     rewards = [task_of(t).reward for t in (first, second)]
     assert rewards[0]["prize"]["id"] == "coupon" and rewards[0]["reward"]["type"] == "coupon"
     assert rewards[1]["prize"]["id"] == "thanks" and rewards[1]["fallback"] is True
     assert points("ini2") == 5 and ledger("ini1") == []
+    # AND both draws re-verify once their day is over (the completing help's id is the draw's),
+    # the second with the reason it fell back
+    found = [verify_draw("demo", reply.body["help_id"], NOW + timedelta(days=1)) for reply in completing]
+    assert [f["matches"] for f in found] == [True, True]
+    assert [(f["draw"]["member_id"], f["draw"]["drawn"], f["draw"]["awarded"], f["draw"]["fallback_reason"])
+            for f in found] == [("ini1", "coupon", "coupon", None), ("ini2", "coupon", "thanks", "stock")]
 
 
 def test_a_refused_helper_coupon_still_counts_the_help(apply: Apply) -> None:

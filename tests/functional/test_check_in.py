@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from plugins.clock import utc_now
+from plugins.draws import verify_draw
 from plugins.identity.tokens import mint_player
 from plugins.store import CounterItem, CouponItem, PointsItem, keys
 from tests.conftest import ROOT, Apply, GameClient, Handler, Reply, bearer, demo_doc
@@ -295,6 +296,10 @@ def test_a_check_in_opens_a_blind_box_from_its_pool(apply: Apply, clock: list[da
     assert first.body["blind_box"]["reward"] == {"type": "points", "points": 500}
     assert second.body["blind_box"]["prize"]["id"] == "sticker"
     assert second.body["blind_box"]["fallback"] is True
+    # AND both boxes re-verify once their days are over, the second with why it fell back
+    found = [verify_draw("demo", r.body["check_in_id"], local("2026-11-26")) for r in (first, second)]
+    assert [(f["matches"], f["draw"]["drawn"], f["draw"]["awarded"], f["draw"]["fallback_reason"])
+            for f in found] == [(True, "mug", "mug", None), (True, "mug", "sticker", "stock")]
     # AND the box's points and the day's points share the balance (one update per action)
     assert balance("leo") == 10 + 500 + 10 + 1
 

@@ -72,6 +72,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{campaign_id}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The commitments of the campaign's days
+         * @description Each local day's seed commitment, published before the day starts, and the seed itself once the day is over. No token.
+         */
+        get: operations["get_commitments_campaigns__campaign_id__commitments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaign_id}/draws/{draw_id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Re-derive a draw
+         * @description The draw re-derived from its record, its day's revealed seed and commitment, and its config version's pool: whether it matches, and why not. Refused (SEED_NOT_REVEALED) until the draw's day is over. No token.
+         */
+        get: operations["get_verification_campaigns__campaign_id__draws__draw_id__verification_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -220,6 +260,31 @@ export interface components {
             /** Cost Points */
             cost_points: number;
         };
+        /** Commitments */
+        Commitments: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Days */
+            days: components["schemas"]["DayCommitment"][];
+        };
+        /** DayCommitment */
+        DayCommitment: {
+            /**
+             * Day
+             * @description the campaign's local day, YYYY-MM-DD
+             */
+            day: string;
+            /**
+             * Commitment
+             * @description SHA-256 of the day's seed, hex: published before the day
+             */
+            commitment: string;
+            /**
+             * Seed
+             * @description the seed, hex, once the day is over; null until then
+             */
+            seed: string | null;
+        };
         /** EarnedReward */
         EarnedReward: {
             /**
@@ -269,6 +334,43 @@ export interface components {
             streak: number;
             /** Days To Go */
             days_to_go: number;
+        };
+        /** Reason */
+        Reason: {
+            /**
+             * Code
+             * @description SEED_MISMATCH, DAY_MISMATCH, NUMBER_MISMATCH, TICKET_MISMATCH, PRIZE_MISMATCH, AWARD_MISMATCH or CONFIG_MISMATCH
+             */
+            code: string;
+            /** Message */
+            message: string;
+        };
+        /** Verification */
+        Verification: {
+            /**
+             * Draw
+             * @description the draw's record: identity, day, config version, tier, number, ticket, drawn and awarded prize
+             */
+            draw: {
+                [key: string]: unknown;
+            };
+            /**
+             * Seed
+             * @description the day's seed, hex
+             */
+            seed: string;
+            /**
+             * Commitment
+             * @description the day's published commitment
+             */
+            commitment: string;
+            /** Matches */
+            matches: boolean;
+            /**
+             * Reasons
+             * @description why it does not match; empty when it does
+             */
+            reasons: components["schemas"]["Reason"][];
         };
         /**
          * CashReward
@@ -1484,6 +1586,242 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    get_commitments_campaigns__campaign_id__commitments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description campaign id */
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the days */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitments"];
+                };
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    get_verification_campaigns__campaign_id__draws__draw_id__verification_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description campaign id */
+                campaign_id: string;
+                /** @description draw id, as the draw answered it */
+                draw_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the verification */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `DRAW_NOT_FOUND`: No draw of this id in this campaign (or one drawn before draws were verifiable).
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "DRAW_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `SEED_NOT_REVEALED`: The draw's day (the campaign's local day) is not over: its seed stays secret until then. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SEED_NOT_REVEALED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
                             message: string;
                         };
                     };
