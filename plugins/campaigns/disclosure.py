@@ -37,7 +37,7 @@ def _pool(game: str, enabled: bool, pool_id: str, pool: PrizeSet) -> dict[str, A
 def disclosure(campaign: Campaign) -> dict[str, Any]:
     """The disclosure of `campaign`'s version; nothing personal, nothing the page hides that
     the rules ask to publish (odds are published as percentages, never as weights).
-    `commitments` are the draw-seed commitments, filled by the verifiable draws."""
+    The console's route adds the draw seeds' commitments (`plugins.draws.commitments`)."""
     config, zone = campaign.config, campaign.config.zone
     terms = config.disclosure
     return {
@@ -52,5 +52,4 @@ def disclosure(campaign: Campaign) -> dict[str, Any]:
         "prize_pools": [_pool(name, section.enabled, pool_id, pool)
                         for name, section in campaign.games.items()
                         for pool_id, pool in pools_of(section).items()],
-        "commitments": [],
     }

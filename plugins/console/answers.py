@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from plugins.draws.answers import DayCommitment
 from plugins.store.pages import Paged
 from plugins.types import MoneyText
 
@@ -162,5 +163,6 @@ class Disclosure(BaseModel):
     stock_may_extend: bool = Field(description="a started campaign may still add stock")
     prize_value_limit: MoneyText = Field(description="the legal limit on a drawn prize's value")
     prize_pools: list[DisclosedPool]
-    commitments: list[dict[str, Any]] = Field(
-        description="the published draw-seed commitments, filled by the verifiable draws")
+    commitments: list[DayCommitment] = Field(
+        description="each local day's draw-seed commitment, and its seed once the day is over "
+                    "(docs/verifiable-draws.md)")

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from pydantic import BaseModel, Field
 
 from plugins.draws import commitments, verify_draw
+from plugins.draws.answers import DayCommitment
 from plugins.errors import DrawNotFoundError, SeedNotRevealedError
 from plugins.ids import TIME_ORDERED
 from plugins.openapi.games import raises
@@ -21,12 +22,6 @@ __all__ = ["router"]
 
 router = LambdaFunctionUrlRouter()
 DrawId = Annotated[str, Path(pattern=TIME_ORDERED, description="draw id, as the draw answered it")]
-
-
-class DayCommitment(BaseModel):
-    day: str = Field(description="the campaign's local day, YYYY-MM-DD")
-    commitment: str = Field(description="SHA-256 of the day's seed, hex: published before the day")
-    seed: str | None = Field(description="the seed, hex, once the day is over; null until then")
 
 
 class Commitments(BaseModel):

@@ -4,10 +4,13 @@ prize change at its field."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from plugins.campaigns.repository import apply_campaign
+from plugins.draws import commitments
 from tests.conftest import demo_doc
 from tests.console.conftest import Console
 
@@ -25,8 +28,7 @@ def test_the_demo_s_disclosure_is_public_and_costs_no_read_when_warm(
     assert body["period"] == {"starts_at": "2026-01-01T00:00:00+08:00",
                               "ends_at": "2030-12-31T23:59:59+08:00", "timezone": "Asia/Shanghai"}
     assert body["redemption_terms"].startswith("Coupons are redeemed at the listed stores")
-    assert (body["stock_may_extend"], body["prize_value_limit"], body["commitments"]) == (
-        True, "50000.00", [])
+    assert (body["stock_may_extend"], body["prize_value_limit"]) == (True, "50000.00")
     pools = {(p["game"], p["pool"]): p for p in body["prize_pools"]}
     assert set(pools) == {("lucky-wheel", "wheel"), ("check-in", "blind-box"), ("assist", "assist"),
                           ("points-exchange", "exchange"), ("event-gifts", "gifts")}
@@ -39,6 +41,28 @@ def test_the_demo_s_disclosure_is_public_and_costs_no_read_when_warm(
     assert wheel["how"].startswith("drawn")
     assert pools[("points-exchange", "exchange")]["how"].startswith("not drawn")
     assert "weight" not in json.dumps(body)
+
+
+def test_the_disclosure_publishes_each_days_commitment_and_reveals_only_past_seeds(
+        console: Console, clock: list[datetime]) -> None:
+    apply_campaign(demo_doc(), now=clock[0])
+    body = console.call("GET", "/campaigns/demo/disclosure", role=None).data
+    days = {d["day"]: d for d in body["commitments"]}
+    today = clock[0].astimezone(ZoneInfo("Asia/Shanghai")).date()
+    yesterday, tomorrow = (str(today + timedelta(days=n)) for n in (-1, 1))
+    # today's and later seeds stay secret; a past day's seed is the one its commitment promised
+    assert days[str(today)]["seed"] is None and days[tomorrow]["seed"] is None
+    past = days[yesterday]
+    assert hashlib.sha256(bytes.fromhex(past["seed"])).hexdigest() == past["commitment"]
+    assert all(d["seed"] is None for d in body["commitments"] if d["day"] >= str(today))
+    # the same list the game functions publish
+    assert body["commitments"] == commitments("demo", clock[0])
+    # a day later, that day's seed joins them
+    clock[0] += timedelta(days=1)
+    again = console.call("GET", "/campaigns/demo/disclosure", role=None).data
+    later = {d["day"]: d for d in again["commitments"]}
+    assert later[str(today)]["seed"] is not None
+    assert later[str(today)]["commitment"] == days[str(today)]["commitment"]
 
 
 def test_an_unknown_campaign_has_no_disclosure(console: Console) -> None:

@@ -215,8 +215,10 @@ WEBHOOK_SECRETS = ("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::A
     *[(f"{fn}Role", _game_actions(fn), {"PlayerKeysSecret", "ConsoleKeysSecret", "EdgeSecret",
                                                         "DrawSeedSecret"})
       for fn in GAME_FUNCTIONS],
-    # the console holds no player key: it refuses player tokens unverified
-    ("ConsoleFunctionRole", CONSOLE_ACTIONS, {"ConsoleKeysSecret", "PartnerKeysSecret"}),
+    # the console holds no player key: it refuses player tokens unverified; it reads the draw
+    # seeds' key to publish the commitments (and past days' seeds) in a disclosure
+    ("ConsoleFunctionRole", CONSOLE_ACTIONS, {"ConsoleKeysSecret", "PartnerKeysSecret",
+                                              "DrawSeedSecret"}),
     # the worker signs webhook deliveries: only the secrets under mgames/webhooks/
     ("WorkerFunctionRole", WORKER_ACTIONS, {WEBHOOK_SECRETS}),
 ])
