@@ -3,13 +3,14 @@ the worker's delivery job, and an operator's list and replay (CLI and console)."
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
 from plugins.aggregates import Change
 from plugins.allowance import MAX_SHARDS
-from plugins.errors import CampaignNotFoundError
+from plugins.errors import CampaignNotFoundError, ConfigInvalidError
 from plugins.runtime import runtime
 from plugins.store import AllowanceItem, Transaction, TransactionCancelledError, get_many, keys
 from plugins.store.pages import MAX_LIMIT, Page, page
@@ -21,6 +22,8 @@ from plugins.webhooks.outbox import ID_PREFIX, QUEUE_SHARDS, DeliveryItem, finis
 
 __all__ = ["deliver_webhooks", "every_delivery", "list_deliveries", "record_events", "replay"]
 
+logger = logging.getLogger(__name__)
+
 
 def _hooks(campaign_id: str) -> tuple[WebhookEndpoint, ...]:
     """The campaign's endpoints, and those its games' own parties configure (a partner's)."""
@@ -28,8 +31,13 @@ def _hooks(campaign_id: str) -> tuple[WebhookEndpoint, ...]:
         campaign = runtime.configs.get(campaign_id)
     except CampaignNotFoundError:
         return ()
-    return (*campaign.config.webhooks,
-            *(hook for game in campaign.games.values() for hook in game.webhooks()))
+    try:
+        games = list(campaign.games.values())
+    except ConfigInvalidError:  # a game no longer installed here: its parties' events are lost,
+        # rather than the stream of every campaign held up behind them
+        logger.exception("the games' webhooks cannot be read", extra={"campaign": campaign_id})
+        games = []
+    return (*campaign.config.webhooks, *(hook for game in games for hook in game.webhooks()))
 
 
 def _endpoint(campaign_id: str, endpoint_id: str) -> WebhookEndpoint | None:

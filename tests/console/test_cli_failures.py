@@ -31,6 +31,8 @@ STORE_COMMANDS: dict[str, list[str]] = {
     "mgames partner upload": ["partner", "upload", "demo", "cafe", "coffee-10", "{codes}"],
     "mgames partner settlement": ["partner", "settlement", "demo", "cafe"],
     "mgames segment": ["segment", "demo", "vip", "{codes}"],
+    "mgames webhooks list": ["webhooks", "list", "demo"],
+    "mgames webhooks replay": ["webhooks", "replay", "demo"],
 }
 """Every command that uses the table, with arguments it would succeed with."""
 

@@ -19,7 +19,7 @@ import pytest
 from infra.cli import main as mgames
 from plugins.webhooks import deliver_webhooks, every_delivery, replay
 from plugins.webhooks.delivery import MAX_ATTEMPTS
-from tests.conftest import Apply, GameClient, demo_doc
+from tests.conftest import BOTH_MODES, Apply, GameClient, demo_doc
 from tests.functional.test_booking import book, booking_doc, verify_code
 from tests.unit.test_webhook_signing import NEW, OLD, verify
 
@@ -137,6 +137,7 @@ def test_a_dead_letter_is_kept_and_replayed_from_a_fresh_start(
     assert mgames(["webhooks", "list", "nope", *store]) == 1
 
 
+@BOTH_MODES
 def test_an_event_handed_over_twice_is_delivered_once_and_two_workers_never_share_an_attempt(
         apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver) -> None:
     apply(hooked(receiver))
