@@ -16,7 +16,7 @@ import pytest
 
 from infra.cli import main as mgames
 from infra.cli import parser
-from tests.conftest import Apply, demo_doc
+from tests.conftest import Apply, GameClient, demo_doc
 from tests.console.test_cli_help import commands
 from tests.console.test_partners import PARTNERS
 
@@ -33,6 +33,7 @@ STORE_COMMANDS: dict[str, list[str]] = {
     "mgames segment": ["segment", "demo", "vip", "{codes}"],
     "mgames webhooks list": ["webhooks", "list", "demo"],
     "mgames webhooks replay": ["webhooks", "replay", "demo"],
+    "mgames verify-draw": ["verify-draw", "demo", "{draw}"],
 }
 """Every command that uses the table, with arguments it would succeed with."""
 
@@ -129,7 +130,8 @@ def files(tmp_path: Path) -> dict[str, str]:
     campaign = demo_doc()  # the stored campaign again: a started campaign keeps its prizes
     campaign["games"] = campaign["games"] | {"partner-coupon": {"partners": PARTNERS}}
     (tmp_path / "campaign.yaml").write_text(json.dumps(campaign))
-    return found | {"binary": str(tmp_path / "campaign.bin"), "missing": str(tmp_path / "nope.yaml"),
+    return found | {"draw": "20261123040000" + "0" * 12,  # `stored` puts a real draw's id here
+                    "binary": str(tmp_path / "campaign.bin"), "missing": str(tmp_path / "nope.yaml"),
                     "tmp": str(tmp_path), "invalid": str(tmp_path / "invalid.yaml"),
                     "campaign": str(tmp_path / "campaign.yaml")}
 
@@ -154,11 +156,17 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def stored(apply: Apply, local_dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The demo campaign with the partners; the options reaching its table."""
+def stored(apply: Apply, local_dynamodb: Any, monkeypatch: pytest.MonkeyPatch,
+           files: dict[str, str]) -> list[str]:
+    """The demo campaign with the partners and a wheel draw (its day long over by the real
+    clock, `files["draw"]`); the options reaching its table."""
     doc = demo_doc()
     doc["games"] = doc["games"] | {"partner-coupon": {"partners": PARTNERS}}
     apply(doc)
+    drawn = GameClient("lucky-wheel").call("POST", "/campaigns/demo/draws", member="verifier",
+                                           key="cli-verify-0001")
+    assert drawn.status == 201, drawn
+    files["draw"] = str(drawn.body["draw_id"])
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", local_dynamodb.endpoint_url)
     monkeypatch.setenv("MGAMES_TABLE", "mgames-test")
     return ["--endpoint", local_dynamodb.endpoint_url, "--table", "mgames-test"]
