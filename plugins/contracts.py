@@ -54,9 +54,16 @@ class GameConfig(Frozen):
         starts being counted, so the new budget shards take it off)."""
         return 0
 
-    def webhooks(self) -> tuple[WebhookEndpoint, ...]:
-        """Webhook endpoints the game's own parties configure (a partner's), each scoped to
-        what concerns them (`coupon_types`); their ids must not clash with the campaign's."""
+    def webhooks(self, managed: Mapping[str, tuple[WebhookEndpoint, ...]] | None = None
+                 ) -> tuple[WebhookEndpoint, ...]:
+        """Webhook endpoints the game's own parties configure (a partner's), in the file or
+        themselves (`managed`: party id -> its own endpoints, `plugins.webhooks.managed`),
+        each scoped to what concerns them (`coupon_types`); their ids must not clash with
+        the campaign's."""
+        return ()
+
+    def parties(self) -> tuple[str, ...]:
+        """The ids of the game's parties that may manage their own webhook endpoints."""
         return ()
 
 

@@ -12,23 +12,35 @@ from pydantic import Field, HttpUrl, field_validator
 from plugins.outbound import check_url
 from plugins.types import Frozen, Slug
 
-__all__ = ["EVENTS", "Event", "WebhookEndpoint"]
+__all__ = ["EVENTS", "Event", "OwnEndpoint", "WebhookEndpoint"]
 
 Event = Literal["reward.issued", "coupon.redeemed", "booking.verified", "stock.exhausted",
                 "budget.80", "budget.100", "game.switched"]
 EVENTS: tuple[str, ...] = get_args(Event)
 
 
-class WebhookEndpoint(Frozen):
-    """One receiver of the campaign's events, each delivery signed with its secrets."""
+class OwnEndpoint(Frozen):
+    """Where and what a receiver hears, as a party managing its own endpoints sends it (the
+    platform keeps its secret, `plugins.webhooks.managed`)."""
 
     id: Slug = Field(description="unique within the campaign; part of every delivery's id")
     url: HttpUrl = Field(description="https, a public host (http and loopback only locally)")
     events: tuple[Event, ...] = Field(min_length=1, description="the events it receives")
+    timeout_seconds: float = Field(default=5, gt=0, le=10, description="per delivery attempt")
+
+    @field_validator("url")
+    @classmethod
+    def _public(cls, value: HttpUrl) -> HttpUrl:
+        check_url(str(value))  # https, a public host (plugins/outbound.py)
+        return value
+
+
+class WebhookEndpoint(OwnEndpoint):
+    """One receiver of the campaign's events, each delivery signed with its secrets."""
+
     secret_ref: str = Field(max_length=256, pattern=r"^mgames/webhooks/[A-Za-z0-9/_+=.@-]+$",
                             description="the Secrets Manager secret (under mgames/webhooks/, all "
                                         "the worker may read) holding its whsec_ secrets")
-    timeout_seconds: float = Field(default=5, gt=0, le=10, description="per delivery attempt")
     coupon_types: tuple[str, ...] = Field(default=(), max_length=100, description="only the "
                                           "events of coupons of these types; none: every event")
 
@@ -36,9 +48,3 @@ class WebhookEndpoint(Frozen):
         """Whether this endpoint listens to an event of `event_type` about `data`."""
         return event_type in self.events and (not self.coupon_types
                                               or data.get("type_id") in self.coupon_types)
-
-    @field_validator("url")
-    @classmethod
-    def _public(cls, value: HttpUrl) -> HttpUrl:
-        check_url(str(value))  # https, a public host (plugins/outbound.py)
-        return value

@@ -8,6 +8,7 @@ the campaign's worst case (`max_cost`) is the brand's share of what each partner
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Literal
 
@@ -17,12 +18,20 @@ from plugins.contracts import Campaign, GameConfig
 from plugins.issuance.coupon import CouponFace, CouponSpec
 from plugins.outbound import check_url
 from plugins.types import Frozen, Money, PositiveInt, Slug
-from plugins.webhook_endpoints import WebhookEndpoint
+from plugins.webhook_endpoints import OwnEndpoint, WebhookEndpoint
 
-__all__ = ["GAME", "Partner", "PartnerCouponConfig", "PartnerCouponType", "partner_coupon_of"]
+__all__ = ["GAME", "PARTNER_EVENTS", "Partner", "PartnerCouponConfig", "PartnerCouponType",
+           "partner_coupon_of", "partner_events_only"]
 
 GAME = "partner-coupon"
 PARTNER_EVENTS = ("reward.issued", "coupon.redeemed")
+
+
+def partner_events_only(hooks: Iterable[OwnEndpoint]) -> None:
+    """ValueError unless every endpoint hears only of a partner's coupons."""
+    told = {event for hook in hooks for event in hook.events} - set(PARTNER_EVENTS)
+    if told:
+        raise ValueError(f"a partner hears of its coupons only, not {', '.join(sorted(told))}")
 
 
 class PartnerCouponType(CouponFace, Frozen):
@@ -83,16 +92,16 @@ class Partner(Frozen):
     @field_validator("webhooks")
     @classmethod
     def _its_coupons_only(cls, value: tuple[WebhookEndpoint, ...]) -> tuple[WebhookEndpoint, ...]:
-        told = {event for hook in value for event in hook.events} - set(PARTNER_EVENTS)
-        if told:
-            raise ValueError(f"a partner hears of its coupons only, not {', '.join(sorted(told))}")
+        partner_events_only(value)
         return value
 
-    def endpoints(self) -> tuple[WebhookEndpoint, ...]:
-        """Its webhook endpoints, scoped to its coupons' types, their ids under its own."""
+    def endpoints(self, own: tuple[WebhookEndpoint, ...] = ()) -> tuple[WebhookEndpoint, ...]:
+        """Its webhook endpoints (the file's, then `own`, those it manages itself), scoped to
+        its coupons' types and their events, their ids under its own."""
         types = tuple(c.coupon_spec(self.id).type_id for c in self.coupons)
-        return tuple(hook.model_copy(update={"id": f"{self.id}-{hook.id}"[:63], "coupon_types": types})
-                     for hook in self.webhooks)  # validated as the partner wrote them
+        return tuple(hook.model_copy(update={"id": f"{self.id}-{hook.id}"[:63], "coupon_types": types,
+                                             "events": tuple(e for e in hook.events if e in PARTNER_EVENTS)})
+                     for hook in (*self.webhooks, *own))  # validated as the partner wrote them
 
     def coupon(self, type_id: str) -> PartnerCouponType | None:
         return next((c for c in self.coupons if c.type_id == type_id), None)
@@ -124,9 +133,14 @@ class PartnerCouponConfig(GameConfig):
                 return partner, coupon
         return None
 
-    def webhooks(self) -> tuple[WebhookEndpoint, ...]:
-        """Every partner's own webhook endpoints (docs/webhooks.md)."""
-        return tuple(hook for partner in self.partners for hook in partner.endpoints())
+    def webhooks(self, managed: Mapping[str, tuple[WebhookEndpoint, ...]] | None = None
+                 ) -> tuple[WebhookEndpoint, ...]:
+        """Every partner's own webhook endpoints, in the file or its own (docs/webhooks.md)."""
+        return tuple(hook for partner in self.partners
+                     for hook in partner.endpoints((managed or {}).get(partner.id, ())))
+
+    def parties(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.partners)
 
     def partner(self, partner_id: str) -> Partner | None:
         return next((p for p in self.partners if p.id == partner_id), None)

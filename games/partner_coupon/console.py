@@ -1,6 +1,6 @@
 """The partners' console routes, under `/partners/{partner_id}` (signed, see
 `plugins.console.partners`): upload code pools, read the settlement, redeem a co-branded
-coupon at the partner's counter."""
+coupon at the partner's counter, manage its own webhook endpoints (docs/webhooks.md)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from typing import Literal
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from games.partner_coupon.config import partner_coupon_of
+from games.partner_coupon.config import partner_coupon_of, partner_events_only
 from games.partner_coupon.errors import (
     CodesInvalidError,
     CouponTypeNotFoundError,
     DuplicateCodesError,
     PartnerNotFoundError,
+    WebhooksInvalidError,
 )
 from games.partner_coupon.pool import parse_codes, upload_pool
 from games.partner_coupon.settlement import settlement as settle
@@ -22,19 +23,24 @@ from plugins.clock import stamp
 from plugins.console.contract import documented
 from plugins.console.partners import partner_view
 from plugins.console.web import Call, json_response, outcome_response
+from plugins.contracts import Campaign
 from plugins.errors import (
     CampaignNotFoundError,
+    ConflictError,
     CouponNotFoundError,
     CouponNotRedeemableError,
     FraudBlockedError,
     GameNotEnabledError,
     IdempotencyKeyReusedError,
+    SecretUnavailableError,
 )
 from plugins.idempotency import operation
 from plugins.issuance.coupon import find_coupon, redeem
 from plugins.issuance.redemption import ORDER_ERRORS, Order, check_redeemable
 from plugins.runtime import runtime
 from plugins.types import MoneyText, money
+from plugins.webhook_endpoints import OwnEndpoint
+from plugins.webhooks.managed import party_secret, read_own, replace_own
 
 console = Blueprint(__name__)
 PARTNER_ERRORS = (CampaignNotFoundError, PartnerNotFoundError, GameNotEnabledError)
@@ -176,3 +182,62 @@ def redemption(call: Call, partner_id: str, campaign_id: str) -> Response:
         "redeemed_at": stamp(now, campaign.config.zone),
         "order_amount": None if amount is None else money(amount)}, once,
         by=f"partner:{partner_id}", order_amount=amount))
+
+
+class OwnWebhooks(Body):
+    endpoints: tuple[OwnEndpoint, ...] = Field(max_length=5, description="the whole new list (none: "
+                                               "remove them); events: reward.issued, coupon.redeemed")
+
+
+class OwnWebhooksAnswer(BaseModel):
+    campaign_id: str
+    partner: str
+    endpoints: list[OwnEndpoint] = Field(description="as written; deliveries name them `<partner>-<id>`")
+    version: int = Field(description="0: none written yet; each replacement adds one")
+    secret: str | None = Field(default=None, description="the write's only: the whsec_ secret signing every "
+                               "delivery to these endpoints (kept by the platform, never in a GET)")
+
+
+def _partner_campaign(partner_id: str, campaign_id: str) -> Campaign:
+    campaign = runtime.configs.get(campaign_id)
+    if partner_coupon_of(campaign).partner(partner_id) is None:
+        raise PartnerNotFoundError(f"campaign {campaign_id!r} has no partner {partner_id!r}")
+    return campaign
+
+
+@console.route("/partners/{partner_id}/campaigns/{campaign_id}/webhooks", methods=["GET"])
+@documented("partner", "The partner's own webhook endpoints in the campaign (never the secret)",
+            answer=OwnWebhooksAnswer, raises=PARTNER_ERRORS)
+@partner_view(console)
+def own_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
+    _partner_campaign(partner_id, campaign_id)
+    return json_response(200, {"campaign_id": campaign_id, "partner": partner_id,
+                               **read_own(campaign_id, partner_id)})
+
+
+@console.route("/partners/{partner_id}/campaigns/{campaign_id}/webhooks", methods=["POST"])
+@documented("partner", "Replace the partner's own webhook endpoints; answers their signing secret",
+            body=OwnWebhooks, answer=OwnWebhooksAnswer,
+            raises=(*PARTNER_ERRORS, WebhooksInvalidError, ConflictError, IdempotencyKeyReusedError,
+                    SecretUnavailableError))
+@partner_view(console)
+def replace_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
+    """Replace the list, once per `Idempotency-Key`; the answer carries the partner's secret
+    for the campaign (created on its first write, the same afterwards)."""
+    body = call.body(OwnWebhooks)
+    campaign = _partner_campaign(partner_id, campaign_id)
+    ids = [f"{partner_id}-{hook.id}"[:63] for hook in body.endpoints]
+    taken = {hook.id for hook in campaign.config.webhooks} | {
+        hook.id for game in campaign.games.values() for hook in game.webhooks()}
+    try:
+        partner_events_only(body.endpoints)
+        if len(set(ids)) != len(ids) or taken & set(ids):
+            raise ValueError(f"endpoint ids must be unique, and not one of {sorted(taken)}")
+    except ValueError as exc:
+        raise WebhooksInvalidError(str(exc)) from None
+    secret, now = party_secret(campaign_id, partner_id), runtime.clock()
+    once = operation(f"partner:{partner_id}", "partners/webhooks", call.key,
+                     body.model_dump(mode="json") | {"campaign_id": campaign_id}, now, campaign_id,
+                     campaign.version, campaign.config.zone)
+    return outcome_response(200, replace_own(campaign_id, partner_id, body.endpoints, now, once),
+                            secret=secret)

@@ -32,3 +32,8 @@ class PartnerExhaustedError(GameError, code="PARTNER_EXHAUSTED", status=409):
 class ClaimLimitError(GameError, code="CLAIM_LIMIT_REACHED", status=409):
     """The member already claimed as many of this coupon as allowed (today or in all), or the
     anti-harassment rules refuse it."""
+
+
+class WebhooksInvalidError(GameError, code="WEBHOOKS_INVALID", status=422):
+    """A partner's own endpoints hear of more than its coupons, repeat an id, or take one the
+    campaign's endpoints already use."""

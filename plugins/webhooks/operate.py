@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from plugins.aggregates import Change
@@ -18,6 +19,7 @@ from plugins.timebox import UNBOUNDED, Deadline
 from plugins.webhook_endpoints import WebhookEndpoint
 from plugins.webhooks.delivery import deliver_due
 from plugins.webhooks.events import events_of
+from plugins.webhooks.managed import managed_endpoints
 from plugins.webhooks.outbox import ID_PREFIX, QUEUE_SHARDS, DeliveryItem, finished_key, queue_key, record
 
 __all__ = ["deliver_webhooks", "every_delivery", "list_deliveries", "record_events", "replay"]
@@ -26,7 +28,8 @@ logger = logging.getLogger(__name__)
 
 
 def _hooks(campaign_id: str) -> tuple[WebhookEndpoint, ...]:
-    """The campaign's endpoints, and those its games' own parties configure (a partner's)."""
+    """The campaign's endpoints, and those its games' own parties (a partner) configure in the
+    file or manage themselves (one BatchGetItem: callers keep the answer for a batch or a run)."""
     try:
         campaign = runtime.configs.get(campaign_id)
     except CampaignNotFoundError:
@@ -37,11 +40,10 @@ def _hooks(campaign_id: str) -> tuple[WebhookEndpoint, ...]:
         # rather than the stream of every campaign held up behind them
         logger.exception("the games' webhooks cannot be read", extra={"campaign": campaign_id})
         games = []
-    return (*campaign.config.webhooks, *(hook for game in games for hook in game.webhooks()))
-
-
-def _endpoint(campaign_id: str, endpoint_id: str) -> WebhookEndpoint | None:
-    return next((hook for hook in _hooks(campaign_id) if hook.id == endpoint_id), None)
+    own = managed_endpoints(campaign_id, {party for game in games for party in game.parties()})
+    found = [*campaign.config.webhooks, *(hook for game in games for hook in game.webhooks(own))]
+    ids = [hook.id for hook in found]  # a party's own endpoint never shadows one of the file
+    return tuple(hook for n, hook in enumerate(found) if hook.id not in ids[:n])
 
 
 def _shards(campaign_id: str, name: str) -> list[tuple[int, int]]:
@@ -52,17 +54,23 @@ def _shards(campaign_id: str, name: str) -> list[tuple[int, int]]:
 
 
 def record_events(changes: Iterable[Change], now: datetime) -> int:
-    """Queue every event of `changes` for the endpoints listening to it; how many new deliveries."""
-    def wanted(campaign_id: str, event_type: str) -> bool:
-        return any(event_type in hook.events for hook in _hooks(campaign_id))  # data: `record` sees it
+    """Queue every event of `changes` for the endpoints listening to it; how many new deliveries.
+    Each campaign's endpoints are read once for the batch."""
+    hooks = cache(_hooks)
 
-    return sum(record(event, _hooks(event.campaign_id), now)
+    def wanted(campaign_id: str, event_type: str) -> bool:
+        return any(event_type in hook.events for hook in hooks(campaign_id))  # data: `record` sees it
+
+    return sum(record(event, hooks(event.campaign_id), now)
                for change in changes for event in events_of(change, wanted, _shards))
 
 
 def deliver_webhooks(now: datetime, deadline: Deadline = UNBOUNDED) -> int:
-    """The worker's job: one attempt for every due delivery (`plugins.webhooks.delivery`)."""
-    return deliver_due(now, _endpoint, deadline)
+    """The worker's job: one attempt for every due delivery (`plugins.webhooks.delivery`), each
+    campaign's endpoints read once for the run."""
+    hooks = cache(_hooks)
+    return deliver_due(now, lambda campaign_id, endpoint_id: next(
+        (hook for hook in hooks(campaign_id) if hook.id == endpoint_id), None), deadline)
 
 
 def _view(item: DeliveryItem) -> dict[str, Any]:

@@ -20,10 +20,13 @@ import os
 
 from plugins.errors import SecretUnavailableError
 
-__all__ = ["PREFIX", "endpoint_secrets", "parse_secrets", "sign", "signed_headers"]
+__all__ = ["LOCAL_ISSUED", "PREFIX", "endpoint_secrets", "parse_secrets", "sign", "signed_headers"]
 
 PREFIX = "whsec_"
 MIN_KEY_BYTES = 24
+LOCAL_ISSUED: dict[str, str] = {}
+"""Beside `MGAMES_WEBHOOK_SECRETS`: the secrets the platform created locally for parties
+(`plugins.webhooks.managed`); the local stack runs its console and worker in one process."""
 
 
 def parse_secrets(text: str) -> list[bytes]:
@@ -48,7 +51,7 @@ def endpoint_secrets(secret_ref: str) -> list[bytes]:
     """The keys `secret_ref` names, or SecretUnavailableError (missing, unreadable, malformed)."""
     local = os.environ.get("MGAMES_WEBHOOK_SECRETS")
     if local is not None:
-        text = json.loads(local).get(secret_ref)
+        text = json.loads(local).get(secret_ref) or LOCAL_ISSUED.get(secret_ref)
     else:
         from plugins.secret_store import read_secret  # boto3 only where deliveries are signed
 

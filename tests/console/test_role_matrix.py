@@ -46,6 +46,7 @@ BODIES: dict[str, Any] = {
     "/bookings/verify": {"campaign_id": "demo", "code": "ABCD2345"},
     "/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}": {
         "upload_id": "up-1", "format": "csv", "codes": "code\nMATRIX0001\n"},
+    "/partners/{partner_id}/campaigns/{campaign_id}/webhooks": {"endpoints": []},
 }
 
 

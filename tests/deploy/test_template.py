@@ -209,6 +209,7 @@ TABLE = json.dumps({"Fn::GetAtt": ["GamesTable", "Arn"]})
 LAMBDA_BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 WEBHOOK_SECRETS = ("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:"
                    "secret:mgames/webhooks/*")
+PARTY_SECRETS = WEBHOOK_SECRETS.replace("/*", "/parties/*")
 
 
 @pytest.mark.parametrize(("role", "table_actions", "secrets"), [
@@ -216,9 +217,10 @@ WEBHOOK_SECRETS = ("arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::A
                                                         "DrawSeedSecret"})
       for fn in GAME_FUNCTIONS],
     # the console holds no player key: it refuses player tokens unverified; it reads the draw
-    # seeds' key to publish the commitments (and past days' seeds) in a disclosure
+    # seeds' key to publish the commitments (and past days' seeds) in a disclosure; it creates
+    # and reads the secrets of partners' own webhook endpoints (only those, test below)
     ("ConsoleFunctionRole", CONSOLE_ACTIONS, {"ConsoleKeysSecret", "PartnerKeysSecret",
-                                              "DrawSeedSecret"}),
+                                              "DrawSeedSecret", PARTY_SECRETS}),
     # the worker signs webhook deliveries: only the secrets under mgames/webhooks/
     ("WorkerFunctionRole", WORKER_ACTIONS, {WEBHOOK_SECRETS}),
 ])
@@ -233,6 +235,8 @@ def test_iam_is_least_privilege(
     read_secrets = {json.loads(r).get("Ref") or json.loads(r)["Fn::Sub"]
                     for r in granted.pop("secretsmanager:GetSecretValue", ())}
     assert read_secrets == secrets
+    created = {json.loads(r)["Fn::Sub"] for r in granted.pop("secretsmanager:CreateSecret", ())}
+    assert created == ({PARTY_SECRETS} if role == "ConsoleFunctionRole" else set())
     assert set(granted) == dynamodb  # nothing else, no wildcard
     # besides ours (read above), only the SAM default that lets the function write its logs
     aws_managed = [arn for arn in translated["Resources"][role]["Properties"]["ManagedPolicyArns"]

@@ -39,10 +39,8 @@ def partners_doc(receiver: Receiver, cafe: Receiver,
     return pc_doc(partners) | {"webhooks": hooked(receiver, ("reward.issued",))["webhooks"]}
 
 
-def test_a_partner_hears_of_its_own_coupons_only(
-        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver,
-        cafe: Receiver) -> None:
-    apply(partners_doc(receiver, cafe))
+def issue_and_redeem(aggregate: Callable[[], int], clock: list[datetime]) -> None:
+    """Alice claims the cafe's coupon and redeems it, bob claims the tea house's; all delivered."""
     load(5)
     upload_pool(runtime.configs.get("demo"), "teahouse", "tea-5", "up-tea", codes(5, "TEA"), NOW)
     client = GameClient("partner-coupon")
@@ -51,6 +49,13 @@ def test_a_partner_hears_of_its_own_coupons_only(
     redeem_coupon("alice", mine.body["coupon"]["coupon_id"], clock[0])
     aggregate()
     drain_until_done(clock)
+
+
+def test_a_partner_hears_of_its_own_coupons_only(
+        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver,
+        cafe: Receiver) -> None:
+    apply(partners_doc(receiver, cafe))
+    issue_and_redeem(aggregate, clock)
     told = sorted((body["type"], body["data"]["member_id"]) for _, _, body in cafe.seen)
     assert told == [("coupon.redeemed", "alice"), ("reward.issued", "alice")]
     assert all(signed for _, signed, _ in cafe.seen)

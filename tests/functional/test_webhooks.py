@@ -33,6 +33,7 @@ class Receiver:
     def __init__(self) -> None:
         self.script: list[str] = []
         self.seen: list[tuple[str, bool, dict[str, Any]]] = []  # id, signature ok, body
+        self.raw: list[tuple[dict[str, str], bytes]] = []  # headers, body: to verify other secrets
         self.lock = threading.Lock()
         receiver = self
 
@@ -42,6 +43,7 @@ class Receiver:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with receiver.lock:
                     step = receiver.script.pop(0) if receiver.script else "ok"
+                    receiver.raw.append((headers, body))
                     receiver.seen.append((headers["webhook-id"], verify(OLD, headers, body)
                                           and verify(NEW, headers, body), json.loads(body)))
                 time.sleep({"slow": 0.3, "hang": 2.0}.get(step, 0))

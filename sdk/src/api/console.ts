@@ -101,6 +101,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{campaign_id}/disclosure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The campaign's public disclosure: organiser, period, prizes, odds, terms */
+        get: operations["public_disclosure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{campaign_id}/games/{game}/disable": {
         parameters: {
             query?: never;
@@ -372,6 +389,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/partners/{partner_id}/campaigns/{campaign_id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's own webhook endpoints in the campaign (never the secret) */
+        get: operations["own_webhooks"];
+        put?: never;
+        /** Replace the partner's own webhook endpoints; answers their signing secret */
+        post: operations["replace_webhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -528,6 +563,137 @@ export interface components {
              * @default null
              */
             campaign_id: string | null;
+        };
+        /** DayCommitment */
+        DayCommitment: {
+            /**
+             * Day
+             * @description the campaign's local day, YYYY-MM-DD
+             */
+            day: string;
+            /**
+             * Commitment
+             * @description SHA-256 of the day's seed, hex: published before the day
+             */
+            commitment: string;
+            /**
+             * Seed
+             * @description the seed, hex, once the day is over; null until then
+             */
+            seed: string | null;
+        };
+        /** DisclosedPeriod */
+        DisclosedPeriod: {
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Timezone */
+            timezone: string;
+        };
+        /** DisclosedPool */
+        DisclosedPool: {
+            /** Game */
+            game: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Pool */
+            pool: string;
+            /**
+             * How
+             * @description how its prizes are won: drawn with the odds, or given while they last
+             */
+            how: string;
+            /** Prizes */
+            prizes: components["schemas"]["DisclosedPrize"][];
+            /**
+             * Odds Percent By Tier
+             * @description a member tier's own odds
+             */
+            odds_percent_by_tier: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+        };
+        /** DisclosedPrize */
+        DisclosedPrize: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Value
+             * @description its market value: the higher of its value and cost
+             * @example 2.00
+             */
+            value: string;
+            /**
+             * Quantity
+             * @description units in total; null = unlimited
+             */
+            quantity: number | null;
+            /**
+             * Per Member Cap
+             * @description most one member may win; null = no cap
+             */
+            per_member_cap: number | null;
+            /**
+             * Odds Percent
+             * @description chance per draw, percent; null when not drawn
+             */
+            odds_percent: string | null;
+            /**
+             * Fallback
+             * @description given when the drawn prize cannot be
+             */
+            fallback: boolean;
+        };
+        /**
+         * Disclosure
+         * @description The public disclosure of a campaign (docs/compliance.md).
+         */
+        Disclosure: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Version
+             * @description the config version it is generated from
+             */
+            version: number;
+            /** Organiser */
+            organiser: string | null;
+            /** Contact */
+            contact: string | null;
+            period: components["schemas"]["DisclosedPeriod"];
+            /** Redemption Terms */
+            redemption_terms: string | null;
+            /**
+             * Stock May Extend
+             * @description a started campaign may still add stock
+             */
+            stock_may_extend: boolean;
+            /**
+             * Prize Value Limit
+             * @description the legal limit on a drawn prize's value
+             * @example 2.00
+             */
+            prize_value_limit: string;
+            /** Prize Pools */
+            prize_pools: components["schemas"]["DisclosedPool"][];
+            /**
+             * Commitments
+             * @description each local day's draw-seed commitment, and its seed once the day is over (docs/verifiable-draws.md)
+             */
+            commitments: components["schemas"]["DayCommitment"][];
         };
         /** Switched */
         Switched: {
@@ -832,11 +998,17 @@ export interface components {
         };
         /** Deliveries */
         Deliveries: {
+            /**
+             * Next Cursor
+             * @description send as `cursor` for the next page
+             * @default null
+             */
+            next_cursor: string | null;
             /** Campaign Id */
             campaign_id: string;
             /**
              * Deliveries
-             * @description oldest first
+             * @description the first page: the oldest pending ones, then finished ones (delivered, dead) in id order
              */
             deliveries: components["schemas"]["Delivery"][];
         };
@@ -846,7 +1018,7 @@ export interface components {
             campaign_id: string;
             /**
              * Queued
-             * @description the deliveries queued again, from a first attempt
+             * @description the deliveries queued again, from a first attempt (at most 100: send again for more)
              */
             queued: string[];
         };
@@ -1095,6 +1267,66 @@ export interface components {
             cost_redeemed: components["schemas"]["CostSplit"];
             /** @description the partner's running counters, as issuance checks them */
             tally: components["schemas"]["Tally"];
+        };
+        /**
+         * OwnEndpoint
+         * @description Where and what a receiver hears, as a party managing its own endpoints sends it (the
+         *     platform keeps its secret, `plugins.webhooks.managed`).
+         */
+        OwnEndpoint: {
+            /**
+             * Id
+             * @description unique within the campaign; part of every delivery's id
+             */
+            id: string;
+            /**
+             * Url
+             * Format: uri
+             * @description https, a public host (http and loopback only locally)
+             */
+            url: string;
+            /**
+             * Events
+             * @description the events it receives
+             */
+            events: ("reward.issued" | "coupon.redeemed" | "booking.verified" | "stock.exhausted" | "budget.80" | "budget.100" | "game.switched")[];
+            /**
+             * Timeout Seconds
+             * @description per delivery attempt
+             * @default 5
+             */
+            timeout_seconds: number;
+        };
+        /** OwnWebhooksAnswer */
+        OwnWebhooksAnswer: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Partner */
+            partner: string;
+            /**
+             * Endpoints
+             * @description as written; deliveries name them `<partner>-<id>`
+             */
+            endpoints: components["schemas"]["OwnEndpoint"][];
+            /**
+             * Version
+             * @description 0: none written yet; each replacement adds one
+             */
+            version: number;
+            /**
+             * Secret
+             * @description the write's only: the whsec_ secret signing every delivery to these endpoints (kept by the platform, never in a GET)
+             * @default null
+             */
+            secret: string | null;
+        };
+        /** OwnWebhooks */
+        OwnWebhooks: {
+            /**
+             * Endpoints
+             * @description the whole new list (none: remove them); events: reward.issued, coupon.redeemed
+             */
+            endpoints: components["schemas"]["OwnEndpoint"][];
         };
     };
     responses: never;
@@ -2004,6 +2236,110 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    public_disclosure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
                             message: string;
                         };
                     };
@@ -3260,6 +3596,10 @@ export interface operations {
             query?: {
                 /** @description only this state: pending, delivered or dead */
                 state?: string;
+                /** @description items per page, 1 to 100 (50 by default) */
+                limit?: string;
+                /** @description the `next_cursor` of the page before */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -4298,6 +4638,371 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    own_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnWebhooksAnswer"];
+                };
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `NONCE_REUSED`: The nonce was used before with this key: a replay.
+             *     - `PARTNER_AUTH_MISSING`: A partner call lacks one of the signature headers.
+             *     - `REQUEST_EXPIRED`: The request's timestamp is more than five minutes from now.
+             *     - `SIGNATURE_INVALID`: Unknown API key, or the signature does not match the request.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `CONFLICT`: A concurrent change won the race; retrying the same request is safe. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CONFLICT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    replace_webhooks: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description unique per write; a retry sends it again and gets the first answer
+                 * @example apply-20261123-0001
+                 */
+                "Idempotency-Key": string;
+            };
+            path: {
+                partner_id: string;
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OwnWebhooks"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnWebhooksAnswer"];
+                };
+            };
+            /**
+             * @description - `IDEMPOTENCY_KEY_MISSING`: A state-changing call came without an `Idempotency-Key` header.
+             *     - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract.
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_MISSING" | "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `NONCE_REUSED`: The nonce was used before with this key: a replay.
+             *     - `PARTNER_AUTH_MISSING`: A partner call lacks one of the signature headers.
+             *     - `REQUEST_EXPIRED`: The request's timestamp is more than five minutes from now.
+             *     - `SIGNATURE_INVALID`: Unknown API key, or the signature does not match the request.
+             */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NONCE_REUSED" | "PARTNER_AUTH_MISSING" | "REQUEST_EXPIRED" | "SIGNATURE_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             *     - `PARTNER_NOT_FOUND`: The campaign has no partner with this id.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED" | "PARTNER_NOT_FOUND";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `CONFLICT`: A concurrent change won the race; retrying the same request is safe. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["ConflictRetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CONFLICT";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `IDEMPOTENCY_KEY_REUSED`: The key was used before for a different request body.
+             *     - `WEBHOOKS_INVALID`: A partner's own endpoints hear of more than its coupons, repeat an id, or take one the campaign's endpoints already use.
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED" | "WEBHOOKS_INVALID";
                             message: string;
                         };
                     };

@@ -1,0 +1,109 @@
+"""Endpoints a game's party (a partner) manages itself through its API, beside those of the
+campaign file: one item per campaign and party (`C#<campaign>#WHP`, the party's id), replaced
+whole by a conditional write, read by the aggregator and the worker in one BatchGetItem for
+all of a campaign's parties (never on a player's request).
+
+The party never sends a secret: the platform generates one `whsec_` secret per campaign and
+party, keeps it in Secrets Manager under `mgames/webhooks/parties/<party>/<campaign>` (where
+the worker may read it, like every webhook secret) and answers it to the party's own writes
+only; it is created once (`CreateSecret` fails if it exists, so concurrent first writes
+agree) and never stored in the table. With `MGAMES_WEBHOOK_SECRETS` set (the local stack,
+the tests) they are kept in the process instead (`LOCAL_ISSUED`).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UTCDateTimeAttribute
+
+from plugins.errors import ConflictError, SecretUnavailableError
+from plugins.idempotency import ActionResult, Operation, commit_once
+from plugins.store import BaseItem, Transaction, TransactionCancelledError, get_many, register_model
+from plugins.webhook_endpoints import OwnEndpoint, WebhookEndpoint
+from plugins.webhooks.signing import LOCAL_ISSUED, PREFIX
+
+__all__ = ["ManagedHooksItem", "managed_endpoints", "party_secret", "read_own", "replace_own", "secret_ref"]
+KEY_BYTES = 32
+
+
+class ManagedHooksItem(BaseItem):
+    """A party's own endpoints in a campaign (`OwnEndpoint`s as JSON), versioned."""
+
+    endpoints = JSONAttribute(default=list)
+    version = NumberAttribute(default=0)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+register_model(ManagedHooksItem)
+
+
+def managed_key(campaign_id: str, party: str) -> tuple[str, str]:
+    return f"C#{campaign_id}#WHP", party
+
+
+def secret_ref(campaign_id: str, party: str) -> str:
+    return f"mgames/webhooks/parties/{party}/{campaign_id}"
+
+
+def _endpoints(campaign_id: str, party: str, raw: Iterable[dict[str, Any]]) -> tuple[WebhookEndpoint, ...]:
+    return tuple(WebhookEndpoint(**hook, secret_ref=secret_ref(campaign_id, party)) for hook in raw)
+
+
+def managed_endpoints(campaign_id: str, parties: Iterable[str]) -> dict[str, tuple[WebhookEndpoint, ...]]:
+    """Every party's own endpoints in the campaign: one BatchGetItem (none without parties)."""
+    wanted = [(ManagedHooksItem, *managed_key(campaign_id, party)) for party in parties]
+    found = get_many(wanted) if wanted else []
+    return {str(item.sk): _endpoints(campaign_id, str(item.sk), item.endpoints)
+            for item in found if isinstance(item, ManagedHooksItem) and item.endpoints}
+
+
+def read_own(campaign_id: str, party: str) -> dict[str, Any]:
+    """The party's own endpoints and their version (0: none written yet); one GetItem."""
+    try:
+        item = ManagedHooksItem.get(*managed_key(campaign_id, party), consistent_read=True)
+    except ManagedHooksItem.DoesNotExist:
+        return {"endpoints": [], "version": 0}
+    return {"endpoints": list(item.endpoints), "version": int(item.version)}
+
+
+def replace_own(campaign_id: str, party: str, hooks: tuple[OwnEndpoint, ...], now: datetime,
+                op: Operation) -> ActionResult:
+    """Replace the party's endpoints, conditional on the version read (a concurrent change:
+    409 CONFLICT), with `op`'s idempotency record: a retry of its key answers the first."""
+    current = read_own(campaign_id, party)
+    raw = [hook.model_dump(mode="json") for hook in hooks]
+    version = current["version"] + 1
+    result = {"campaign_id": campaign_id, "partner": party, "endpoints": raw, "version": version}
+    tx = Transaction()
+    condition = (ManagedHooksItem.pk.does_not_exist() if current["version"] == 0
+                 else ManagedHooksItem.version == current["version"])
+    tx.put("hooks", ManagedHooksItem(*managed_key(campaign_id, party), endpoints=raw, version=version,
+                                     updated_at=now), condition)
+    try:
+        return commit_once(tx, result, op)
+    except TransactionCancelledError:
+        raise ConflictError("the endpoints changed meanwhile; read them and retry") from None
+
+
+def party_secret(campaign_id: str, party: str) -> str:
+    """The party's `whsec_` secret in the campaign, created on first use."""
+    ref = secret_ref(campaign_id, party)
+    fresh = PREFIX + base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
+    if os.environ.get("MGAMES_WEBHOOK_SECRETS") is not None:  # the local stack, the tests
+        return LOCAL_ISSUED.setdefault(ref, fresh)
+    from plugins.secret_store import provider, read_secret  # boto3 only where a party writes
+
+    client = provider().client
+    try:
+        client.create_secret(Name=ref, SecretString=fresh)
+    except client.exceptions.ResourceExistsException:
+        return read_secret(ref)
+    except Exception as exc:  # throttled, denied, unreachable: the partner retries later
+        raise SecretUnavailableError(f"the webhook secret cannot be created: {type(exc).__name__}") from None
+    return fresh
