@@ -14,14 +14,16 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
-from plugins.webhooks.managed import ManagedHooksItem
-from tests.conftest import Apply
+from infra.local.streams import BATCH
+from plugins.webhooks import operate
+from plugins.webhooks.managed import ManagedHooksItem, managed_endpoints
+from tests.conftest import Apply, GameClient
 from tests.console.conftest import Console, code_of
 from tests.console.test_partners import KEYS, Partners
 from tests.functional import test_webhooks
-from tests.functional.test_partner_coupon import COFFEE, PARTNERS, pc_doc
+from tests.functional.test_partner_coupon import COFFEE, PARTNERS, claim, load, pc_doc
 from tests.functional.test_partner_webhooks import issue_and_redeem
-from tests.functional.test_webhooks import Receiver
+from tests.functional.test_webhooks import Receiver, deliveries
 from tests.unit.test_webhook_signing import verify
 
 receiver = test_webhooks.receiver
@@ -42,7 +44,7 @@ def partners(table: str, clock: Any, aggregate: Callable[[], int], apply: Apply,
     KEYS.pop("teahouse")
 
 
-def put(partners: Partners, partner: str, endpoints: list[dict[str, Any]], key: str | None = None,
+def post(partners: Partners, partner: str, endpoints: list[dict[str, Any]], key: str | None = None,
         idempotency: str = "fresh") -> Any:
     path, raw = PATH.format(partner=partner), json.dumps({"endpoints": endpoints}).encode()
     return partners.console.call("POST", path, body=raw.decode(), key=idempotency,
@@ -56,7 +58,7 @@ def hook(receiver: Receiver, **fields: Any) -> dict[str, Any]:
 
 def test_a_partner_hears_signed_of_its_own_coupons_only(
         partners: Partners, clock: list[datetime], receiver: Receiver) -> None:
-    answer = put(partners, "cafe", [hook(receiver)])
+    answer = post(partners, "cafe", [hook(receiver)])
     assert answer.status_code == 200, answer.data
     secret = answer.data["secret"]
     assert secret.startswith("whsec_") and answer.data["version"] == 1
@@ -72,8 +74,8 @@ def test_a_partner_hears_signed_of_its_own_coupons_only(
 
 def test_a_partner_can_neither_read_nor_change_another_partners_endpoints(
         partners: Partners, receiver: Receiver) -> None:
-    assert put(partners, "teahouse", [hook(receiver)]).status_code == 200
-    other = put(partners, "teahouse", [], key="cafe")  # the cafe's key on the tea house's path
+    assert post(partners, "teahouse", [hook(receiver)]).status_code == 200
+    other = post(partners, "teahouse", [], key="cafe")  # the cafe's key on the tea house's path
     assert (other.status_code, code_of(other)) == (403, "FORBIDDEN")
     peek = partners.call("GET", PATH.format(partner="teahouse"), "cafe")
     assert (peek.status_code, code_of(peek)) == (403, "FORBIDDEN")
@@ -87,26 +89,45 @@ def test_a_partner_can_neither_read_nor_change_another_partners_endpoints(
 
 def test_bad_urls_events_and_ids_are_refused_with_a_stable_code(
         partners: Partners, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
-    budget = put(partners, "cafe", [hook(receiver, events=["budget.80"])])
+    budget = post(partners, "cafe", [hook(receiver, events=["budget.80"])])
     assert (budget.status_code, code_of(budget)) == (422, "WEBHOOKS_INVALID")
-    twice = put(partners, "cafe", [hook(receiver), hook(receiver)])
+    twice = post(partners, "cafe", [hook(receiver), hook(receiver)])
     assert (twice.status_code, code_of(twice)) == (422, "WEBHOOKS_INVALID")
     monkeypatch.delenv("MGAMES_OUTBOUND_LOCAL", raising=False)
     for url in ("http://example.com/hook", "https://127.0.0.1/hook", "https://metadata.internal/x"):
-        bad = put(partners, "cafe", [hook(receiver, url=url)])
+        bad = post(partners, "cafe", [hook(receiver, url=url)])
         assert (bad.status_code, code_of(bad)) == (400, "MALFORMED_REQUEST"), url
     assert partners.call("GET", PATH.format(partner="cafe"), "cafe").data["version"] == 0
 
 
 def test_a_retried_key_answers_the_first_result_and_writes_nothing_again(
         partners: Partners, receiver: Receiver) -> None:
-    first = put(partners, "cafe", [hook(receiver)], idempotency="hooks-0001-first")
-    again = put(partners, "cafe", [hook(receiver)], idempotency="hooks-0001-first")
+    first = post(partners, "cafe", [hook(receiver)], idempotency="hooks-0001-first")
+    again = post(partners, "cafe", [hook(receiver)], idempotency="hooks-0001-first")
     assert (first.status_code, again.status_code) == (200, 200) and again.data == first.data
     assert again.headers["Idempotent-Replayed"] == "true"
     assert ManagedHooksItem.get("C#demo#WHP", "cafe").version == 1
-    reused = put(partners, "cafe", [hook(receiver, id="other")], idempotency="hooks-0001-first")
+    reused = post(partners, "cafe", [hook(receiver, id="other")], idempotency="hooks-0001-first")
     assert (reused.status_code, code_of(reused)) == (422, "IDEMPOTENCY_KEY_REUSED")
-    second = put(partners, "cafe", [], idempotency="hooks-0002-second")
+    second = post(partners, "cafe", [], idempotency="hooks-0002-second")
     assert second.data["version"] == 2 and second.data["secret"] == first.data["secret"]
 
+
+
+def test_the_aggregator_reads_the_partners_endpoints_once_a_batch(
+        partners: Partners, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert post(partners, "cafe", [hook(receiver)]).status_code == 200
+    load(5)
+    partners.console.aggregate()
+    reads: list[str] = []
+
+    def counted(campaign_id: str, parties: Any) -> Any:
+        reads.append(campaign_id)
+        return managed_endpoints(campaign_id, parties)
+
+    monkeypatch.setattr(operate, "managed_endpoints", counted)
+    client = GameClient("partner-coupon")
+    assert all(claim(client, member).status == 201 for member in ("alice", "bob", "carol"))
+    records = partners.console.aggregate()
+    assert records > 3 and len(reads) == -(-records // BATCH) == 1  # 3 coupons, one read
+    assert len(deliveries("pending")) == 3
