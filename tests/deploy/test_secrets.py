@@ -202,3 +202,17 @@ def test_the_secrets_manager_client_cannot_outlive_the_function(secrets_only: An
     assert (config.connect_timeout, config.read_timeout) == (1, 1)
     assert config.retries["total_max_attempts"] == 3
     assert _worst_case_seconds(config) < TIMEOUT_SECONDS
+
+
+def test_a_partners_webhook_secret_is_created_once_and_the_worker_reads_it(
+        secrets_only: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from plugins.webhooks.managed import party_secret
+    from plugins.webhooks.signing import endpoint_secrets, parse_secrets
+
+    monkeypatch.delenv("MGAMES_WEBHOOK_SECRETS", raising=False)
+    first = party_secret("demo", "cafe")
+    assert first.startswith("whsec_") and party_secret("demo", "cafe") == first  # not replaced
+    ref = "mgames/webhooks/parties/cafe/demo"
+    assert secrets_only.get_secret_value(SecretId=ref)["SecretString"] == first
+    assert endpoint_secrets(ref) == parse_secrets(first)
+    assert party_secret("demo", "gym") != first
