@@ -65,6 +65,7 @@ def test_no_request_to_the_console_gets_a_5xx(apply: Apply, monkeypatch: pytest.
     from functions.console.app import app
 
     monkeypatch.setenv("MGAMES_PARTNER_KEYS", json.dumps(KEYS))
+    monkeypatch.setenv("MGAMES_WEBHOOK_SECRETS", "{}")  # partners' own webhook secrets, kept locally
     apply()
     load(40, type_id="cafe-latte")
     console = SignedConsole(app)
