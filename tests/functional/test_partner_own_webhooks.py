@@ -131,3 +131,16 @@ def test_the_aggregator_reads_the_partners_endpoints_once_a_batch(
     records = partners.console.aggregate()
     assert records > 3 and len(reads) == -(-records // BATCH) == 1  # 3 coupons, one read
     assert len(deliveries("pending")) == 3
+
+
+def test_the_file_keeps_its_partner_endpoints_and_wins_a_clash(
+        partners: Partners, apply: Apply, receiver: Receiver) -> None:
+    assert post(partners, "cafe", [hook(receiver)]).status_code == 200
+    filed = {**hook(receiver, url="http://127.0.0.1:9/file"), "secret_ref": "mgames/webhooks/crm"}
+    apply(pc_doc([{**PARTNERS[0], "webhooks": [filed]}]))  # marketers file the same id later
+    found = operate._hooks("demo")
+    assert [(h.id, str(h.url)) for h in found] == [("cafe-crm", "http://127.0.0.1:9/file")]
+    clash = post(partners, "cafe", [hook(receiver)])
+    assert (clash.status_code, code_of(clash)) == (422, "WEBHOOKS_INVALID")
+    assert post(partners, "cafe", [hook(receiver, id="own")]).status_code == 200
+    assert [h.id for h in operate._hooks("demo")] == ["cafe-crm", "cafe-own"]  # both delivered to
