@@ -88,6 +88,7 @@ ZH: dict[str, str] = {
     "POOL_EMPTY": "券码池已空",
     "REQUEST_EXPIRED": "请求已过期，请校准时间后重试",
     "SIGNATURE_INVALID": "签名无效",
+    "WEBHOOKS_INVALID": "回调地址配置无效（仅可订阅本方券的发放与核销，编号不可重复）",
     "ITEM_NOT_FOUND": "兑换商品不存在",
     "ITEM_NOT_ON_SALE": "该商品不在兑换时间内",
     "EXCHANGE_LIMIT_REACHED": "兑换次数已达上限",
