@@ -99,9 +99,13 @@ class Partner(Frozen):
         """Its webhook endpoints (the file's, then `own`, those it manages itself), scoped to
         its coupons' types and their events, their ids under its own."""
         types = tuple(c.coupon_spec(self.id).type_id for c in self.coupons)
-        return tuple(hook.model_copy(update={"id": f"{self.id}-{hook.id}"[:63], "coupon_types": types,
+        return tuple(hook.model_copy(update={"id": self.endpoint_id(hook.id), "coupon_types": types,
                                              "events": tuple(e for e in hook.events if e in PARTNER_EVENTS)})
                      for hook in (*self.webhooks, *own))  # validated as the partner wrote them
+
+    def endpoint_id(self, hook_id: str) -> str:
+        """What the campaign calls the partner's endpoint `hook_id`."""
+        return f"{self.id}-{hook_id}"[:63]
 
     def coupon(self, type_id: str) -> PartnerCouponType | None:
         return next((c for c in self.coupons if c.type_id == type_id), None)

@@ -9,7 +9,7 @@ from typing import Literal
 from chalice import Blueprint, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from games.partner_coupon.config import partner_coupon_of, partner_events_only
+from games.partner_coupon.config import Partner, partner_coupon_of, partner_events_only
 from games.partner_coupon.errors import (
     CodesInvalidError,
     CouponTypeNotFoundError,
@@ -124,6 +124,15 @@ class Redemption(Body):
                                 "for a threshold or an item scope; its amount is recorded")
 
 
+def _partner_campaign(partner_id: str, campaign_id: str) -> tuple[Campaign, Partner]:
+    """The campaign, and the partner in it (404 PARTNER_NOT_FOUND when it has none so named)."""
+    campaign = runtime.configs.get(campaign_id)
+    partner = partner_coupon_of(campaign).partner(partner_id)
+    if partner is None:
+        raise PartnerNotFoundError(f"campaign {campaign_id!r} has no partner {partner_id!r}")
+    return campaign, partner
+
+
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}", methods=["POST"])
 @documented("partner", "Upload codes to a coupon type's pool (a repeated upload_id: the first result)",
             body=PoolUpload, answer=PoolUploaded, statuses=(200, 201), keyed=False,
@@ -157,9 +166,7 @@ def redemption(call: Call, partner_id: str, campaign_id: str) -> Response:
     """Redeem, once, a co-branded coupon of this partner in this campaign (any other: 404); a
     retry with the same `Idempotency-Key` (signed anew) answers the first success."""
     body = call.body(Redemption)
-    campaign = runtime.configs.get(campaign_id)
-    if partner_coupon_of(campaign).partner(partner_id) is None:
-        raise PartnerNotFoundError(f"campaign {campaign_id!r} has no partner {partner_id!r}")
+    campaign, _ = _partner_campaign(partner_id, campaign_id)
     try:
         coupon = find_coupon(body.member_id, body.coupon_id)
     except CouponNotFoundError:
@@ -198,13 +205,6 @@ class OwnWebhooksAnswer(BaseModel):
                                "delivery to these endpoints (kept by the platform, never in a GET)")
 
 
-def _partner_campaign(partner_id: str, campaign_id: str) -> Campaign:
-    campaign = runtime.configs.get(campaign_id)
-    if partner_coupon_of(campaign).partner(partner_id) is None:
-        raise PartnerNotFoundError(f"campaign {campaign_id!r} has no partner {partner_id!r}")
-    return campaign
-
-
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/webhooks", methods=["GET"])
 @documented("partner", "The partner's own webhook endpoints in the campaign (never the secret)",
             answer=OwnWebhooksAnswer, raises=PARTNER_ERRORS)
@@ -225,14 +225,14 @@ def replace_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
     """Replace the list, once per `Idempotency-Key`; the answer carries the partner's secret
     for the campaign (created on its first write, the same afterwards)."""
     body = call.body(OwnWebhooks)
-    campaign = _partner_campaign(partner_id, campaign_id)
-    ids = [f"{partner_id}-{hook.id}"[:63] for hook in body.endpoints]
+    campaign, partner = _partner_campaign(partner_id, campaign_id)
+    ids = [partner.endpoint_id(hook.id) for hook in body.endpoints]
     taken = {hook.id for hook in campaign.config.webhooks} | {
         hook.id for game in campaign.games.values() for hook in game.webhooks()}
     try:
         partner_events_only(body.endpoints)
         if len(set(ids)) != len(ids) or taken & set(ids):
-            raise ValueError(f"endpoint ids must be unique, and not one of {sorted(taken)}")
+            raise ValueError(f"endpoint ids must be unique and free: {sorted(taken & set(ids)) or ids}")
     except ValueError as exc:
         raise WebhooksInvalidError(str(exc)) from None
     secret, now = party_secret(campaign_id, partner_id), runtime.clock()
