@@ -79,7 +79,7 @@ def _answer(exc: DynamodbException) -> Response:
 
 class RealisticWSGIApp(AtomicWSGIApp):
     """moto behind conflicts, idempotency tokens and `Faults`; `stats` counts what it served
-    (`conflicts`, `throttled`, `hangs`, `lost`, `replayed`)."""
+    (`holds`, `conflicts`, `throttled`, `hangs`, `lost`, `replayed`)."""
 
     def __init__(self, app: WSGIApplication, faults: Faults | None = None) -> None:
         super().__init__(app)
@@ -162,6 +162,7 @@ class RealisticWSGIApp(AtomicWSGIApp):
             if self._over_rate(keys, 2):
                 return self._throttled(counted=True)
             self._held.update(keys)
+            self.stats["holds"] += 1
             if token is not None:
                 self._tokens.pop(token, None)  # a failed first try runs again, as new
                 self._tokens[token] = _Token(digest)

@@ -173,12 +173,15 @@ def test_overlapping_transactions_conflict_instead_of_waiting(
 
 def test_a_single_write_on_a_held_item_gets_transaction_conflict(
         serve: Callable[..., LocalDynamoDB]) -> None:
-    server = serve(Faults(hold=0.3))
+    server = serve(Faults(hold=1.0))
     ddb = client(server)
     create_tables(ddb)
     tx = threading.Thread(target=lambda: ddb.transact_write_items(TransactItems=[HOT]))
     tx.start()
-    time.sleep(0.1)
+    deadline = time.monotonic() + 10
+    while not server.stats["holds"]:  # the transaction holds the item now, for a second
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
     racing = outcome(lambda: ddb.put_item(TableName=GAMES, Item={"pk": S("hot")}))
     elsewhere = outcome(lambda: ddb.put_item(TableName=GAMES, Item={"pk": S("cold")}))
     tx.join()
