@@ -4,7 +4,8 @@ Each event comes from the item its action wrote, in the same transaction (so it 
 and only if the action happened), and its id is fixed by that item, so a stream record
 handed over twice gives the same event twice, which the outbox records once:
 
-- `reward.issued`: a coupon issued (INSERT of `CPN#…`) or points awarded (a ledger line);
+- `reward.issued`: a coupon issued (INSERT of `CPN#…`), points or cash (a red packet's part,
+  a bonus) awarded (a ledger line);
 - `coupon.redeemed`: a coupon turning `redeemed`;
 - `booking.verified`: staff's `bookings/verify` in the campaign's operations log;
 - `game.switched`: the current config's game turned on or off;
@@ -49,10 +50,15 @@ def _reward(change: Change) -> list[WebhookEvent]:
                 "type_id": new.get("type_id"), "valid_until": new.get("valid_until")}
         return [WebhookEvent(str(new["campaign_id"]), "reward.issued", f"{change.pk}:{change.sk}", data)]
     reason = str(new.get("reason") or "")
-    if change.sk.startswith(keys.POINTS_LEDGER) and int(new.get("points") or 0) > 0 and ":" in reason:
+    if ":" not in reason:
+        return []
+    if change.sk.startswith(keys.POINTS_LEDGER) and int(new.get("points") or 0) > 0:
         data = {"kind": "points", "member_id": member, "points": int(new["points"]), "reason": reason}
-        return [WebhookEvent(reason.split(":", 1)[0], "reward.issued", f"{change.pk}:{change.sk}", data)]
-    return []
+    elif change.sk.startswith(keys.cash_ledger("")) and int(new.get("cents") or 0) > 0:
+        data = {"kind": "cash", "member_id": member, "amount_cents": int(new["cents"]), "reason": reason}
+    else:
+        return []
+    return [WebhookEvent(reason.split(":", 1)[0], "reward.issued", f"{change.pk}:{change.sk}", data)]
 
 
 def _redeemed(change: Change) -> list[WebhookEvent]:

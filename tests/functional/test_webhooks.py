@@ -21,6 +21,7 @@ from plugins.webhooks import deliver_webhooks, every_delivery, replay
 from plugins.webhooks.delivery import MAX_ATTEMPTS
 from tests.conftest import BOTH_MODES, Apply, GameClient, demo_doc
 from tests.functional.test_booking import book, booking_doc, verify_code
+from tests.functional.test_red_packet import cash, grab, order, rp_doc
 from tests.unit.test_webhook_signing import NEW, OLD, verify
 
 pytestmark = pytest.mark.usefixtures("table")
@@ -218,6 +219,21 @@ def test_a_verified_booking_is_told_with_the_verification(
     [(_, signed, body)] = receiver.seen
     assert signed and body["type"] == "booking.verified"
     assert body["data"]["member_id"] == "ann" and body["data"]["verified_by"] == "staff-1"
+
+
+def test_red_packet_cash_is_told_as_a_reward_with_its_amount(
+        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver) -> None:
+    apply(rp_doc() | {"webhooks": hooked(receiver, ("reward.issued",))["webhooks"]})
+    rp = GameClient("red-packet")
+    packet = order(rp, "ord-hook-1", "alice").body
+    grabbed = [grab(rp, packet["packet_id"], f"friend-{i}") for i in range(2)]
+    assert [g.status for g in grabbed] == [201, 201]
+    aggregate()
+    drain_until_done(clock)
+    told = sorted((body["data"]["member_id"], body["data"]["amount_cents"])
+                  for _, signed, body in receiver.seen if signed and body["data"]["kind"] == "cash")
+    assert told == sorted((f"friend-{i}", cash(f"friend-{i}")) for i in range(2))
+    assert all(cents > 0 for _, cents in told)
 
 
 def test_a_batch_whose_events_cannot_be_recorded_comes_back_whole(
