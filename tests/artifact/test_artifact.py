@@ -214,7 +214,10 @@ NOT_EXERCISED: dict[str, dict[str, str]] = {
                     "dynamodb:Query": "a pushed coupon's anti-harassment cap recounts the member's open "
                                       "coupons when it bites"},
     "console": {"dynamodb:UpdateItem": "staff verify a booking or redeem a coupon",
-                "dynamodb:DeleteItem": "a verified booking's expiry entry is dropped"},
+                "dynamodb:DeleteItem": "a verified booking's expiry entry is dropped",
+                "secretsmanager:CreateSecret": "a partner's first webhook endpoints create its signing "
+                                               "secret (tests/deploy/test_secrets.py, "
+                                               "tests/functional/test_partner_own_webhooks.py)"},
     "aggregator": {"sqs:SendMessage": "Lambda itself, with the function's role, sends a record "
                                       "it gave up on to the dead-letter queue",
                    "dynamodb:ConditionCheckItem": "a webhook event is queued only if not delivered "
