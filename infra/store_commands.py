@@ -62,8 +62,9 @@ def cmd_switch(args: argparse.Namespace) -> int:
 
     enabled = args.command == "enable"
     campaign = set_game_enabled(args.campaign, args.game, enabled, now=utc_now(), by=args.by)
-    print(f"{args.game} {'enabled' if enabled else 'disabled'} in {campaign.id} version "
-          f"{campaign.version}; {_picked_up()}")
+    state = "enabled" if enabled else "disabled"
+    what = f"{args.game} {state} in {campaign.id}" if args.game else f"campaign {campaign.id} {state}:"
+    print(f"{what} version {campaign.version}; {_picked_up()}")
     return 0
 
 
@@ -171,12 +172,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     store_options(verify)
     verify.set_defaults(run=cmd_verify_draw)
 
-    for name, what in (("enable", "switch a game of a campaign on"),
-                       ("disable", "the kill switch: switch a game of a campaign off")):
+    for name, what in (("enable", "switch a game of a campaign, or the whole campaign, on"),
+                       ("disable", "the kill switch: a game of a campaign, or the whole campaign, off")):
         switch = sub.add_parser(name, help=what + " (a new config version)",
-                                epilog=examples(f"mgames {name} demo lucky-wheel {LOCAL}"))
+                                epilog=examples(f"mgames {name} demo lucky-wheel {LOCAL}",
+                                                f"mgames {name} demo {LOCAL}"))
         switch.add_argument("campaign", help="the campaign id")
-        switch.add_argument("game", help="the game's name, e.g. lucky-wheel")
+        switch.add_argument("game", nargs="?", help="the game's name, e.g. lucky-wheel (none: the campaign)")
         switch.add_argument("--by", default=os.environ.get("USER"), help="who switches it (default: $USER)")
         store_options(switch)
         switch.set_defaults(run=cmd_switch)

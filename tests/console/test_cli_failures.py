@@ -91,7 +91,7 @@ USAGE: dict[str, list[str]] = {
     "blacklist": ["blacklist", "add", "planet", "x"],
     "coupons": ["coupons"],
     "report": ["report"],
-    "enable": ["enable", "demo"],
+    "enable": ["enable"],
     "local": ["local", "--port", "eighty"],
     "local --faults": ["local", "--realistic", "--faults", "warp=9"],
     "partner": ["partner"],
