@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 
 from infra.arguments import LOCAL_ENDPOINT, examples, store_options
@@ -83,7 +84,10 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from infra.progress import progress
     from plugins.campaigns.repository import load_current
     from plugins.segments import add_members
+    from plugins.types import SLUG
 
+    if not re.fullmatch(SLUG, args.segment):
+        raise UsageError(f"{args.segment!r} is not a segment name: lower-case letters, digits and '-'")
     load_current(args.campaign)  # CAMPAIGN_NOT_FOUND before any write
     try:
         lines = args.file.read_text(encoding="utf-8").splitlines()

@@ -60,6 +60,8 @@ BAD_FILES: dict[str, tuple[list[str], int, str]] = {
                       "error CODES_INVALID: empty.csv holds no code"),
     "segment, missing": (["segment", "demo", "vip", "{missing}"], 2,
                          "error: {missing}: No such file or directory"),
+    "segment, not a name": (["segment", "demo", "VIP list", "{codes}"], 2,
+                            "error: 'VIP list' is not a segment name: lower-case letters, digits and '-'"),
     "segment, not UTF-8": (["segment", "demo", "vip", "{binary}"], 2, "error: {binary}: not UTF-8 text"),
     "segment, not member ids": (["segment", "demo", "vip", "{not_yaml}"], 2,
                                 "error: {not_yaml}: 'id: [oops' is not a member id"),
