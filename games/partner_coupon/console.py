@@ -1,9 +1,11 @@
 """The partners' console routes, under `/partners/{partner_id}` (signed, see
 `plugins.console.partners`): upload code pools, read the settlement, redeem a co-branded
-coupon at the partner's counter, manage its own webhook endpoints (docs/webhooks.md)."""
+coupon at the partner's counter, manage its own webhook endpoints and rotate their secret
+(docs/webhooks.md)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
 from chalice import Blueprint, Response
@@ -33,14 +35,17 @@ from plugins.errors import (
     GameNotEnabledError,
     IdempotencyKeyReusedError,
     SecretUnavailableError,
+    WebhookSecretNotFoundError,
 )
-from plugins.idempotency import operation
+from plugins.idempotency import commit_once, operation
 from plugins.issuance.coupon import find_coupon, redeem
 from plugins.issuance.redemption import ORDER_ERRORS, Order, check_redeemable
 from plugins.runtime import runtime
+from plugins.store import Transaction
 from plugins.types import MoneyText, money
 from plugins.webhook_endpoints import OwnEndpoint
-from plugins.webhooks.managed import party_secret, read_own, replace_own
+from plugins.webhooks.managed import read_own, replace_own
+from plugins.webhooks.party_secrets import party_secret, rotate, rotated_secret, secret_ref
 
 console = Blueprint(__name__)
 PARTNER_ERRORS = (CampaignNotFoundError, PartnerNotFoundError, GameNotEnabledError)
@@ -241,3 +246,39 @@ def replace_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
                      campaign.version, campaign.config.zone)
     return outcome_response(200, replace_own(campaign_id, partner_id, body.endpoints, now, once),
                             secret=secret)
+
+
+class SecretRotation(Body):
+    grace_hours: int = Field(default=24, ge=0, le=168, description="how long the previous secret "
+                             "still signs beside the new one (0: no longer, as after a leak)")
+
+
+class SecretRotated(BaseModel):
+    campaign_id: str
+    partner: str
+    secret: str = Field(description="the new whsec_ secret, answered to this rotation (and its retries) only")
+    secret_version: str = Field(description="the version holding it in the platform's secret store")
+    previous_until: str = Field(description="until when deliveries carry the previous secret's signature too")
+
+
+@console.route("/partners/{partner_id}/campaigns/{campaign_id}/webhooks/secret/rotate", methods=["POST"])
+@documented("partner", "Rotate the secret signing the partner's own endpoints; answers the new one",
+            body=SecretRotation, answer=SecretRotated,
+            raises=(*PARTNER_ERRORS, WebhookSecretNotFoundError, ConflictError, IdempotencyKeyReusedError,
+                    SecretUnavailableError))
+@partner_view(console)
+def rotate_webhook_secret(call: Call, partner_id: str, campaign_id: str) -> Response:
+    """A new secret, once per `Idempotency-Key` (a retry answers the same one); the previous
+    one signs too for `grace_hours` (docs/webhooks.md#rotating-a-partners-secret)."""
+    body = SecretRotation.model_validate(call.json() or {})
+    campaign, _ = _partner_campaign(partner_id, campaign_id)
+    now, ref = runtime.clock(), secret_ref(campaign_id, partner_id)
+    once = operation(f"partner:{partner_id}", "partners/webhooks/secret", call.key,
+                     body.model_dump(mode="json") | {"campaign_id": campaign_id}, now, campaign_id,
+                     campaign.version, campaign.config.zone)
+    if (recorded := once.recorded()) is not None:
+        return outcome_response(200, recorded, secret=rotated_secret(ref, recorded.result["secret_version"]))
+    rotated = rotate(ref, call.key, now, timedelta(hours=body.grace_hours))
+    result = {"campaign_id": campaign_id, "partner": partner_id, "secret_version": rotated.version_id,
+              "previous_until": stamp(rotated.previous_until, campaign.config.zone)}
+    return outcome_response(200, commit_once(Transaction(), result, once), secret=rotated.secret)

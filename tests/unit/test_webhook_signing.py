@@ -46,7 +46,7 @@ def test_a_delivery_verifies_with_every_secret_of_a_rotation_and_no_other() -> N
 def test_a_malformed_secret_is_unavailable_not_a_crash(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MGAMES_WEBHOOK_SECRETS", f'{{"crm": "{text}"}}')
     with pytest.raises(SecretUnavailableError):
-        endpoint_secrets("crm")
+        endpoint_secrets("crm", 0)
 
 
 @pytest.mark.parametrize("url", ["http://crm.example.com/hook", "https://10.0.0.8/hook",
