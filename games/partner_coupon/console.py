@@ -50,6 +50,8 @@ from plugins.webhooks.party_secrets import party_secret, rotate, rotated_secret,
 console = Blueprint(__name__)
 PARTNER_ERRORS = (CampaignNotFoundError, PartnerNotFoundError, GameNotEnabledError)
 """What every partner route may answer of the campaign it names."""
+SECRET_WRITE_ERRORS = (ConflictError, IdempotencyKeyReusedError, SecretUnavailableError)
+"""What a keyed write that answers the partner's webhook secret may answer besides."""
 
 
 class Body(BaseModel):
@@ -223,8 +225,7 @@ def own_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/webhooks", methods=["POST"])
 @documented("partner", "Replace the partner's own webhook endpoints; answers their signing secret",
             body=OwnWebhooks, answer=OwnWebhooksAnswer,
-            raises=(*PARTNER_ERRORS, WebhooksInvalidError, ConflictError, IdempotencyKeyReusedError,
-                    SecretUnavailableError))
+            raises=(*PARTNER_ERRORS, WebhooksInvalidError, *SECRET_WRITE_ERRORS))
 @partner_view(console)
 def replace_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
     """Replace the list, once per `Idempotency-Key`; the answer carries the partner's secret
@@ -264,8 +265,7 @@ class SecretRotated(BaseModel):
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/webhooks/secret/rotate", methods=["POST"])
 @documented("partner", "Rotate the secret signing the partner's own endpoints; answers the new one",
             body=SecretRotation, answer=SecretRotated,
-            raises=(*PARTNER_ERRORS, WebhookSecretNotFoundError, ConflictError, IdempotencyKeyReusedError,
-                    SecretUnavailableError))
+            raises=(*PARTNER_ERRORS, WebhookSecretNotFoundError, *SECRET_WRITE_ERRORS))
 @partner_view(console)
 def rotate_webhook_secret(call: Call, partner_id: str, campaign_id: str) -> Response:
     """A new secret, once per `Idempotency-Key` (a retry answers the same one); the previous

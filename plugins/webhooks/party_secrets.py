@@ -173,10 +173,11 @@ class AwsVault:
     def create(self, ref: str, text: str) -> str:
         try:
             self.client.create_secret(Name=ref, SecretString=text)
-        except self.client.exceptions.ResourceExistsException:
-            from plugins.secret_store import read_secret
-
-            return read_secret(ref)
+        except self.client.exceptions.ResourceExistsException:  # read now: it may have rotated
+            found = self.current(ref)
+            if found is None:
+                raise SecretUnavailableError("the webhook secret exists but cannot be read") from None
+            return found[1]
         except Exception as exc:  # throttled, denied, unreachable: the partner retries later
             raise _unavailable(exc) from None
         return text

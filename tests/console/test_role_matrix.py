@@ -47,6 +47,7 @@ BODIES: dict[str, Any] = {
     "/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}": {
         "upload_id": "up-1", "format": "csv", "codes": "code\nMATRIX0001\n"},
     "/partners/{partner_id}/campaigns/{campaign_id}/webhooks": {"endpoints": []},
+    "/partners/{partner_id}/campaigns/{campaign_id}/webhooks/secret/rotate": {"grace_hours": 24},
 }
 
 
