@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from plugins.webhooks.party_secrets import LOCAL, secret_ref
+from plugins.webhooks.party_secrets import LOCAL, LocalVault, secret_ref
 from tests.conftest import GameClient
 from tests.console.conftest import code_of
 from tests.console.test_partners import Partners
@@ -95,6 +95,31 @@ def test_a_retried_key_answers_the_same_secret_not_a_third_one(
     assert (value["current"], value["previous"]) == (later.data["secret"], first.data["secret"])
     reused = rotate(partners, "cafe", {"grace_hours": 1}, idempotency="rotate-0001-first")
     assert (reused.status_code, code_of(reused)) == (422, "IDEMPOTENCY_KEY_REUSED")
+
+
+def test_of_two_rotations_at_once_one_wins_and_the_other_changes_nothing(
+        partners: Partners, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = own.post(partners, "cafe", [own.hook(receiver)]).data["secret"]
+    meanwhile: list[Any] = []
+    read = LocalVault.current
+
+    def read_then_let_another_rotate(self: LocalVault, ref: str) -> Any:
+        found = read(self, ref)
+        if not meanwhile:  # the first rotation has read; a second one runs to its end
+            meanwhile.append(None)
+            meanwhile.append(rotate(partners, "cafe", idempotency="rotate-meanwhile"))
+        return found
+
+    monkeypatch.setattr(LocalVault, "current", read_then_let_another_rotate)
+    first = rotate(partners, "cafe", idempotency="rotate-first")
+    won = meanwhile[1]
+    assert won.status_code == 200 and (first.status_code, code_of(first)) == (409, "CONFLICT")
+    value = json.loads(LOCAL.current(secret_ref("demo", "cafe"))[1])  # type: ignore[index]
+    assert (value["current"], value["previous"]) == (won.data["secret"], old)  # nothing answered is lost
+    again = rotate(partners, "cafe", idempotency="rotate-first")  # its retry now rotates on top
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "false"
+    value = json.loads(LOCAL.current(secret_ref("demo", "cafe"))[1])  # type: ignore[index]
+    assert (value["current"], value["previous"]) == (again.data["secret"], won.data["secret"])
 
 
 def test_a_partner_rotates_only_its_own_secret_in_its_own_campaigns(
