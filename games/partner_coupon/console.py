@@ -229,7 +229,7 @@ def own_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
 @partner_view(console)
 def replace_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
     """Replace the list, once per `Idempotency-Key`; the answer carries the partner's secret
-    for the campaign (created on its first write, the same afterwards)."""
+    for the campaign (created on its first write, then the current one: see the rotation)."""
     body = call.body(OwnWebhooks)
     campaign, partner = _partner_campaign(partner_id, campaign_id)
     ids = [partner.endpoint_id(hook.id) for hook in body.endpoints]

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from plugins.errors import ConflictError, SecretUnavailableError, WebhookSecretNotFoundError
-from plugins.webhooks.signing import LOCAL_ISSUED, PREFIX, current_secret, rotated_value
+from plugins.webhooks.signing import LOCAL_ISSUED, PREFIX, rotated_value
 
 __all__ = ["AwsVault", "LocalVault", "Rotated", "Vault", "party_secret", "rotate", "rotated_secret",
            "secret_ref", "vault"]
@@ -72,7 +72,7 @@ def _successor(version_id: str) -> str:
 
 def party_secret(campaign_id: str, party: str) -> str:
     """The party's current secret in the campaign, created on first use."""
-    return current_secret(vault().create(secret_ref(campaign_id, party), _fresh()))
+    return str(_value(vault().create(secret_ref(campaign_id, party), _fresh()))["current"])
 
 
 @dataclass(frozen=True)
@@ -97,13 +97,13 @@ def rotate(ref: str, key: str, now: datetime, grace: timedelta) -> Rotated:
     value = _value(text)
     if value.get("request") == request:  # this key's rotation is current already
         return Rotated(value["current"], version_id, int(value["previous_until"]))
-    ours = json.dumps({"current": _fresh(), "previous": current_secret(text),
+    ours = json.dumps({"current": _fresh(), "previous": value["current"],
                        "previous_until": int((now + grace).timestamp()), "request": request})
     successor = _successor(version_id)
     stored = _value(store.put(ref, successor, ours))
     if stored.get("request") != request:
-        raise ConflictError("the webhook secret was rotated meanwhile by another request; this "
-                            "one changed nothing: rotate again with a new Idempotency-Key if needed")
+        raise ConflictError("another rotation replaced the webhook secret meanwhile; this one "
+                            "changed nothing (sent again, it rotates on top of that one)")
     return Rotated(stored["current"], successor, int(stored["previous_until"]))
 
 
@@ -112,7 +112,7 @@ def rotated_secret(ref: str, version_id: str) -> str:
     text = vault().version(ref, version_id)
     if text is None:
         raise SecretUnavailableError("this rotation's secret cannot be read; retry later")
-    return current_secret(text)
+    return str(_value(text)["current"])
 
 
 def _value(text: str) -> dict[str, Any]:

@@ -23,8 +23,8 @@ from typing import Any
 
 from plugins.errors import SecretUnavailableError
 
-__all__ = ["LOCAL_ISSUED", "PREFIX", "current_secret", "endpoint_secrets", "parse_secrets", "rotated_value",
-           "secret_keys", "sign", "signed_headers"]
+__all__ = ["LOCAL_ISSUED", "PREFIX", "endpoint_secrets", "parse_secrets", "rotated_value", "secret_keys",
+           "sign", "signed_headers"]
 
 PREFIX = "whsec_"
 MIN_KEY_BYTES = 24
@@ -62,12 +62,6 @@ def rotated_value(text: str) -> dict[str, Any] | None:
     if not isinstance(value, dict) or not isinstance(value.get("current"), str):
         raise ValueError("a rotated webhook secret names its current secret")
     return value
-
-
-def current_secret(text: str) -> str:
-    """The secret a party is told: the current one of a rotated value, else the text itself."""
-    value = rotated_value(text)
-    return text.strip() if value is None else str(value["current"])
 
 
 def secret_keys(text: str, now: int) -> list[bytes]:
