@@ -125,3 +125,22 @@ def test_the_worker_reads_a_rotated_secret_once_per_five_minutes(
         stored = boto3.client("secretsmanager").get_secret_value(SecretId=REF)["SecretString"]
         assert set(json.loads(stored)) == {"current", "previous", "previous_until", "request"}
     secret_store.provider.cache_clear()
+
+
+def test_a_rotation_costs_two_secrets_manager_calls_and_its_retry_one(
+        offline_aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from plugins import secret_store
+
+    monkeypatch.delenv("MGAMES_WEBHOOK_SECRETS", raising=False)
+    secret_store.provider.cache_clear()
+    with mock_aws():
+        calls: list[str] = []
+        secret_store.provider().client.meta.events.register(
+            "before-call.secrets-manager.*", lambda model, **_: calls.append(model.name))
+        party_secret("demo", "cafe")
+        assert calls == ["CreateSecret"]
+        for expected in (["GetSecretValue", "PutSecretValue"], ["GetSecretValue"]):  # then a retry
+            calls.clear()
+            rotate(REF, "rotate-0001", utc_now(), HOUR)
+            assert calls == expected
+    secret_store.provider.cache_clear()
