@@ -48,6 +48,7 @@ BODIES: dict[str, Any] = {
         "upload_id": "up-1", "format": "csv", "codes": "code\nMATRIX0001\n"},
     "/partners/{partner_id}/campaigns/{campaign_id}/webhooks": {"endpoints": []},
     "/campaigns/{campaign_id}/segments/{segment}/members": {"members": ["zoe"]},
+    "/partners/{partner_id}/campaigns/{campaign_id}/webhooks/secret/rotate": {"grace_hours": 24},
 }
 
 
