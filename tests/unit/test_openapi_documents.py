@@ -55,6 +55,7 @@ KEYLESS = {
     "/campaigns/validate": "writes nothing: a POST only because a config document is its input",
     "/campaigns/{campaign_id}/webhooks/replay": "idempotent by nature: a delivery moves back to the "
                                                 "queue once, conditional on its state",
+    "/campaigns/{campaign_id}/segments/{segment}/members": "idempotent by nature: a set add",
 }
 """The POSTs that take no Idempotency-Key, and why they need none."""
 
