@@ -10,41 +10,25 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import cast
 
-import pytest
-from playwright.sync_api import Browser, Frame, Page, ViewportSize
+from playwright.sync_api import Browser, Frame, Page
 
 from plugins.console.report_html import render_report_html
-from tests.browser.conftest import SCREENSHOTS, Stack, keep_errors, screenshot, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    REFUSED_LOAD,
+    SCREENSHOTS,
+    Console,
+    Stack,
+    keep_errors,
+    screenshot,
+    sign_in,
+)
 from tests.unit.test_report_html import EVERY_CHART, FULL
 
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 LINE, PAD = 20, 8  # the editor's line height and padding (sdk/src/console/style.ts)
-REFUSED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (404|422)")
-"""What Chromium logs for an answer refused as expected: a game switched off, a broken config."""
-Console = Callable[[], Page]
-
-
-@pytest.fixture
-def console(browser: Browser, stack: Stack) -> Iterator[Console]:
-    """`console()`: the web console in its own desktop-sized context, signed in with the local
-    stack's one-click marketer credential; no page may log an error."""
-    errors: list[str] = []
-
-    def open_console() -> Page:
-        page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-        keep_errors(page, errors)
-        page.goto(stack.console + "/")
-        page.click("#local-token")
-        page.wait_for_selector("#campaigns li[data-campaign='demo']")
-        return page
-
-    yield open_console
-    unexpected = [e for e in errors if not (REFUSED_LOAD.match(e) and "422" in e)]
-    assert not unexpected, json.dumps(unexpected, ensure_ascii=False)
 
 
 def answer(url: str, token: str, method: str = "GET") -> tuple[int, dict[str, object]]:

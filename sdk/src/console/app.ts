@@ -1,41 +1,23 @@
 // The marketers' web console, served by the console itself (GET /, plugins/console/site.py):
 // sign in with a marketer's credential, the campaigns, each game's switch, the report, the
-// config editor (each problem next to its field) and the versions with a diff.
-import { Client } from "../client.js";
+// config editor (each problem next to its field), the versions with a diff, the webhook
+// deliveries (webhooks.ts) and the public disclosure (disclosure.ts).
 import { ApiError } from "../errors.js";
 import { h, show, toast } from "../page/dom.js";
 import { memberOf } from "../token.js";
 import { lineDiff, parseConfig, type Placed, placeProblems, toYaml } from "./config.js";
+import { disclosureTab } from "./disclosure.js";
+import { at, attempt, byId, type Campaign, client, get, say, type Stored, time, TOKEN, type Version } from "./session.js";
 import { LINE, PAD, STYLE } from "./style.js";
+import { webhooksTab } from "./webhooks.js";
 
-interface Version { version: number; applied_at: string; applied_by: string | null; games: Record<string, boolean> }
-interface Campaign extends Version { campaign_id: string; name: string }
-interface Stored extends Version { config: unknown }
-
-const TOKEN = "mgames.console.token";
-const TABS = [["report", "报表"], ["config", "配置"], ["versions", "版本"]] as const;
+const TABS = [["report", "报表"], ["config", "配置"], ["versions", "版本"], ["webhooks", "Webhook 投递"],
+  ["disclosure", "公示"]] as const;
 type Tab = (typeof TABS)[number][0];
 const settings = JSON.parse(document.getElementById("console-settings")?.textContent ?? "{}") as
   { localTokenUrl?: string };
-// The console's API is where this page is (the stage's root on API Gateway).
-const base = location.origin + location.pathname.replace(/\/?$/, "/");
-const client = new Client({ baseUrl: base, token: () => localStorage.getItem(TOKEN), language: "zh-CN" });
 let campaigns: Campaign[] = [];
 let selected: Campaign | null = null;
-
-const get = <T>(path: string): Promise<T> => client.request<T>("GET", "", path);
-const at = (campaign: Campaign, path = ""): string => `/campaigns/${encodeURIComponent(campaign.campaign_id)}${path}`;
-const say = (error: unknown): string => (error instanceof ApiError ? `${error.message}（${error.code}）` : "出错了，请重试");
-const time = (iso: string): string => new Date(iso).toLocaleString("zh-CN", { hour12: false });
-const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-
-async function attempt(work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    toast(say(error));
-  }
-}
 
 function signInView(message = ""): void {
   show("app", h("section", { id: "login", class: "login" },
@@ -132,7 +114,8 @@ async function open(campaign: Campaign, tab: Tab): Promise<void> {
     button.classList.toggle("active", button.dataset.tab === tab);
   }
   show("tab", h("p", { class: "muted" }, "加载中…"));
-  await attempt(() => ({ report: reportTab, config: configTab, versions: versionsTab })[tab](campaign));
+  await attempt(() => ({ report: reportTab, config: configTab, versions: versionsTab, webhooks: webhooksTab,
+    disclosure: disclosureTab })[tab](campaign));
 }
 
 async function reportTab(campaign: Campaign): Promise<void> {
