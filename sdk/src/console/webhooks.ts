@@ -18,7 +18,7 @@ export async function webhooksTab(campaign: Campaign): Promise<void> {
     h("div", { class: "bar" }, filter,
       h("button", { id: "refresh-webhooks", class: "small", onclick: () => attempt(() => list(campaign)) }, "刷新"),
       h("button", { id: "replay-dead", class: "small", onclick: () => attempt(() => replay(campaign, [])) }, "全部死信重投"),
-      h("span", { class: "muted" }, "重投的投递回到队列，由投递任务（每 5 分钟）从第 1 次尝试重新发送，投递 ID 不变")),
+      h("span", { class: "muted" }, "重投的投递回到队列，由投递任务（部署时每 5 分钟，本地每 30 秒）从第 1 次尝试重新发送，投递 ID 不变")),
     h("table", { class: "versions deliveries" }, h("thead", {}, h("tr", {},
       ...["投递 ID", "端点", "事件", "状态", "尝试次数", "下次尝试 / 完成时间", "最后错误", ""].map((t) => h("th", {}, t)))),
     h("tbody", { id: "deliveries" })),
