@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import boto3
 import yaml
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 from plugins.webhooks.delivery import MAX_ATTEMPTS
 from plugins.webhooks.outbox import DeliveryItem, queue_key
@@ -123,6 +123,30 @@ def test_dead_deliveries_are_sent_again_from_the_webhook_tab(
     assert sorted(d["id"] for d in pending) == [first, second] and deliveries(stack, "dead") == []
     assert all(d["attempts"] == 0 for d in pending)
     assert page.locator(f"tr[data-delivery='{first}'] button.replay").count() == 0
+
+
+def test_more_deliveries_are_read_on_with_the_cursor(console: Console) -> None:
+    """The list's paging, against answers made up for it (a real list needs 51 deliveries)."""
+    made = [{"id": f"msg_{n}", "endpoint": "crm", "event": "reward.issued", "state": "delivered",
+             "attempts": 1, "next_attempt_at": None, "created_at": "2026-12-01T00:00:00+00:00",
+             "finished_at": "2026-12-01T00:00:01+00:00", "last_error": None} for n in (1, 2)]
+    asked: list[str] = []
+
+    def answer_page(route: Route) -> None:
+        asked.append(route.request.url)
+        later = "cursor=next" in route.request.url
+        route.fulfill(json={"campaign_id": "demo", "deliveries": made[1:] if later else made[:1],
+                            "next_cursor": None if later else "next"})
+
+    page = console()
+    page.route("**/campaigns/demo/webhooks?*", answer_page)
+    page.route("**/campaigns/demo/webhooks", answer_page)
+    page.click(".tab[data-tab='webhooks']")
+    page.wait_for_selector("tr[data-delivery='msg_1']")
+    page.click("#more-deliveries")
+    page.wait_for_selector("tr[data-delivery='msg_2']")
+    assert [r[0] for r in shown_rows(page, "#deliveries tr")] == ["msg_1", "msg_2"]
+    assert page.locator("#more-deliveries").count() == 0 and asked[-1].endswith("?cursor=next")
 
 
 def shown_rows(page: Page, rows: str) -> list[list[str]]:
