@@ -26,7 +26,8 @@ export async function webhooksTab(campaign: Campaign): Promise<void> {
   await list(campaign);
 }
 
-/** The endpoints of the campaign file; a partner's own (its partner API) are not listed here. */
+/** The endpoints of the campaign file's top-level `webhooks`; a partner's (its section's
+ * `partners[].webhooks`, or managed through its partner API) are not listed here. */
 function endpoints(config: unknown): HTMLElement {
   const found = endpointsOf(config);
   return h("section", { id: "endpoints" }, h("h3", {}, "配置的端点"),
@@ -35,7 +36,8 @@ function endpoints(config: unknown): HTMLElement {
         h("td", {}, e.events.join("、") + (e.coupon_types?.length ? `（券：${e.coupon_types.join("、")}）` : "")),
         h("td", {}, `${e.timeout_seconds ?? 5} 秒`), h("td", {}, e.secret_ref))))
       : h("p", { class: "muted" }, "当前版本的配置没有 webhooks 端点"),
-    h("p", { class: "muted" }, "合作方通过合作方 API 自行管理的端点不在此列，它们的投递（端点 ID 为 合作方-端点）也列在下方"));
+    h("p", { class: "muted" }, "这里是活动配置顶层 webhooks 的端点；合作方的端点（配置中合作方的 webhooks，或合作方通过合作方 API "
+      + "自行管理的）不在此列，它们的投递（端点 ID 为 合作方-端点）也列在下方"));
 }
 
 let listing = 0;
