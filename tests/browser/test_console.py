@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import cast
 
-from playwright.sync_api import Browser, Frame, Page
+from playwright.sync_api import Browser, Frame, Page, Route
 
 from plugins.console.report_html import render_report_html
 from tests.browser.conftest import (
@@ -151,6 +151,23 @@ def test_a_broken_config_shows_each_problem_beside_its_field(console: Console) -
     page.click("#validate")
     page.wait_for_selector("#config-state:has-text('校验通过')")
     assert page.locator(".problem").count() == 0
+
+
+def test_a_tab_left_before_its_answer_came_does_not_draw_over_the_open_one(console: Console) -> None:
+    page = console()
+    page.wait_for_selector("iframe#report")
+    held: list[Route] = []
+    page.route("**/report.html", lambda route: held.append(route))  # its answer waits for the test
+    page.click("#refresh-report")
+    while not held:
+        page.wait_for_timeout(50)
+    page.click(".tab[data-tab='versions']")
+    page.wait_for_selector(".versions tr td")
+    with page.expect_response("**/report.html"):
+        held[0].continue_()
+    page.wait_for_timeout(300)  # the late answer handled
+    assert page.locator("iframe#report").count() == 0 and page.locator(".versions tr td").count() > 0
+    assert not page.locator("#toast.visible").count()
 
 
 def test_two_versions_are_compared_line_by_line(console: Console) -> None:

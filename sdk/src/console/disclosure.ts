@@ -6,13 +6,13 @@ import { h, show } from "../page/dom.js";
 import { commitmentSummary, type DisclosedPool, type Disclosure, drawn, prizeRows } from "./labels.js";
 import { at, type Campaign, client, get, time } from "./session.js";
 
-export async function disclosureTab(campaign: Campaign): Promise<void> {
+export async function disclosureTab(campaign: Campaign, pane: string): Promise<void> {
   const found = await get<Disclosure>(at(campaign, "/disclosure"));
   const link = client.url("", at(campaign, "/disclosure"));
   const item = (label: string, value: string | null, id: string) =>
     [h("dt", {}, label), h("dd", { "data-field": id }, value ?? "未填写")];
   const { period } = found;
-  show("tab", h("div", { class: "bar" },
+  show(pane, h("div", { class: "bar" },
     h("a", { id: "disclosure-link", href: link, target: "_blank", rel: "noopener" }, "公开的公示 JSON"),
     h("span", { class: "muted" }, `由配置版本 v${found.version} 生成，无需登录即可访问：${link}`)),
   h("section", { id: "disclosure-terms" }, h("h3", {}, "活动信息"), h("dl", { class: "facts" },

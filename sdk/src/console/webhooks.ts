@@ -10,11 +10,11 @@ import { at, attempt, byId, type Campaign, client, get, type Stored, time } from
 type Deliveries = components["schemas"]["Deliveries"];
 type Replayed = components["schemas"]["Replayed"];
 
-export async function webhooksTab(campaign: Campaign): Promise<void> {
+export async function webhooksTab(campaign: Campaign, pane: string): Promise<void> {
   const stored = await get<Stored>(at(campaign, `/versions/${campaign.version}`));
   const filter = h("select", { id: "webhook-state", "aria-label": "投递状态", onchange: () => attempt(() => list(campaign)) },
     h("option", { value: "" }, "全部状态"), ...Object.entries(STATES).map(([state, label]) => h("option", { value: state }, label)));
-  show("tab", endpoints(stored.config),
+  show(pane, endpoints(stored.config),
     h("div", { class: "bar" }, filter,
       h("button", { id: "refresh-webhooks", class: "small", onclick: () => attempt(() => list(campaign)) }, "刷新"),
       h("button", { id: "replay-dead", class: "small", onclick: () => attempt(() => replay(campaign, [])) }, "全部死信重投"),
