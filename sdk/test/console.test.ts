@@ -3,8 +3,8 @@ import { describe, it } from "node:test";
 
 import { chartConfig, points, yuanTick } from "../src/console/charts.js";
 import { lineDiff, parseConfig, placeProblems, toYaml } from "../src/console/config.js";
-import { commitmentSummary, type Delivery, deliveryWhen, type DisclosedPool, endpointsOf, prizeRows, queuedMessage,
-  replayable } from "../src/console/labels.js";
+import { commitmentSummary, type Delivery, deliveryWhen, type DisclosedPool, endpointsOf, memberIds, namedSegments,
+  prizeRows, queuedMessage, replayable } from "../src/console/labels.js";
 import { ApiError, Client } from "../src/index.js";
 
 const YAML = `id: demo
@@ -134,5 +134,19 @@ describe("the console's client", () => {
     });
     assert.deepEqual(urls, ["http://console.test/prod/campaigns/demo/report.html",
                             "http://console.test/prod/campaigns/validate"]);
+  });
+});
+
+describe("the member-list upload", () => {
+  it("reads a file's member ids as mgames segment does: first column, header and blanks skipped, once each", () => {
+    assert.deepEqual(memberIds("member_id,name\r\nann,Ann\n\n ben \nann,again\ncid"), ["ann", "ben", "cid"]);
+    assert.deepEqual(memberIds("member_id\n"), []);
+  });
+
+  it("names the segments the campaign's and its games' audiences name, once each", () => {
+    const config = { audience: { segments: ["vip"] }, games: { "lucky-wheel": { audience: { segments: ["staff", "vip"] } },
+      "check-in": {} } };
+    assert.deepEqual(namedSegments(config), ["staff", "vip"]);
+    assert.deepEqual(namedSegments({ games: {} }), []);
   });
 });

@@ -1,7 +1,8 @@
 # ruff: noqa: RUF001  (Chinese texts: their full-width punctuation is meant)
-"""The web console's trust screens (issue 14), in Chromium against `mgames local`: a marketer
-sends dead webhook deliveries again from the "Webhook 投递" tab, and reads the campaign's
-public disclosure in the "公示" tab."""
+"""The web console's trust and operations screens, in Chromium against `mgames local`: a
+marketer sends dead webhook deliveries again from the "Webhook 投递" tab, reads the campaign's
+public disclosure in the "公示" tab, switches the whole campaign off and on, and uploads a
+member list from the "会员名单" tab."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from typing import Any, cast
 
 import boto3
 import yaml
-from playwright.sync_api import Page, Route
+from playwright.sync_api import FilePayload, Page, Route
 
+from plugins.store import SegmentsItem, keys
 from plugins.webhooks.delivery import MAX_ATTEMPTS
 from plugins.webhooks.outbox import DeliveryItem, queue_key
 from tests.browser.conftest import Console, Stack, browser_demo, screenshot
@@ -185,3 +187,46 @@ def test_the_disclosure_tab_shows_what_the_public_route_answers(console: Console
     link = page.get_attribute("#disclosure-link", "href")
     assert link == f"{stack.console}/campaigns/demo/disclosure"
     screenshot(page, "console-disclosure")
+
+
+def test_the_campaign_switch_stops_every_game_and_starts_them_again(console: Console, stack: Stack) -> None:
+    token = local_token(stack, {"member_id": "erin"})
+    campaign = f"{stack.url}/lucky-wheel/campaigns/demo"
+    page = console()
+    switch = page.locator("#campaign-switch input[role=switch]")
+    assert switch.is_checked()
+    switch.uncheck()
+    page.wait_for_selector("#campaign-switch .state.off:has-text('已关闭')")
+    assert "整个活动 已关闭" in page.inner_text("#toast")
+    assert "活动已暂停" in page.inner_text("#campaigns li[data-campaign='demo']")
+    until(lambda: answer(campaign, token)[1]["open"] is False, "the wheel never closed")
+    refused = [answer(f"{stack.url}/{game}/campaigns/demo/{action}", token, "POST")
+               for game, action in (("lucky-wheel", "draws"), ("check-in", "check-ins"))]
+    assert [(status, cast(dict[str, str], body["error"])["code"]) for status, body in refused] == [
+        (403, "CAMPAIGN_NOT_OPEN")] * 2
+    switch.check()
+    page.wait_for_selector("#campaign-switch .state:not(.off):has-text('已开启')")
+    until(lambda: answer(campaign, token)[1]["open"] is True, "the wheel never opened again")
+    assert answer(f"{campaign}/draws", token, "POST")[0] == 201
+
+
+def test_a_member_list_is_uploaded_from_the_member_list_tab(console: Console, stack: Stack) -> None:
+    page = console()
+    page.click(".tab[data-tab='segments']")
+    page.wait_for_selector("#segment-file")
+    page.fill("#segment-name", "vip")
+    members = [f"vip-{n:04d}" for n in range(1203)]  # two requests of 1,000 and one more
+    text = "member_id,name\n" + "".join(f"{m},x\n" for m in [*members, members[0]])
+    page.set_input_files("#segment-file", files=FilePayload(name="vip.csv", mimeType="text/csv",
+                                                            buffer=text.encode()))
+    page.click("#upload-segment")
+    page.wait_for_selector("#segment-progress:has-text('已上传：1203 / 1203')")
+    client = boto3.client("dynamodb", endpoint_url=stack.dynamodb, region_name="us-east-1",
+                          aws_access_key_id="local", aws_secret_access_key="local")
+    for member in (members[0], members[-1]):
+        item = client.get_item(TableName="mgames-local", Key={
+            "pk": {"S": keys.member(member)}, "sk": {"S": keys.segments("demo")}})["Item"]
+        assert item[SegmentsItem.segments.attr_name]["SS"] == ["vip"]
+    page.fill("#segment-name", "Not A Name")
+    page.click("#upload-segment")
+    page.wait_for_selector("#toast.visible:has-text('名单名只能是小写字母、数字和 -')")

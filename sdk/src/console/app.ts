@@ -1,18 +1,20 @@
 // The marketers' web console, served by the console itself (GET /, plugins/console/site.py):
-// sign in with a marketer's credential, the campaigns, each game's switch, the report, the
-// config editor (each problem next to its field), the versions with a diff, the webhook
-// deliveries (webhooks.ts) and the public disclosure (disclosure.ts).
+// sign in with a marketer's credential, the campaigns, the campaign's and each game's switch,
+// the report, the config editor (each problem next to its field), the versions with a diff,
+// the webhook deliveries (webhooks.ts), the public disclosure (disclosure.ts) and the member
+// lists (segments.ts).
 import { ApiError } from "../errors.js";
 import { h, show, toast } from "../page/dom.js";
 import { memberOf } from "../token.js";
 import { lineDiff, parseConfig, type Placed, placeProblems, toYaml } from "./config.js";
 import { disclosureTab } from "./disclosure.js";
 import { at, attempt, byId, type Campaign, client, get, say, type Stored, time, TOKEN, type Version } from "./session.js";
+import { segmentsTab } from "./segments.js";
 import { LINE, PAD, STYLE } from "./style.js";
 import { webhooksTab } from "./webhooks.js";
 
 const TABS = [["report", "报表"], ["config", "配置"], ["versions", "版本"], ["webhooks", "Webhook 投递"],
-  ["disclosure", "公示"]] as const;
+  ["disclosure", "公示"], ["segments", "会员名单"]] as const;
 type Tab = (typeof TABS)[number][0];
 const settings = JSON.parse(document.getElementById("console-settings")?.textContent ?? "{}") as
   { localTokenUrl?: string };
@@ -67,8 +69,8 @@ function mainView(): void {
 function listCampaigns(): void {
   show("campaigns", ...campaigns.map((c) => h("li", { class: c === selected ? "active" : "", "data-campaign": c.campaign_id,
     onclick: () => select(c, "report") }, h("b", {}, c.name),
-    h("span", { class: "muted" }, `${c.campaign_id} · v${c.version} · ${Object.values(c.games).filter(Boolean).length}/`
-      + `${Object.keys(c.games).length} 个玩法开启`))));
+    h("span", { class: "muted" }, `${c.campaign_id} · v${c.version} · ${c.enabled ? "" : "活动已暂停 · "}`
+      + `${Object.values(c.games).filter(Boolean).length}/${Object.keys(c.games).length} 个玩法开启`))));
 }
 
 function select(campaign: Campaign, tab: Tab): void {
@@ -76,31 +78,34 @@ function select(campaign: Campaign, tab: Tab): void {
   listCampaigns();
   show("detail", h("h2", {}, campaign.name, " ", h("span", { id: "current", class: "muted" },
     `${campaign.campaign_id} · 当前版本 v${campaign.version}`)),
-  h("section", { id: "switches" }, h("h3", {}, "玩法开关"), h("ul", { class: "switches" },
-    ...Object.entries(campaign.games).map(([game, on]) => h("li", { "data-game": game }, h("span", {}, game),
-      h("label", { class: "switch" }, h("input", { type: "checkbox", role: "switch", checked: on,
-        onchange: (event: Event) => flip(campaign, game, event.target as HTMLInputElement) }),
-      h("span", { class: on ? "state" : "state off" }, on ? "已开启" : "已关闭")))))),
+  h("section", { id: "switches" }, h("h3", {}, "开关"), h("ul", { class: "switches" },
+    ...[[null, campaign.enabled] as const, ...Object.entries(campaign.games)].map(([game, on]) =>
+      h("li", game === null ? { id: "campaign-switch" } : { "data-game": game }, h("span", {}, game ?? h("b", {}, "整个活动")),
+        h("label", { class: "switch" }, h("input", { type: "checkbox", role: "switch", checked: on,
+          onchange: (event: Event) => flip(campaign, game, event.target as HTMLInputElement) }),
+        h("span", { class: on ? "state" : "state off" }, on ? "已开启" : "已关闭")))))),
   h("nav", { class: "tabs" }, ...TABS.map(([key, label]) => h("button", { class: "tab", "data-tab": key,
     onclick: () => open(campaign, key) }, label))),
   h("section", { id: "tab" }));
   void open(campaign, tab);
 }
 
-async function flip(campaign: Campaign, game: string, input: HTMLInputElement): Promise<void> {
+/** Switch `game` (null: the whole campaign) on or off: a new version. */
+async function flip(campaign: Campaign, game: string | null, input: HTMLInputElement): Promise<void> {
   const on = input.checked;
   input.disabled = true;
   try {
     const done = await client.action<{ version: number; effective_within_seconds: number }>(
-      "", at(campaign, `/games/${encodeURIComponent(game)}/${on ? "enable" : "disable"}`));
-    campaign.games[game] = on;
+      "", at(campaign, `${game === null ? "" : `/games/${encodeURIComponent(game)}`}/${on ? "enable" : "disable"}`));
+    if (game === null) campaign.enabled = on;
+    else campaign.games[game] = on;
     campaign.version = done.version;
     const state = input.nextElementSibling as HTMLElement;
     state.textContent = on ? "已开启" : "已关闭";
     state.className = on ? "state" : "state off";
     byId("current").textContent = `${campaign.campaign_id} · 当前版本 v${done.version}`;
     listCampaigns();
-    toast(`${game} 已${on ? "开启" : "关闭"}：版本 v${done.version}，${done.effective_within_seconds} 秒内生效`);
+    toast(`${game ?? "整个活动"} 已${on ? "开启" : "关闭"}：版本 v${done.version}，${done.effective_within_seconds} 秒内生效`);
   } catch (error) {
     input.checked = !on;
     toast(say(error));
@@ -120,7 +125,7 @@ async function open(campaign: Campaign, tab: Tab): Promise<void> {
   show("tab", h("div", { id: pane }, h("p", { class: "muted" }, "加载中…")));
   try {
     await ({ report: reportTab, config: configTab, versions: versionsTab, webhooks: webhooksTab,
-      disclosure: disclosureTab })[tab](campaign, pane);
+      disclosure: disclosureTab, segments: segmentsTab })[tab](campaign, pane);
   } catch (error) {
     if (document.getElementById(pane)) toast(say(error));
   }

@@ -1,6 +1,7 @@
-// What the webhook and disclosure screens say, pure (Node's tests run it): a delivery's state
-// and its next or last time, which deliveries can be sent again, the endpoints a stored config
-// lists, and a prize pool's odds table with a column per member tier.
+// What the webhook, disclosure and member-list screens say and read, pure (Node's tests run
+// it): a delivery's state and its next or last time, which deliveries can be sent again, the
+// endpoints a stored config lists, a prize pool's odds table with a column per member tier,
+// the member ids of an uploaded file and the segments a config's audiences name.
 import type { components } from "../api/console.js";
 
 export type Delivery = components["schemas"]["Delivery"];
@@ -61,4 +62,17 @@ export function commitmentSummary(days: DayCommitment[]): string {
   if (!days.length) return "还没有公布的承诺";
   return `共 ${days.length} 天（${days[0].day} 至 ${days[days.length - 1].day}）：已公布种子 ${revealed.length} 天`
     + (revealed.length ? `，最近一天 ${revealed[revealed.length - 1].day}` : "") + "；其余的种子在当天结束后公布";
+}
+
+/** The member ids of a file's text, as `mgames segment` reads them. */
+export function memberIds(text: string): string[] {
+  const ids = text.split(/\r?\n/).map((line) => line.split(",")[0].trim()).filter((id) => id && id !== "member_id");
+  return [...new Set(ids)];
+}
+
+/** The segments the config's audiences name: the campaign's and each game's. */
+export function namedSegments(config: unknown): string[] {
+  const doc = (config ?? {}) as { audience?: { segments?: string[] }; games?: Record<string, { audience?: { segments?: string[] } }> };
+  const found = [...(doc.audience?.segments ?? []), ...Object.values(doc.games ?? {}).flatMap((g) => g?.audience?.segments ?? [])];
+  return [...new Set(found)].sort();
 }

@@ -4,7 +4,9 @@ import { Client } from "../client.js";
 import { ApiError } from "../errors.js";
 import { toast } from "../page/dom.js";
 
-export interface Version { version: number; applied_at: string; applied_by: string | null; games: Record<string, boolean> }
+export interface Version {
+  version: number; applied_at: string; applied_by: string | null; enabled: boolean; games: Record<string, boolean>;
+}
 export interface Campaign extends Version { campaign_id: string; name: string }
 export interface Stored extends Version { config: unknown }
 
