@@ -1,5 +1,7 @@
 """Public, token-free reads on every game function that let anyone re-check a draw
-(docs/verifiable-draws.md): a campaign's commitments, and one draw re-derived."""
+(docs/verifiable-draws.md): a campaign's commitments, one draw re-derived, and the campaign's
+disclosure (docs/compliance.md), here for the players' pages, which cannot read the console's
+origin."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from pydantic import BaseModel, Field
 
-from plugins.draws import commitments, verify_draw
-from plugins.draws.answers import DayCommitment
+from plugins.draws import commitments, published, verify_draw
+from plugins.draws.answers import DayCommitment, Disclosure
 from plugins.errors import DrawNotFoundError, SeedNotRevealedError
 from plugins.ids import TIME_ORDERED
 from plugins.openapi.games import raises
@@ -63,3 +65,12 @@ def get_commitments(campaign_id: CampaignId) -> Response[str]:
 def get_verification(campaign_id: CampaignId, draw_id: DrawId) -> Response[str]:
     campaign = runtime.configs.get(campaign_id)
     return json_response(200, verify_draw(campaign_id, draw_id, runtime.clock(), campaign=campaign))
+
+
+@router.get("/campaigns/<campaign_id>/disclosure", summary="The campaign's public disclosure",
+            description="Organiser, period, every prize of every game with its value, quantity and "
+                        "odds, the redemption terms and each day's seed commitment: the console's "
+                        "disclosure, answered here for the players' pages. No token.",
+            responses=answers(Disclosure, "the disclosure"), openapi_extensions=raises())
+def get_disclosure(campaign_id: CampaignId) -> Response[str]:
+    return json_response(200, published(runtime.configs.get(campaign_id), runtime.clock()))
