@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 
 from infra.arguments import LOCAL_ENDPOINT, examples, store_options
@@ -62,8 +63,9 @@ def cmd_switch(args: argparse.Namespace) -> int:
 
     enabled = args.command == "enable"
     campaign = set_game_enabled(args.campaign, args.game, enabled, now=utc_now(), by=args.by)
-    print(f"{args.game} {'enabled' if enabled else 'disabled'} in {campaign.id} version "
-          f"{campaign.version}; {_picked_up()}")
+    state = "enabled" if enabled else "disabled"
+    what = f"{args.game} {state} in {campaign.id}" if args.game else f"campaign {campaign.id} {state}:"
+    print(f"{what} version {campaign.version}; {_picked_up()}")
     return 0
 
 
@@ -82,7 +84,10 @@ def cmd_segment(args: argparse.Namespace) -> int:
     from infra.progress import progress
     from plugins.campaigns.repository import load_current
     from plugins.segments import add_members
+    from plugins.types import SLUG
 
+    if not re.fullmatch(SLUG, args.segment):
+        raise UsageError(f"{args.segment!r} is not a segment name: lower-case letters, digits and '-'")
     load_current(args.campaign)  # CAMPAIGN_NOT_FOUND before any write
     try:
         lines = args.file.read_text(encoding="utf-8").splitlines()
@@ -171,12 +176,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     store_options(verify)
     verify.set_defaults(run=cmd_verify_draw)
 
-    for name, what in (("enable", "switch a game of a campaign on"),
-                       ("disable", "the kill switch: switch a game of a campaign off")):
+    for name, what in (("enable", "switch a game of a campaign, or the whole campaign, on"),
+                       ("disable", "the kill switch: a game of a campaign, or the whole campaign, off")):
         switch = sub.add_parser(name, help=what + " (a new config version)",
-                                epilog=examples(f"mgames {name} demo lucky-wheel {LOCAL}"))
+                                epilog=examples(f"mgames {name} demo lucky-wheel {LOCAL}",
+                                                f"mgames {name} demo {LOCAL}"))
         switch.add_argument("campaign", help="the campaign id")
-        switch.add_argument("game", help="the game's name, e.g. lucky-wheel")
+        switch.add_argument("game", nargs="?", help="the game's name, e.g. lucky-wheel (none: the campaign)")
         switch.add_argument("--by", default=os.environ.get("USER"), help="who switches it (default: $USER)")
         store_options(switch)
         switch.set_defaults(run=cmd_switch)

@@ -46,6 +46,8 @@ class Disclosure(Frozen):
 class CampaignConfig(Frozen):
     id: Slug
     name: str = Field(min_length=1, max_length=100)
+    enabled: bool = Field(default=True, description="the campaign-wide switch: off, every game "
+                          "refuses players (403 CAMPAIGN_NOT_OPEN) until it is on again")
     timezone: str = "Asia/Shanghai"
     starts_at: datetime
     ends_at: datetime
@@ -102,7 +104,8 @@ class CampaignConfig(Frozen):
         return self.aware(self.starts_at) <= now
 
     def is_open(self, now: datetime) -> bool:
-        return self.aware(self.starts_at) <= now < self.aware(self.ends_at)
+        """Switched on and within its period."""
+        return self.enabled and self.aware(self.starts_at) <= now < self.aware(self.ends_at)
 
     def local_day(self, now: datetime) -> date:
         return now.astimezone(self.zone).date()

@@ -15,7 +15,7 @@ from plugins.types import Frozen, Slug
 __all__ = ["EVENTS", "Event", "OwnEndpoint", "WebhookEndpoint"]
 
 Event = Literal["reward.issued", "coupon.redeemed", "booking.verified", "stock.exhausted",
-                "budget.80", "budget.100", "game.switched"]
+                "budget.80", "budget.100", "campaign.switched", "game.switched"]
 EVENTS: tuple[str, ...] = get_args(Event)
 
 

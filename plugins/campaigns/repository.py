@@ -179,9 +179,10 @@ def _zone(item: ConfigItem) -> ZoneInfo:
 
 def version_view(item: ConfigItem) -> dict[str, Any]:
     """A stored version as lists show it: when (in the zone that version ran in), by whom,
-    which games it switched on."""
+    whether it switched the campaign on, which games it switched on."""
     return {"version": int(item.version), "applied_at": stamp(item.applied_at, _zone(item)),
             "applied_by": item.applied_by, "budget_counted": bool(item.budget_counted),
+            "enabled": bool(item.doc.get("enabled", True)),
             "games": {name: bool((section or {}).get("enabled", True))
                       for name, section in (item.doc.get("games") or {}).items()}}
 

@@ -23,7 +23,7 @@ class Applied(BaseModel):
 
 
 class Switched(Applied):
-    game: str
+    game: str | None = Field(description="the game switched; none: the whole campaign")
     enabled: bool
     effective_within_seconds: float = Field(description="when every function has picked it up")
 
@@ -33,6 +33,7 @@ class Version(BaseModel):
     applied_at: str = Field(description="in the time zone of that version")
     applied_by: str | None
     budget_counted: bool
+    enabled: bool = Field(description="the campaign-wide switch of that version")
     games: dict[str, bool] = Field(description="each game of that version: on or off")
 
 

@@ -124,14 +124,30 @@ def config_version(call: Call, campaign_id: str, version: str) -> Response:
     return json_response(200, {"campaign_id": campaign_id, **version_view(item), "config": item.doc})
 
 
-def _switch(call: Call, campaign_id: str, game: str, enabled: bool) -> Response:
-    """A new version with the game on or off; once per `Idempotency-Key`."""
+def _switch(call: Call, campaign_id: str, game: str | None, enabled: bool) -> Response:
+    """A new version with the game (None: the campaign) on or off; once per `Idempotency-Key`."""
     now = runtime.clock()
     once = operation(_by(call), "campaigns/switch", call.key,
                      {"campaign_id": campaign_id, "game": game, "enabled": enabled}, now, campaign_id)
     done = applied(switched(campaign_id, game, enabled), now=now, applied_by=_by(call), once=once)
     return outcome_response(200, done, game=game, enabled=enabled,
                             effective_within_seconds=runtime.configs.ttl)
+
+
+@campaigns.route("/{campaign_id}/enable", methods=["POST"])
+@documented("marketer", "Switch the whole campaign on (a new version)", answer=Switched,
+            raises=SWITCH_ERRORS)
+@console_view(campaigns, MARKETER)
+def enable_campaign(call: Call, campaign_id: str) -> Response:
+    return _switch(call, campaign_id, None, True)
+
+
+@campaigns.route("/{campaign_id}/disable", methods=["POST"])
+@documented("marketer", "The campaign's kill switch: every game refuses players (a new version)",
+            answer=Switched, raises=SWITCH_ERRORS)
+@console_view(campaigns, MARKETER)
+def disable_campaign(call: Call, campaign_id: str) -> Response:
+    return _switch(call, campaign_id, None, False)
 
 
 @campaigns.route("/{campaign_id}/games/{game}/enable", methods=["POST"])

@@ -2,6 +2,6 @@
 re-derivation of a recorded draw (docs/verifiable-draws.md)."""
 
 from plugins.draws.disclosed import published
-from plugins.draws.verify import MAX_DAYS, commitments, verify_draw
+from plugins.draws.verify import MAX_DAYS, commitments, shown_to, verify_draw
 
-__all__ = ["MAX_DAYS", "commitments", "published", "verify_draw"]
+__all__ = ["MAX_DAYS", "commitments", "published", "shown_to", "verify_draw"]

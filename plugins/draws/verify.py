@@ -17,7 +17,7 @@ from plugins.prize_pool.seeds import commitment, day_seed, revealed
 from plugins.prize_pool.verification import check
 from plugins.store import DrawItem, keys
 
-__all__ = ["MAX_DAYS", "commitments", "verify_draw"]
+__all__ = ["MAX_DAYS", "commitments", "shown_to", "verify_draw"]
 
 MAX_DAYS = 731
 """The most days a campaign's list of commitments holds: two years, from the campaign's first
@@ -79,3 +79,15 @@ def _pool(campaign_id: str, record: dict[str, Any]) -> PrizePoolConfig | None:
     if not isinstance(pool, PrizePoolConfig):
         return None
     return pool.for_tier(record.get("tier"))
+
+
+def shown_to(verification: dict[str, Any], member_id: str | None) -> dict[str, Any]:
+    """A verification as the public route answers it to `member_id` (None: no token): the
+    draw's own member sees it whole; anyone else sees the member id masked and no idempotency
+    key (a member id may be a phone number), with the same verdict, seed and number."""
+    record = verification["draw"]
+    if member_id is not None and member_id == record["member_id"]:
+        return {**verification, "identity_shown": True}
+    member = str(record["member_id"])
+    masked = member[:2] + "*" * (len(member) - 4) + member[-2:] if len(member) > 6 else "*" * len(member)
+    return {**verification, "draw": {**record, "member_id": masked, "key": None}, "identity_shown": False}

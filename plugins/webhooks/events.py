@@ -8,7 +8,8 @@ handed over twice gives the same event twice, which the outbox records once:
   a bonus) awarded (a ledger line);
 - `coupon.redeemed`: a coupon turning `redeemed`;
 - `booking.verified`: staff's `bookings/verify` in the campaign's operations log;
-- `game.switched`: the current config's game turned on or off;
+- `campaign.switched`, `game.switched`: the current config's campaign-wide switch, or one of
+  its games, turned on or off;
 - `stock.exhausted`, `budget.80`, `budget.100`: a shard of a prize's stock or of the budget
   going down, after which all its shards together (one read, only when an endpoint of the
   campaign listens) are empty, or have spent 80 % / 100 % of what they were allotted.
@@ -82,19 +83,25 @@ def _verified(change: Change) -> list[WebhookEvent]:
     return [WebhookEvent(campaign_id, "booking.verified", f"{change.pk}:{change.sk}", dict(result))]
 
 
+def _switches(image: dict[str, Any]) -> dict[str | None, bool]:
+    """A config image's switches: the campaign's (key None) and each game's."""
+    doc = image.get("doc")
+    doc = json.loads(doc) if isinstance(doc, str) else doc or {}
+    return {None: bool(doc.get("enabled", True)),
+            **{name: bool(section.get("enabled", True)) for name, section in (doc.get("games") or {}).items()
+               if isinstance(section, dict)}}
+
+
 def _switched(change: Change) -> list[WebhookEvent]:
     if change.sk != keys.CONFIG_CURRENT or change.name != "MODIFY":
         return []
-    def games(image: dict[str, Any]) -> dict[str, bool]:
-        doc = image.get("doc")
-        doc = json.loads(doc) if isinstance(doc, str) else doc or {}
-        return {name: bool(section.get("enabled", True)) for name, section in (doc.get("games") or {}).items()
-                if isinstance(section, dict)}
-    before, after, version = games(change.old), games(change.new), change.new.get("version")
+    before, after, version = _switches(change.old), _switches(change.new), change.new.get("version")
     campaign_id = change.pk.removeprefix("C#")
-    return [WebhookEvent(campaign_id, "game.switched", f"{change.pk}:v{version}:{game}",
+    return [WebhookEvent(campaign_id, "campaign.switched", f"{change.pk}:v{version}", {
+                "enabled": enabled, "version": version}) if game is None else
+            WebhookEvent(campaign_id, "game.switched", f"{change.pk}:v{version}:{game}",
                          {"game": game, "enabled": enabled, "version": version})
-            for game, enabled in sorted(after.items()) if before.get(game, enabled) != enabled]
+            for game, enabled in after.items() if before.get(game, enabled) != enabled]
 
 
 def _allowance(change: Change, wanted: Wanted, shards: Shards) -> list[WebhookEvent]:

@@ -2,7 +2,8 @@
 """The campaign's rules and disclosure page and a draw's verification page, in Chromium: a
 player follows the wheel's "验证这次抽奖" link and is told when the seed comes; a draw of a day
 that is over verifies (the browser's own SHA-256 of the seed is the published commitment); a
-record altered in the table fails; the rules page shows what the disclosure route answers."""
+record altered in the table fails; someone else sees the verdict but not the member's
+identity; the rules page shows what the disclosure route answers."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from typing import Any
 from tests.browser.conftest import ROOT, Player, Refusals, Stack, screenshot
 
 
-def fetch(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=30) as answer:
+def fetch(url: str, token: str | None = None) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as answer:
         return json.loads(answer.read())
 
 
@@ -68,7 +70,8 @@ def test_a_draw_of_a_day_that_is_over_verifies_in_the_browser_and_a_tampered_one
     page.click("#mine a.verify")
     page.wait_for_function("document.querySelector('#verdict').dataset.verdict === 'pass'")
     # THEN it passes, and the hash his browser computed is the commitment published for that day
-    route = fetch(f"{stack.url}/lucky-wheel/campaigns/demo/draws/{drawn['draw_id']}/verification")
+    route = fetch(f"{stack.url}/lucky-wheel/campaigns/demo/draws/{drawn['draw_id']}/verification",
+                  token=page.evaluate("localStorage.getItem('mgames.token')"))
     assert route["matches"] is True and page.inner_text("#verdict") == "验证通过"
     seed = page.inner_text("#seed")
     assert seed == route["seed"]
@@ -79,6 +82,13 @@ def test_a_draw_of_a_day_that_is_over_verifies_in_the_browser_and_a_tampered_one
     assert page.inner_text("#browser-number") == page.inner_text("#number") == route["draw"]["number"]
     assert page.inner_text("#awarded td").startswith(drawn["prize"]["name"])
     screenshot(page, "verify-pass")
+    # someone else, with the same link, sees the same verdict and hash, but not olga's identity:
+    # the number is re-derived only in her own browser
+    other = player("nina")
+    other.goto(page.url)
+    other.wait_for_function("document.querySelector('#verdict').dataset.verdict === 'pass'")
+    assert other.inner_text("#seed-hash") == hashed
+    assert other.inner_text("#browser-number").startswith("抽奖会员本人登录后可复算")
 
     # WHEN someone changes the recorded number in the table THEN the same page says it fails
     past_draw(stack, "olga", "--tamper", str(drawn["draw_id"]))

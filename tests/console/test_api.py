@@ -83,3 +83,29 @@ def test_kill_switch_turns_a_game_off_and_on(console: Console, apply: Any) -> No
     assert (unknown.status_code, code_of(unknown)) == (404, "GAME_NOT_ENABLED")
     assert code_of(console.call("POST", "/campaigns/nope/games/booking/disable", role="admin")) == \
         "CAMPAIGN_NOT_FOUND"
+
+
+def test_the_campaign_switch_stops_every_game_and_starts_them_again(console: Console, apply: Any) -> None:
+    from plugins.runtime import runtime
+    from tests.conftest import GameClient
+
+    apply()
+    wheel, check_in = GameClient("lucky-wheel"), GameClient("check-in")
+    off = console.call("POST", "/campaigns/demo/disable")
+    assert off.status_code == 200 and (off.data["game"], off.data["enabled"], off.data["version"]) == \
+        (None, False, 2)
+    runtime.configs.clear()  # the functions' cache TTL elapsing
+    assert wheel.call("GET", "/campaigns/demo").body["open"] is False
+    refused = [wheel.call("POST", "/campaigns/demo/draws", member="ann", key="draw-key-ann"),
+               check_in.call("POST", "/campaigns/demo/check-ins", member="ann", key="check-in-key-ann")]
+    assert [(r.status, r.code) for r in refused] == [(403, "CAMPAIGN_NOT_OPEN")] * 2
+    again = console.call("POST", "/campaigns/demo/disable")  # a new key: one more version, still off
+    assert again.data["enabled"] is False
+    on = console.call("POST", "/campaigns/demo/enable")
+    assert on.status_code == 200 and on.data["enabled"] is True
+    runtime.configs.clear()
+    assert wheel.call("POST", "/campaigns/demo/draws", member="ann", key="draw-key-ann").status == 201
+    versions = console.call("GET", "/campaigns/demo/versions").data["versions"]
+    assert [v["enabled"] for v in versions] == [True, False, False, True]
+    assert code_of(console.call("POST", "/campaigns/nope/disable", role="admin")) == "CAMPAIGN_NOT_FOUND"
+    assert code_of(console.call("POST", "/campaigns/demo/disable", role="staff")) == "FORBIDDEN"

@@ -20,11 +20,16 @@ def test_disable_enable_and_report(apply: Any, local_dynamodb: Any, capsys: Any,
     assert load_current("demo").games["lucky-wheel"].enabled is False
     assert mgames(["enable", "demo", "lucky-wheel", *options]) == 0
     assert load_current("demo").games["lucky-wheel"].enabled is True
+    assert mgames(["disable", "demo", *options]) == 0
+    assert "campaign demo disabled: version 4" in capsys.readouterr().out
+    assert load_current("demo").config.enabled is False
+    assert mgames(["enable", "demo", *options]) == 0
+    assert load_current("demo").config.enabled is True
     assert mgames(["disable", "demo", "pinball", *options]) == 1
     assert "GAME_NOT_ENABLED" in capsys.readouterr().err
     assert mgames(["report", "demo", *options]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["config_version"] == 3 and report["funnel"]["players"] == 0
+    assert report["config_version"] == 5 and report["funnel"]["players"] == 0
     assert mgames(["report", "demo", "--csv", *options]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "day,visitors,players,plays,winners,cost,coupons_redeemed,sales_driven,fraud_blocks",

@@ -56,3 +56,19 @@ def test_the_routes_are_the_campaigns_marketers_only(apply: Apply, console: Cons
     assert code_of(bad) == code_of(lost) == "MALFORMED_REQUEST"
     missing = console.call("GET", "/campaigns/nope/webhooks", headers=auth("admin"))
     assert code_of(missing) == "CAMPAIGN_NOT_FOUND"
+
+
+def test_the_campaign_switch_is_told_once_per_version(
+        apply: Apply, console: Console, aggregate: Callable[[], int], clock: list[datetime],
+        receiver: Receiver) -> None:
+    apply(hooked(receiver, ("campaign.switched",)))
+    assert console.call("POST", "/campaigns/demo/games/lucky-wheel/disable").status_code == 200
+    assert console.call("POST", "/campaigns/demo/disable").status_code == 200
+    assert console.call("POST", "/campaigns/demo/enable").status_code == 200
+    aggregate()
+    aggregate()  # the stream handed over again: the same events, recorded once
+    drain_until_done(clock)
+    told = sorted((body["data"]["version"], body["type"], body["data"]["enabled"], webhook_id, signed)
+                  for webhook_id, signed, body in receiver.seen)
+    assert [entry[:3] for entry in told] == [(3, "campaign.switched", False), (4, "campaign.switched", True)]
+    assert len({entry[3] for entry in told}) == 2 and all(entry[4] for entry in told)

@@ -156,6 +156,16 @@ def test_the_seed_is_not_revealed_before_its_day_ends(wheel: GameClient, clock: 
     clock[0] = DAY_LATER
     found = wheel.call("GET", f"/campaigns/demo/draws/{draw_id}/verification")
     assert found.status == 200 and found.body["matches"] is True
+    # AND anyone may check it, but only the draw's member sees who drew it and with which key
+    assert (found.body["identity_shown"], found.body["draw"]["member_id"], found.body["draw"]["key"]) == (
+        False, "***", None)
+    stranger = wheel.call("GET", f"/campaigns/demo/draws/{draw_id}/verification", member="v-5")
+    assert (stranger.body["identity_shown"], stranger.body["draw"]["key"]) == (False, None)
+    own = wheel.call("GET", f"/campaigns/demo/draws/{draw_id}/verification", member="v-4")
+    assert (own.body["identity_shown"], own.body["draw"]["member_id"], own.body["draw"]["key"]) == (
+        True, "v-4", "verify-00004")
+    assert {**own.body["draw"], "member_id": None, "key": None} == {**found.body["draw"], "member_id": None,
+                                                                     "key": None}
     assert found.body["commitment"] == days[today]["commitment"]
     assert hashlib.sha256(bytes.fromhex(found.body["seed"])).hexdigest() == found.body["commitment"]
     assert wheel.call("GET", "/campaigns/demo/draws/20261123040000000000000000/verification").code == (

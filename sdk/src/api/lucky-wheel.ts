@@ -84,7 +84,7 @@ export interface paths {
         };
         /**
          * Re-derive a draw
-         * @description The draw re-derived from its record, its day's revealed seed and commitment, and its config version's pool: whether it matches, and why not. Refused (SEED_NOT_REVEALED) until the draw's day is over. No token.
+         * @description The draw re-derived from its record, its day's revealed seed and commitment, and its config version's pool: whether it matches, and why not. Refused (SEED_NOT_REVEALED) until the draw's day is over. No token needed; with the draw's member's token, its member id and key are shown.
          */
         get: operations["get_verification_campaigns__campaign_id__draws__draw_id__verification_get"];
         put?: never;
@@ -384,7 +384,7 @@ export interface components {
         Verification: {
             /**
              * Draw
-             * @description the draw's record: identity, day, config version, tier, number, ticket, drawn and awarded prize
+             * @description the draw's record: identity, day, config version, tier, number, ticket, drawn and awarded prize; `member_id` masked and `key` null but to its member
              */
             draw: {
                 [key: string]: unknown;
@@ -406,6 +406,11 @@ export interface components {
              * @description why it does not match; empty when it does
              */
             reasons: components["schemas"]["Reason"][];
+            /**
+             * Identity Shown
+             * @description the caller is the draw's member: its member id and key are shown, to re-derive the number
+             */
+            identity_shown: boolean;
         };
         /**
          * CashReward
@@ -1512,7 +1517,10 @@ export interface operations {
     get_verification_campaigns__campaign_id__draws__draw_id__verification_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Bearer <player token> */
+                authorization?: string | null;
+            };
             path: {
                 /** @description campaign id */
                 campaign_id: string;
@@ -1544,6 +1552,38 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                             message: string;
                         };
                     };
@@ -1625,7 +1665,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`. */
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1636,7 +1679,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message: string;
                         };
                     };

@@ -4,10 +4,11 @@
  *  HMAC-SHA256(seed, its identity). The ticket and the prize need the config's weights, which
  *  pages never receive: those the server's verdict (and an auditor with the file) answer. */
 
-/** What a verification answers of the draw's record that the browser re-checks. */
+/** What a verification answers of the draw's record that the browser re-checks; `key` is
+ *  null (and `member_id` masked) unless the draw's own member asked with his token. */
 export interface DrawRecord {
   member_id: string;
-  key: string;
+  key: string | null;
   draw_id: string;
   number: string;
 }
@@ -20,9 +21,10 @@ export interface Recheck {
   seedMatches: boolean;
   /** The commitment the verification answered is the one published for that day. */
   published: boolean;
-  /** The number as computed here from the seed and the draw's identity. */
-  number: string;
-  numberMatches: boolean;
+  /** The number as computed here from the seed and the draw's identity; null when the
+   *  identity was not shown (only the draw's member sees his member id and key). */
+  number: string | null;
+  numberMatches: boolean | null;
 }
 
 const hex = (bytes: ArrayBuffer): string =>
@@ -55,11 +57,13 @@ export async function hmacHex(seedHex: string, message: string): Promise<string>
 }
 
 /** Re-check a revealed draw of `campaign`: its `seed`, the `commitment` the verification
- *  answered, the day's commitment as `published` (null when unknown), and its record. */
+ *  answered, the day's commitment as `published` (null when unknown), and its record (the
+ *  number only when the record shows its member id and key). */
 export async function recheck(campaign: string, seed: string, commitment: string, published: string | null,
                               draw: DrawRecord): Promise<Recheck> {
   const seedHash = await sha256Hex(seed);
-  const number = await hmacHex(seed, identity(campaign, draw.member_id, draw.key, draw.draw_id));
+  const number = draw.key === null ? null
+    : await hmacHex(seed, identity(campaign, draw.member_id, draw.key, draw.draw_id));
   return { seedHash, seedMatches: seedHash === commitment, published: published === commitment,
-           number, numberMatches: number === draw.number };
+           number, numberMatches: number === null ? null : number === draw.number };
 }
