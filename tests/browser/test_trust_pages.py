@@ -12,9 +12,11 @@ import json
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import ROOT, Player, Refusals, Stack, screenshot
+from tests.browser.conftest import ROOT, Player, Refusals, Stack, demo_doc, screenshot
+from tests.browser.test_sharing_pages import share
 
 
 def fetch(url: str, token: str | None = None) -> Any:
@@ -133,3 +135,33 @@ def test_every_game_page_links_the_rules_that_show_the_disclosure(player: Player
     revealed = [d for d in disclosure["commitments"] if d["seed"]][-1]
     assert page.inner_text(f'[data-seed="{revealed["day"]}"]') == f"种子 {revealed['seed']}"
     screenshot(page, "rules")
+
+
+def test_the_check_in_blind_box_and_the_assist_prize_link_their_draws(
+        player: Player, stack: Stack, tmp_path: Path) -> None:
+    # GIVEN the demo's check-in opens a blind box: its draw id is the check-in's id
+    page = player("cora")
+    page.goto(f"{stack.url}/check-in/page/?campaign=demo")
+    page.wait_for_selector("#check-in:not([disabled])")
+    page.click("#check-in")
+    page.wait_for_selector("#proof a.verify")
+    draw_id = page.inner_text("#proof").split()[1]
+    assert page.get_attribute("#proof a.verify", "href") == (
+        f"verify.html?campaign=demo&game=check-in&draw={draw_id}")
+    # AND an assist task of one help: the initiator's prize, drawn when the help came, links its draw
+    doc = demo_doc()
+    doc |= {"id": "assist-one", "games": {"assist": doc["games"]["assist"] | {"helpers_needed": 1,
+                                                                              "block_same_ip": False}}}
+    campaign = stack.apply(doc, tmp_path)
+    initiator = player("iris")
+    url = share(initiator, f"{stack.url}/assist/page/?campaign={campaign}", "#open", "task")
+    friend = player("finn")
+    friend.goto(url)
+    friend.wait_for_selector("#help:not([disabled])")
+    friend.click("#help")
+    friend.wait_for_function("document.querySelector('#progress').textContent === '1/1'")
+    initiator.goto(url)  # his tasks, the completed one with its prize
+    initiator.wait_for_selector("#mine a.verify")
+    assert "奖品：" in initiator.inner_text("#mine .prize")
+    href = initiator.get_attribute("#mine a.verify", "href") or ""
+    assert href.startswith(f"verify.html?campaign={campaign}&game=assist&draw=")

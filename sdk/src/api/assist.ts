@@ -476,7 +476,7 @@ export interface components {
             mine?: boolean | null;
             /**
              * Reward
-             * @description initiator only: his prize
+             * @description initiator only: his prize (`prize`, `reward`, `fallback`, and `draw_id`, its verifiable draw)
              */
             reward?: {
                 [key: string]: unknown;
