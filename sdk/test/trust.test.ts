@@ -25,6 +25,12 @@ describe("a draw re-checked in the browser", () => {
     assert.equal(otherSeed.seedMatches, false);
   });
 
+  it("says nothing of the published list for a day it no longer lists", async () => {
+    const found = await recheck("spring-bne", SEED, COMMITMENT, null, DRAW);
+    assert.equal(found.published, null);
+    assert.equal(found.seedMatches, true);
+  });
+
   it("leaves the number alone when the identity was not shown (someone else's draw)", async () => {
     const found = await recheck("spring-bne", SEED, COMMITMENT, COMMITMENT, { ...DRAW, member_id: "al*ce", key: null });
     assert.equal(found.seedMatches, true);

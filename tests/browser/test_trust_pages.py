@@ -15,6 +15,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Page
+
 from tests.browser.conftest import ROOT, Player, Refusals, Stack, demo_doc, screenshot
 from tests.browser.test_sharing_pages import share
 
@@ -23,6 +25,16 @@ def fetch(url: str, token: str | None = None) -> Any:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as answer:
         return json.loads(answer.read())
+
+
+def spun(page: Page, address: str, button: str) -> str:
+    """Open a game's page at `address`, press `button` (a draw) and answer the draw id shown
+    under the result, beside its 验证这次抽奖 link."""
+    page.goto(address)
+    page.wait_for_selector(f"{button}:not([disabled])")
+    page.click(button)
+    page.wait_for_selector("#proof a.verify")
+    return page.inner_text("#proof").split()[1]
 
 
 def past_draw(stack: Stack, member: str, *tamper: str) -> dict[str, Any]:
@@ -40,11 +52,7 @@ def test_a_draw_of_today_waits_for_its_seed(player: Player, stack: Stack, refusa
     # GIVEN a player who spins the wheel today
     refusals.expect(409, "/verification")
     page = player("vera")
-    page.goto(f"{stack.url}/lucky-wheel/page/?campaign=demo")
-    page.wait_for_selector("#wheel span")
-    page.click("#spin")
-    page.wait_for_selector("#proof a.verify")
-    draw_id = page.inner_text("#proof").split()[1]
+    draw_id = spun(page, f"{stack.url}/lucky-wheel/page/?campaign=demo", "#spin")
     # WHEN he follows the link under the result
     page.click("#proof a.verify")
     page.wait_for_function("document.querySelector('#verdict').dataset.verdict === 'pending'")
@@ -141,11 +149,7 @@ def test_the_check_in_blind_box_and_the_assist_prize_link_their_draws(
         player: Player, stack: Stack, tmp_path: Path) -> None:
     # GIVEN the demo's check-in opens a blind box: its draw id is the check-in's id
     page = player("cora")
-    page.goto(f"{stack.url}/check-in/page/?campaign=demo")
-    page.wait_for_selector("#check-in:not([disabled])")
-    page.click("#check-in")
-    page.wait_for_selector("#proof a.verify")
-    draw_id = page.inner_text("#proof").split()[1]
+    draw_id = spun(page, f"{stack.url}/check-in/page/?campaign=demo", "#check-in")
     assert page.get_attribute("#proof a.verify", "href") == (
         f"verify.html?campaign=demo&game=check-in&draw={draw_id}")
     # AND an assist task of one help: the initiator's prize, drawn when the help came, links its draw

@@ -19,8 +19,9 @@ export interface Recheck {
   seedHash: string;
   /** `seedHash` is the commitment the verification answered. */
   seedMatches: boolean;
-  /** The commitment the verification answered is the one published for that day. */
-  published: boolean;
+  /** The commitment the verification answered is the one published for that day; null when
+   *  the day is no longer listed (the published list keeps the last year and the days ahead). */
+  published: boolean | null;
   /** The number as computed here from the seed and the draw's identity; null when the
    *  identity was not shown (only the draw's member sees his member id and key). */
   number: string | null;
@@ -64,6 +65,7 @@ export async function recheck(campaign: string, seed: string, commitment: string
   const seedHash = await sha256Hex(seed);
   const number = draw.key === null ? null
     : await hmacHex(seed, identity(campaign, draw.member_id, draw.key, draw.draw_id));
-  return { seedHash, seedMatches: seedHash === commitment, published: published === commitment,
+  return { seedHash, seedMatches: seedHash === commitment,
+           published: published === null ? null : published === commitment,
            number, numberMatches: number === null ? null : number === draw.number };
 }

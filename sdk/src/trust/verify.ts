@@ -77,8 +77,8 @@ async function verified(v: Verification, disclosure: Disclosure): Promise<void> 
     fact("抽奖日期", day),
     fact("当日种子", h("span", { class: "hash", id: "seed" }, v.seed)),
     fact("浏览器算出的 SHA-256(种子)", h("span", {}, h("span", { class: "hash", id: "seed-hash" }, mine.seedHash),
-      mark(mine.seedMatches && mine.published))),
-    fact("当日公布的承诺", h("span", { class: "hash", id: "commitment" }, published ?? "未找到")),
+      mark(mine.seedMatches && mine.published !== false))),
+    fact("当日公布的承诺", h("span", { class: "hash", id: "commitment" }, published ?? "已不在公示列表（只列近一年）")),
     fact("抽奖数（记录）", h("span", { class: "hash", id: "number" }, draw.number)),
     fact("浏览器重算的抽奖数", mine.number === null
       ? h("span", { class: "muted", id: "browser-number" }, "抽奖会员本人登录后可复算（会员号与请求编号只给本人看）")
@@ -90,7 +90,7 @@ async function verified(v: Verification, disclosure: Disclosure): Promise<void> 
   (document.getElementById("details") as HTMLElement).hidden = false;
   const problems = v.reasons.map((r) => REASONS[r.code] ?? r.code);
   if (!mine.seedMatches) problems.push("浏览器算出的种子哈希与承诺不符");
-  if (!mine.published) problems.push("种子的承诺不是当日公布的承诺");
+  if (mine.published === false) problems.push("种子的承诺不是当日公布的承诺");
   if (mine.numberMatches === false) problems.push("浏览器重算的抽奖数与记录不符");
   const ok = v.matches && problems.length === 0;
   verdict(ok ? "验证通过" : "验证失败", ok, ok ? "种子与事先公布的承诺一致，抽奖结果可由种子和抽奖编号重新算出。"
