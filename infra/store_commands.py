@@ -83,7 +83,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 def cmd_segment(args: argparse.Namespace) -> int:
     from infra.progress import progress
     from plugins.campaigns.repository import load_current
-    from plugins.segments import add_members
+    from plugins.segments import add_members, not_a_member_id
     from plugins.types import SLUG
 
     if not re.fullmatch(SLUG, args.segment):
@@ -94,7 +94,7 @@ def cmd_segment(args: argparse.Namespace) -> int:
     except UnicodeDecodeError:
         raise UsageError(f"{args.file}: not UTF-8 text") from None
     members = [m for m in (line.split(",")[0].strip() for line in lines) if m and m != "member_id"]
-    bad = next((m for m in members if "#" in m or len(m) > 64 or any(c.isspace() for c in m)), None)
+    bad = not_a_member_id(members)
     if bad is not None:
         raise UsageError(f"{args.file}: {bad!r} is not a member id")
     with progress(f"segment {args.segment}", len(members)) as advance:

@@ -224,6 +224,10 @@ class SeedNotRevealedError(GameError, code="SEED_NOT_REVEALED", status=409):
         return {name: self.details[name] for name in ("day", "revealed_at") if name in self.details}
 
 
+class WebhookSecretNotFoundError(GameError, code="WEBHOOK_SECRET_NOT_FOUND", status=404):
+    """A party's webhook secret does not exist yet: its first endpoints create it."""
+
+
 class SecretUnavailableError(GameError, code="SECRET_UNAVAILABLE", status=503):
     """A secret the call needs (the token key, the partners' keys) cannot be read right now:
     missing, empty, access denied or Secrets Manager unreachable. The caller may retry later."""

@@ -8,10 +8,17 @@ from collections.abc import Callable, Iterable
 
 from plugins.store import SegmentsItem, Transaction, keys
 
-__all__ = ["BATCH", "add_members"]
+__all__ = ["BATCH", "add_members", "not_a_member_id"]
 
 BATCH = 100
 """Members added per transaction (DynamoDB's most items in one)."""
+
+
+def not_a_member_id(members: Iterable[str]) -> str | None:
+    """The first of `members` that cannot be a member id (empty, over 64 characters, with a
+    space or the key separator `#`); None if all can."""
+    return next((m for m in members if not m or "#" in m or len(m) > 64 or any(c.isspace() for c in m)),
+                None)
 
 
 def add_members(campaign_id: str, segment: str, members: Iterable[str],

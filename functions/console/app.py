@@ -18,6 +18,7 @@ from chalice import Chalice, Response
 from plugins.console import campaigns, staff
 from plugins.console.forecasts import forecasts
 from plugins.console.openapi import console_document
+from plugins.console.segments import segments
 from plugins.console.site import site
 from plugins.console.web import Call, console_view, cors
 from plugins.console.webhooks import webhooks
@@ -28,6 +29,7 @@ app.api.cors = cors()  # every route registered below answers CORS for the conso
 app.register_blueprint(campaigns, url_prefix="/campaigns")
 app.register_blueprint(forecasts, url_prefix="/campaigns")
 app.register_blueprint(webhooks, url_prefix="/campaigns")
+app.register_blueprint(segments, url_prefix="/campaigns")
 app.register_blueprint(staff)
 app.register_blueprint(site)  # the web console's page, at the root
 for plugin in games().values():

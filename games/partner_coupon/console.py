@@ -1,9 +1,11 @@
 """The partners' console routes, under `/partners/{partner_id}` (signed, see
 `plugins.console.partners`): upload code pools, read the settlement, redeem a co-branded
-coupon at the partner's counter, manage its own webhook endpoints (docs/webhooks.md)."""
+coupon at the partner's counter, manage its own webhook endpoints and rotate their secret
+(docs/webhooks.md)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
 from chalice import Blueprint, Response
@@ -33,18 +35,23 @@ from plugins.errors import (
     GameNotEnabledError,
     IdempotencyKeyReusedError,
     SecretUnavailableError,
+    WebhookSecretNotFoundError,
 )
-from plugins.idempotency import operation
+from plugins.idempotency import commit_once, operation
 from plugins.issuance.coupon import find_coupon, redeem
 from plugins.issuance.redemption import ORDER_ERRORS, Order, check_redeemable
 from plugins.runtime import runtime
+from plugins.store import Transaction
 from plugins.types import MoneyText, money
 from plugins.webhook_endpoints import OwnEndpoint
-from plugins.webhooks.managed import party_secret, read_own, replace_own
+from plugins.webhooks.managed import read_own, replace_own
+from plugins.webhooks.party_secrets import party_secret, rotate, rotated_secret, secret_ref
 
 console = Blueprint(__name__)
 PARTNER_ERRORS = (CampaignNotFoundError, PartnerNotFoundError, GameNotEnabledError)
 """What every partner route may answer of the campaign it names."""
+SECRET_WRITE_ERRORS = (ConflictError, IdempotencyKeyReusedError, SecretUnavailableError)
+"""What a keyed write that answers the partner's webhook secret may answer besides."""
 
 
 class Body(BaseModel):
@@ -218,12 +225,11 @@ def own_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
 @console.route("/partners/{partner_id}/campaigns/{campaign_id}/webhooks", methods=["POST"])
 @documented("partner", "Replace the partner's own webhook endpoints; answers their signing secret",
             body=OwnWebhooks, answer=OwnWebhooksAnswer,
-            raises=(*PARTNER_ERRORS, WebhooksInvalidError, ConflictError, IdempotencyKeyReusedError,
-                    SecretUnavailableError))
+            raises=(*PARTNER_ERRORS, WebhooksInvalidError, *SECRET_WRITE_ERRORS))
 @partner_view(console)
 def replace_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
     """Replace the list, once per `Idempotency-Key`; the answer carries the partner's secret
-    for the campaign (created on its first write, the same afterwards)."""
+    for the campaign (created on its first write, then the current one: see the rotation)."""
     body = call.body(OwnWebhooks)
     campaign, partner = _partner_campaign(partner_id, campaign_id)
     ids = [partner.endpoint_id(hook.id) for hook in body.endpoints]
@@ -241,3 +247,38 @@ def replace_webhooks(call: Call, partner_id: str, campaign_id: str) -> Response:
                      campaign.version, campaign.config.zone)
     return outcome_response(200, replace_own(campaign_id, partner_id, body.endpoints, now, once),
                             secret=secret)
+
+
+class SecretRotation(Body):
+    grace_hours: int = Field(default=24, ge=0, le=168, description="how long the previous secret "
+                             "still signs beside the new one (0: no longer, as after a leak)")
+
+
+class SecretRotated(BaseModel):
+    campaign_id: str
+    partner: str
+    secret: str = Field(description="the new whsec_ secret, answered to this rotation (and its retries) only")
+    secret_version: str = Field(description="the version holding it in the platform's secret store")
+    previous_until: str = Field(description="until when deliveries carry the previous secret's signature too")
+
+
+@console.route("/partners/{partner_id}/campaigns/{campaign_id}/webhooks/secret/rotate", methods=["POST"])
+@documented("partner", "Rotate the secret signing the partner's own endpoints; answers the new one",
+            body=SecretRotation, answer=SecretRotated,
+            raises=(*PARTNER_ERRORS, WebhookSecretNotFoundError, *SECRET_WRITE_ERRORS))
+@partner_view(console)
+def rotate_webhook_secret(call: Call, partner_id: str, campaign_id: str) -> Response:
+    """A new secret, once per `Idempotency-Key` (a retry answers the same one); the previous
+    one signs too for `grace_hours` (docs/webhooks.md#rotating-a-partners-secret)."""
+    body = SecretRotation.model_validate(call.json() or {})
+    campaign, _ = _partner_campaign(partner_id, campaign_id)
+    now, ref = runtime.clock(), secret_ref(campaign_id, partner_id)
+    once = operation(f"partner:{partner_id}", "partners/webhooks/secret", call.key,
+                     body.model_dump(mode="json") | {"campaign_id": campaign_id}, now, campaign_id,
+                     campaign.version, campaign.config.zone)
+    if (recorded := once.recorded()) is not None:
+        return outcome_response(200, recorded, secret=rotated_secret(ref, recorded.result["secret_version"]))
+    rotated = rotate(ref, call.key, now, timedelta(hours=body.grace_hours))
+    result = {"campaign_id": campaign_id, "partner": partner_id, "secret_version": rotated.version_id,
+              "previous_until": stamp(rotated.previous_until, campaign.config.zone)}
+    return outcome_response(200, commit_once(Transaction(), result, once), secret=rotated.secret)

@@ -62,8 +62,8 @@ def _lease(item: DeliveryItem, now: datetime, timeout: float) -> int | None:
 def _send(item: DeliveryItem, endpoint: WebhookEndpoint, now: datetime, timeout: float) -> int:
     """POST the signed body; the HTTP status (2xx), or an exception."""
     body = str(item.body).encode()
-    headers = signed_headers(endpoint_secrets(endpoint.secret_ref), str(item.delivery_id),
-                             int(now.timestamp()), body)
+    at = int(now.timestamp())
+    headers = signed_headers(endpoint_secrets(endpoint.secret_ref, at), str(item.delivery_id), at, body)
     request = urllib.request.Request(str(endpoint.url), data=body, method="POST", headers=headers)
     with post(request, timeout) as answer:  # public now, no redirect (plugins/outbound.py)
         answer.read(1024)

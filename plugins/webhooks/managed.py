@@ -7,16 +7,13 @@ The party never sends a secret: the platform generates one `whsec_` secret per c
 party, keeps it in Secrets Manager under `mgames/webhooks/parties/<party>/<campaign>` (where
 the worker may read it, like every webhook secret) and answers it to the party's own writes
 only; it is created once (`CreateSecret` fails if it exists, so concurrent first writes
-agree) and never stored in the table. With `MGAMES_WEBHOOK_SECRETS` set (the local stack,
-the tests) they are kept in the process instead (`LOCAL_ISSUED`).
+agree), rotated through the party's API, and never stored in the table
+(`plugins.webhooks.party_secrets`).
 """
 
 from __future__ import annotations
 
-import base64
 import logging
-import os
-import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -24,15 +21,14 @@ from typing import Any
 from pydantic import ValidationError
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UTCDateTimeAttribute
 
-from plugins.errors import ConflictError, SecretUnavailableError
+from plugins.errors import ConflictError
 from plugins.idempotency import ActionResult, Operation, commit_once
 from plugins.store import BaseItem, Transaction, TransactionCancelledError, get_many, register_model
 from plugins.store.reads import MAX_KEYS
 from plugins.webhook_endpoints import OwnEndpoint, WebhookEndpoint
-from plugins.webhooks.signing import LOCAL_ISSUED, PREFIX
+from plugins.webhooks.party_secrets import secret_ref
 
-__all__ = ["ManagedHooksItem", "managed_endpoints", "party_secret", "read_own", "replace_own", "secret_ref"]
-KEY_BYTES = 32
+__all__ = ["ManagedHooksItem", "managed_endpoints", "read_own", "replace_own"]
 logger = logging.getLogger(__name__)
 
 
@@ -49,10 +45,6 @@ register_model(ManagedHooksItem)
 
 def managed_key(campaign_id: str, party: str) -> tuple[str, str]:
     return f"C#{campaign_id}#WHP", party
-
-
-def secret_ref(campaign_id: str, party: str) -> str:
-    return f"mgames/webhooks/parties/{party}/{campaign_id}"
 
 
 def _endpoints(campaign_id: str, party: str, raw: Iterable[dict[str, Any]]) -> tuple[WebhookEndpoint, ...]:
@@ -103,21 +95,3 @@ def replace_own(campaign_id: str, party: str, hooks: tuple[OwnEndpoint, ...], no
         return commit_once(tx, result, op)
     except TransactionCancelledError:
         raise ConflictError("the endpoints changed meanwhile; read them and retry") from None
-
-
-def party_secret(campaign_id: str, party: str) -> str:
-    """The party's `whsec_` secret in the campaign, created on first use."""
-    ref = secret_ref(campaign_id, party)
-    fresh = PREFIX + base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
-    if os.environ.get("MGAMES_WEBHOOK_SECRETS") is not None:  # the local stack, the tests
-        return LOCAL_ISSUED.setdefault(ref, fresh)
-    from plugins.secret_store import provider, read_secret  # boto3 only where a party writes
-
-    client = provider().client
-    try:
-        client.create_secret(Name=ref, SecretString=fresh)
-    except client.exceptions.ResourceExistsException:
-        return read_secret(ref)
-    except Exception as exc:  # throttled, denied, unreachable: the partner retries later
-        raise SecretUnavailableError(f"the webhook secret cannot be created: {type(exc).__name__}") from None
-    return fresh

@@ -4,11 +4,14 @@ grants) and what it asks of each function (events and the answers they must get)
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from infra.local.events import function_url_event
+from plugins.console.partner_auth import sign
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 
@@ -133,15 +136,24 @@ def game_checks(player: str, brand: str, today: str) -> dict[str, GameCheck]:
     return checks
 
 
-def _api_event(method: str, resource: str, path: str, token: str, body: Any = None,
-               **parameters: str) -> dict[str, Any]:
+def _api_event(method: str, resource: str, path: str, token: str | None, body: Any = None,
+               signed_by: tuple[str, str] | None = None, **parameters: str) -> dict[str, Any]:
+    """API Gateway's proxy event: an operator's (bearer `token`) or a partner's (`signed_by`:
+    its key id and secret, signed as partners sign)."""
     event: dict[str, Any] = json.loads((EVENTS / "api_gateway_report.json").read_text(encoding="utf-8"))
+    raw = None if body is None else json.dumps(body)
     event |= {"resource": resource, "path": path, "httpMethod": method,
-              "pathParameters": parameters or None, "body": None if body is None else json.dumps(body)}
+              "pathParameters": parameters or None, "body": raw}
     event["requestContext"] |= {"resourcePath": resource, "httpMethod": method, "path": f"/prod{path}"}
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     if method != "GET":  # every write carries its Idempotency-Key
         headers["Idempotency-Key"] = f"artifact-{method.lower()}-{abs(hash(path)):x}"
+    if signed_by is not None:
+        stamp, nonce = str(int(time.time())), secrets.token_hex(8)
+        headers |= {"X-Api-Key": signed_by[0], "X-Timestamp": stamp, "X-Nonce": nonce,
+                    "X-Signature": sign(signed_by[1], method, path, stamp, nonce, (raw or "").encode())}
     for name, value in headers.items():
         event["headers"][name] = value
         event["multiValueHeaders"][name] = [value]
@@ -153,13 +165,24 @@ def apply_event(marketer: str, campaign: dict[str, Any]) -> dict[str, Any]:
     return _api_event("POST", "/campaigns", "/campaigns", marketer, body=campaign)
 
 
+PARTNER_KEY = ("cafe", "artifact-cafe-key-0123456789")
+"""The demo partner's API key, put in the stack's partner keys before the console runs."""
+
+
 def console_events(marketer: str, campaign: dict[str, Any]) -> list[dict[str, Any]]:
-    """The demo's report, a new campaign applied, the report's page and the web console's."""
+    """The demo's report, a new campaign applied, the report's page and the web console's; then
+    the demo's partner writes its own webhook endpoints (creating their secret) and rotates it."""
+    own = "/partners/{partner_id}/campaigns/{campaign_id}/webhooks"
+    ids = {"partner_id": PARTNER_KEY[0], "campaign_id": "demo"}
+    hooks = {"endpoints": [{"id": "crm", "url": "https://crm.example.com/hook", "events": ["reward.issued"]}]}
     return [_api_event("GET", "/campaigns/{campaign_id}/report", "/campaigns/demo/report", marketer,
                        campaign_id="demo"), apply_event(marketer, campaign),
             _api_event("GET", "/campaigns/{campaign_id}/report.html", "/campaigns/demo/report.html",
                        marketer, campaign_id="demo"),
-            _api_event("GET", "/", "/", marketer)]
+            _api_event("GET", "/", "/", marketer),
+            _api_event("POST", own, own.format(**ids), None, hooks, PARTNER_KEY, **ids),
+            _api_event("POST", f"{own}/secret/rotate", f"{own.format(**ids)}/secret/rotate", None,
+                       {"grace_hours": 24}, PARTNER_KEY, **ids)]
 
 
 def stream_events(table: str) -> list[dict[str, Any]]:

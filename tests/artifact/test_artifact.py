@@ -7,8 +7,9 @@ files and distributions, differing only in the architecture of compiled extensio
 x86_64 one is then run in `python3.12 -I -S` whose path holds only the artifact and boto3
 (what the Lambda runtime adds), against the local DynamoDB (which also serves Secrets
 Manager): each game answers its campaign and performs a real action, the console answers a
-report, the worker runs every game's jobs. The AWS calls each function made are checked
-against its IAM policy in the template.
+report and keeps a partner's webhook secret (created, then rotated), the worker runs every
+game's jobs. The AWS calls each function made are checked against its IAM policy in the
+template.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 from zoneinfo import ZoneInfo
 
+import boto3
 import pytest
 
 from infra.deploy.build import LAMBDA, RUNTIME_PROVIDED
@@ -32,6 +35,7 @@ from plugins.identity.tokens import mint_operator, mint_player
 from plugins.registry import ISSUERS_GROUP, sources
 from tests.artifact.conftest import ROOT, TABLE, TEMPLATE, Runner, demo_document, key_ring
 from tests.artifact.functions import (
+    PARTNER_KEY,
     console_events,
     functions_of,
     game_checks,
@@ -100,6 +104,8 @@ def demo(stack: dict[str, str]) -> dict[str, str]:
 
     upload_pool(campaign, "cafe", "cafe-latte", "artifact-codes", [f"LATTE-{i:04d}" for i in range(20)], now)
     PointsItem(keys.member("alice"), keys.POINTS_BALANCE, points=1000).save()  # the exchange spends them
+    boto3.client("secretsmanager", endpoint_url=stack["endpoint"]).put_secret_value(  # the partner's API key
+        SecretId=stack["PartnerKeysSecret"], SecretString=json.dumps(dict([PARTNER_KEY])))
     players, console = key_ring(TEMPLATE, "MGAMES_PLAYER_KEYS"), key_ring(TEMPLATE, "MGAMES_CONSOLE_KEYS")
     return {"player": mint_player("alice", now=now, device_id="phone-1", ring=players),
             "brand": mint_operator("order-system", "brand", now=now, ring=console),
@@ -170,7 +176,7 @@ def test_a_game_function_imports_only_its_own_game_and_its_rewards_issuers(
 
 def test_console_answers_a_report_and_applies_a_campaign(invoked: dict[str, dict[str, Any]]) -> None:
     [console] = [r for r in invoked.values() if r["handler"] == "functions.console.app.app"]
-    report, applied, report_page, web_console = console["responses"]
+    report, applied, report_page, web_console = console["responses"][:4]
     assert report["statusCode"] == 200, report["body"][:500]
     assert json.loads(report["body"])["campaign_id"] == "demo"
     assert applied["statusCode"] == 201, applied["body"][:500]
@@ -179,6 +185,19 @@ def test_console_answers_a_report_and_applies_a_campaign(invoked: dict[str, dict
         assert page["statusCode"] == 200, page["body"][:500]
         assert page["headers"]["Content-Type"].startswith("text/html") and marker in page["body"]
         assert len(page["body"]) > 100_000 and not re.search(r"<script[^>]*\ssrc=", page["body"])
+
+
+def test_console_keeps_and_rotates_a_partners_webhook_secret_in_secrets_manager(
+        invoked: dict[str, dict[str, Any]], stack: dict[str, str]) -> None:
+    [console] = [r for r in invoked.values() if r["handler"] == "functions.console.app.app"]
+    written, rotated = (json.loads(answer["body"]) for answer in console["responses"][4:])
+    assert [a["statusCode"] for a in console["responses"][4:]] == [200, 200], console["responses"][4:]
+    assert written["secret"].startswith("whsec_") and rotated["secret"] not in ("", written["secret"])
+    kept = boto3.client("secretsmanager", endpoint_url=stack["endpoint"]).get_secret_value(
+        SecretId=f"mgames/webhooks/parties/{PARTNER_KEY[0]}/demo")
+    assert kept["VersionId"] == rotated["secret_version"]
+    assert {k: v for k, v in json.loads(kept["SecretString"]).items() if k != "previous_until"} == {
+        "current": rotated["secret"], "previous": written["secret"], "request": ANY}
 
 
 def test_worker_runs_every_games_jobs(invoked: dict[str, dict[str, Any]]) -> None:
@@ -215,10 +234,7 @@ NOT_EXERCISED: dict[str, dict[str, str]] = {
                     "dynamodb:Query": "a pushed coupon's anti-harassment cap recounts the member's open "
                                       "coupons when it bites"},
     "console": {"dynamodb:UpdateItem": "staff verify a booking or redeem a coupon",
-                "dynamodb:DeleteItem": "a verified booking's expiry entry is dropped",
-                "secretsmanager:CreateSecret": "a partner's first webhook endpoints create its signing "
-                                               "secret (tests/deploy/test_secrets.py, "
-                                               "tests/functional/test_partner_own_webhooks.py)"},
+                "dynamodb:DeleteItem": "a verified booking's expiry entry is dropped"},
     "aggregator": {"sqs:SendMessage": "Lambda itself, with the function's role, sends a record "
                                       "it gave up on to the dead-letter queue",
                    "dynamodb:ConditionCheckItem": "a webhook event is queued only if not delivered "

@@ -31,7 +31,7 @@ EXPECTED = {cells[0].strip(): dict(zip(CALLERS, (c.strip() for c in cells[1:]), 
 TASK = time_ordered_id(utc_now())
 PATH = {"campaign_id": "demo", "task_id": TASK, "packet_id": TASK, "booking_id": "0123456789abcdef",
         "type_id": "cafe-latte", "game": "lucky-wheel", "partner_id": "cafe", "version": "1",
-        "sharer_id": "kim"}
+        "sharer_id": "kim", "segment": "vip"}
 BODIES: dict[str, Any] = {
     "/campaigns/{campaign_id}/make-ups": {"day": "2026-11-22"},
     "/campaigns/{campaign_id}/orders": {"order_id": "o-0001", "member_id": "alice",
@@ -47,6 +47,8 @@ BODIES: dict[str, Any] = {
     "/partners/{partner_id}/campaigns/{campaign_id}/pools/{type_id}": {
         "upload_id": "up-1", "format": "csv", "codes": "code\nMATRIX0001\n"},
     "/partners/{partner_id}/campaigns/{campaign_id}/webhooks": {"endpoints": []},
+    "/campaigns/{campaign_id}/segments/{segment}/members": {"members": ["zoe"]},
+    "/partners/{partner_id}/campaigns/{campaign_id}/webhooks/secret/rotate": {"grace_hours": 24},
 }
 
 

@@ -30,7 +30,7 @@ from tests.schemathesis_kit import server_errors
 
 KEYS = {"cafe": "cafe-secret-0123456789"}
 IDS = {"campaign_id": "demo", "game": "lucky-wheel", "partner_id": "cafe", "type_id": "cafe-latte",
-       "version": "1"}
+       "version": "1", "segment": "vip"}
 
 
 class SignedConsole:

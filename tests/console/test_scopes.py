@@ -26,6 +26,7 @@ UNBOUND = bearer(operator_token("mia", "marketer", campaigns=()))
     ("GET", "/campaigns/demo/report", None),
     ("POST", "/campaigns/demo/games/lucky-wheel/disable", None),
     ("POST", "/campaigns/demo/disable", None),
+    ("POST", "/campaigns/demo/segments/vip/members", {"members": ["ann"]}),
     ("POST", "/campaigns", demo_doc(name="Taken over")),
 ])
 @pytest.mark.parametrize("credential", [AUTUMN, UNBOUND], ids=["another campaign's", "unbound"])

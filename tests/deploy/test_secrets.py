@@ -206,7 +206,7 @@ def test_the_secrets_manager_client_cannot_outlive_the_function(secrets_only: An
 
 def test_a_partners_webhook_secret_is_created_once_and_the_worker_reads_it(
         secrets_only: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from plugins.webhooks.managed import party_secret
+    from plugins.webhooks.party_secrets import party_secret
     from plugins.webhooks.signing import endpoint_secrets, parse_secrets
 
     monkeypatch.delenv("MGAMES_WEBHOOK_SECRETS", raising=False)
@@ -214,5 +214,5 @@ def test_a_partners_webhook_secret_is_created_once_and_the_worker_reads_it(
     assert first.startswith("whsec_") and party_secret("demo", "cafe") == first  # not replaced
     ref = "mgames/webhooks/parties/cafe/demo"
     assert secrets_only.get_secret_value(SecretId=ref)["SecretString"] == first
-    assert endpoint_secrets(ref) == parse_secrets(first)
+    assert endpoint_secrets(ref, 0) == parse_secrets(first)
     assert party_secret("demo", "gym") != first

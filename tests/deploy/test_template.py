@@ -217,8 +217,8 @@ PARTY_SECRETS = WEBHOOK_SECRETS.replace("/*", "/parties/*")
                                                         "DrawSeedSecret"})
       for fn in GAME_FUNCTIONS],
     # the console holds no player key: it refuses player tokens unverified; it reads the draw
-    # seeds' key to publish the commitments (and past days' seeds) in a disclosure; it creates
-    # and reads the secrets of partners' own webhook endpoints (only those, test below)
+    # seeds' key to publish the commitments (and past days' seeds) in a disclosure; it creates,
+    # reads and rotates the secrets of partners' own webhook endpoints (only those, test below)
     ("ConsoleFunctionRole", CONSOLE_ACTIONS, {"ConsoleKeysSecret", "PartnerKeysSecret",
                                               "DrawSeedSecret", PARTY_SECRETS}),
     # the worker signs webhook deliveries: only the secrets under mgames/webhooks/
@@ -235,8 +235,9 @@ def test_iam_is_least_privilege(
     read_secrets = {json.loads(r).get("Ref") or json.loads(r)["Fn::Sub"]
                     for r in granted.pop("secretsmanager:GetSecretValue", ())}
     assert read_secrets == secrets
-    created = {json.loads(r)["Fn::Sub"] for r in granted.pop("secretsmanager:CreateSecret", ())}
-    assert created == ({PARTY_SECRETS} if role == "ConsoleFunctionRole" else set())
+    for write in ("secretsmanager:CreateSecret", "secretsmanager:PutSecretValue"):  # create, rotate
+        written = {json.loads(r)["Fn::Sub"] for r in granted.pop(write, ())}
+        assert written == ({PARTY_SECRETS} if role == "ConsoleFunctionRole" else set()), write
     assert set(granted) == dynamodb  # nothing else, no wildcard
     # besides ours (read above), only the SAM default that lets the function write its logs
     aws_managed = [arn for arn in translated["Resources"][role]["Properties"]["ManagedPolicyArns"]

@@ -55,6 +55,7 @@ KEYLESS = {
     "/campaigns/validate": "writes nothing: a POST only because a config document is its input",
     "/campaigns/{campaign_id}/webhooks/replay": "idempotent by nature: a delivery moves back to the "
                                                 "queue once, conditional on its state",
+    "/campaigns/{campaign_id}/segments/{segment}/members": "idempotent by nature: a set add",
 }
 """The POSTs that take no Idempotency-Key, and why they need none."""
 
@@ -130,6 +131,9 @@ def test_every_header_is_declared_in_the_components(name: str, path: str, method
      {"ORDER_REQUIRED"}, {"COUPON_NOT_USABLE_HERE"}),
     ("console", "/partners/{partner_id}/campaigns/{campaign_id}/webhooks", "post",
      {"WEBHOOKS_INVALID", "CONFLICT", "IDEMPOTENCY_KEY_REUSED", "SIGNATURE_INVALID"}, {"TOKEN_MISSING"}),
+    ("console", "/partners/{partner_id}/campaigns/{campaign_id}/webhooks/secret/rotate", "post",
+     {"WEBHOOK_SECRET_NOT_FOUND", "CONFLICT", "IDEMPOTENCY_KEY_REUSED", "SECRET_UNAVAILABLE",
+      "SIGNATURE_INVALID", "PARTNER_NOT_FOUND"}, {"TOKEN_MISSING", "WEBHOOKS_INVALID"}),
 ])
 def test_each_operation_lists_the_codes_it_answers_and_no_other(name: str, path: str, method: str,
                                                                 wanted: set[str], unwanted: set[str]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import random
 
 import pytest
@@ -46,7 +47,24 @@ def test_a_delivery_verifies_with_every_secret_of_a_rotation_and_no_other() -> N
 def test_a_malformed_secret_is_unavailable_not_a_crash(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MGAMES_WEBHOOK_SECRETS", f'{{"crm": "{text}"}}')
     with pytest.raises(SecretUnavailableError):
-        endpoint_secrets("crm")
+        endpoint_secrets("crm", 0)
+
+
+@pytest.mark.parametrize("text", ['{"current": 1}', '{"current": "whsec_!!!"}', "{not json", json.dumps(
+    {"current": NEW, "previous": "secret", "previous_until": 2_000_000_000})])
+def test_a_malformed_rotated_secret_is_unavailable_not_a_crash(text: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MGAMES_WEBHOOK_SECRETS", json.dumps({"crm": text}))
+    with pytest.raises(SecretUnavailableError):
+        endpoint_secrets("crm", 1_900_000_000)
+
+
+def test_a_rotated_secret_signs_with_the_previous_one_until_its_time_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    rotated = {"current": NEW, "previous": OLD, "previous_until": 1_900_000_000}
+    monkeypatch.setenv("MGAMES_WEBHOOK_SECRETS", json.dumps({"crm": json.dumps(rotated)}))
+    assert endpoint_secrets("crm", 1_899_999_999) == parse_secrets(f"{NEW} {OLD}")
+    assert endpoint_secrets("crm", 1_900_000_000) == parse_secrets(NEW)
 
 
 @pytest.mark.parametrize("url", ["http://crm.example.com/hook", "https://10.0.0.8/hook",
