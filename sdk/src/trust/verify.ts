@@ -88,6 +88,7 @@ async function verified(v: Verification, disclosure: Disclosure): Promise<void> 
     fact("发放的奖品", `${name(draw.awarded)}${fallback}`, { id: "awarded" }),
     fact("配置版本", `第 ${draw.config_version} 版${draw.tier ? `，${draw.tier} 等级概率` : ""}`));
   (document.getElementById("details") as HTMLElement).hidden = false;
+  (document.getElementById("how") as HTMLElement).hidden = false;
   const problems = v.reasons.map((r) => REASONS[r.code] ?? r.code);
   if (!mine.seedMatches) problems.push("浏览器算出的种子哈希与承诺不符");
   if (mine.published === false) problems.push("种子的承诺不是当日公布的承诺");
