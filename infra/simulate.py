@@ -23,7 +23,7 @@ __all__ = ["add_commands"]
 EXAMPLE = "mgames simulate examples/demo.yaml --players 1000 --days 7"
 OPTIONS = {"players": "players", "days": "days", "runs": "runs", "seed": "seed", "start": "start",
            "active": "active", "plays": "plays", "game_plays": "plays", "helpers": "helpers",
-           "grabs": "grabs", "orders": "orders", "order_amount": "order-amount"}
+           "grabs": "grabs", "orders": "orders", "order_amount": "order-amount", "tiers": "tiers"}
 
 
 def _date(text: str) -> date:
@@ -50,6 +50,13 @@ def _profile(args: argparse.Namespace) -> dict[str, Any]:
         if default is not None:
             raw["plays"] = default
         raw["game_plays"] = games
+    if args.tiers is not None:
+        try:
+            alone, raw["tiers"] = parse_plays(args.tiers, "share", "TIER=SHARE")
+        except ValueError as exc:
+            _fail(f"--tiers: {exc}")
+        if alone is not None:
+            _fail(f"--tiers: {alone:g} names no tier: TIER=SHARE,...")
     return raw
 
 
@@ -117,6 +124,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                                "0), e.g. --orders 0.1")
     simulate.add_argument("--order-amount", type=str, dest="order_amount",
                           help="each order's amount in yuan (default 199.00), e.g. --order-amount 299")
+    simulate.add_argument("--tiers", metavar="TIER=SHARE,...",
+                          help="the share of members in each tier, who play with its own chances "
+                               "and odds (default: none), e.g. --tiers gold=0.1,silver=0.3")
     simulate.add_argument("--json", action="store_true",
                           help="print the forecast as JSON (docs/simulate.md#output), e.g. --json")
     simulate.set_defaults(run=cmd_simulate)

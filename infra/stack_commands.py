@@ -55,7 +55,8 @@ def cmd_local(args: argparse.Namespace) -> int:
             print(f"  {name:<16} {stack.url}/{name}/   (OpenAPI: {stack.url}/{name}/openapi.json)")
         print(f"console (Chalice)  {stack.console_url}   "
               "(mgames token mia --role marketer | --role staff)")
-        print(f"web console        {stack.console_url}/   (marketers: campaigns, switches, report, config)")
+        print(f"web console        {stack.console_url}/   "
+              "(marketers: campaigns, switches, report, config, webhooks, disclosure)")
         print(f"API reference      {stack.reference_url}/   (Swagger UI: every function and the console)")
         print("mint a player token:  mgames token alice --device phone-1")
         print(f"try:  curl {stack.url}/lucky-wheel/campaigns/demo")

@@ -42,4 +42,4 @@ class CheckInForecast:
             if chances and self.wheel:
                 world.grant(member, WHEEL_QUOTA, chances)
             if rules.blind_box is not None:
-                world.award(GAME, POOL_ID, rules.blind_box, member)
+                world.award(GAME, POOL_ID, rules.blind_box, member, world.traffic.tier_of(member))

@@ -43,6 +43,9 @@ class Traffic(Frozen):
     orders: float = Field(default=0, ge=0, le=100,
                           description="orders the brand reports per active member per day")
     order_amount: Money = Field(default=Decimal("199.00"), description="each order's amount")
+    tiers: dict[str, float] = Field(default_factory=dict, description="the share of the members in "
+                                    "each tier (the token's `tier`), who play with its own chances "
+                                    "and odds; the rest have none")
 
     @field_validator("game_plays")
     @classmethod
@@ -50,6 +53,15 @@ class Traffic(Frozen):
         for game, plays in value.items():
             if not 0 <= plays <= 100:
                 raise ValueError(f"plays of {game} must be between 0 and 100")
+        return value
+
+    @field_validator("tiers")
+    @classmethod
+    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(not 0 < share <= 1 for share in value.values()):
+            raise ValueError("each tier's share must be more than 0 and at most 1")
+        if sum(value.values()) > 1 + 1e-9:
+            raise ValueError("the tiers' shares add up to more than 1")
         return value
 
     @classmethod
@@ -69,6 +81,15 @@ class Traffic(Frozen):
     def plays_of(self, game: str) -> float:
         return self.game_plays.get(game, self.plays)
 
+    def tier_of(self, member: int) -> str | None:
+        """Member `member`'s tier: the first members are the first tier's share, and so on."""
+        bound = 0.0
+        for tier, share in self.tiers.items():
+            bound += share * self.players
+            if member < bound:
+                return tier
+        return None
+
     def described(self) -> dict[str, Any]:
         """The profile as the forecast states it (JSON)."""
         return self.model_dump(mode="json")
@@ -81,17 +102,19 @@ def invalid(exc: ValidationError, prefix: str = "") -> ForecastInvalidError:
     return ForecastInvalidError("; ".join(problems), errors=problems)
 
 
-def parse_plays(text: str) -> tuple[float | None, dict[str, float]]:
-    """`--plays`: `2`, or per game `lucky-wheel=3,assist=1`, or both (`2,assist=1`)."""
+def parse_plays(text: str, unit: str = "number of plays", named: str = "GAME=PLAYS",
+                ) -> tuple[float | None, dict[str, float]]:
+    """`--plays`: `2`, or per game `lucky-wheel=3,assist=1`, or both (`2,assist=1`); with
+    another `unit` and `named` form, the same for other numbers by name (`--tiers gold=0.1`)."""
     default, games = None, {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         name, sep, value = part.rpartition("=")
         try:
             number = float(value)
         except ValueError:
-            raise ValueError(f"{part!r} is not a number of plays or GAME=PLAYS") from None
+            raise ValueError(f"{part!r} is not a {unit} or {named}") from None
         if not math.isfinite(number):
-            raise ValueError(f"{part!r} is not a number of plays")
+            raise ValueError(f"{part!r} is not a {unit}")
         if sep:
             games[name.strip()] = number
         else:

@@ -61,7 +61,7 @@ class World:
         self.pots: dict[str, Pot] = {}
         self.budget = None if not campaign.budget_counted else self.pot(
             "budget", "budget", cents(campaign.config.budget))
-        self.tables: dict[tuple[str, str], tuple[DrawTable, PoolTally]] = {}
+        self.tables: dict[tuple[str, str, str | None], tuple[DrawTable, PoolTally]] = {}
         self.terms: dict[int, tuple[tuple[str, ...], int, Pot | None]] = {}
         self.tallies: dict[str, PoolTally] = {}
         self.counts: dict[tuple[Any, ...], int] = {}
@@ -188,13 +188,15 @@ class World:
             opened.append(until)
         return True
 
-    def award(self, game: str, pool_id: str, pool: PrizePoolConfig, member: int) -> Prize:
-        """One draw from `pool` for `member`: the prize drawn, or the fallback when one of its
-        `limits_of` refuses it (checked in that order, and all or nothing as in the award's
-        transaction)."""
-        found = self.tables.get((game, pool_id))
+    def award(self, game: str, pool_id: str, pool: PrizePoolConfig, member: int,
+              tier: str | None = None) -> Prize:
+        """One draw from `pool` for `member` (with `tier`'s odds and caps, as the game draws
+        for him): the prize drawn, or the fallback when one of its `limits_of` refuses it
+        (checked in that order, and all or nothing as in the award's transaction)."""
+        pool = pool.for_tier(tier)  # the same prizes, stock and budget as the pool's
+        found = self.tables.get((game, pool_id, tier))
         if found is None:
-            found = self.tables[(game, pool_id)] = (
+            found = self.tables[(game, pool_id, tier)] = (
                 DrawTable(pool), self.tallies.setdefault(pool_label(game, pool_id), PoolTally()))
         table, tally = found
         drawn = table.draw(self.rng)

@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 
 import { chartConfig, points, yuanTick } from "../src/console/charts.js";
 import { lineDiff, parseConfig, placeProblems, toYaml } from "../src/console/config.js";
+import { commitmentSummary, type Delivery, deliveryWhen, type DisclosedPool, endpointsOf, prizeRows, queuedMessage,
+  replayable } from "../src/console/labels.js";
 import { ApiError, Client } from "../src/index.js";
 
 const YAML = `id: demo
@@ -66,6 +68,50 @@ describe("the report's charts", () => {
     const series = [{ name: "人数", values: [9, 3], axis: "count" as const, style: "bar" as const }];
     assert.equal(chartConfig({ labels: ["a", "b"], series, horizontal: true }).options?.indexAxis, "y");
     assert.equal(chartConfig({ labels: ["a", "b"], series, doughnut: true }).type, "doughnut");
+  });
+});
+
+describe("the webhook and disclosure screens", () => {
+  const delivery = (state: Delivery["state"]): Delivery => ({ id: "msg_1", endpoint: "crm", event: "game.switched",
+    state, attempts: 12, next_attempt_at: state === "pending" ? 1_800_000_000 : null,
+    created_at: "2026-12-01T00:00:00+00:00", finished_at: state === "pending" ? null : "2026-12-02T00:00:00+00:00",
+    last_error: null });
+
+  it("shows a pending delivery's next attempt, a finished one's end, and replays only finished ones", () => {
+    assert.equal(deliveryWhen(delivery("pending"), (iso) => iso), "下次尝试 2027-01-15T08:00:00.000Z");
+    assert.equal(deliveryWhen(delivery("dead"), (iso) => iso), "完成于 2026-12-02T00:00:00+00:00");
+    assert.deepEqual((["pending", "delivered", "dead"] as const).map((s) => replayable(delivery(s))), [false, true, true]);
+    assert.match(queuedMessage(3), /已重新排队 3 条投递/);
+    assert.equal(queuedMessage(0), "没有需要重新投递的投递");
+  });
+
+  it("lists the file's endpoints, none when the config has none", () => {
+    const crm = { id: "crm", url: "https://crm.example/hooks", events: ["reward.issued"], secret_ref: "mgames/webhooks/crm" };
+    assert.deepEqual(endpointsOf({ id: "demo", webhooks: [crm] }), [crm]);
+    assert.deepEqual(endpointsOf({ id: "demo" }), []);
+    assert.deepEqual(endpointsOf(null), []);
+  });
+
+  it("tables a drawn pool's odds with a column per tier, a listed pool without odds", () => {
+    const prize = { value: "899.00", quantity: 1, per_member_cap: 1, fallback: false };
+    const wheel: DisclosedPool = { game: "lucky-wheel", enabled: true, pool: "prizes", how: "drawn",
+      odds_percent_by_tier: { gold: { grand: "2.00", thanks: "98.00" } }, prizes: [
+        { ...prize, id: "grand", name: "Espresso machine", odds_percent: "1.00" },
+        { ...prize, id: "thanks", name: "Thanks", quantity: null, per_member_cap: null, odds_percent: "99.00", fallback: true }] };
+    const table = prizeRows(wheel);
+    assert.deepEqual(table.header.slice(-2), ["中奖概率", "gold 等级概率"]);
+    assert.deepEqual(table.rows, [["grand", "Espresso machine", "899.00", "1", "1", "1.00%", "2.00%"],
+      ["thanks（兜底）", "Thanks", "899.00", "不限", "不限", "99.00%", "98.00%"]]);
+    const listed = prizeRows({ ...wheel, odds_percent_by_tier: {}, prizes: [{ ...wheel.prizes[0], odds_percent: null }] });
+    assert.equal(listed.header.length, 5);
+    assert.deepEqual(listed.rows, [["grand", "Espresso machine", "899.00", "1", "1"]]);
+  });
+
+  it("sums up the day commitments: how many days, how many seeds revealed", () => {
+    const day = (d: string, seed: string | null) => ({ day: d, commitment: "c", seed });
+    assert.equal(commitmentSummary([day("2026-12-03", "aa"), day("2026-12-04", null)]),
+      "共 2 天（2026-12-03 至 2026-12-04）：已公布种子 1 天，最近一天 2026-12-03；其余的种子在当天结束后公布");
+    assert.equal(commitmentSummary([]), "还没有公布的承诺");
   });
 });
 

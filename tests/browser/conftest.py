@@ -7,7 +7,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -71,21 +71,22 @@ class Stack:
     env: dict[str, str]
     console: str
 
-    def mgames(self, *args: str) -> str:
-        """Run an `mgames` command against this stack's table; answer what it printed."""
+    def mgames(self, *args: str, **env: str) -> str:
+        """Run an `mgames` command against this stack's table, with `env` added to its
+        environment; answer what it printed."""
         done = subprocess.run([sys.executable, "-m", "infra.cli", *args, "--endpoint", self.dynamodb,
                                "--table", "mgames-local"],
-                              cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60,
+                              cwd=ROOT, env=self.env | env, capture_output=True, text=True, timeout=60,
                               check=False)
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
-    def apply(self, doc: dict[str, Any], folder: Path) -> str:
-        """Apply one more campaign to this stack (`mgames apply`), kept as a file in `folder`;
-        answer its id, for a page's `?campaign=`."""
+    def apply(self, doc: dict[str, Any], folder: Path, **env: str) -> str:
+        """Apply one more campaign (or version) to this stack (`mgames apply`, with `env`),
+        kept as a file in `folder`; answer its id, for a page's `?campaign=`."""
         path = folder / f"{doc['id']}.yaml"
         path.write_text(yaml.safe_dump(doc, allow_unicode=True))
-        assert f"applied {doc['id']} version" in self.mgames("apply", str(path))
+        assert f"applied {doc['id']} version" in self.mgames("apply", str(path), **env)
         return str(doc["id"])
 
 
@@ -110,6 +111,31 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield launched
         launched.close()
+
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+REFUSED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (404|422)")
+"""What Chromium logs for an answer refused as expected: a game switched off, a broken config."""
+Console = Callable[[], Page]
+
+
+@pytest.fixture
+def console(browser: Browser, stack: Stack) -> Iterator[Console]:
+    """`console()`: the web console in its own desktop-sized context, signed in with the local
+    stack's one-click marketer credential; no page may log an error (but a refused config)."""
+    errors: list[str] = []
+
+    def open_console() -> Page:
+        page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+        keep_errors(page, errors)
+        page.goto(stack.console + "/")
+        page.click("#local-token")
+        page.wait_for_selector("#campaigns li[data-campaign='demo']")
+        return page
+
+    yield open_console
+    unexpected = [e for e in errors if not (REFUSED_LOAD.match(e) and "422" in e)]
+    assert not unexpected, json.dumps(unexpected, ensure_ascii=False)
 
 
 class Player(Protocol):

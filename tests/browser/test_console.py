@@ -10,41 +10,25 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import cast
 
-import pytest
-from playwright.sync_api import Browser, Frame, Page, ViewportSize
+from playwright.sync_api import Browser, Frame, Page, Route
 
 from plugins.console.report_html import render_report_html
-from tests.browser.conftest import SCREENSHOTS, Stack, keep_errors, screenshot, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    REFUSED_LOAD,
+    SCREENSHOTS,
+    Console,
+    Stack,
+    keep_errors,
+    screenshot,
+    sign_in,
+)
 from tests.unit.test_report_html import EVERY_CHART, FULL
 
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 LINE, PAD = 20, 8  # the editor's line height and padding (sdk/src/console/style.ts)
-REFUSED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (404|422)")
-"""What Chromium logs for an answer refused as expected: a game switched off, a broken config."""
-Console = Callable[[], Page]
-
-
-@pytest.fixture
-def console(browser: Browser, stack: Stack) -> Iterator[Console]:
-    """`console()`: the web console in its own desktop-sized context, signed in with the local
-    stack's one-click marketer credential; no page may log an error."""
-    errors: list[str] = []
-
-    def open_console() -> Page:
-        page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-        keep_errors(page, errors)
-        page.goto(stack.console + "/")
-        page.click("#local-token")
-        page.wait_for_selector("#campaigns li[data-campaign='demo']")
-        return page
-
-    yield open_console
-    unexpected = [e for e in errors if not (REFUSED_LOAD.match(e) and "422" in e)]
-    assert not unexpected, json.dumps(unexpected, ensure_ascii=False)
 
 
 def answer(url: str, token: str, method: str = "GET") -> tuple[int, dict[str, object]]:
@@ -167,6 +151,23 @@ def test_a_broken_config_shows_each_problem_beside_its_field(console: Console) -
     page.click("#validate")
     page.wait_for_selector("#config-state:has-text('校验通过')")
     assert page.locator(".problem").count() == 0
+
+
+def test_a_tab_left_before_its_answer_came_does_not_draw_over_the_open_one(console: Console) -> None:
+    page = console()
+    page.wait_for_selector("iframe#report")
+    held: list[Route] = []
+    page.route("**/report.html", lambda route: held.append(route))  # its answer waits for the test
+    page.click("#refresh-report")
+    while not held:
+        page.wait_for_timeout(50)
+    page.click(".tab[data-tab='versions']")
+    page.wait_for_selector(".versions tr td")
+    with page.expect_response("**/report.html"):
+        held[0].continue_()
+    page.wait_for_timeout(300)  # the late answer handled
+    assert page.locator("iframe#report").count() == 0 and page.locator(".versions tr td").count() > 0
+    assert not page.locator("#toast.visible").count()
 
 
 def test_two_versions_are_compared_line_by_line(console: Console) -> None:

@@ -81,10 +81,14 @@ def test_a_rotation_during_a_grace_drops_the_oldest_secret_at_once(
 
 
 def test_a_retried_key_answers_the_same_secret_not_a_third_one(
-        partners: Partners, receiver: Receiver) -> None:
+        partners: Partners, receiver: Receiver, dynamodb_calls: list[str]) -> None:
     old = own.post(partners, "cafe", [own.hook(receiver)]).data["secret"]
+    dynamodb_calls.clear()
     first = rotate(partners, "cafe", idempotency="rotate-0001-first")
+    assert dynamodb_calls == ["PutItem", "GetItem", "TransactWriteItems"]  # nonce, key's record, write
+    dynamodb_calls.clear()
     again = rotate(partners, "cafe", idempotency="rotate-0001-first")
+    assert dynamodb_calls == ["PutItem", "GetItem"]
     assert (first.status_code, again.status_code) == (200, 200) and again.data == first.data
     assert (first.headers["Idempotent-Replayed"], again.headers["Idempotent-Replayed"]) == ("false", "true")
     later = rotate(partners, "cafe", idempotency="rotate-0002-later")

@@ -196,6 +196,22 @@ def test_orders_earn_their_gifts_once_per_period() -> None:
     assert run(doc, days=3, orders=2, order_amount="99.00")["days"][1]["cost"]["mean"] == "0.00"
 
 
+def test_a_tier_plays_with_its_own_chances_and_odds_on_the_shared_stock() -> None:
+    # GIVEN a wheel of one spin a day whose gift a gold member never draws but by his own odds
+    # (always, twice a day), 10 gifts in stock, and no gift for the fallback's share
+    doc = campaign({"lucky-wheel": {**wheel(gift(weight=0), {"id": "nothing", "name": "None", "weight": 1})[
+        "lucky-wheel"], "chances_by_tier": {"gold": {"chances_per_day": 2}},
+        "odds_by_tier": {"gold": {"weights": {"gift": 1, "nothing": 0}}}}})
+    doc["games"]["lucky-wheel"]["prizes"][0]["stock"] = 10
+    # WHEN no member is gold THEN the gift is never drawn
+    assert costs(run(doc)) == ["0.00"] * 5
+    # WHEN one of the four is gold THEN he wins two gifts a day till the five days are over
+    one = run(doc, tiers={"gold": 0.25}, plays=3)
+    assert costs(one) == ["2.00"] * 5 and one["traffic"]["tiers"] == {"gold": 0.25}
+    # WHEN all four are THEN the shared 10 go in two days (eight, then two)
+    assert costs(run(doc, tiers={"gold": 1.0}, plays=3)) == ["8.00", "2.00", "0.00", "0.00", "0.00"]
+
+
 def test_the_same_seed_gives_the_same_forecast() -> None:
     from pathlib import Path
 
@@ -217,6 +233,9 @@ def test_the_same_seed_gives_the_same_forecast() -> None:
     ({"players": 1, "days": 1, "surprise": 1}, "surprise: Extra inputs are not permitted"),
     ({"players": 1_000_000, "days": 366, "runs": 1000}, "more than 20,000,000"),
     ({"players": 1, "days": 1, "game_plays": {"x": -1}}, "plays of x must be between 0 and 100"),
+    ({"players": 1, "days": 1, "tiers": {"gold": 0.6, "silver": 0.5}},
+     "tiers: the tiers' shares add up to more"),
+    ({"players": 1, "days": 1, "tiers": {"gold": 0}}, "each tier's share must be more than 0"),
 ])
 def test_a_bad_profile_is_named(profile: dict[str, Any], problem: str) -> None:
     with pytest.raises(ForecastInvalidError) as refused:

@@ -627,6 +627,13 @@ export interface components {
              */
             order_amount: number | string;
             /**
+             * Tiers
+             * @description the share of the members in each tier (the token's `tier`), who play with its own chances and odds; the rest have none
+             */
+            tiers?: {
+                [key: string]: number;
+            };
+            /**
              * Config
              * @description a campaign config document (the JSON form of its YAML file)
              * @default null

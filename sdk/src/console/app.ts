@@ -1,41 +1,24 @@
 // The marketers' web console, served by the console itself (GET /, plugins/console/site.py):
 // sign in with a marketer's credential, the campaigns, each game's switch, the report, the
-// config editor (each problem next to its field) and the versions with a diff.
-import { Client } from "../client.js";
+// config editor (each problem next to its field), the versions with a diff, the webhook
+// deliveries (webhooks.ts) and the public disclosure (disclosure.ts).
 import { ApiError } from "../errors.js";
 import { h, show, toast } from "../page/dom.js";
 import { memberOf } from "../token.js";
 import { lineDiff, parseConfig, type Placed, placeProblems, toYaml } from "./config.js";
+import { disclosureTab } from "./disclosure.js";
+import { at, attempt, byId, type Campaign, client, get, say, type Stored, time, TOKEN, type Version } from "./session.js";
 import { LINE, PAD, STYLE } from "./style.js";
+import { webhooksTab } from "./webhooks.js";
 
-interface Version { version: number; applied_at: string; applied_by: string | null; games: Record<string, boolean> }
-interface Campaign extends Version { campaign_id: string; name: string }
-interface Stored extends Version { config: unknown }
-
-const TOKEN = "mgames.console.token";
-const TABS = [["report", "报表"], ["config", "配置"], ["versions", "版本"]] as const;
+const TABS = [["report", "报表"], ["config", "配置"], ["versions", "版本"], ["webhooks", "Webhook 投递"],
+  ["disclosure", "公示"]] as const;
 type Tab = (typeof TABS)[number][0];
 const settings = JSON.parse(document.getElementById("console-settings")?.textContent ?? "{}") as
   { localTokenUrl?: string };
-// The console's API is where this page is (the stage's root on API Gateway).
-const base = location.origin + location.pathname.replace(/\/?$/, "/");
-const client = new Client({ baseUrl: base, token: () => localStorage.getItem(TOKEN), language: "zh-CN" });
 let campaigns: Campaign[] = [];
 let selected: Campaign | null = null;
-
-const get = <T>(path: string): Promise<T> => client.request<T>("GET", "", path);
-const at = (campaign: Campaign, path = ""): string => `/campaigns/${encodeURIComponent(campaign.campaign_id)}${path}`;
-const say = (error: unknown): string => (error instanceof ApiError ? `${error.message}（${error.code}）` : "出错了，请重试");
-const time = (iso: string): string => new Date(iso).toLocaleString("zh-CN", { hour12: false });
-const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-
-async function attempt(work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    toast(say(error));
-  }
-}
+let panes = 0;
 
 function signInView(message = ""): void {
   show("app", h("section", { id: "login", class: "login" },
@@ -131,18 +114,26 @@ async function open(campaign: Campaign, tab: Tab): Promise<void> {
   for (const button of document.querySelectorAll<HTMLElement>(".tab")) {
     button.classList.toggle("active", button.dataset.tab === tab);
   }
-  show("tab", h("p", { class: "muted" }, "加载中…"));
-  await attempt(() => ({ report: reportTab, config: configTab, versions: versionsTab })[tab](campaign));
+  // Each opening renders into a pane of its own: a tab left before its answers came (a slow
+  // report, say) finds its pane gone and shows nothing, rather than over the tab now open.
+  const pane = `pane-${++panes}`;
+  show("tab", h("div", { id: pane }, h("p", { class: "muted" }, "加载中…")));
+  try {
+    await ({ report: reportTab, config: configTab, versions: versionsTab, webhooks: webhooksTab,
+      disclosure: disclosureTab })[tab](campaign, pane);
+  } catch (error) {
+    if (document.getElementById(pane)) toast(say(error));
+  }
 }
 
-async function reportTab(campaign: Campaign): Promise<void> {
+async function reportTab(campaign: Campaign, pane: string): Promise<void> {
   const html = await client.request<string>("GET", "", at(campaign, "/report.html"), { answer: "text" });
   const frame = h("iframe", { id: "report", title: "活动报表" });
   frame.addEventListener("load", () => {
     frame.style.height = `${frame.contentDocument?.documentElement.scrollHeight ?? 800}px`;
   });
   const file = URL.createObjectURL(new Blob([html], { type: "text/html" }));
-  show("tab", h("div", { class: "bar" }, h("button", { id: "refresh-report", class: "small", onclick: () => open(campaign, "report") },
+  show(pane, h("div", { class: "bar" }, h("button", { id: "refresh-report", class: "small", onclick: () => open(campaign, "report") },
     "刷新"), h("a", { href: file, download: `report-${campaign.campaign_id}.html` }, "下载报表（HTML）")), frame);
   frame.srcdoc = html;
 }
@@ -152,12 +143,12 @@ async function latest(campaign: Campaign): Promise<Version[]> {
   return (await get<{ versions: Version[] }>(at(campaign, "/versions"))).versions.reverse();
 }
 
-async function configTab(campaign: Campaign): Promise<void> {
+async function configTab(campaign: Campaign, pane: string): Promise<void> {
   const versions = await latest(campaign);
   const newest = versions[versions.length - 1];
   const stored = await get<Stored>(at(campaign, `/versions/${newest.version}`));
   const area = h("textarea", { id: "yaml", wrap: "off", spellcheck: "false", "aria-label": "活动配置 YAML" });
-  show("tab", h("div", { class: "bar" }, h("button", { id: "validate", onclick: () => check(campaign, false) }, "校验"),
+  show(pane, h("div", { class: "bar" }, h("button", { id: "validate", onclick: () => check(campaign, false) }, "校验"),
     h("button", { id: "apply", onclick: () => check(campaign, true) }, "应用为新版本"),
     h("span", { id: "config-state", class: "muted" }, `编辑自 v${newest.version}（校验在服务端进行）`)),
   h("div", { id: "summary" }),
@@ -219,12 +210,12 @@ function problems(placed: Placed[]): void {
       p.field ? `${p.field}：${p.message}` : p.message)))) : null);
 }
 
-async function versionsTab(campaign: Campaign): Promise<void> {
+async function versionsTab(campaign: Campaign, pane: string): Promise<void> {
   const versions = await latest(campaign);
   const newest = versions[versions.length - 1].version;
   const choice = (id: string, chosen: number) => h("select", { id }, ...versions.map((v) =>
     h("option", { value: v.version, selected: v.version === chosen }, `v${v.version}`)));
-  show("tab", h("table", { class: "versions" }, h("tr", {}, ...["版本", "应用时间", "操作人", "开启的玩法"].map((t) => h("th", {}, t))),
+  show(pane, h("table", { class: "versions" }, h("tr", {}, ...["版本", "应用时间", "操作人", "开启的玩法"].map((t) => h("th", {}, t))),
     ...[...versions].reverse().map((v) => h("tr", {}, h("td", {}, `v${v.version}`), h("td", {}, time(v.applied_at)),
       h("td", {}, v.applied_by ?? "—"), h("td", {}, Object.keys(v.games).filter((g) => v.games[g]).join("、") || "—")))),
   h("div", { class: "bar" }, "对比", choice("older", Math.max(1, newest - 1)), "→", choice("newer", newest),

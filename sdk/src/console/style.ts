@@ -61,6 +61,16 @@ section h3 { margin: 0 0 8px; font-size: 15px; }
 .diff td.no { color: #9aa5b1; text-align: right; width: 40px; user-select: none; }
 .diff tr.add { background: #e3f9e5; }
 .diff tr.del { background: #ffe3e3; }
+.mono { font: 12px/18px monospace; word-break: break-all; }
+.deliveries td { vertical-align: top; }
+td button, td.day { white-space: nowrap; }
+.scroll { max-height: 360px; overflow-y: auto; position: relative; }
+.delivery { padding: 1px 8px; border-radius: 10px; background: #e4e7eb; white-space: nowrap; }
+.delivery.delivered { background: #e3f9e5; color: #1f7a3f; }
+.delivery.dead { background: #ffe3e3; color: #c22d18; }
+.facts { display: grid; grid-template-columns: 140px minmax(0, 1fr); gap: 6px 16px; margin: 0; }
+.facts dt { color: #52606d; }
+.facts dd { margin: 0; }
 #toast { position: fixed; left: 50%; bottom: 24px; transform: translateX(-50%); background: #000c; color: #fff;
   padding: 10px 16px; border-radius: 8px; opacity: 0; transition: opacity .2s; pointer-events: none; }
 #toast.visible { opacity: 1; }
