@@ -214,6 +214,15 @@ class DrawNotFoundError(GameError, code="DRAW_NOT_FOUND", status=404):
 class SeedNotRevealedError(GameError, code="SEED_NOT_REVEALED", status=409):
     """The draw's day (the campaign's local day) is not over: its seed stays secret until then."""
 
+    fields: ClassVar[dict[str, Any]] = {
+        "day": {"type": "string", "description": "the draw's day, the campaign's local YYYY-MM-DD"},
+        "revealed_at": {"type": "string", "description": "when the day's seed is revealed: the "
+                                                          "day's end, with the campaign zone's offset"}}
+
+    def envelope(self) -> dict[str, Any]:
+        """When to come back: a page tells the player the time."""
+        return {name: self.details[name] for name in ("day", "revealed_at") if name in self.details}
+
 
 class WebhookSecretNotFoundError(GameError, code="WEBHOOK_SECRET_NOT_FOUND", status=404):
     """A party's webhook secret does not exist yet: its first endpoints create it."""

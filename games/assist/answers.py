@@ -39,7 +39,9 @@ class TaskView(BaseModel):
     cut: CutView | None
     cards: list[CardView] | None
     mine: bool | None = Field(default=None, description="with a token: whether it is the caller's")
-    reward: dict[str, Any] | None = Field(default=None, description="initiator only: his prize")
+    reward: dict[str, Any] | None = Field(default=None, description="initiator only: his prize "
+                                                                    "(`prize`, `reward`, `fallback`, and "
+                                                                    "`draw_id`, its verifiable draw)")
     completed_at: str | None = None
 
 

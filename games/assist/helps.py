@@ -221,7 +221,7 @@ class Help:
         initiator = self.task.initiator
         award = self.reservation.plan(tx, self.award_ctx)
         won = {"prize": award.prize.public(self.campaign.config.zone), "reward": award.reward,
-               "fallback": award.fell_back}
+               "fallback": award.fell_back, "draw_id": self.help_id}  # its verifiable draw's id
         actions += [TaskItem.state.set("completed"), TaskItem.completed_at.set(self.now),
                     TaskItem.completed_by.set(self.player.member_id), TaskItem.reward.set(won)]
         tx.update("assist:open-release", open_counter(self.campaign.id, initiator),

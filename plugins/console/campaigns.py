@@ -7,7 +7,6 @@ from typing import Any
 from chalice import Blueprint, Response
 from chalice.app import MultiDict
 
-from plugins.campaigns.disclosure import disclosure
 from plugins.campaigns.model import parse_campaign
 from plugins.campaigns.repository import (
     applied,
@@ -26,7 +25,7 @@ from plugins.console.report import campaign_report
 from plugins.console.report_csv import report_csv
 from plugins.console.report_html import render_report_html
 from plugins.console.web import MARKETER, Call, console_view, json_response, outcome_response
-from plugins.draws import commitments
+from plugins.draws import published
 from plugins.errors import (
     CampaignNotFoundError,
     ConfigInvalidError,
@@ -202,12 +201,9 @@ def report_page(call: Call, campaign_id: str) -> Response:
 @console_view(campaigns, None)
 def public_disclosure(call: Call, campaign_id: str) -> Response:
     """What the promotion rules ask to publish (docs/compliance.md), from the current version
-    in the warm config cache: no token, and no DynamoDB call while the cache holds it. The
-    commitments are computed per request: a day's seed joins them once the day is over."""
-    campaign = runtime.configs.get(campaign_id)
-    published = campaign.memoized("disclosure", lambda: disclosure(campaign))
-    return json_response(200, published | {
-        "commitments": commitments(campaign.id, runtime.clock(), campaign=campaign)})
+    in the warm config cache: no token, and no DynamoDB call while the cache holds it. Every
+    game function answers the same (`plugins.draws.published`), for the players' pages."""
+    return json_response(200, published(runtime.configs.get(campaign_id), runtime.clock()))
 
 
 @campaigns.route("/{campaign_id}/operations", methods=["GET"])

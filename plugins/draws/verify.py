@@ -4,11 +4,12 @@ record, the version); a campaign's commitments cost none beyond the cached confi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from plugins.campaigns.model import stored_campaign
 from plugins.campaigns.repository import load_current, stored_version
+from plugins.clock import stamp
 from plugins.contracts import Campaign
 from plugins.errors import DrawNotFoundError, SeedNotRevealedError
 from plugins.prize_pool.model import PrizePoolConfig, pools_of
@@ -59,7 +60,9 @@ def verify_draw(campaign_id: str, draw_id: str, now: datetime, *, campaign: Camp
     day = date.fromisoformat(record["day"])
     if not revealed(day, now, zone):
         raise SeedNotRevealedError(f"the seed of {day} is revealed once that day is over in "
-                                   f"{campaign.config.timezone}; verify the draw then")
+                                   f"{campaign.config.timezone}; verify the draw then",
+                                   day=day.isoformat(), revealed_at=stamp(
+                                       datetime.combine(day + timedelta(days=1), time(), zone), zone))
     seed = day_seed(campaign.id, day)
     published = commitment(seed)
     reasons = check(record, campaign.id, _pool(campaign.id, record), zone, seed, published)

@@ -1,6 +1,7 @@
 """Public, token-free reads on every game function that let anyone re-check a draw
-(docs/verifiable-draws.md): a campaign's commitments, and one draw re-derived (its member
-id and key shown whole only to that member's token)."""
+(docs/verifiable-draws.md): a campaign's commitments, one draw re-derived (its member id and
+key shown whole only to that member's token), and the campaign's disclosure
+(docs/compliance.md), here for the players' pages, which cannot read the console's origin."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import LambdaFunctionUrlRouter
 from pydantic import BaseModel, Field
 
-from plugins.draws import commitments, shown_to, verify_draw
-from plugins.draws.answers import DayCommitment
+from plugins.draws import commitments, published, shown_to, verify_draw
+from plugins.draws.answers import DayCommitment, Disclosure
 from plugins.errors import DrawNotFoundError, SeedNotRevealedError
 from plugins.ids import TIME_ORDERED
 from plugins.openapi.games import raises
@@ -72,3 +73,12 @@ def get_verification(campaign_id: CampaignId, draw_id: DrawId, authorization: Au
     campaign = runtime.configs.get(campaign_id)
     found = verify_draw(campaign_id, draw_id, runtime.clock(), campaign=campaign)
     return json_response(200, shown_to(found, None if player is None else player.member_id))
+
+
+@router.get("/campaigns/<campaign_id>/disclosure", summary="The campaign's public disclosure",
+            description="Organiser, period, every prize of every game with its value, quantity and "
+                        "odds, the redemption terms and each day's seed commitment: the console's "
+                        "disclosure, answered here for the players' pages. No token.",
+            responses=answers(Disclosure, "the disclosure"), openapi_extensions=raises())
+def get_disclosure(campaign_id: CampaignId) -> Response[str]:
+    return json_response(200, published(runtime.configs.get(campaign_id), runtime.clock()))

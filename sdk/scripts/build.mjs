@@ -1,6 +1,6 @@
 // The games' H5 pages: each games/<package>/page/ (body.html + main.ts) bundled with esbuild
 // into dist/pages/<game>/ (index.html, the body in the one page head), where the local stack
-// serves it as /<game>/page/. And the console's two scripts (src/console/: the web console, the
+// serves it as /<game>/page/, with the campaign's rules.html and verify.html (src/trust/). And the console's two scripts (src/console/: the web console, the
 // report's charts with Chart.js), bundled into plugins/console/assets/ where the console reads
 // them to inline in its pages: package data of the Lambda artifact (infra/deploy/build.py).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -38,6 +38,22 @@ const pages = new Set(readdirSync(gamesDir).filter((pkg) => existsSync(join(game
 for (const stale of existsSync(out) ? readdirSync(out).filter((name) => !pages.has(name)) : []) {
   rmSync(join(out, stale), { recursive: true, force: true }); // a game that no longer has a page
 }
+const html = (body, script) => `${head}${body}<script type="module" src="${script}"></script>
+</body>
+</html>
+`;
+// The campaign's pages that are no game's own (src/trust/: its rules and disclosure, a draw's
+// verification), bundled once and put beside every game's page, so a game page links them as
+// rules.html and verify.html on its own origin.
+const trustDir = join(sdk, "src", "trust");
+const trust = [];
+for (const name of ["rules", "verify"]) {
+  const result = await build({ entryPoints: [join(trustDir, `${name}.ts`)], bundle: true, format: "esm",
+                               target: "es2020", minify: true, write: false, logLevel: "warning",
+                               outfile: join(out, `${name}.js`) });
+  trust.push([`${name}.js`, result.outputFiles[0].contents],
+             [`${name}.html`, html(readFileSync(join(trustDir, `${name}.html`), "utf8"), `${name}.js`)]);
+}
 for (const pkg of readdirSync(gamesDir).sort()) {
   const page = join(gamesDir, pkg, "page");
   if (!existsSync(join(page, "main.ts"))) continue;
@@ -45,11 +61,8 @@ for (const pkg of readdirSync(gamesDir).sort()) {
   mkdirSync(target, { recursive: true });
   await bundled({ entryPoints: [join(page, "main.ts")], bundle: true, format: "esm", target: "es2020",
                   minify: true, sourcemap: true, outfile: join(target, "main.js") });
-  const body = readFileSync(join(page, "body.html"), "utf8");
-  atomically(join(target, "index.html"), `${head}${body}<script type="module" src="main.js"></script>
-</body>
-</html>
-`);
+  atomically(join(target, "index.html"), html(readFileSync(join(page, "body.html"), "utf8"), "main.js"));
+  for (const [name, contents] of trust) atomically(join(target, name), contents);
   console.log(`page ${pkg.replaceAll("_", "-")} -> ${target}`);
 }
 mkdirSync(assets, { recursive: true });

@@ -21,6 +21,9 @@ export class ApiError extends Error {
     readonly requestId: string | null = null,
     /** Every problem of a refused config, each at its field (`error.problems`); else none. */
     readonly problems: Problem[] = [],
+    /** What else the envelope's `error` carries for this code (e.g. `SEED_NOT_REVEALED`'s
+     *  `day` and `revealed_at`), as the function's OpenAPI document describes it. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -43,14 +46,17 @@ export async function errorOf(response: Response): Promise<ApiError> {
   let code = `HTTP_${response.status}`;
   let message = response.statusText || code;
   let problems: Problem[] = [];
+  let details: Record<string, unknown> = {};
   try {
     const body = (await response.json()) as { error?: { code?: string; message?: string; problems?: unknown } };
     code = body.error?.code ?? code;
     message = body.error?.message ?? message;
     if (Array.isArray(body.error?.problems)) problems = body.error.problems as Problem[];
+    const { code: _c, message: _m, problems: _p, request_id: _r, ...rest } = (body.error ?? {}) as Record<string, unknown>;
+    details = rest;
   } catch {
     // not JSON: keep the generic code
   }
   return new ApiError(response.status, code, message,
-    retryAfterSeconds(response.headers.get("Retry-After")), response.headers.get("X-Request-Id"), problems);
+    retryAfterSeconds(response.headers.get("Retry-After")), response.headers.get("X-Request-Id"), problems, details);
 }

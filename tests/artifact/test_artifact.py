@@ -30,6 +30,7 @@ import pytest
 
 from infra.deploy.build import LAMBDA, RUNTIME_PROVIDED
 from infra.deploy.config import load_deployment
+from infra.local.events import function_url_event
 from plugins.identity.tokens import mint_operator, mint_player
 from plugins.registry import ISSUERS_GROUP, sources
 from tests.artifact.conftest import ROOT, TABLE, TEMPLATE, Runner, demo_document, key_ring
@@ -269,3 +270,19 @@ def test_the_artifact_test_fails_without_the_projects_metadata(runner: Runner, h
                if function.game == "lucky-wheel"]
     result = runner.invoke(broken, TEMPLATE, wheel, worker_events(), tmp_path)
     assert result["error"] is not None and "lucky-wheel" in result["error"]
+
+
+def test_a_game_function_answers_the_disclosure_of_every_game_from_the_artifact(
+        runner: Runner, host_artifact: Path, demo: dict[str, str], tmp_path: Path) -> None:
+    """The one route that loads every game's section on a game function (the players' pages
+    read the disclosure there, docs/compliance.md): the artifact's entry points find them all.
+    Its own run, so the play path above still loads only its own game."""
+    [wallet] = [name for name, function in functions_of(TEMPLATE).items() if function.game == "wallet"]
+    result = runner.run(host_artifact, TEMPLATE, wallet,
+                        [function_url_event("GET", "/campaigns/demo/disclosure")], tmp_path)
+    [answer] = result["responses"]
+    assert answer["statusCode"] == 200, answer["body"][:500]
+    body = json.loads(answer["body"])
+    assert {p["game"] for p in body["prize_pools"]} == {"lucky-wheel", "check-in", "assist",
+                                                          "points-exchange", "event-gifts"}
+    assert body["commitments"] and len(body["commitments"][0]["commitment"]) == 64

@@ -49,7 +49,8 @@ def build_pages() -> None:
     once at a time, as the stacks of other test workers serve them."""
     with FileLock(ROOT / "sdk" / ".build.lock"):
         marker = ROOT / "sdk" / "dist" / "pages" / ".built"
-        sources = [*ROOT.glob("games/*/page/*"), *(ROOT / "sdk" / "src").rglob("*.ts")]
+        sources = [*ROOT.glob("games/*/page/*"), *(ROOT / "sdk" / "src").rglob("*.ts"),
+                   *(ROOT / "sdk" / "src").rglob("*.html")]
         scripts = [ROOT / "plugins" / "console" / "assets" / name for name in ("console.js", "report.js")]
         if marker.exists() and all(p.exists() for p in scripts) \
                 and marker.stat().st_mtime >= max(p.stat().st_mtime for p in sources):

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from plugins.campaigns.repository import apply_campaign
 from plugins.draws import commitments
-from tests.conftest import demo_doc
+from tests.conftest import GameClient, demo_doc
 from tests.console.conftest import Console
 
 
@@ -79,3 +79,20 @@ def test_the_console_refuses_a_locked_change_with_its_field(console: Console, cl
     assert [p["field"] for p in reply.data["error"]["problems"]] == ["games.lucky-wheel.prizes.2.weight"]
     stop = console.call("POST", "/campaigns/demo/games/lucky-wheel/disable")
     assert stop.status_code == 200
+
+
+def test_every_game_function_answers_the_console_s_disclosure(
+        console: Console, dynamodb_calls: list[str], clock: list[datetime]) -> None:
+    # GIVEN the demo: a player's page on a game function's origin cannot read the console's
+    apply_campaign(demo_doc(), now=clock[0])
+    expected = console.call("GET", "/campaigns/demo/disclosure", role=None).data
+    for game in ("lucky-wheel", "check-in", "wallet"):
+        # WHEN the game function is asked, with no token
+        first = GameClient(game).call("GET", "/campaigns/demo/disclosure", headers={})
+        dynamodb_calls.clear()
+        again = GameClient(game).call("GET", "/campaigns/demo/disclosure", headers={})
+        # THEN the same answer, every game's prizes included, and no DynamoDB call once warm
+        assert (first.status, first.body) == (200, expected)
+        assert (again.body, dynamodb_calls) == (expected, []), game
+    assert GameClient("lucky-wheel").call("GET", "/campaigns/nope/disclosure", headers={}).code == (
+        "CAMPAIGN_NOT_FOUND")

@@ -261,8 +261,9 @@ def test_completion_prize_falls_back_when_sold_out(apply: Apply) -> None:
     assert rewards[0]["prize"]["id"] == "coupon" and rewards[0]["reward"]["type"] == "coupon"
     assert rewards[1]["prize"]["id"] == "thanks" and rewards[1]["fallback"] is True
     assert points("ini2") == 5 and ledger("ini1") == []
-    # AND both draws re-verify once their day is over (the completing help's id is the draw's),
-    # the second with the reason it fell back
+    # AND both draws re-verify once their day is over (the completing help's id is the draw's,
+    # kept with the prize for the page's link), the second with the reason it fell back
+    assert [r["draw_id"] for r in rewards] == [reply.body["help_id"] for reply in completing]
     found = [verify_draw("demo", reply.body["help_id"], NOW + timedelta(days=1)) for reply in completing]
     assert [f["matches"] for f in found] == [True, True]
     assert [(f["draw"]["member_id"], f["draw"]["drawn"], f["draw"]["awarded"], f["draw"]["fallback_reason"])

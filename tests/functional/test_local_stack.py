@@ -134,7 +134,8 @@ def test_the_openapi_document_lists_the_wheel_routes(stack: LocalStack) -> None:
     assert routes == {("/campaigns/{campaign_id}", "get"), ("/campaigns/{campaign_id}/draws", "get"),
                       ("/campaigns/{campaign_id}/draws", "post"), ("/campaigns/{campaign_id}/visits", "post"),
                       ("/campaigns/{campaign_id}/commitments", "get"),
-                      ("/campaigns/{campaign_id}/draws/{draw_id}/verification", "get")}
+                      ("/campaigns/{campaign_id}/draws/{draw_id}/verification", "get"),
+                      ("/campaigns/{campaign_id}/disclosure", "get")}
     assert not keys_anywhere(schema.body["components"]) & {"weight", "stock", "cost"}
 
 

@@ -149,10 +149,11 @@ def test_a_third_party_game_plugs_in_through_entry_points(
     assert schema.status == 200
     assert schema.body["info"]["title"] == "Toy flip API"
     # its own route, and what every game function answers: visits (plugins/web/visits.py),
-    # commitments and verifications of draws (plugins/web/draws.py)
+    # commitments and verifications of draws, the disclosure (plugins/web/draws.py)
     assert set(schema.body["paths"]) == {"/campaigns/{campaign_id}/flips", "/campaigns/{campaign_id}/visits",
                                          "/campaigns/{campaign_id}/commitments",
-                                         "/campaigns/{campaign_id}/draws/{draw_id}/verification"}
+                                         "/campaigns/{campaign_id}/draws/{draw_id}/verification",
+                                         "/campaigns/{campaign_id}/disclosure"}
 
 
 def test_a_third_party_section_is_validated_by_its_own_model(plugin_dir: Path) -> None:

@@ -142,6 +142,10 @@ def test_the_seed_is_not_revealed_before_its_day_ends(wheel: GameClient, clock: 
     refused = wheel.call("GET", f"/campaigns/demo/draws/{draw_id}/verification")
     assert (refused.status, refused.code) == (409, "SEED_NOT_REVEALED")
     today = NOW.astimezone(wheel_zone()).date().isoformat()
+    # ... and says when to come back: the day's end in the campaign's zone (a page shows it)
+    ends = datetime.combine(NOW.astimezone(wheel_zone()).date() + timedelta(days=1), datetime.min.time(),
+                            wheel_zone())
+    assert (refused.body["error"]["day"], refused.body["error"]["revealed_at"]) == (today, ends.isoformat())
     days = {d["day"]: d for d in wheel.call("GET", "/campaigns/demo/commitments").body["days"]}
     assert days[today]["seed"] is None
     tomorrow = (NOW + timedelta(days=1)).astimezone(wheel_zone()).date().isoformat()

@@ -1,6 +1,6 @@
 // Referral assist [助力]: open a task, share its link; friends open the link and help; both
 // see the progress.
-import { boot, createAndShare, h, shareLink, show } from "../../../sdk/src/page/index.js";
+import { boot, createAndShare, h, shareLink, show, trustLink } from "../../../sdk/src/page/index.js";
 
 const page = boot("好友助力", "assist");
 const at = { campaign_id: page.campaign };
@@ -17,7 +17,16 @@ async function load(): Promise<void> {
   const { tasks } = await page.api.assist.get("/campaigns/{campaign_id}/tasks", at);
   show("mine", ...(tasks.length ? tasks.map((t) => h("li", {},
     h("a", { href: shareLink(page.campaign, { task: t.task_id }) }, `${t.helps}/${t.need} 人已助力`),
-    h("span", { class: "muted" }, STATE[t.state] ?? t.state))) : [h("li", { class: "muted" }, "还没有发起助力")]));
+    h("span", { class: "muted" }, STATE[t.state] ?? t.state, prize(t.reward))))
+    : [h("li", { class: "muted" }, "还没有发起助力")]));
+}
+
+/** A completed task's prize, drawn when the last help came, with the link to verify its draw. */
+function prize(reward: Record<string, unknown> | null | undefined): HTMLElement | null {
+  const won = reward as { prize?: { name?: string }; draw_id?: string } | null | undefined;
+  if (!won?.prize?.name) return null;
+  return h("span", { class: "prize" }, ` 奖品：${won.prize.name} `, won.draw_id ? h("a", { class: "verify",
+    href: trustLink("verify", page.campaign, "assist", won.draw_id) }, "验证") : null);
 }
 
 async function task(id: string): Promise<void> {

@@ -1,5 +1,5 @@
 // Check-in streaks [签到]: the cycle's calendar, today's check-in, milestones and make-ups [补签].
-import { boot, h, show } from "../../../sdk/src/page/index.js";
+import { boot, h, show, trustLink } from "../../../sdk/src/page/index.js";
 
 const page = boot("每日签到", "checkIn");
 const at = { campaign_id: page.campaign };
@@ -48,6 +48,9 @@ async function checkIn(): Promise<void> {
     const box = done.blind_box as { prize?: { name?: string } } | null;
     if (box?.prize?.name) got.push(`盲盒：${box.prize.name}`);
     show("result", `签到成功！${got.join("，")}`);
+    // the blind box is drawn under the check-in's id: its draw id
+    show("proof", ...(box ? [`抽奖编号 ${done.check_in_id} `, h("a", { class: "verify",
+      href: trustLink("verify", page.campaign, "check-in", done.check_in_id) }, "验证这次抽奖")] : []));
   });
   await page.attempt(load);
 }

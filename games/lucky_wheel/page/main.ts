@@ -1,11 +1,14 @@
 // The lucky wheel [大转盘]: spin, see the prize, the chances left and my prizes.
 import type { components } from "../../../sdk/src/api/lucky-wheel.js";
-import { boot, h, show, when } from "../../../sdk/src/page/index.js";
+import { boot, h, show, trustLink, when } from "../../../sdk/src/page/index.js";
 
 type Chances = components["schemas"]["Chances"];
 
 const page = boot("幸运大转盘", "luckyWheel");
 const at = { campaign_id: page.campaign };
+/** The link to re-check draw `id` once its day's seed is revealed. */
+const verify = (id: string, text = "验证这次抽奖"): HTMLElement =>
+  h("a", { class: "verify", href: trustLink("verify", page.campaign, "lucky-wheel", id) }, text);
 const COLOURS = ["#ffd6c2", "#ffb199", "#ffe7a8", "#ffc7d9", "#d7f0c8", "#cfe3ff"];
 let turned = 0;
 let prizeIds: string[] = [];
@@ -57,13 +60,15 @@ async function mine(): Promise<void> {
   if (!page.member) return;
   const { draws } = await page.api.luckyWheel.get("/campaigns/{campaign_id}/draws", at);
   show("mine", ...(draws.length ? draws.map((d) => h("li", {}, h("span", {}, d.prize.name),
-    h("span", { class: "muted" }, when(d.drawn_at, zone)))) : [h("li", { class: "muted" }, "还没有奖品")]));
+    h("span", { class: "muted" }, when(d.drawn_at, zone), " ", verify(d.draw_id, "验证"))))
+    : [h("li", { class: "muted" }, "还没有奖品")]));
 }
 
 async function spin(): Promise<void> {
   const button = document.getElementById("spin") as HTMLButtonElement;
   button.disabled = true;
   show("result", "");
+  show("proof", "");
   const ok = await page.attempt(async () => {
     const draw = await page.api.luckyWheel.act("/campaigns/{campaign_id}/draws", at, { channel: "h5" });
     const slice = 360 / Math.max(prizeIds.length, 1);
@@ -73,6 +78,7 @@ async function spin(): Promise<void> {
     wheel.style.transform = `rotate(${turned}deg)`;
     await new Promise((resolve) => setTimeout(resolve, 1200));
     show("result", draw.fallback ? `谢谢参与：${draw.prize.name}` : `恭喜获得：${draw.prize.name}`);
+    show("proof", `抽奖编号 ${draw.draw_id} `, verify(draw.draw_id));
   });
   await page.attempt(load);
   if (!ok) button.disabled = false;

@@ -111,6 +111,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{campaign_id}/disclosure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign's public disclosure
+         * @description Organiser, period, every prize of every game with its value, quantity and odds, the redemption terms and each day's seed commitment: the console's disclosure, answered here for the players' pages. No token.
+         */
+        get: operations["get_disclosure_campaigns__campaign_id__disclosure_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -173,6 +193,119 @@ export interface components {
              * @description the seed, hex, once the day is over; null until then
              */
             seed: string | null;
+        };
+        /** DisclosedPeriod */
+        DisclosedPeriod: {
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Timezone */
+            timezone: string;
+        };
+        /** DisclosedPool */
+        DisclosedPool: {
+            /** Game */
+            game: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Pool */
+            pool: string;
+            /**
+             * How
+             * @description how its prizes are won: drawn with the odds, or given while they last
+             */
+            how: string;
+            /** Prizes */
+            prizes: components["schemas"]["DisclosedPrize"][];
+            /**
+             * Odds Percent By Tier
+             * @description a member tier's own odds
+             */
+            odds_percent_by_tier: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+        };
+        /** DisclosedPrize */
+        DisclosedPrize: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Value
+             * @description its market value: the higher of its value and cost
+             * @example 2.00
+             */
+            value: string;
+            /**
+             * Quantity
+             * @description units in total; null = unlimited
+             */
+            quantity: number | null;
+            /**
+             * Per Member Cap
+             * @description most one member may win; null = no cap
+             */
+            per_member_cap: number | null;
+            /**
+             * Odds Percent
+             * @description chance per draw, percent; null when not drawn
+             */
+            odds_percent: string | null;
+            /**
+             * Fallback
+             * @description given when the drawn prize cannot be
+             */
+            fallback: boolean;
+        };
+        /**
+         * Disclosure
+         * @description The public disclosure of a campaign (docs/compliance.md).
+         */
+        Disclosure: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Version
+             * @description the config version it is generated from
+             */
+            version: number;
+            /** Organiser */
+            organiser: string | null;
+            /** Contact */
+            contact: string | null;
+            period: components["schemas"]["DisclosedPeriod"];
+            /** Redemption Terms */
+            redemption_terms: string | null;
+            /**
+             * Stock May Extend
+             * @description a started campaign may still add stock
+             */
+            stock_may_extend: boolean;
+            /**
+             * Prize Value Limit
+             * @description the legal limit on a drawn prize's value
+             * @example 2.00
+             */
+            prize_value_limit: string;
+            /** Prize Pools */
+            prize_pools: components["schemas"]["DisclosedPool"][];
+            /**
+             * Commitments
+             * @description each local day's draw-seed commitment, and its seed once the day is over (docs/verifiable-draws.md)
+             */
+            commitments: components["schemas"]["DayCommitment"][];
         };
         /** Gift */
         Gift: {
@@ -1557,6 +1690,13 @@ export interface operations {
                             /** @enum {string} */
                             code: "SEED_NOT_REVEALED";
                             message: string;
+                            /** @description the draw's day, the campaign's local YYYY-MM-DD */
+                            day?: string;
+                            /**
+                             * Format: date-time
+                             * @description when the day's seed is revealed: the day's end, with the campaign zone's offset
+                             */
+                            revealed_at?: string;
                         };
                     };
                 };
@@ -1608,6 +1748,114 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    get_disclosure_campaigns__campaign_id__disclosure_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description campaign id */
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the disclosure */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Disclosure"];
+                };
+            };
+            /** @description - `MALFORMED_REQUEST`: The body, a header or a path parameter does not match the contract. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /**
+             * @description - `CAMPAIGN_NOT_FOUND`: No campaign with this id has been applied.
+             *     - `GAME_NOT_ENABLED`: The campaign exists but does not run this game.
+             */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CAMPAIGN_NOT_FOUND" | "GAME_NOT_ENABLED";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `PAYLOAD_TOO_LARGE`: A body larger than any route takes. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `UNSUPPORTED_MEDIA_TYPE`: A body that is not `application/json` in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
                             message: string;
                         };
                     };

@@ -19,9 +19,21 @@ export interface PageContext {
   attempt: (work: () => Promise<unknown>, messages?: Record<string, string>) => Promise<boolean>;
 }
 
-/** Set up `game`'s page: the style, the client on this origin, the player's token, and (for a
- *  signed-in member) the visit the campaign's report counts. */
+/** Set up `game`'s page: the style, the client on this origin, the player's token, a link to
+ *  the campaign's rules and disclosure, and (for a signed-in member) the visit the campaign's
+ *  report counts. */
 export function boot(title: string, game: keyof Games): PageContext {
+  const page = start(title);
+  const name = page.api[game].name;
+  document.body.append(h("footer", {}, h("a", { id: "rules-link", href: trustLink("rules", page.campaign, name) },
+    "活动规则与公示")));
+  if (page.member) void page.api[game].visit(page.campaign).catch(() => undefined);  // a beacon: never in the way
+  return page;
+}
+
+/** Set up a page of the campaign that is no game's own (its rules, a draw's verification):
+ *  the style, the client on this origin, the player's token if any; no visit is counted. */
+export function start(title: string): PageContext {
   document.title = title;
   document.head.append(h("style", {}, STYLE));
   const client = new Client({ baseUrl: location.origin, token: () => playerToken(localStorage, location.hash),
@@ -39,10 +51,16 @@ export function boot(title: string, game: keyof Games): PageContext {
       return false;
     }
   };
-  const api = games(client);
   const campaign = params.get("campaign") ?? "demo";
-  if (member) void api[game].visit(campaign).catch(() => undefined);  // a beacon: never in the way
-  return { api, client, campaign, member, params, attempt };
+  return { api: games(client), client, campaign, member, params, attempt };
+}
+
+/** The address of the campaign's rules page or of a draw's verification page, beside the game
+ *  pages (each game's page folder holds both: `rules.html`, `verify.html`), asking `game`'s
+ *  function (any game function answers both). */
+export function trustLink(page: "rules" | "verify", campaign: string, game: string, draw?: string): string {
+  const query = new URLSearchParams({ campaign, game, ...(draw ? { draw } : {}) });
+  return `${page}.html?${query.toString()}`;
 }
 
 /** A money text in yuan ("50.00") as the page shows it. */

@@ -29,6 +29,12 @@ li:last-child { border-bottom: 0; }
 .code { font-size: 32px; letter-spacing: 6px; font-weight: bold; text-align: center; padding: 12px;
   border: 2px dashed #e8432e; border-radius: 12px; }
 input { font: inherit; padding: 10px; border: 1px solid #d9c3b3; border-radius: 8px; width: 100%; }
+footer { text-align: center; margin: 16px; font-size: 14px; }
+.hash { font-family: ui-monospace, Menlo, monospace; font-size: 12px; word-break: break-all; }
+.ok { color: #1f8a3b; font-weight: bold; }
+.bad { color: #c0221b; font-weight: bold; }
+table { width: 100%; border-collapse: collapse; font-size: 14px; }
+th, td { text-align: left; padding: 6px 4px; border-bottom: 1px solid #f3e3d8; vertical-align: top; }
 #toast { position: fixed; left: 50%; bottom: 24px; transform: translateX(-50%); background: #000c; color: #fff;
   padding: 10px 16px; border-radius: 8px; opacity: 0; transition: opacity .2s; pointer-events: none; }
 #toast.visible { opacity: 1; }
