@@ -56,7 +56,7 @@ def cmd_local(args: argparse.Namespace) -> int:
         print(f"console (Chalice)  {stack.console_url}   "
               "(mgames token mia --role marketer | --role staff)")
         print(f"web console        {stack.console_url}/   "
-              "(marketers: campaigns, switches, report, config, webhooks, disclosure)")
+              "(marketers: campaigns, switches, report, config, webhooks, disclosure, member lists)")
         print(f"API reference      {stack.reference_url}/   (Swagger UI: every function and the console)")
         print("mint a player token:  mgames token alice --device phone-1")
         print(f"try:  curl {stack.url}/lucky-wheel/campaigns/demo")
