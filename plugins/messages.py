@@ -89,6 +89,7 @@ ZH: dict[str, str] = {
     "REQUEST_EXPIRED": "请求已过期，请校准时间后重试",
     "SIGNATURE_INVALID": "签名无效",
     "WEBHOOKS_INVALID": "回调地址配置无效（仅可订阅本方券的发放与核销，编号不可重复）",
+    "WEBHOOK_SECRET_NOT_FOUND": "尚无回调签名密钥：请先提交回调地址",
     "ITEM_NOT_FOUND": "兑换商品不存在",
     "ITEM_NOT_ON_SALE": "该商品不在兑换时间内",
     "EXCHANGE_LIMIT_REACHED": "兑换次数已达上限",
