@@ -357,6 +357,7 @@ def test_the_function_serves_its_openapi_document(
     assert sorted(reply.body["paths"]) == ["/campaigns/{campaign_id}",
                                            "/campaigns/{campaign_id}/check-ins",
                                            "/campaigns/{campaign_id}/commitments",
+                                           "/campaigns/{campaign_id}/disclosure",
                                            "/campaigns/{campaign_id}/draws/{draw_id}/verification",
                                            "/campaigns/{campaign_id}/make-ups",
                                            "/campaigns/{campaign_id}/visits"]
