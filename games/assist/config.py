@@ -78,9 +78,6 @@ class AssistConfig(GameConfig, PrizePoolConfig):
 
     @model_validator(mode="after")
     def _variant(self) -> AssistConfig:
-        if self.odds_by_tier:
-            raise ValueError("odds_by_tier does not apply to assist: its prize goes to the task's "
-                             "initiator, whose tier a helper's request does not carry")
         if (self.mode == "cut") != (self.cut is not None):
             raise ValueError("give `cut` exactly when mode is cut")
         if (self.mode == "cards") != bool(self.cards):

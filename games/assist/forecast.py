@@ -77,4 +77,4 @@ class AssistForecast:
         world.issue(section.helper_reward, helper)
         if done:
             task.open = False
-            world.award(GAME, POOL_ID, section, task.initiator)
+            world.award(GAME, POOL_ID, section, task.initiator, world.traffic.tier_of(task.initiator))

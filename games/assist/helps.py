@@ -118,10 +118,11 @@ class Help:
         if not self.completes:
             self.reservation = None
         elif self.reservation is None:
-            # the task's prize: drawn for its initiator, keyed by the task, under the help's id
+            # the task's prize: drawn for its initiator (his tier's odds, as he opened it),
+            # keyed by the task, under the help's id
             seal = DrawSeal(GAME, task.initiator, f"assist-{self.task_id}", self.help_id, self.now)
-            self.reservation = PrizeReservation.draw(self.campaign, POOL_ID, self.section, None, seal,
-                                                     self.rng)
+            self.reservation = PrizeReservation.draw(self.campaign, POOL_ID, self.section,
+                                                     task.initiator_tier, seal, self.rng)
             self.award_ctx = IssueContext(campaign=self.campaign, member_id=task.initiator,
                                           reference=f"assist-{self.task_id}", now=self.now,
                                           channel=task.channel)

@@ -71,6 +71,7 @@ class TaskItem(OfCampaign, BaseItem):
 
     task_id = UnicodeAttribute()
     initiator = UnicodeAttribute()
+    initiator_tier = UnicodeAttribute(null=True)  # his token's tier: the odds his prize is drawn with
     mode = UnicodeAttribute()
     state = UnicodeAttribute(default="open")
     opened_at = UTCDateTimeAttribute()

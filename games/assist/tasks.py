@@ -58,7 +58,8 @@ def open_task(campaign: Campaign, player: Player, key: str, body: dict[str, Any]
     due = int(deadline.timestamp())
     pk = task_pk(campaign.id, task_id)
     task = TaskItem(pk, TASK_SK, task_id=task_id, campaign_id=campaign.id,
-                    initiator=player.member_id, mode=section.mode, state="open", opened_at=now,
+                    initiator=player.member_id, initiator_tier=player.tier, mode=section.mode,
+                    state="open", opened_at=now,
                     deadline=due, need=section.need, helps=0, new_helpers=0,
                     channel=body.get("channel"), config_version=campaign.version)
     if section.mode == "cards":

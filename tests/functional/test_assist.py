@@ -15,7 +15,7 @@ from games.assist.config import AssistConfig, Card
 from games.assist.items import TASK_SK, HelpItem, TaskItem, TaskRefItem, open_counter, task_pk
 from plugins.draws import verify_draw
 from plugins.store import CounterItem, PointsItem, keys
-from tests.conftest import NOW, Apply, GameClient, Reply, demo_doc
+from tests.conftest import NOW, Apply, GameClient, Reply, bearer, demo_doc, token
 
 TASKS = "/campaigns/demo/tasks"
 BONUS, HELPER_POINTS = 200, 10
@@ -307,3 +307,25 @@ def test_two_coupons_in_one_completing_help_fail_apart(apply: Apply) -> None:
     for task_id in tasks:
         won = task_of(task_id).reward
         assert (won["prize"]["id"], won["fallback"], won["reward"]["type"]) == ("coupon", False, "coupon")
+
+
+def test_the_initiators_tier_draws_his_prize_with_its_odds(apply: Apply) -> None:
+    # GIVEN a pool whose bonus a gold member always draws and anyone else never does
+    prizes = [{**SECTION["prizes"][0], "weight": 0}, {**SECTION["prizes"][1], "weight": 1}]
+    apply(assist_doc(helpers_needed=1, prizes=prizes,
+                     odds_by_tier={"gold": {"weights": {"bonus": 1, "thanks": 0}}}))
+    client = GameClient("assist")
+    gold_token = token("ini-gold", "gold-phone", tier="gold")
+    opened = client.call("POST", TASKS, key="open-00001", headers=bearer(gold_token))
+    assert opened.status == 201, opened
+    gold = str(opened.body["task_id"])
+    plain = open_task(client, "ini-plain", key="open-00002")
+    # WHEN a friend without a tier completes each
+    assert all(help_task(client, task, f"f-{task[-4:]}").body["completed"] for task in (gold, plain))
+    # THEN the gold initiator's prize came from the gold odds, the other's from the pool's
+    assert [task_of(t).reward["prize"]["id"] for t in (gold, plain)] == ["bonus", "thanks"]
+    assert (task_of(gold).initiator_tier, task_of(plain).initiator_tier) == ("gold", None)
+    assert points("ini-gold") == BONUS and points("ini-plain") == 5
+    # AND the draw's record names the tier, so it re-verifies on the gold odds
+    found = verify_draw("demo", task_of(gold).reward["draw_id"], NOW + timedelta(days=1))
+    assert (found["matches"], found["draw"]["tier"]) == (True, "gold")

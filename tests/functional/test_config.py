@@ -159,8 +159,6 @@ BAD_FILES: list[tuple[str, dict[str, Any], str, str]] = [
     ("tier odds on an unknown prize",
      _bad(lambda d: _wheel(d).update(odds_by_tier={"gold": {"weights": {"jackpot": 5}}})),
      "games.lucky-wheel", "odds_by_tier.gold: prizes ['jackpot'] are not in the pool"),
-    ("tier odds on assist", _bad(lambda d: d["games"].update(assist=demo_doc()["games"]["assist"] | {
-        "odds_by_tier": {"gold": {}}})), "games.assist", "odds_by_tier does not apply to assist"),
     ("a tier capping the fallback",
      _bad(lambda d: _wheel(d).update(odds_by_tier={"gold": {"per_user_caps": {"thanks": 1}}})),
      "games.lucky-wheel", "odds_by_tier.gold: the fallback prize must be unlimited"),
