@@ -78,7 +78,8 @@ def get_campaign(campaign_id: kit.CampaignId) -> kit.Response[str]:
             "A friend opened a member's share link (the share task)", Received,
             "what the share rules gave the sharer (a friend counts once per sharer)", OPENED, RECEIVE_ERRORS)
 def post_share_opened(a: kit.Action, sharer_id: SharerId, body: kit.OptionalBody = None) -> kit.ActionResult:
-    answer, replayed = receive(a.campaign, share_event(sharer_id, a.player.member_id), a.now, kit.runtime.rng)
+    answer, replayed = receive(a.campaign, share_event(sharer_id, a.player.member_id), a.now, kit.runtime.rng,
+                               a.player.device_id)
     return kit.ActionResult(result=answer, replayed=replayed)
 
 

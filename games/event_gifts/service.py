@@ -4,7 +4,8 @@ transaction of its own.
 Each matched rule is one action (`plugins.actions.perform`) whose record is keyed by the
 event's id and the rule (`C#<campaign>#EVT#<event id>`, `R#<rule>`), so a repeated report
 replays what each rule gave, and a rule's writes never meet another's on one item. The
-transaction holds the record, the member's once-per-period marker, the daily limit (the
+transaction holds the record, the member's once-per-period marker (and, for a share opened
+on a phone the token names, that phone's marker: once per device and sharer), the daily limit (the
 action's quota), the rule's stock, cap and budget (the prize pool's reservation), the reward
 (issuance, with its anti-harassment caps: these are pushed coupons), and the guards.
 """
@@ -36,6 +37,7 @@ RECEIVE_ERRORS = (CampaignNotOpenError, IdempotencyKeyReusedError, ConflictError
 """What a report answers beyond its caller's errors: the campaign closed, the event id reused
 for another event, contention, a blacklisted member (for the route's document)."""
 ONCE = "gift:once"
+ONCE_A_DEVICE = "gift:device"
 REFUSALS = {"stock": "no gift left", "budget": "the budget is spent", "cap": "the member's cap is reached",
             "reward": "the reward cannot be issued to the member now"}
 
@@ -86,9 +88,9 @@ class Refused(Exception):
 
 
 def receive(campaign: Campaign, event: MemberEvent, now: datetime,
-            rng: Random) -> tuple[dict[str, Any], bool]:
+            rng: Random, device: str | None = None) -> tuple[dict[str, Any], bool]:
     """Every rule `event` matches, each applied once: the answer, and whether all of it was
-    replayed (the same event reported before)."""
+    replayed (the same event reported before). `device`: the friend's, for a share opened."""
     section = gifts_of(campaign)
     campaign.require_open(now)
     at = event.at or now
@@ -98,7 +100,7 @@ def receive(campaign: Campaign, event: MemberEvent, now: datetime,
     gifts, skipped, replayed = [], [], True
     for rule in (r for r in section.rules if r.matches(event, campaign.config, at)):
         try:
-            outcome = _apply(campaign, section, rule, event, body, now, at, rng)
+            outcome = _apply(campaign, section, rule, event, body, now, at, rng, device)
         except Refused as refused:
             skipped.append({"rule": rule.id, "reason": refused.reason})
             continue
@@ -109,8 +111,15 @@ def receive(campaign: Campaign, event: MemberEvent, now: datetime,
     return answer, replayed and bool(gifts)
 
 
+def device_key(campaign: Campaign, rule: GiftRule, device: str) -> str:
+    """The sharer's marker that a friend's device counted for the rule: another member signed
+    in on the same phone is not another friend."""
+    return f"EVG#{campaign.id}#{rule.id}#device:{hashlib.sha256(device.encode()).hexdigest()[:32]}"
+
+
 def _apply(campaign: Campaign, section: GiftsConfig, rule: GiftRule, event: MemberEvent,
-           body: dict[str, Any], now: datetime, at: datetime, rng: Random) -> ActionResult:
+           body: dict[str, Any], now: datetime, at: datetime, rng: Random,
+           device: str | None) -> ActionResult:
     """One rule's gift for one event, exactly once."""
     member = rule.recipient(event)
     request = ActionRequest(campaign=campaign, game=GAME, player=Player(member_id=member), key=event.event_id,
@@ -118,6 +127,7 @@ def _apply(campaign: Campaign, section: GiftsConfig, rule: GiftRule, event: Memb
                             audience=False)
     ctx = IssueContext(campaign=campaign, member_id=member, reference=f"{event.event_id}.{rule.id}", now=now)
     marker = once_key(campaign, rule, event, at)
+    by_device = device_key(campaign, rule, device) if device and rule.event == "share_opened" else None
     try:
         reservation = PrizeReservation(campaign, POOL_ID, section.pool, rule, rng)
     except PrizeRefused as refused:
@@ -126,6 +136,8 @@ def _apply(campaign: Campaign, section: GiftsConfig, rule: GiftRule, event: Memb
     def plan(tx: Transaction) -> tuple[dict[str, Any], dict[str, Any]]:
         if marker is not None:
             tx.put(ONCE, MarkerItem(keys.member(member), marker), MarkerItem.pk.does_not_exist())
+        if by_device is not None:
+            tx.put(ONCE_A_DEVICE, MarkerItem(keys.member(member), by_device), MarkerItem.pk.does_not_exist())
         award = reservation.plan(tx, ctx)
         return ({"rule": rule.id, "member_id": member, "reward": award.reward},
                 {"config_version": campaign.version})
@@ -135,6 +147,8 @@ def _apply(campaign: Campaign, section: GiftsConfig, rule: GiftRule, event: Memb
             raise Refused("already given for this invited member" if rule.invited_within_days
                           else "already given for this friend" if rule.event == "share_opened"
                           else f"already given this {rule.once_per}")
+        if ONCE_A_DEVICE in cancelled.failed:
+            raise Refused("already given for a friend on this device")
         return reservation.recover(cancelled, ctx)
 
     daily = daily_limit(rule) if rule.per_member_per_day else None

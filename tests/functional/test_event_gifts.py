@@ -150,6 +150,29 @@ def test_a_share_task_rewards_the_sharer_once_per_friend_who_opens(apply: Apply)
     assert (anonymous.status, anonymous.code) == (401, "TOKEN_MISSING")
 
 
+def test_a_share_counts_one_friend_per_device(apply: Apply) -> None:
+    share = {"id": "share-spin", "name": "A spin per friend who opens your link", "event": "share_opened",
+             "reward": {"type": "chances", "game": "lucky-wheel", "chances": 1}}
+    apply(gifts_doc([share]))
+    gifts = GameClient("event-gifts")
+
+    def opened(friend: str, device: str) -> Reply:
+        return gifts.call("POST", "/campaigns/demo/shares/kim/opens", member=friend, device=device,
+                          key=f"open-{friend}-0001")
+
+    # GIVEN a friend counted from her phone
+    assert "share-spin" in given(opened("lea", "lea-phone"))
+    # WHEN other accounts open the link on that phone THEN they count for nothing
+    for friend in ("lea2", "lea3"):
+        assert opened(friend, "lea-phone").body["skipped"] == [
+            {"rule": "share-spin", "reason": "already given for a friend on this device"}]
+    # AND a friend on another phone counts, and the first friend's retry answers as before
+    assert "share-spin" in given(opened("max", "max-phone"))
+    assert "share-spin" in given(opened("lea", "lea-phone"))
+    wheel = GameClient("lucky-wheel").call("GET", "/campaigns/demo", member="kim").body["chances"]
+    assert wheel["left_today"] == 1 + 2  # the day's one, and one for each of the two phones
+
+
 def test_only_the_brands_systems_report_and_bad_events_are_refused(gifts: GameClient) -> None:
     body = {"event_id": "ev-player", "kind": "registration", "member_id": "amy"}
     player = gifts.call("POST", EVENTS, body=body, member="amy", key="key-ev-player")
