@@ -1,4 +1,5 @@
-"""The event gifts' routes: the rules a page shows, and the brand's systems reporting events."""
+"""The event gifts' routes: the rules a page shows (with the signed-in member's progress), a
+friend opening a member's share link, and the brand's systems reporting events."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from games.event_gifts.config import MemberEvent
+from games.event_gifts.progress import progress
 from games.event_gifts.service import RECEIVE_ERRORS, gifts_of, receive, share_event
 from plugins.identity.callers import BRAND
 from plugins.types import MoneyText
 from plugins.web import kit
 
 router = kit.LambdaFunctionUrlRouter()
+
+
+class RuleProgress(BaseModel):
+    given_today: int | None = Field(description="times given today, for a rule with a daily limit")
+    done: bool = Field(description="given in its current period (a rule once a day, week, month "
+                                   "or campaign)")
 
 
 class RuleView(kit.PrizeView):
@@ -24,6 +32,7 @@ class RuleView(kit.PrizeView):
     hours: list[int] | None
     window: str | None = Field(description="birthday rules: day, week or month")
     invited_within_days: int | None = Field(description="invitation rules: the inviter is rewarded")
+    mine: RuleProgress | None = Field(default=None, description="the signed-in member's progress")
 
 
 class CampaignView(kit.CampaignHeading):
@@ -65,12 +74,16 @@ def _rule(rule: Any, zone: Any) -> dict[str, Any]:
         "invited_within_days": rule.invited_within_days}
 
 
-@router.get("/campaigns/<campaign_id>", summary="What members can earn, and for what",
+@router.get("/campaigns/<campaign_id>",
+            summary="What members can earn, and for what (with a token, his progress)",
             responses=kit.answers(CampaignView, "the campaign and its rules"),
             openapi_extensions=kit.raises())
-def get_campaign(campaign_id: kit.CampaignId) -> kit.Response[str]:
+def get_campaign(campaign_id: kit.CampaignId, authorization: kit.Authorization = None) -> kit.Response[str]:
     campaign, now = kit.runtime.configs.get(campaign_id), kit.runtime.clock()
-    rules = [_rule(rule, campaign.config.zone) for rule in gifts_of(campaign).rules]
+    player = kit.optional_player()
+    mine = {} if player is None else progress(campaign, player.member_id, now)
+    rules = [_rule(rule, campaign.config.zone) | ({"mine": mine[rule.id]} if mine else {})
+             for rule in gifts_of(campaign).rules]
     return kit.json_response(200, {**kit.heading(campaign, now), "rules": rules})
 
 

@@ -58,20 +58,24 @@ def share_event(sharer: str, friend: str) -> MemberEvent:
     return MemberEvent(event_id=f"share-{pair}", kind="share_opened", member_id=sharer, opened_by=friend)
 
 
+def member_once_key(campaign: Campaign, rule: GiftRule, at: datetime) -> str | None:
+    """The member's marker of the rule's period that holds `at` (the campaign, or its day,
+    week or month); None when the rule is once per event, per invited member or per friend."""
+    if rule.invited_within_days is not None or rule.event == "share_opened" or rule.once_per == "event":
+        return None
+    period = "ALL" if rule.once_per == "campaign" else period_key(at.astimezone(campaign.config.zone),
+                                                                   rule.once_per)[0]
+    return f"EVG#{campaign.id}#{rule.id}#{period}"
+
+
 def once_key(campaign: Campaign, rule: GiftRule, event: MemberEvent, at: datetime) -> str | None:
     """The recipient's marker that makes the rule once per period (per invited member for an
     invitation rule, per friend for a share); None when every matching event is rewarded."""
     if rule.invited_within_days is not None:
-        period = f"invitee:{event.member_id}"
-    elif rule.event == "share_opened":
-        period = f"friend:{event.opened_by}"
-    elif rule.once_per == "event":
-        return None
-    elif rule.once_per == "campaign":
-        period = "ALL"
-    else:
-        period = period_key(at.astimezone(campaign.config.zone), rule.once_per)[0]
-    return f"EVG#{campaign.id}#{rule.id}#{period}"
+        return f"EVG#{campaign.id}#{rule.id}#invitee:{event.member_id}"
+    if rule.event == "share_opened":
+        return f"EVG#{campaign.id}#{rule.id}#friend:{event.opened_by}"
+    return member_once_key(campaign, rule, at)
 
 
 def daily_limit(rule: GiftRule) -> Quota:

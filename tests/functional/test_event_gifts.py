@@ -209,3 +209,30 @@ def test_rules_that_cannot_match_are_refused_at_apply(apply: Apply, rule: dict[s
     bad = {"id": "bad", "name": "Bad", "reward": {"type": "points", "points": 1}} | rule
     with pytest.raises(ConfigInvalidError, match=re.escape(problem)):
         apply(gifts_doc([bad]))
+
+
+def test_the_rules_show_a_members_progress_in_one_read(gifts: GameClient, dynamodb_calls: list[str],
+                                                       clock: list[datetime]) -> None:
+    # GIVEN a member welcomed (once in the campaign), and given today's big-order points (once
+    # a day) and one of the morning coffee's two spins a day
+    clock[0] = datetime(2026, 11, 23, 1, 30, tzinfo=NOW.tzinfo)  # 09:30 in Shanghai
+    report(gifts, "registration", "amy")
+    report(gifts, "order", "amy", amount="399.00", items=["SKU-COFFEE-1"])
+    gifts.call("GET", "/campaigns/demo")  # the config, loaded
+    dynamodb_calls.clear()
+    anonymous = gifts.call("GET", "/campaigns/demo").body["rules"]
+    assert dynamodb_calls == [] and all("mine" not in rule for rule in anonymous)
+    mine = {r["id"]: r["mine"] for r in gifts.call("GET", "/campaigns/demo", member="amy").body["rules"]}
+    assert dynamodb_calls == ["BatchGetItem"]
+    fresh = {r["id"]: r["mine"] for r in gifts.call("GET", "/campaigns/demo", member="bob").body["rules"]}
+    assert mine == {"welcome": {"given_today": None, "done": True},
+                    "big-order": {"given_today": None, "done": True},
+                    "coffee-morning": {"given_today": 1, "done": False},
+                    "birthday": {"given_today": None, "done": False},
+                    "invite": {"given_today": None, "done": False}}
+    assert fresh["welcome"]["done"] is False and fresh["coffee-morning"]["given_today"] == 0
+    # AND the next day the daily ones start again
+    clock[0] += timedelta(days=1)
+    later = {r["id"]: r["mine"] for r in gifts.call("GET", "/campaigns/demo", member="amy").body["rules"]}
+    assert (later["big-order"]["done"], later["coffee-morning"]["given_today"], later["welcome"]["done"]) == (
+        False, 0, True)

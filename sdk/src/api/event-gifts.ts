@@ -7,7 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What members can earn, and for what */
+        /** What members can earn, and for what (with a token, his progress) */
         get: operations["get_campaign_campaigns__campaign_id__get"];
         put?: never;
         post?: never;
@@ -399,6 +399,19 @@ export interface components {
              */
             skipped: components["schemas"]["Skipped"][];
         };
+        /** RuleProgress */
+        RuleProgress: {
+            /**
+             * Given Today
+             * @description times given today, for a rule with a daily limit
+             */
+            given_today: number | null;
+            /**
+             * Done
+             * @description given in its current period (a rule once a day, week, month or campaign)
+             */
+            done: boolean;
+        };
         /** RuleView */
         RuleView: {
             /** Id */
@@ -440,6 +453,8 @@ export interface components {
              * @description invitation rules: the inviter is rewarded
              */
             invited_within_days: number | null;
+            /** @description the signed-in member's progress */
+            mine?: components["schemas"]["RuleProgress"] | null;
         };
         /** Skipped */
         Skipped: {
@@ -758,7 +773,10 @@ export interface operations {
     get_campaign_campaigns__campaign_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Bearer <player token> */
+                authorization?: string | null;
+            };
             path: {
                 /** @description campaign id */
                 campaign_id: string;
@@ -788,6 +806,38 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "MALFORMED_REQUEST";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `TOKEN_INVALID`: The bearer token is malformed, badly signed or expired. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "TOKEN_INVALID";
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description - `FORBIDDEN`: The caller is who he says, but this call is not his to make (e.g. a player's token on a brand-only route). */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
                             message: string;
                         };
                     };
@@ -844,7 +894,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`. */
+            /**
+             * @description - `SECRET_UNAVAILABLE`: A secret the call needs (the token key, the partners' keys) cannot be read right now: missing, empty, access denied or Secrets Manager unreachable. The caller may retry later.
+             *     - `SERVICE_UNAVAILABLE`: DynamoDB throttled the call, failed, could not be reached in time, or the request ran out of its deadline. Nothing may be assumed done: retry the same request (with the same Idempotency-Key) after `Retry-After`.
+             */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -855,7 +908,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "SERVICE_UNAVAILABLE";
+                            code: "SECRET_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
                             message: string;
                         };
                     };
