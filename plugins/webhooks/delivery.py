@@ -19,7 +19,7 @@ from typing import Literal
 
 from pynamodb.exceptions import UpdateError
 
-from plugins.errors import SecretUnavailableError
+from plugins.errors import ConflictError, SecretUnavailableError
 from plugins.outbound import post
 from plugins.store import Transaction, TransactionCancelledError
 from plugins.timebox import UNBOUNDED, Deadline, call_within
@@ -54,7 +54,7 @@ def _lease(item: DeliveryItem, now: datetime, timeout: float) -> int | None:
                      DeliveryItem.next_attempt_at.set(int(now.timestamp() + timeout) + LEASE_MARGIN)],
                     (DeliveryItem.state == "pending") & (DeliveryItem.attempts == attempt - 1)
                     & (DeliveryItem.next_attempt_at <= int(now.timestamp())))
-    except UpdateError:
+    except (UpdateError, ConflictError):  # leased meanwhile, or being finished by its holder
         return None
     return attempt
 
@@ -84,8 +84,8 @@ def _finish(item: DeliveryItem, attempt: int, now: datetime, state: str, error: 
     tx.put("finished", finished)
     try:
         tx.commit()
-    except TransactionCancelledError:
-        return False  # the lease ran out and another worker finished it: its outcome stands
+    except (TransactionCancelledError, ConflictError):
+        return False  # the lease ran out and another worker has it: its outcome stands
     return True
 
 
@@ -112,7 +112,7 @@ def _failed(item: DeliveryItem, attempt: int, now: datetime, error: str, final: 
     if final:
         _finish(item, attempt, now, "dead", error)
         return "failed"
-    with suppress(UpdateError):  # the lease ran out meanwhile: the next holder decides
+    with suppress(UpdateError, ConflictError):  # the lease ran out meanwhile: the next holder decides
         item.update([DeliveryItem.next_attempt_at.set(int(now.timestamp()) + delay(attempt)),
                      DeliveryItem.last_error.set(error)],
                     (DeliveryItem.state == "pending") & (DeliveryItem.attempts == attempt))

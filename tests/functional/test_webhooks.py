@@ -17,8 +17,10 @@ from typing import Any
 import pytest
 
 from infra.cli import main as mgames
+from plugins.errors import ConflictError
 from plugins.webhooks import deliver_webhooks, every_delivery, replay
 from plugins.webhooks.delivery import MAX_ATTEMPTS
+from plugins.webhooks.outbox import DeliveryItem
 from tests.conftest import BOTH_MODES, Apply, GameClient, demo_doc
 from tests.functional.test_booking import book, booking_doc, verify_code
 from tests.functional.test_red_packet import cash, grab, order, rp_doc
@@ -153,14 +155,45 @@ def test_an_event_handed_over_twice_is_delivered_once_and_two_workers_never_shar
     changes = changes_of({"Records": taken("mgames-test")})
     assert record_events(changes, clock[0]) == 3
     assert record_events(changes, clock[0]) == 0  # the stream hands a batch back: nothing new
-    workers = [threading.Thread(target=deliver_webhooks, args=(clock[0],)) for _ in range(4)]
+    crashed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            deliver_webhooks(clock[0])
+        except BaseException as exc:  # a worker's run must not end in an error (DynamoDB conflicts included)
+            crashed.append(exc)
+
+    workers = [threading.Thread(target=work) for _ in range(4)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
+    assert crashed == []
     assert record_events(changes, clock[0]) == 0  # nor after its deliveries finished
     assert sorted(i for i, _, _ in receiver.seen) == sorted(d["id"] for d in deliveries())
     assert {d["state"] for d in deliveries()} == {"delivered"}
+
+
+def test_a_conflict_on_a_lease_leaves_the_delivery_to_the_next_run(
+        apply: Apply, aggregate: Callable[[], int], clock: list[datetime], receiver: Receiver,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB refuses a single write on an item a transaction holds (another worker finishing
+    it): that worker's run goes on with the other deliveries, and the next run sends this one."""
+    apply(hooked(receiver))
+    for member in ("alice", "bob"):
+        assert draw(member).status == 201
+    aggregate()
+    update, conflicts = DeliveryItem.update, [ConflictError("another write held this item meanwhile")]
+
+    def held_once(item: DeliveryItem, *args: Any, **kwargs: Any) -> Any:
+        if conflicts:
+            raise conflicts.pop()
+        return update(item, *args, **kwargs)
+
+    monkeypatch.setattr(DeliveryItem, "update", held_once)
+    assert deliver_webhooks(clock[0]) == 1
+    assert [d["state"] for d in deliveries()].count("pending") == 1
+    assert deliver_webhooks(clock[0]) == 1 and {d["state"] for d in deliveries()} == {"delivered"}
 
 
 def test_a_failed_action_queues_nothing_and_costs_no_extra_call(
