@@ -26,8 +26,6 @@ from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import UpdateError
-
 from games.partner_coupon.items import (
     OUTBOX_SHARDS,
     OutboxItem,
@@ -36,8 +34,9 @@ from games.partner_coupon.items import (
     queue_key,
     queue_pk,
 )
+from plugins.errors import ConflictError
 from plugins.outbound import post
-from plugins.store import CouponItem, Transaction, TransactionCancelledError, keys
+from plugins.store import LOST_RACE, CouponItem, Transaction, TransactionCancelledError, keys
 from plugins.timebox import UNBOUNDED, Deadline, call_within
 
 if TYPE_CHECKING:
@@ -95,7 +94,7 @@ def _lease(item: OutboxItem, now: datetime) -> int | None:
         item.update([OutboxItem.attempts.set(attempt), OutboxItem.next_attempt_at.set(until)],
                     (OutboxItem.state == "pending") & (OutboxItem.attempts == attempt - 1)
                     & (OutboxItem.next_attempt_at <= int(now.timestamp())))
-    except UpdateError:
+    except LOST_RACE:  # leased meanwhile, or being finished by its holder
         return None
     return attempt
 
@@ -120,8 +119,8 @@ def _finish(item: OutboxItem, attempt: int, now: datetime, code: str | None, err
     tx.delete("queue", OutboxQueueItem(*queue_key(str(item.campaign_id), str(item.coupon_id))))
     try:
         tx.commit()
-    except TransactionCancelledError:
-        return False  # another lease finished it first: its answer stands
+    except (TransactionCancelledError, ConflictError):
+        return False  # another lease finished it first, or has it now: its answer stands
     return True
 
 
@@ -139,7 +138,7 @@ def fetch_one(item: OutboxItem, now: datetime, deadline: Deadline = UNBOUNDED) -
         if attempt >= int(item.max_attempts):
             return _finish(item, attempt, now, None, error)
         delay = min(BASE_DELAY * 2 ** (attempt - 1), MAX_DELAY)
-        with suppress(UpdateError):
+        with suppress(*LOST_RACE):
             item.update([OutboxItem.next_attempt_at.set(int(now.timestamp()) + delay),
                          OutboxItem.last_error.set(error)],
                         (OutboxItem.state == "pending") & (OutboxItem.attempts == attempt))

@@ -15,7 +15,6 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 
 from plugins.clock import stamp
@@ -24,6 +23,7 @@ from plugins.errors import CouponNotFoundError, CouponNotRedeemableError
 from plugins.idempotency import ActionResult, Operation, commit_once
 from plugins.ids import random_hex
 from plugins.store import (
+    LOST_RACE,
     CounterItem,
     CouponItem,
     MarkerItem,
@@ -227,7 +227,7 @@ class CouponIssuer(Issuer):
             return False
         try:
             counter.update([CounterItem.n.set(open_now)], CounterItem.n == counter.n)
-        except UpdateError:
+        except LOST_RACE:
             return True  # another action moved the count meanwhile: its answer decides
         return open_now < ctx.campaign.config.anti_harassment.max_open_coupons
 

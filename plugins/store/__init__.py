@@ -1,6 +1,6 @@
 """The only package that speaks DynamoDB: PynamoDB models over one table, keys, transactions."""
 
-from plugins.store.client import ClientSettings, client_settings, request_deadline
+from plugins.store.client import LOST_RACE, ClientSettings, client_settings, request_deadline
 from plugins.store.mixins import OfCampaign, OfMember
 from plugins.store.models import (
     ActionItem,
@@ -26,6 +26,7 @@ from plugins.store.tally import Tally, due_by
 from plugins.store.transaction import Transaction, TransactionCancelledError, TransactionConflictError
 
 __all__ = [
+    "LOST_RACE",
     "ActionItem",
     "AllowanceItem",
     "BaseItem",

@@ -24,11 +24,17 @@ from typing import Any
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.exceptions import HTTPClientError
 from pynamodb.connection.base import Connection
+from pynamodb.exceptions import UpdateError
 
 from plugins.errors import ConflictError, ServiceUnavailableError
 from plugins.timebox import Deadline
 
-__all__ = ["ClientSettings", "FaultAwareConnection", "client_settings", "request_deadline", "use"]
+__all__ = ["LOST_RACE", "ClientSettings", "FaultAwareConnection", "client_settings", "request_deadline",
+           "use"]
+
+LOST_RACE = (UpdateError, ConflictError)
+"""What a conditional single-item update that lost to another writer raises: its condition
+failed, or DynamoDB refused it while a transaction held the item (`_check_answer`)."""
 
 UNAVAILABLE_CODES = frozenset({
     "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",

@@ -17,11 +17,9 @@ from contextlib import suppress
 from datetime import datetime
 from typing import Literal
 
-from pynamodb.exceptions import UpdateError
-
 from plugins.errors import ConflictError, SecretUnavailableError
 from plugins.outbound import post
-from plugins.store import Transaction, TransactionCancelledError
+from plugins.store import LOST_RACE, Transaction, TransactionCancelledError
 from plugins.timebox import UNBOUNDED, Deadline, call_within
 from plugins.webhook_endpoints import WebhookEndpoint
 from plugins.webhooks.outbox import FINISHED_FOR, QUEUE_SHARDS, DeliveryItem, finished_key
@@ -54,7 +52,7 @@ def _lease(item: DeliveryItem, now: datetime, timeout: float) -> int | None:
                      DeliveryItem.next_attempt_at.set(int(now.timestamp() + timeout) + LEASE_MARGIN)],
                     (DeliveryItem.state == "pending") & (DeliveryItem.attempts == attempt - 1)
                     & (DeliveryItem.next_attempt_at <= int(now.timestamp())))
-    except (UpdateError, ConflictError):  # leased meanwhile, or being finished by its holder
+    except LOST_RACE:  # leased meanwhile, or being finished by its holder
         return None
     return attempt
 
@@ -112,7 +110,7 @@ def _failed(item: DeliveryItem, attempt: int, now: datetime, error: str, final: 
     if final:
         _finish(item, attempt, now, "dead", error)
         return "failed"
-    with suppress(UpdateError, ConflictError):  # the lease ran out meanwhile: the next holder decides
+    with suppress(*LOST_RACE):  # the lease ran out meanwhile: the next holder decides
         item.update([DeliveryItem.next_attempt_at.set(int(now.timestamp()) + delay(attempt)),
                      DeliveryItem.last_error.set(error)],
                     (DeliveryItem.state == "pending") & (DeliveryItem.attempts == attempt))

@@ -122,3 +122,18 @@ def partner() -> Iterator[Callable[[list[str]], FakePartner]]:
         fake.released.set()
         fake.server.shutdown()
         fake.server.server_close()
+
+
+def conflict_once(monkeypatch: pytest.MonkeyPatch, model: type[Any]) -> None:
+    """`model.update` refused once as DynamoDB refuses a single write on an item a transaction
+    holds (another worker finishing it), then as usual."""
+    from plugins.errors import ConflictError
+
+    update, conflicts = model.update, [ConflictError("another write held this item meanwhile")]
+
+    def held_once(item: Any, *args: Any, **kwargs: Any) -> Any:
+        if conflicts:
+            raise conflicts.pop()
+        return update(item, *args, **kwargs)
+
+    monkeypatch.setattr(model, "update", held_once)

@@ -16,7 +16,7 @@ from games.partner_coupon.items import OutboxItem, OutboxQueueItem, outbox_key
 from games.partner_coupon.realtime import BASE_DELAY, fetch_codes, redrive
 from plugins.jobs import run_jobs
 from tests.conftest import Apply, GameClient
-from tests.functional.conftest import FakePartner
+from tests.functional.conftest import FakePartner, conflict_once
 from tests.functional.test_partner_coupon import claim, pc_doc
 
 
@@ -129,3 +129,20 @@ def test_concurrent_workers_call_once_per_coupon(
     assert sorted(fake.calls.values()) == [1] * 10  # each coupon called once
     codes = [c["code"] for i in range(10) for c in mine(client, f"w{i}")]
     assert len(set(codes)) == 10 and None not in codes
+
+
+def test_a_conflict_on_a_lease_leaves_the_code_to_the_next_run(
+    apply: Apply, clock: list[datetime], partner: Callable[[list[str]], FakePartner],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DynamoDB refuses a single write on an item a transaction holds (another worker finishing
+    it): this worker's run goes on, and the next run fetches that code."""
+    fake = partner([])
+    apply(rt_doc(fake.url))
+    client = GameClient("partner-coupon")
+    for member in ("c1", "c2"):
+        assert claim(client, member, type_id="gym-pass").status == 201
+    conflict_once(monkeypatch, OutboxItem)
+    assert fetch_codes(clock[0]) == 1 and sum(fake.calls.values()) == 1
+    assert fetch_codes(clock[0]) == 1 and sum(fake.calls.values()) == 2
+    assert all(c["code"] for member in ("c1", "c2") for c in mine(client, member))

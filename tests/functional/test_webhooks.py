@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 
 from infra.cli import main as mgames
-from plugins.errors import ConflictError
 from plugins.webhooks import deliver_webhooks, every_delivery, replay
 from plugins.webhooks.delivery import MAX_ATTEMPTS
 from plugins.webhooks.outbox import DeliveryItem
 from tests.conftest import BOTH_MODES, Apply, GameClient, demo_doc
+from tests.functional.conftest import conflict_once
 from tests.functional.test_booking import book, booking_doc, verify_code
 from tests.functional.test_red_packet import cash, grab, order, rp_doc
 from tests.unit.test_webhook_signing import NEW, OLD, verify
@@ -183,14 +183,7 @@ def test_a_conflict_on_a_lease_leaves_the_delivery_to_the_next_run(
     for member in ("alice", "bob"):
         assert draw(member).status == 201
     aggregate()
-    update, conflicts = DeliveryItem.update, [ConflictError("another write held this item meanwhile")]
-
-    def held_once(item: DeliveryItem, *args: Any, **kwargs: Any) -> Any:
-        if conflicts:
-            raise conflicts.pop()
-        return update(item, *args, **kwargs)
-
-    monkeypatch.setattr(DeliveryItem, "update", held_once)
+    conflict_once(monkeypatch, DeliveryItem)
     assert deliver_webhooks(clock[0]) == 1
     assert [d["state"] for d in deliveries()].count("pending") == 1
     assert deliver_webhooks(clock[0]) == 1 and {d["state"] for d in deliveries()} == {"delivered"}
