@@ -23,7 +23,8 @@ __all__ = ["add_commands"]
 EXAMPLE = "mgames simulate examples/demo.yaml --players 1000 --days 7"
 OPTIONS = {"players": "players", "days": "days", "runs": "runs", "seed": "seed", "start": "start",
            "active": "active", "plays": "plays", "game_plays": "plays", "helpers": "helpers",
-           "grabs": "grabs", "orders": "orders", "order_amount": "order-amount", "tiers": "tiers"}
+           "grabs": "grabs", "orders": "orders", "order_amount": "order-amount", "tiers": "tiers",
+           "registrations": "registrations", "share_opens": "share-opens"}
 
 
 def _date(text: str) -> date:
@@ -41,7 +42,8 @@ def _fail(message: str) -> NoReturn:
 def _profile(args: argparse.Namespace) -> dict[str, Any]:
     raw: dict[str, Any] = {name: getattr(args, name) for name in
                            ("players", "days", "runs", "seed", "start", "active", "helpers",
-                            "grabs", "orders", "order_amount") if getattr(args, name) is not None}
+                            "grabs", "orders", "order_amount", "registrations", "share_opens")
+                           if getattr(args, name) is not None}
     if args.plays is not None:
         try:
             default, games = parse_plays(args.plays)
@@ -124,6 +126,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                                "0), e.g. --orders 0.1")
     simulate.add_argument("--order-amount", type=str, dest="order_amount",
                           help="each order's amount in yuan (default 199.00), e.g. --order-amount 299")
+    simulate.add_argument("--registrations", type=float,
+                          help="the share of players who register on their first active day, for the "
+                               "registration rules (default 0), e.g. --registrations 0.2")
+    simulate.add_argument("--share-opens", type=float, dest="share_opens",
+                          help="new friends opening an active player's share link per day, for the "
+                               "share task (default 0), e.g. --share-opens 0.5")
     simulate.add_argument("--tiers", metavar="TIER=SHARE,...",
                           help="the share of members in each tier, who play with its own chances "
                                "and odds (default: none), e.g. --tiers gold=0.1,silver=0.3")

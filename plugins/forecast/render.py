@@ -19,9 +19,14 @@ def traffic_line(traffic: dict[str, Any], open_days: int) -> list[str]:
         f"({open_days} open); each day {traffic['active'] * 100:g} % of them active",
         f"  each active player per day and game: {traffic['plays']:g} plays"
         + (f" ({plays})" if plays else "")
-        + f", {traffic['orders']:g} orders of {traffic['order_amount']}",
+        + f", {traffic['orders']:g} orders of {traffic['order_amount']}"
+        + (f", {traffic['share_opens']:g} friends opening his share link" if traffic["share_opens"] else ""),
         f"  friends: {traffic['helpers']:g} helpers per assist task, {traffic['grabs']:g} grabs "
         "per red packet (Poisson means)",
+        *([f"  {traffic['registrations'] * 100:g} % of the players register on their first active day"]
+          if traffic["registrations"] else []),
+        *([f"  tiers: {', '.join(f'{t} {s * 100:g} %' for t, s in traffic['tiers'].items())} of the players"]
+          if traffic["tiers"] else []),
     ]
 
 

@@ -43,6 +43,10 @@ class Traffic(Frozen):
     orders: float = Field(default=0, ge=0, le=100,
                           description="orders the brand reports per active member per day")
     order_amount: Money = Field(default=Decimal("199.00"), description="each order's amount")
+    registrations: float = Field(default=0, ge=0, le=1, description="the share of the members who "
+                                 "register on their first active day (the registration rules)")
+    share_opens: float = Field(default=0, ge=0, le=100, description="friends who open an active "
+                               "member's share link per day, each a new friend (the share task)")
     tiers: dict[str, float] = Field(default_factory=dict, description="the share of the members in "
                                     "each tier (the token's `tier`), who play with its own chances "
                                     "and odds; the rest have none")

@@ -196,6 +196,24 @@ def test_orders_earn_their_gifts_once_per_period() -> None:
     assert run(doc, days=3, orders=2, order_amount="99.00")["days"][1]["cost"]["mean"] == "0.00"
 
 
+def test_registrations_and_share_opens_earn_their_gifts() -> None:
+    # GIVEN a welcome gift of 3.00 (once in the campaign) and 1.00 per friend opening a
+    # member's share link, at most 2 a day
+    rules = [{"id": "welcome", "name": "Welcome", "event": "registration", "cost": "3.00", "stock": 100},
+             {"id": "share", "name": "Share", "event": "share_opened", "per_member_per_day": 2,
+              "cost": "1.00", "stock": 100}]
+    doc = campaign({"event-gifts": {"rules": rules}})
+    # WHEN all 4 members register on their first day THEN 4 welcome gifts, on day 1 only
+    assert costs(run(doc, days=2, registrations=1.0)) == ["12.00", "0.00"]
+    assert costs(run(doc, days=2)) == ["0.00", "0.00"]  # nobody registers
+    # WHEN 3 new friends a day open each member's link THEN the daily limit gives 2 each
+    assert costs(run(doc, days=2, share_opens=3)) == ["8.00", "8.00"]
+    # WHEN half of 100 members register THEN about 50 welcome gifts beside the 100 shares' gifts
+    many = campaign({"event-gifts": {"rules": rules}}, budget="1000.00")
+    result = run(many, days=1, registrations=0.5, share_opens=1, runs=40, players=100)
+    assert 3 * 40 < float(result["days"][0]["cost"]["mean"]) - 100 < 3 * 60
+
+
 def test_a_tier_plays_with_its_own_chances_and_odds_on_the_shared_stock() -> None:
     # GIVEN a wheel of one spin a day whose gift a gold member never draws but by his own odds
     # (always, twice a day), 10 gifts in stock, and no gift for the fallback's share

@@ -48,10 +48,11 @@ def test_the_table_states_the_profile_and_every_figure(capsys: pytest.CaptureFix
 
 def test_json_is_the_forecast_itself(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = simulate(capsys, DEMO, *SMALL, "--json", "--active", "0.5", "--grabs", "1",
-                            "--tiers", "gold=0.1")
+                            "--tiers", "gold=0.1", "--registrations", "0.2", "--share-opens", "0.5")
     assert code == 0
     answer = json.loads(out)
-    profile = {"players": 30, "days": 3, "runs": 4, "active": 0.5, "grabs": 1, "tiers": {"gold": 0.1}}
+    profile = {"players": 30, "days": 3, "runs": 4, "active": 0.5, "grabs": 1, "tiers": {"gold": 0.1},
+               "registrations": 0.2, "share_opens": 0.5}
     assert answer == forecast(parse_campaign(read_campaign_file(DEMO)), Traffic.parse(profile))
     assert answer["traffic"]["active"] == 0.5 and answer["traffic"]["helpers"] == 2
 
@@ -65,6 +66,7 @@ def test_json_is_the_forecast_itself(capsys: pytest.CaptureFixture[str]) -> None
     ([DEMO, *SMALL, "--plays", "many"], "--plays: 'many' is not a number of plays or GAME=PLAYS"),
     ([DEMO, *SMALL, "--plays", "pinball=2"], "plays name games the campaign does not run: ['pinball']"),
     ([DEMO, *SMALL, "--tiers", "0.1"], "--tiers: 0.1 names no tier: TIER=SHARE,..."),
+    ([DEMO, *SMALL, "--registrations", "2"], "--registrations: Input should be less than or equal to 1"),
     ([DEMO, *SMALL, "--tiers", "gold=some"], "--tiers: 'gold=some' is not a share or TIER=SHARE"),
     ([DEMO, *SMALL, "--tiers", "gold=0.7,silver=0.7"], "--tiers: the tiers' shares add up to more than 1"),
     ([DEMO, *SMALL, "--start", "someday"], "argument --start: invalid date value: 'someday'"),

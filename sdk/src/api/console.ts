@@ -627,6 +627,18 @@ export interface components {
              */
             order_amount: number | string;
             /**
+             * Registrations
+             * @description the share of the members who register on their first active day (the registration rules)
+             * @default 0
+             */
+            registrations: number;
+            /**
+             * Share Opens
+             * @description friends who open an active member's share link per day, each a new friend (the share task)
+             * @default 0
+             */
+            share_opens: number;
+            /**
              * Tiers
              * @description the share of the members in each tier (the token's `tier`), who play with its own chances and odds; the rest have none
              */
