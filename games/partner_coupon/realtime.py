@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +35,8 @@ from games.partner_coupon.items import (
 )
 from plugins.errors import ConflictError
 from plugins.outbound import post
-from plugins.store import LOST_RACE, CouponItem, Transaction, TransactionCancelledError, keys
+from plugins.store import CouponItem, Transaction, TransactionCancelledError, keys
+from plugins.store.leases import postpone, take_lease
 from plugins.timebox import UNBOUNDED, Deadline, call_within
 
 if TYPE_CHECKING:
@@ -86,19 +86,6 @@ def _call(item: OutboxItem, timeout: float) -> str:
     return code
 
 
-def _lease(item: OutboxItem, now: datetime) -> int | None:
-    """Take the lease for one call; the attempt number, or None when another worker has it."""
-    attempt = int(item.attempts) + 1
-    until = int(now.timestamp()) + int(float(item.timeout)) + LEASE_MARGIN
-    try:
-        item.update([OutboxItem.attempts.set(attempt), OutboxItem.next_attempt_at.set(until)],
-                    (OutboxItem.state == "pending") & (OutboxItem.attempts == attempt - 1)
-                    & (OutboxItem.next_attempt_at <= int(now.timestamp())))
-    except LOST_RACE:  # leased meanwhile, or being finished by its holder
-        return None
-    return attempt
-
-
 def _finish(item: OutboxItem, attempt: int, now: datetime, code: str | None, error: str) -> bool:
     """Store the code (or the dead letter) with the coupon, conditional on the lease."""
     state = "done" if code is not None else "dead"
@@ -127,7 +114,7 @@ def _finish(item: OutboxItem, attempt: int, now: datetime, code: str | None, err
 def fetch_one(item: OutboxItem, now: datetime, deadline: Deadline = UNBOUNDED) -> bool:
     """One lease, one call (within its timeout and `deadline`), and its outcome; True when
     the item reached done or dead."""
-    attempt = _lease(item, now)
+    attempt = take_lease(item, now, int(now.timestamp()) + int(float(item.timeout)) + LEASE_MARGIN)
     if attempt is None:
         return False
     timeout = min(float(item.timeout), deadline.remaining())
@@ -138,10 +125,7 @@ def fetch_one(item: OutboxItem, now: datetime, deadline: Deadline = UNBOUNDED) -
         if attempt >= int(item.max_attempts):
             return _finish(item, attempt, now, None, error)
         delay = min(BASE_DELAY * 2 ** (attempt - 1), MAX_DELAY)
-        with suppress(*LOST_RACE):
-            item.update([OutboxItem.next_attempt_at.set(int(now.timestamp()) + delay),
-                         OutboxItem.last_error.set(error)],
-                        (OutboxItem.state == "pending") & (OutboxItem.attempts == attempt))
+        postpone(item, attempt, int(now.timestamp()) + delay, error)
         return False
     return _finish(item, attempt, now, code, "")
 

@@ -13,13 +13,13 @@ import random
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from contextlib import suppress
 from datetime import datetime
 from typing import Literal
 
 from plugins.errors import ConflictError, SecretUnavailableError
 from plugins.outbound import post
-from plugins.store import LOST_RACE, Transaction, TransactionCancelledError
+from plugins.store import Transaction, TransactionCancelledError
+from plugins.store.leases import postpone, take_lease
 from plugins.timebox import UNBOUNDED, Deadline, call_within
 from plugins.webhook_endpoints import WebhookEndpoint
 from plugins.webhooks.outbox import FINISHED_FOR, QUEUE_SHARDS, DeliveryItem, finished_key
@@ -42,19 +42,6 @@ def delay(attempt: int, rng: random.Random | None = None) -> int:
     six hours, each spread by ±25 % so that deliveries failed together do not retry together."""
     nominal = min(BASE_DELAY * 2 ** (attempt - 1), MAX_DELAY)
     return round(nominal * (rng or random).uniform(1 - JITTER, 1 + JITTER))
-
-
-def _lease(item: DeliveryItem, now: datetime, timeout: float) -> int | None:
-    """Take attempt `attempts + 1`; its number, or None when another worker has it."""
-    attempt = int(item.attempts) + 1
-    try:
-        item.update([DeliveryItem.attempts.set(attempt),
-                     DeliveryItem.next_attempt_at.set(int(now.timestamp() + timeout) + LEASE_MARGIN)],
-                    (DeliveryItem.state == "pending") & (DeliveryItem.attempts == attempt - 1)
-                    & (DeliveryItem.next_attempt_at <= int(now.timestamp())))
-    except LOST_RACE:  # leased meanwhile, or being finished by its holder
-        return None
-    return attempt
 
 
 def _send(item: DeliveryItem, endpoint: WebhookEndpoint, now: datetime, timeout: float) -> int:
@@ -93,7 +80,7 @@ def deliver_one(item: DeliveryItem, now: datetime, endpoints: Endpoints,
     `taken` (another worker holds the attempt, or finished it)."""
     endpoint = endpoints(str(item.campaign_id), str(item.endpoint_id))
     timeout = min(endpoint.timeout_seconds if endpoint else 1.0, deadline.remaining())
-    attempt = _lease(item, now, timeout)
+    attempt = take_lease(item, now, int(now.timestamp() + timeout) + LEASE_MARGIN)
     if attempt is None:
         return "taken"
     if endpoint is None:
@@ -110,10 +97,7 @@ def _failed(item: DeliveryItem, attempt: int, now: datetime, error: str, final: 
     if final:
         _finish(item, attempt, now, "dead", error)
         return "failed"
-    with suppress(*LOST_RACE):  # the lease ran out meanwhile: the next holder decides
-        item.update([DeliveryItem.next_attempt_at.set(int(now.timestamp()) + delay(attempt)),
-                     DeliveryItem.last_error.set(error)],
-                    (DeliveryItem.state == "pending") & (DeliveryItem.attempts == attempt))
+    postpone(item, attempt, int(now.timestamp()) + delay(attempt), error)
     return "failed"
 
 
