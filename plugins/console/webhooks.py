@@ -1,6 +1,7 @@
-"""The campaign's webhook deliveries for marketers (role `marketer`), registered under
-`/campaigns`: the list (pending, delivered, dead) and the replay of dead-lettered ones, the
-console's side of `mgames webhooks list|replay` (docs/webhooks.md).
+"""The campaign's webhooks for marketers (role `marketer`), registered under `/campaigns`:
+where its events go (every endpoint, partners' included), the deliveries (pending,
+delivered, dead) and the replay of dead-lettered ones, the console's side of
+`mgames webhooks list|replay` (docs/webhooks.md).
 
 A replay needs no `Idempotency-Key`: a delivery moves back to the queue once, so a replay
 sent twice queues nothing the second time.
@@ -20,12 +21,29 @@ from plugins.console.web import MARKETER, Call, console_view, json_response
 from plugins.errors import CampaignNotFoundError, MalformedRequestError
 from plugins.runtime import runtime
 from plugins.store.pages import Paged, page_limit
-from plugins.webhooks import list_deliveries, replay
+from plugins.webhook_endpoints import Event
+from plugins.webhooks import endpoints_of, list_deliveries, replay
 
 __all__ = ["ReplayRequest", "webhooks"]
 
 webhooks = Blueprint(__name__)
 STATES = ("pending", "delivered", "dead")
+
+
+class Endpoint(BaseModel):
+    id: str = Field(description="a party's own endpoints: `<party>-<id>`")
+    url: str
+    events: list[Event]
+    timeout_seconds: float
+    secret_ref: str = Field(description="the name of the Secrets Manager secret that signs "
+                                        "(never the secret)")
+    coupon_types: list[str] = Field(description="only these coupons' events; none: every event")
+
+
+class Endpoints(BaseModel):
+    campaign_id: str
+    endpoints: list[Endpoint] = Field(description="the campaign file's, then its parties' (in the "
+                                      "file or managed through the partner API)")
 
 
 class Delivery(BaseModel):
@@ -55,6 +73,15 @@ class Replayed(BaseModel):
     campaign_id: str
     queued: list[str] = Field(description="the deliveries queued again, from a first attempt (at "
                               "most 100: send again for more)")
+
+
+@webhooks.route("/{campaign_id}/webhooks/endpoints", methods=["GET"])
+@documented("marketer", "Where the campaign's events go: every endpoint, partners' included",
+            answer=Endpoints, raises=(CampaignNotFoundError,))
+@console_view(webhooks, MARKETER)
+def endpoints(call: Call, campaign_id: str) -> Response:
+    load_current(campaign_id)
+    return json_response(200, {"campaign_id": campaign_id, "endpoints": endpoints_of(campaign_id)})
 
 
 @webhooks.route("/{campaign_id}/webhooks", methods=["GET"])

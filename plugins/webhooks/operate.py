@@ -22,7 +22,7 @@ from plugins.webhooks.events import events_of
 from plugins.webhooks.managed import managed_endpoints
 from plugins.webhooks.outbox import ID_PREFIX, QUEUE_SHARDS, DeliveryItem, finished_key, queue_key, record
 
-__all__ = ["deliver_webhooks", "every_delivery", "list_deliveries", "record_events", "replay"]
+__all__ = ["deliver_webhooks", "endpoints_of", "every_delivery", "list_deliveries", "record_events", "replay"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,12 @@ def _hooks(campaign_id: str) -> tuple[WebhookEndpoint, ...]:
     found = [*campaign.config.webhooks, *(hook for game in games for hook in game.webhooks(own))]
     ids = [hook.id for hook in found]  # a party's own endpoint never shadows one of the file
     return tuple(hook for n, hook in enumerate(found) if hook.id not in ids[:n])
+
+
+def endpoints_of(campaign_id: str) -> list[dict[str, Any]]:
+    """Every endpoint the campaign's events go to, as the worker resolves them: the file's, its
+    parties' in the file, and those they manage themselves (never a secret, only its name)."""
+    return [hook.model_dump(mode="json") for hook in _hooks(campaign_id)]
 
 
 def _shards(campaign_id: str, name: str) -> list[tuple[int, int]]:

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 
 import { chartConfig, points, yuanTick } from "../src/console/charts.js";
 import { lineDiff, parseConfig, placeProblems, toYaml } from "../src/console/config.js";
-import { commitmentSummary, type Delivery, deliveryWhen, type DisclosedPool, endpointsOf, memberIds, namedSegments,
+import { commitmentSummary, type Delivery, deliveryWhen, type DisclosedPool, memberIds, namedSegments,
   prizeRows, queuedMessage, replayable } from "../src/console/labels.js";
 import { ApiError, Client } from "../src/index.js";
 
@@ -83,13 +83,6 @@ describe("the webhook and disclosure screens", () => {
     assert.deepEqual((["pending", "delivered", "dead"] as const).map((s) => replayable(delivery(s))), [false, true, true]);
     assert.match(queuedMessage(3), /已重新排队 3 条投递/);
     assert.equal(queuedMessage(0), "没有需要重新投递的投递");
-  });
-
-  it("lists the file's endpoints, none when the config has none", () => {
-    const crm = { id: "crm", url: "https://crm.example/hooks", events: ["reward.issued"], secret_ref: "mgames/webhooks/crm" };
-    assert.deepEqual(endpointsOf({ id: "demo", webhooks: [crm] }), [crm]);
-    assert.deepEqual(endpointsOf({ id: "demo" }), []);
-    assert.deepEqual(endpointsOf(null), []);
   });
 
   it("tables a drawn pool's odds with a column per tier, a listed pool without odds", () => {

@@ -144,3 +144,18 @@ def test_the_file_keeps_its_partner_endpoints_and_wins_a_clash(
     assert (clash.status_code, code_of(clash)) == (422, "WEBHOOKS_INVALID")
     assert post(partners, "cafe", [hook(receiver, id="own")]).status_code == 200
     assert [h.id for h in operate._hooks("demo")] == ["cafe-crm", "cafe-own"]  # both delivered to
+
+
+def test_marketers_see_every_endpoint_partners_own_included(partners: Partners, receiver: Receiver) -> None:
+    assert post(partners, "cafe", [hook(receiver)]).status_code == 200
+    listed = partners.console.call("GET", "/campaigns/demo/webhooks/endpoints")
+    assert listed.status_code == 200 and "whsec_" not in json.dumps(listed.data)
+    shown = [(e["id"], e["url"], e["events"], e["coupon_types"], e["secret_ref"])
+             for e in listed.data["endpoints"]]
+    assert shown == [("cafe-crm", receiver.url, ["reward.issued", "coupon.redeemed"],
+                      [f"cafe-{COFFEE['type_id']}"],  # scoped to the partner's own coupons
+                      "mgames/webhooks/parties/cafe/demo")]
+    staff = partners.console.call("GET", "/campaigns/demo/webhooks/endpoints", role="staff")
+    assert code_of(staff) == "FORBIDDEN"
+    missing = partners.console.call("GET", "/campaigns/nope/webhooks/endpoints", role="admin")
+    assert code_of(missing) == "CAMPAIGN_NOT_FOUND"

@@ -24,22 +24,6 @@ export const replayable = (d: Delivery): boolean => d.state !== "pending";
 export const queuedMessage = (queued: number): string =>
   queued ? `已重新排队 ${queued} 条投递，将在下次投递任务运行时发送` : "没有需要重新投递的投递";
 
-/** One endpoint of the campaign file's `webhooks` (docs/webhooks.md). */
-export interface Endpoint {
-  id: string;
-  url: string;
-  events: string[];
-  secret_ref: string;
-  timeout_seconds?: number;
-  coupon_types?: string[] | null;
-}
-
-/** The endpoints a stored config lists (its top-level `webhooks`), none when it has none. */
-export function endpointsOf(config: unknown): Endpoint[] {
-  const hooks = (config as { webhooks?: unknown } | null)?.webhooks;
-  return Array.isArray(hooks) ? (hooks as Endpoint[]) : [];
-}
-
 /** A pool is drawn when its prizes have odds; listed prizes are given while they last. */
 export const drawn = (pool: DisclosedPool): boolean => pool.prizes.some((p) => p.odds_percent !== null);
 

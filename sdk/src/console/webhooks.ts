@@ -1,20 +1,22 @@
 // The "Webhook 投递" tab: the campaign's webhook deliveries (GET /campaigns/{id}/webhooks, a page
 // at a time, optionally of one state), each finished one sent again from its row, every dead
 // one at once (POST /campaigns/{id}/webhooks/replay): what `mgames webhooks list|replay` does.
-// Above them, the endpoints the campaign's current version lists (docs/webhooks.md).
+// Above them, every endpoint the campaign's events go to, partners' included
+// (GET /campaigns/{id}/webhooks/endpoints; docs/webhooks.md).
 import type { components } from "../api/console.js";
 import { h, show, toast } from "../page/dom.js";
-import { deliveryWhen, type Delivery, endpointsOf, queuedMessage, replayable, STATES } from "./labels.js";
-import { at, attempt, byId, type Campaign, client, get, type Stored, time } from "./session.js";
+import { deliveryWhen, type Delivery, queuedMessage, replayable, STATES } from "./labels.js";
+import { at, attempt, byId, type Campaign, client, get, time } from "./session.js";
 
 type Deliveries = components["schemas"]["Deliveries"];
+type Endpoints = components["schemas"]["Endpoints"];
 type Replayed = components["schemas"]["Replayed"];
 
 export async function webhooksTab(campaign: Campaign, pane: string): Promise<void> {
-  const stored = await get<Stored>(at(campaign, `/versions/${campaign.version}`));
+  const found = await get<Endpoints>(at(campaign, "/webhooks/endpoints"));
   const filter = h("select", { id: "webhook-state", "aria-label": "投递状态", onchange: () => attempt(() => list(campaign)) },
     h("option", { value: "" }, "全部状态"), ...Object.entries(STATES).map(([state, label]) => h("option", { value: state }, label)));
-  show(pane, endpoints(stored.config),
+  show(pane, endpoints(found.endpoints),
     h("div", { class: "bar" }, filter,
       h("button", { id: "refresh-webhooks", class: "small", onclick: () => attempt(() => list(campaign)) }, "刷新"),
       h("button", { id: "replay-dead", class: "small", onclick: () => attempt(() => replay(campaign, [])) }, "全部死信重投"),
@@ -26,18 +28,16 @@ export async function webhooksTab(campaign: Campaign, pane: string): Promise<voi
   await list(campaign);
 }
 
-/** The endpoints of the campaign file's top-level `webhooks`; a partner's (its section's
- * `partners[].webhooks`, or managed through its partner API) are not listed here. */
-function endpoints(config: unknown): HTMLElement {
-  const found = endpointsOf(config);
-  return h("section", { id: "endpoints" }, h("h3", {}, "配置的端点"),
+/** Every endpoint the campaign's events go to: the file's, then its partners' (`<partner>-<id>`). */
+function endpoints(found: Endpoints["endpoints"]): HTMLElement {
+  return h("section", { id: "endpoints" }, h("h3", {}, "投递端点"),
     found.length ? h("table", { class: "versions" }, h("tr", {}, ...["端点", "URL", "事件", "超时", "密钥引用"].map((t) => h("th", {}, t))),
       ...found.map((e) => h("tr", { "data-endpoint": e.id }, h("td", {}, e.id), h("td", {}, e.url),
-        h("td", {}, e.events.join("、") + (e.coupon_types?.length ? `（券：${e.coupon_types.join("、")}）` : "")),
-        h("td", {}, `${e.timeout_seconds ?? 5} 秒`), h("td", {}, e.secret_ref))))
-      : h("p", { class: "muted" }, "当前版本的配置没有 webhooks 端点"),
-    h("p", { class: "muted" }, "这里是活动配置顶层 webhooks 的端点；合作方的端点（配置中合作方的 webhooks，或合作方通过合作方 API "
-      + "自行管理的）不在此列，它们的投递（端点 ID 为 合作方-端点）也列在下方"));
+        h("td", {}, e.events.join("、") + (e.coupon_types.length ? `（券：${e.coupon_types.join("、")}）` : "")),
+        h("td", {}, `${e.timeout_seconds} 秒`), h("td", {}, e.secret_ref))))
+      : h("p", { class: "muted" }, "活动没有 webhooks 端点"),
+    h("p", { class: "muted" }, "活动配置的端点，以及合作方的端点（配置中的，或合作方通过合作方 API 自行管理的，端点 ID 为 合作方-端点，"
+      + "只收到本方券的事件）；密钥只显示其在 Secrets Manager 中的名称"));
 }
 
 let listing = 0;
